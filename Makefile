@@ -1,0 +1,50 @@
+# One entry point for a newcomer: `make run` runs the product, `make test` runs the tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: help setup test test-python test-addons lint format bench run run-local clean
+
+help:
+	@echo "make setup        create .venv with the engine, the sync service and the dev tools"
+	@echo "make run          the whole stack with Docker (Odoo 18 + addon, PostgreSQL, Redis, api, worker, beat)"
+	@echo "make test         every test: engine, sync service (real Redis + Celery), addon (real Odoo 18 when importable)"
+	@echo "make lint         ruff, ruff format --check, pylint-odoo and manifestoo where installed"
+	@echo "make bench        benchmarks; results in docs/benchmarks.md"
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --no-deps -e .
+	touch $@
+
+test: test-python test-addons
+
+test-python: setup
+	$(PY) -m pytest
+
+# Runs the addon tests on a real Odoo 18 when one is importable (see docs/odoo.md);
+# otherwise says loudly that they were skipped.
+test-addons: setup
+	bash tools/test_addons.sh
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: setup
+	$(PY) -m bench
+
+run:
+	docker compose -f docker/compose.yaml up --build
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

@@ -1,0 +1,1 @@
+"""oms_engine: pure-Python sourcing, promise, risk, return and delay decisions."""
