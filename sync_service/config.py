@@ -1,0 +1,122 @@
+"""One Settings object for the sync service, validated at start-up.
+
+Shaped like fastapi/full-stack-fastapi-template's ``core/config.py``: every value comes from the
+environment (prefix ``OMS_``, nested with ``__``) or an ``.env`` file, and outside ``dev``/``test``
+the service refuses to start with a default secret.
+
+Channels and carriers are configured as JSON, e.g.::
+
+    OMS_CHANNELS='{"webshop": {"provider": "shopify", "secret": "...",
+                               "api_url": "https://shop.example/admin/api/2024-10",
+                               "access_token": "..."}}'
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "changethis"
+
+Provider = Literal["shopify", "woocommerce", "shopware", "generic"]
+
+
+class ChannelSettings(BaseModel):
+    """One sales channel (an ``oms.channel`` code in Odoo) and how to talk to its shop."""
+
+    provider: Provider
+    # Shared secret that signs the shop's webhooks to us. For ``generic`` channels it is a
+    # Standard Webhooks secret (``whsec_`` + base64) and also signs what we send them.
+    secret: SecretStr = SecretStr(DEFAULT_SECRET)
+    # Base URL of the shop's API for outbound pushes (Shopify admin API, WooCommerce
+    # ``/wp-json/wc/v3``, a generic channel's webhook endpoint).
+    api_url: str = ""
+    access_token: SecretStr = SecretStr("")
+    # Shopify fulfils per location; the location our fulfilments/inventory are booked at.
+    location_id: str = ""
+
+
+class CarrierSettings(BaseModel):
+    """A carrier that pushes tracking webhooks to us, or that we poll."""
+
+    secret: SecretStr = SecretStr(DEFAULT_SECRET)
+    # Carriers without webhooks are polled at this API (empty = webhooks only).
+    poll_url: str = ""
+    api_key: SecretStr = SecretStr("")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="OMS_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_ignore_empty=True,
+        extra="ignore",
+    )
+
+    environment: Literal["dev", "test", "production"] = "dev"
+    log_level: str = "INFO"
+
+    redis_url: str = "redis://localhost:6379/0"
+
+    odoo_url: str = "http://localhost:8069"
+    odoo_db: str = "oms"
+    odoo_uid: int = 2
+    odoo_api_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    odoo_timeout_s: float = 30.0
+
+    channels: dict[str, ChannelSettings] = Field(default_factory=dict)
+    carriers: dict[str, CarrierSettings] = Field(default_factory=dict)
+
+    # Inbound webhooks
+    max_body_bytes: int = 1_048_576
+    webhook_tolerance_s: int = 300
+    # How long a delivery id is remembered for dedupe. Shopify retries for 48 h, WooCommerce
+    # and Standard Webhooks senders for about as long; a week leaves room for manual resends.
+    dedupe_ttl_s: int = 7 * 24 * 3600
+
+    # Workers
+    ingest_batch_size: int = 100
+    ingest_max_attempts: int = 6
+    retry_base_s: float = 2.0
+    retry_max_s: float = 300.0
+    # Pending entries idle longer than this were taken by a worker that died: reclaim them.
+    # Must stay above the longest ingest batch (Odoo timeout + slack).
+    claim_idle_ms: int = 120_000
+    # Celery's Redis visibility timeout: above the longest task, else Redis redelivers a task
+    # that is still running.
+    celery_visibility_timeout_s: int = 3600
+    ingest_interval_s: float = 1.0
+    outbox_interval_s: float = 5.0
+    outbox_consumer: str = "sync_service"
+    reconcile_interval_s: float = 900.0
+    carrier_poll_interval_s: float = 600.0
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Settings:
+        defaults = []
+        if self.odoo_api_key.get_secret_value() == DEFAULT_SECRET:
+            defaults.append("OMS_ODOO_API_KEY")
+        for code, channel in self.channels.items():
+            if channel.secret.get_secret_value() == DEFAULT_SECRET:
+                defaults.append(f"OMS_CHANNELS[{code}].secret")
+        for code, carrier in self.carriers.items():
+            if carrier.secret.get_secret_value() == DEFAULT_SECRET:
+                defaults.append(f"OMS_CARRIERS[{code}].secret")
+        if defaults:
+            message = f"default secret {DEFAULT_SECRET!r} in: {', '.join(defaults)}"
+            if self.environment in ("dev", "test"):
+                warnings.warn(message, stacklevel=1)
+            else:
+                raise ValueError(f"{message}; set real secrets for {self.environment}")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (read once; tests build their own ``Settings``)."""
+    return Settings()

@@ -1,0 +1,48 @@
+"""The API's app factory: ``create_app()``.
+
+Routers are thin: they verify, store and answer; the work happens in Celery tasks
+(fastapi-best-practices layout, one package per domain). Other packages add their router here
+with one ``app.include_router(...)`` line.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from sync_service.config import Settings, get_settings
+from sync_service.errors import SyncError, sync_error_handler
+from sync_service.health import router as health_router
+from sync_service.redis import make_async_redis
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.redis = make_async_redis(settings)
+        try:
+            yield
+        finally:
+            await app.state.redis.aclose()
+
+    app = FastAPI(
+        title="OMS sync service",
+        version="0.1.0",
+        summary="Shop and carrier webhooks in, orders into Odoo, status and stock back out.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.redis = None
+    app.add_exception_handler(SyncError, sync_error_handler)
+
+    app.include_router(health_router)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app
