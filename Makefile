@@ -35,6 +35,9 @@ test-addons: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pylint --rcfile=.pylintrc-mandatory addons/*/
+	$(VENV)/bin/manifestoo --select-addons-dir addons check-licenses
+	$(VENV)/bin/manifestoo --select-addons-dir addons check-dev-status
 
 format: setup
 	$(VENV)/bin/ruff check --fix .
