@@ -1,0 +1,119 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Snapshots the sync service's checkout APIs are fed from (issue 5).
+
+``export_sellable`` is the figure the Redis projection is reconciled with, and the
+same computation produces the ``stock.changed`` outbox events, so the projection
+rebuilt from Odoo and the projection fed by the outbox agree.
+"""
+
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_round
+
+
+class OmsChannel(models.Model):
+    _inherit = "oms.channel"
+
+    # ------------------------------------------------------------------
+    # Sellable stock
+    # ------------------------------------------------------------------
+    def _oms_sellable_warehouses(self):
+        """The nodes this channel sells from: its own list, else every routable node."""
+        self.ensure_one()
+        if self.warehouse_ids:
+            return self.warehouse_ids
+        return (
+            self.env["stock.warehouse"]
+            .sudo()
+            .search([("company_id", "=", self.company_id.id), ("oms_routing_enabled", "=", True)])
+        )
+
+    @api.model
+    def _oms_free_quantities(self, products, warehouses):
+        """{(product id, warehouse id): on hand - reserved} over the warehouses' internal locations."""
+        if not products or not warehouses:
+            return {}
+        groups = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", products.ids),
+                    ("location_id.usage", "=", "internal"),
+                    ("location_id.warehouse_id", "in", warehouses.ids),
+                ],
+                ["product_id", "location_id"],
+                ["quantity:sum", "reserved_quantity:sum"],
+            )
+        )
+        free = defaultdict(float)
+        for product, location, quantity, reserved in groups:
+            free[(product.id, location.warehouse_id.id)] += quantity - reserved
+        return free
+
+    @api.model
+    def _oms_sellable_rows(self, products, warehouses, pairs=None, channels=None):
+        """Sellable rows per channel, product and warehouse.
+
+        ``pairs`` limits the rows to those (product id, warehouse id); ``channels``
+        defaults to every active channel. A row is a dict with ``channel`` (code),
+        ``product_id``, ``sku``, ``warehouse`` (code) and ``sellable``.
+        """
+        if channels is None:
+            channels = self.sudo().search([])
+        free = self._oms_free_quantities(products, warehouses)
+        rounding = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        rows = []
+        for channel in channels:
+            channel_warehouses = channel._oms_sellable_warehouses() & warehouses
+            for warehouse in channel_warehouses.sorted("code"):
+                for product in products.sorted(lambda p: (p.default_code or "", p.id)):
+                    if pairs is not None and (product.id, warehouse.id) not in pairs:
+                        continue
+                    if not product.is_storable:
+                        continue
+                    sellable = free.get((product.id, warehouse.id), 0.0) - channel.safety_stock
+                    rows.append(
+                        {
+                            "channel": channel.code,
+                            "product_id": product.id,
+                            "sku": product.default_code or "",
+                            "warehouse": warehouse.code,
+                            "sellable": max(0.0, float_round(sellable, precision_digits=rounding)),
+                        }
+                    )
+        return rows
+
+    @api.model
+    def _oms_get_channel(self, channel_code):
+        channel = self.sudo().search([("code", "=", channel_code)], limit=1)
+        if not channel:
+            raise UserError(self.env._("Unknown channel %(code)s", code=channel_code))
+        return channel
+
+    @api.model
+    def export_sellable(self, channel_code, skus=None):
+        """Sellable stock per SKU and warehouse the channel may sell from.
+
+        sellable = on hand - reserved - the channel's safety stock, never below 0.
+        """
+        self.check_access("read")
+        channel = self._oms_get_channel(channel_code)
+        as_of = fields.Datetime.now()
+        domain = [("is_storable", "=", True), ("default_code", "!=", False)]
+        if skus is not None:
+            domain.append(("default_code", "in", list(skus)))
+        products = self.env["product.product"].sudo().with_company(channel.company_id).search(
+            domain + [("company_id", "in", (False, channel.company_id.id))]
+        )
+        warehouses = channel._oms_sellable_warehouses()
+        rows = self._oms_sellable_rows(products, warehouses, channels=channel)
+        return {
+            "as_of": as_of.isoformat() + "Z",
+            "stock": [
+                {"sku": row["sku"], "warehouse": row["warehouse"], "sellable": row["sellable"]}
+                for row in rows
+            ],
+        }

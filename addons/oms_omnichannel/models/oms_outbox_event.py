@@ -1,0 +1,191 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Transactional outbox: what the sync service pulls out of Odoo.
+
+Rows are written by the transaction that makes the change, never sent from here
+(design.md, decision 4). Changes are buffered on the cursor while the transaction
+runs and written in one go by a precommit hook, which gives two things:
+
+- coalescing: a picking validated and then given a tracking number is one
+  ``shipment.shipped``; a product moved ten times is one ``stock.changed`` per
+  warehouse and channel, with the figure as committed;
+- a cursor that never skips: the insert takes a transaction-level advisory lock,
+  so outbox ids are handed out in commit order and a consumer reading ``id >
+  cursor`` cannot pass over a row that commits later with a smaller id.
+
+Savepoints opened with ``cr.savepoint()`` flush the buffer on entry and on
+success, and drop it on rollback, so an order that fails inside ``ingest_orders``
+leaves no event behind.
+"""
+
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+# Key of the advisory lock that serialises outbox inserts (any constant bigint).
+OUTBOX_LOCK_KEY = 7_106_100_001
+PENDING_KEY = "oms_omnichannel.outbox_pending"
+PENDING_STOCK_KEY = "oms_omnichannel.outbox_pending_stock"
+HOOK_KEY = "oms_omnichannel.outbox_hook"
+RETENTION_PARAM = "oms_omnichannel.outbox_retention_days"
+DEFAULT_RETENTION_DAYS = 7
+
+
+class OmsOutboxEvent(models.Model):
+    _name = "oms.outbox.event"
+    _description = "OMS Outbox Event"
+    _order = "id"
+
+    topic = fields.Char(required=True, index=True, readonly=True)
+    channel_code = fields.Char(index=True, readonly=True)
+    res_model = fields.Char(string="Related Model", readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Related Record", model_field="res_model", readonly=True
+    )
+    payload = fields.Json(readonly=True)
+
+    # ------------------------------------------------------------------
+    # Writing: buffer now, insert at precommit
+    # ------------------------------------------------------------------
+    @api.model
+    def _enqueue(self, topic, record, **extra):
+        """Remember that ``topic`` happened to ``record`` in this transaction.
+
+        The payload is built when the transaction flushes, from the records as
+        they are then. Enqueuing the same (topic, record) twice keeps one event.
+        """
+        pending = self._pending_buffer()
+        for rec in record:
+            key = (topic, rec._name, rec.id)
+            # Re-inserting moves the key to the end: the event goes out in the
+            # position of its last cause.
+            pending.pop(key, None)
+            pending[key] = dict(extra)
+
+    @api.model
+    def _enqueue_stock_change(self, product_warehouse_pairs):
+        """Remember (product id, warehouse id) pairs whose sellable stock may have changed."""
+        if not product_warehouse_pairs:
+            return
+        self._register_hook()
+        data = self.env.cr.precommit.data
+        data.setdefault(PENDING_STOCK_KEY, set()).update(product_warehouse_pairs)
+
+    @api.model
+    def _pending_buffer(self):
+        self._register_hook()
+        return self.env.cr.precommit.data.setdefault(PENDING_KEY, {})
+
+    @api.model
+    def _register_hook(self):
+        data = self.env.cr.precommit.data
+        if data.get(HOOK_KEY):
+            return
+        data[HOOK_KEY] = True
+        env = self.env(su=True)
+        cr = self.env.cr
+
+        def flush_outbox():
+            # Data was cleared if the transaction (or a savepoint) rolled back.
+            pending = cr.precommit.data.pop(PENDING_KEY, {})
+            pending_stock = cr.precommit.data.pop(PENDING_STOCK_KEY, set())
+            cr.precommit.data.pop(HOOK_KEY, None)
+            env["oms.outbox.event"]._write_pending(pending, pending_stock)
+
+        cr.precommit.add(flush_outbox)
+
+    @api.model
+    def _write_pending(self, pending, pending_stock):
+        vals_list = []
+        for (topic, res_model, res_id), extra in pending.items():
+            record = self.env[res_model].browse(res_id).exists()
+            if not record:
+                continue
+            builder = getattr(record, "_oms_outbox_vals_" + topic.replace(".", "_"))
+            vals = builder(**extra)
+            if vals:
+                vals_list.append(vals)
+        if pending_stock:
+            vals_list += self._stock_changed_vals(pending_stock)
+        if not vals_list:
+            return
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [OUTBOX_LOCK_KEY])
+        self.sudo().create(vals_list)
+        self.flush_model()
+
+    @api.model
+    def _stock_changed_vals(self, pairs):
+        products = self.env["product.product"].browse({p for p, _w in pairs}).exists()
+        warehouses = self.env["stock.warehouse"].browse({w for _p, w in pairs}).exists()
+        pairs = {(p, w) for p, w in pairs if p in products.ids and w in warehouses.ids}
+        rows = self.env["oms.channel"]._oms_sellable_rows(products, warehouses, pairs=pairs)
+        return [
+            {
+                "topic": "stock.changed",
+                "channel_code": row.pop("channel"),
+                "res_model": "product.product",
+                "res_id": row.pop("product_id"),
+                "payload": row,
+            }
+            for row in rows
+        ]
+
+    # ------------------------------------------------------------------
+    # Reading: the sync service pulls by cursor
+    # ------------------------------------------------------------------
+    @api.model
+    def fetch_since(self, cursor=0, limit=500):
+        """Events with ``id > cursor``, oldest first, and the cursor to ask from next."""
+        self.check_access("read")
+        cursor = int(cursor or 0)
+        limit = max(1, min(int(limit or 500), 5000))
+        events = self.sudo().search([("id", ">", cursor)], order="id", limit=limit)
+        return {
+            "events": [event._oms_as_dict() for event in events],
+            "cursor": events[-1:].id or cursor,
+        }
+
+    def _oms_as_dict(self):
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "topic": self.topic,
+            "channel_code": self.channel_code or None,
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "payload": self.payload,
+            "create_date": fields.Datetime.to_string(self.create_date),
+        }
+
+    @api.model
+    def ack(self, consumer, cursor):
+        """Record that ``consumer`` has processed every event up to ``cursor``."""
+        self.check_access("read")
+        return self.env["oms.outbox.consumer"].sudo()._acknowledge(consumer, int(cursor))
+
+    # ------------------------------------------------------------------
+    # Housekeeping
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_vacuum(self, days=None):
+        """Delete events every consumer acknowledged and older than the retention."""
+        if days is None:
+            days = int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param(RETENTION_PARAM, DEFAULT_RETENTION_DAYS)
+            )
+        acked = self.env["oms.outbox.consumer"].sudo()._acknowledged_cursor()
+        if not acked:
+            return 0
+        limit_date = fields.Datetime.now() - timedelta(days=days)
+        self.env.cr.execute(
+            "DELETE FROM oms_outbox_event WHERE id <= %s AND create_date < %s",
+            [acked, limit_date],
+        )
+        count = self.env.cr.rowcount
+        self.invalidate_model()
+        _logger.info("Outbox vacuum removed %s acknowledged events", count)
+        return count

@@ -1,0 +1,75 @@
+from odoo import fields, models
+
+
+class OmsSourcingPolicy(models.Model):
+    """The weights and hard constraints the engine optimises a plan with.
+
+    Presets ("fewest packages", "fastest", "cheapest") are data records; a channel points to one.
+    """
+
+    _name = "oms.sourcing.policy"
+    _description = "Sourcing Policy"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", string="Company", help="Empty: shared by every company."
+    )
+    description = fields.Text(translate=True)
+    # Weights of the objective, in the company currency.
+    weight_package = fields.Float(
+        string="Cost per Extra Package",
+        default=5.0,
+        help="Penalty for each package beyond the first: how much splitting hurts.",
+    )
+    weight_cost = fields.Float(
+        string="Shipping Cost Weight",
+        default=1.0,
+        help="Multiplier of handling and carrier costs.",
+    )
+    weight_lateness = fields.Float(
+        string="Cost per Day Late",
+        default=10.0,
+        help="Penalty per day a shipment arrives after the earliest possible date.",
+    )
+    weight_distance = fields.Float(
+        string="Cost per 100 km",
+        default=0.5,
+        help="Penalty per 100 km between node and destination.",
+    )
+    weight_priority = fields.Float(
+        string="Cost per Rank Step",
+        default=1.0,
+        help="Penalty per shipment for each rank step of its node (see the node's rank).",
+    )
+    # Hard constraints.
+    max_packages = fields.Integer(
+        string="Max Packages", default=0, help="0: no limit on the packages of one order."
+    )
+    allow_split_lines = fields.Boolean(
+        string="Split a Line Across Nodes",
+        default=True,
+        help="A line's quantity may come from several nodes.",
+    )
+    max_bulky_distance_km = fields.Float(
+        string="Max Distance for Bulky Goods (km)", default=0.0, help="0: no limit."
+    )
+    dangerous_certified_only = fields.Boolean(
+        string="Dangerous Goods from Certified Nodes Only", default=True
+    )
+    excluded_warehouse_ids = fields.Many2many(
+        "stock.warehouse",
+        "oms_policy_excluded_warehouse_rel",
+        "policy_id",
+        "warehouse_id",
+        string="Excluded Nodes",
+    )
+
+    def _get_default_policy(self):
+        """The policy of orders without a channel: the fewest-packages preset."""
+        policy = self.env.ref(
+            "oms_omnichannel.oms_sourcing_policy_fewest_packages", raise_if_not_found=False
+        )
+        return policy or self.search([], limit=1)

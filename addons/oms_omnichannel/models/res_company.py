@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    oms_routing_active = fields.Boolean(
+        string="Omnichannel Routing",
+        default=True,
+        help="Route confirmed sale orders across the warehouses of this company. Off: Odoo's "
+        "standard behaviour (everything from the order's warehouse).",
+    )
