@@ -1,0 +1,329 @@
+"""A network prepared once: validated, indexed, with caches for the per-order hot path.
+
+Routing an order needs, per candidate node, the distance to the destination, the transit days
+of each carrier service to the destination zone and the ship and delivery dates. All three
+repeat across orders (same postal codes, same day, same cutoff side), so they are computed once
+and kept in bounded caches here. The caches only memoise pure functions of the network, so
+sharing a Network between calls never changes a result.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays as holidays_lib
+
+from oms_engine.errors import InvalidInput
+from oms_engine.model import Calendar, CarrierService, Destination, Node, Policy, Product
+
+EARTH_RADIUS_KM = 6371.0088
+NODE_KINDS = ("dc", "store", "dropship")
+SERVICE_LEVELS = ("standard", "express")
+_CACHE_LIMIT = 200_000  # entries per cache; cleared wholesale past it (memory stays bounded)
+
+
+class WorkCalendar:
+    """Working days of one calendar (weekdays, public holidays of a country, closures)."""
+
+    __slots__ = ("_holiday_years", "_working", "calendar", "country", "subdivision")
+
+    def __init__(self, calendar: Calendar, country: str | None) -> None:
+        self.calendar = calendar
+        self.country = country
+        self.subdivision = calendar.subdivision
+        self._holiday_years: dict[int, frozenset[date]] = {}
+        self._working: dict[int, bool] = {}
+
+    def _holidays(self, year: int) -> frozenset[date]:
+        days = self._holiday_years.get(year)
+        if days is None:
+            if self.country:
+                found = holidays_lib.country_holidays(
+                    self.country, subdiv=self.subdivision, years=year
+                )
+                days = frozenset(found.keys())
+            else:
+                days = frozenset()
+            self._holiday_years[year] = days
+        return days
+
+    def is_working(self, ordinal: int) -> bool:
+        """Whether the day (a proleptic Gregorian ordinal) is a working day."""
+        working = self._working.get(ordinal)
+        if working is None:
+            day = date.fromordinal(ordinal)
+            working = (
+                day.weekday() in self.calendar.working_weekdays
+                and day not in self.calendar.closed_dates
+                and day not in self._holidays(day.year)
+            )
+            self._working[ordinal] = working
+        return working
+
+    def next_working(self, ordinal: int) -> int:
+        """The first working day on or after ``ordinal``."""
+        for _ in range(400):
+            if self.is_working(ordinal):
+                return ordinal
+            ordinal += 1
+        raise InvalidInput("calendar", "no working day within 400 days")
+
+    def add_working_days(self, ordinal: int, days: int) -> int:
+        """The working day ``days`` working days after ``ordinal`` (itself when ``days`` is 0)."""
+        for _ in range(days):
+            ordinal = self.next_working(ordinal + 1)
+        return ordinal
+
+
+class Network:
+    """Nodes, carrier services, products and policy, validated and indexed once.
+
+    Treat it as immutable: build a new Network when the master data changes. Route many orders
+    against it with :func:`oms_engine.route`.
+    """
+
+    __slots__ = (
+        "_date_cache",
+        "_distance_cache",
+        "_tz_by_node",
+        "_zone_cache",
+        "_zones_by_service",
+        "node_calendars",
+        "node_cos_lat",
+        "node_cutoff_minutes",
+        "node_index",
+        "node_lat_rad",
+        "node_lon_rad",
+        "nodes",
+        "policy",
+        "products",
+        "service_calendars",
+        "service_cutoff_minutes",
+        "services",
+        "services_by_level",
+    )
+
+    def __init__(
+        self,
+        nodes: Iterable[Node],
+        carrier_services: Iterable[CarrierService],
+        products: Iterable[Product],
+        policy: Policy | None = None,
+    ) -> None:
+        self.nodes: tuple[Node, ...] = tuple(sorted(nodes, key=lambda n: n.id))
+        self.services: tuple[CarrierService, ...] = tuple(
+            sorted(carrier_services, key=lambda s: s.id)
+        )
+        self.policy: Policy = policy or Policy()
+        self.products: dict[str, Product] = {}
+        for i, product in enumerate(products):
+            if product.sku in self.products:
+                raise InvalidInput(f"products[{i}].sku", f"duplicate SKU {product.sku!r}")
+            if product.weight_kg < 0:
+                raise InvalidInput(f"products[{i}].weight_kg", "must be >= 0")
+            self.products[product.sku] = product
+        self.node_index: dict[str, int] = {}
+        for i, node in enumerate(self.nodes):
+            _check_node(i, node)
+            if node.id in self.node_index:
+                raise InvalidInput(f"nodes[{i}].id", f"duplicate node id {node.id!r}")
+            self.node_index[node.id] = i
+        self._tz_by_node = tuple(_zone_info(i, n) for i, n in enumerate(self.nodes))
+        self.node_cutoff_minutes = tuple(n.cutoff.hour * 60 + n.cutoff.minute for n in self.nodes)
+        self.node_lat_rad = tuple(math.radians(n.lat) for n in self.nodes)
+        self.node_lon_rad = tuple(math.radians(n.lon) for n in self.nodes)
+        self.node_cos_lat = tuple(math.cos(x) for x in self.node_lat_rad)
+        calendars = [n.calendar or Calendar(country=n.country) for n in self.nodes]
+        self.node_calendars = tuple(WorkCalendar(c, c.country) for c in calendars)
+        self.services_by_level: dict[str, tuple[int, ...]] = {
+            level: tuple(i for i, s in enumerate(self.services) if s.service_level == level)
+            for level in SERVICE_LEVELS
+        }
+        seen: set[str] = set()
+        zones_by_service = []
+        for i, service in enumerate(self.services):
+            _check_service(i, service, seen)
+            by_country: dict[str, list[tuple[str, int]]] = {}
+            for zone in service.zones:
+                by_country.setdefault(zone.country.upper(), []).append(
+                    (_norm_postal(zone.postal_prefix), zone.transit_days)
+                )
+            for entries in by_country.values():
+                entries.sort(key=lambda e: (-len(e[0]), e[0]))
+            zones_by_service.append(by_country)
+        self._zones_by_service = tuple(zones_by_service)
+        self.service_cutoff_minutes = tuple(
+            s.cutoff.hour * 60 + s.cutoff.minute for s in self.services
+        )
+        # One working calendar per (service, node country): a carrier collecting in Germany
+        # keeps German holidays unless its calendar names a country.
+        self.service_calendars: dict[tuple[int, str], WorkCalendar] = {}
+        for si, service in enumerate(self.services):
+            for node in self.nodes:
+                key = (si, node.country)
+                if key not in self.service_calendars:
+                    country = service.calendar.country or node.country
+                    self.service_calendars[key] = WorkCalendar(service.calendar, country)
+        for i, node in enumerate(self.policy.excluded_nodes):
+            if node not in self.node_index:
+                raise InvalidInput(f"policy.excluded_nodes[{i}]", f"unknown node {node!r}")
+        self._zone_cache: dict[tuple[str, str], tuple[int | None, ...]] = {}
+        self._distance_cache: dict[tuple, tuple[float, ...]] = {}
+        self._date_cache: dict[tuple, tuple[int, int]] = {}
+
+    # ------------------------------------------------------------------ zones and distances
+
+    def transit_days(self, country: str, postal_code: str) -> tuple[int | None, ...]:
+        """Transit days of every service to a destination (``None``: no zone covers it).
+
+        Longest postal-code prefix wins within the destination country.
+        """
+        key = (country, postal_code)
+        found = self._zone_cache.get(key)
+        if found is None:
+            country_u = country.upper()
+            postal = _norm_postal(postal_code)
+            out: list[int | None] = []
+            for by_country in self._zones_by_service:
+                days = None
+                for prefix, transit in by_country.get(country_u, ()):
+                    if postal.startswith(prefix):
+                        days = transit
+                        break
+                out.append(days)
+            found = tuple(out)
+            if len(self._zone_cache) > _CACHE_LIMIT:
+                self._zone_cache.clear()
+            self._zone_cache[key] = found
+        return found
+
+    def distances_km(self, destination: Destination) -> tuple[float, ...] | None:
+        """Great-circle distance from every node to the destination, ``None`` if unlocated."""
+        if destination.lat is None or destination.lon is None:
+            return None
+        key = (destination.lat, destination.lon)
+        found = self._distance_cache.get(key)
+        if found is None:
+            lat = math.radians(destination.lat)
+            lon = math.radians(destination.lon)
+            cos_lat = math.cos(lat)
+            sin, asin, sqrt = math.sin, math.asin, math.sqrt
+            out = []
+            for nlat, nlon, ncos in zip(
+                self.node_lat_rad, self.node_lon_rad, self.node_cos_lat, strict=True
+            ):
+                h = sin((lat - nlat) / 2) ** 2 + ncos * cos_lat * sin((lon - nlon) / 2) ** 2
+                out.append(2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(h))))
+            found = tuple(out)
+            if len(self._distance_cache) > _CACHE_LIMIT:
+                self._distance_cache.clear()
+            self._distance_cache[key] = found
+        return found
+
+    def distance_between_nodes(self, a: int, b: int) -> float:
+        """Great-circle distance between two nodes, in km."""
+        node = self.nodes[b]
+        return self.distances_km(Destination(node.country, node.postal_code, node.lat, node.lon))[a]
+
+    # ------------------------------------------------------------------ dates
+
+    def local_moment(self, node_idx: int, moment: datetime) -> tuple[int, int]:
+        """The node-local day (ordinal) and minute of day of an aware datetime."""
+        local = moment.astimezone(self._tz_by_node[node_idx])
+        return local.toordinal(), local.hour * 60 + local.minute
+
+    def ship_and_delivery(
+        self, node_idx: int, service_idx: int, day: int, minute: int, transit: int
+    ) -> tuple[int, int]:
+        """Ship day and delivery day (ordinals) from a node with a service for an order placed
+        on node-local ``day`` at ``minute``.
+
+        The node works from the order day if it is a working day and the order came before the
+        node's cutoff, else from its next working day; handling days are node working days.
+        The carrier collects on the ready day if it is one of its working days (and, for a
+        same-day collection, the order came before the carrier's cutoff), else on its next
+        working day. Transit days count carrier working days.
+        """
+        after_node = minute > self.node_cutoff_minutes[node_idx]
+        after_carrier = minute > self.service_cutoff_minutes[service_idx]
+        key = (node_idx, service_idx, day, after_node, after_carrier, transit)
+        found = self._date_cache.get(key)
+        if found is None:
+            node_cal = self.node_calendars[node_idx]
+            start = day
+            if after_node or not node_cal.is_working(day):
+                start = node_cal.next_working(day + 1)
+            ready = node_cal.add_working_days(start, self.nodes[node_idx].handling_days)
+            carrier_cal = self.service_calendars[(service_idx, self.nodes[node_idx].country)]
+            ship = ready
+            if not carrier_cal.is_working(ship) or (ship == day and after_carrier):
+                ship = carrier_cal.next_working(ship + 1)
+            found = (ship, carrier_cal.add_working_days(ship, transit))
+            if len(self._date_cache) > _CACHE_LIMIT:
+                self._date_cache.clear()
+            self._date_cache[key] = found
+        return found
+
+    def ready_day(self, node_idx: int, day: int, minute: int) -> int:
+        """The day a node has an order picked and packed (no carrier involved)."""
+        node_cal = self.node_calendars[node_idx]
+        start = day
+        if minute > self.node_cutoff_minutes[node_idx] or not node_cal.is_working(day):
+            start = node_cal.next_working(day + 1)
+        return node_cal.add_working_days(start, self.nodes[node_idx].handling_days)
+
+
+def _norm_postal(postal: str) -> str:
+    return postal.replace(" ", "").replace("-", "").upper()
+
+
+def _zone_info(i: int, node: Node) -> ZoneInfo:
+    try:
+        return ZoneInfo(node.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput(f"nodes[{i}].timezone", f"unknown time zone {node.timezone!r}") from exc
+
+
+def _check_node(i: int, node: Node) -> None:
+    if not node.id:
+        raise InvalidInput(f"nodes[{i}].id", "must not be empty")
+    if node.kind not in NODE_KINDS:
+        raise InvalidInput(f"nodes[{i}].kind", f"must be one of {', '.join(NODE_KINDS)}")
+    if not -90 <= node.lat <= 90:
+        raise InvalidInput(f"nodes[{i}].lat", "must be between -90 and 90")
+    if not -180 <= node.lon <= 180:
+        raise InvalidInput(f"nodes[{i}].lon", "must be between -180 and 180")
+    if node.handling_days < 0:
+        raise InvalidInput(f"nodes[{i}].handling_days", "must be >= 0")
+    if node.daily_capacity is not None and node.daily_capacity < 0:
+        raise InvalidInput(f"nodes[{i}].daily_capacity", "must be >= 0")
+
+
+def _check_service(i: int, service: CarrierService, seen: set[str]) -> None:
+    if not service.id:
+        raise InvalidInput(f"carrier_services[{i}].id", "must not be empty")
+    if service.id in seen:
+        raise InvalidInput(f"carrier_services[{i}].id", f"duplicate service id {service.id!r}")
+    seen.add(service.id)
+    if service.service_level not in SERVICE_LEVELS:
+        raise InvalidInput(
+            f"carrier_services[{i}].service_level", "must be one of standard, express"
+        )
+    if service.max_weight_kg <= 0:
+        raise InvalidInput(f"carrier_services[{i}].max_weight_kg", "must be > 0")
+    for j, zone in enumerate(service.zones):
+        if zone.transit_days < 0:
+            raise InvalidInput(f"carrier_services[{i}].zones[{j}].transit_days", "must be >= 0")
+
+
+def day_of(ordinal: int) -> date:
+    """The date of a proleptic Gregorian ordinal."""
+    return date.fromordinal(ordinal)
+
+
+def add_days(day: date, days: int) -> date:
+    """``day`` plus ``days`` calendar days."""
+    return day + timedelta(days=days)
