@@ -43,6 +43,9 @@ class ChannelSettings(BaseModel):
 class CarrierSettings(BaseModel):
     """A carrier that pushes tracking webhooks to us, or that we poll."""
 
+    # Payload and signature format of the carrier's (or its aggregator's) webhooks.
+    format: Literal["easypost", "aftership"] = "easypost"
+
     secret: SecretStr = SecretStr(DEFAULT_SECRET)
     # Carriers without webhooks are polled at this API (empty = webhooks only).
     poll_url: str = ""

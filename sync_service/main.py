@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sync_service.config import Settings, get_settings
 from sync_service.errors import SyncError, sync_error_handler
 from sync_service.health import router as health_router
+from sync_service.inbox.router import router as inbox_router
 from sync_service.redis import make_async_redis
 
 
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(SyncError, sync_error_handler)
 
     app.include_router(health_router)
+    app.include_router(inbox_router)
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:

@@ -15,6 +15,11 @@ WEBHOOKS_DUPLICATE = Counter(
     "Webhook deliveries already seen (answered 2xx, dropped)",
     ["source", "provider"],
 )
+WEBHOOKS_STALE = Counter(
+    "oms_webhooks_stale_total",
+    "Redeliveries older than an accepted version (2xx, dropped)",
+    ["source", "provider"],
+)
 WEBHOOKS_REJECTED = Counter(
     "oms_webhooks_rejected_total", "Webhook deliveries refused", ["source", "provider", "reason"]
 )

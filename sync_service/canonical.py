@@ -1,0 +1,109 @@
+"""The canonical order and tracking event: what every shop's payload becomes.
+
+The shapes are owned by docs/contracts.md (``oms.intake.ingest_orders`` / ``apply_tracking``);
+Odoo receives ``model_dump(mode="json")`` of these models. Money stays ``Decimal`` and travels
+as a decimal string, never a float.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Customer(_Model):
+    external_id: str = ""
+    email: str = ""
+    name: str = ""
+    phone: str = ""
+
+
+class Address(_Model):
+    name: str = ""
+    street: str = ""
+    street2: str = ""
+    city: str = ""
+    zip: str = ""
+    country_code: str = Field("", max_length=2)
+    state_code: str = ""
+    phone: str = ""
+
+
+class OrderLine(_Model):
+    external_id: str
+    sku: str = Field(min_length=1)
+    quantity: Decimal = Field(gt=0)
+    unit_price: Decimal
+    discount_percent: Decimal = Decimal("0")
+
+
+class Payment(_Model):
+    status: Literal["pending", "authorized", "paid"] = "pending"
+    method: str = ""
+    amount: Decimal = Decimal("0")
+    reference: str = ""
+
+
+class CanonicalOrder(_Model):
+    channel: str
+    external_id: str = Field(min_length=1)
+    # Monotonic per order (the shop's updated_at in ms); Odoo calls an older one "stale".
+    external_version: int
+    status: Literal["open", "cancelled"] = "open"
+    name: str = ""
+    placed_at: str = ""
+    currency: str = Field(min_length=3, max_length=3)
+    customer: Customer = Customer()
+    shipping_address: Address
+    billing_address: Address | None = None
+    lines: list[OrderLine]
+    service_level: Literal["standard", "express"] = "standard"
+    shipping_price: Decimal = Decimal("0")
+    delivery_mode: Literal["ship", "pickup"] = "ship"
+    pickup_store: str | None = None
+    allow_split: bool = True
+    payment: Payment = Payment()
+    reservation_id: str | None = None
+
+
+class TrackingStatus(str, Enum):
+    """One status vocabulary for every carrier, in the contract's order (monotonic rank)."""
+
+    pre_transit = "pre_transit"
+    in_transit = "in_transit"
+    out_for_delivery = "out_for_delivery"
+    delivered = "delivered"
+    available_for_pickup = "available_for_pickup"
+    return_to_sender = "return_to_sender"
+    failure = "failure"
+    exception = "exception"
+    unknown = "unknown"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {status: rank for rank, status in enumerate(TrackingStatus)}
+
+
+class TrackingEvent(_Model):
+    carrier: str
+    tracking_number: str = Field(min_length=1)
+    status: TrackingStatus
+    occurred_at: str
+    event_id: str
+    location: str = ""
+    message: str = ""
+
+
+def dump(model: BaseModel) -> dict:
+    """The JSON-ready dict that goes over JSON-RPC (Decimals as strings)."""
+    return model.model_dump(mode="json")

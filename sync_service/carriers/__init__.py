@@ -1,0 +1,1 @@
+"""Carriers: tracking webhooks and polling, normalised to one monotonic status."""

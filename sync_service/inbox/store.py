@@ -1,0 +1,75 @@
+"""Store an accepted delivery: dedupe key + stream entry in one Lua step.
+
+Either both are written or neither: a crash between them could otherwise drop an event whose
+delivery id is already marked seen (lost) or store it without the mark (doubled on retry).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Literal
+
+import orjson
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from sync_service.errors import InboxUnavailable
+from sync_service.inbox import keys
+from sync_service.inbox.providers.base import Delivery
+
+# KEYS: dedupe key, stream, order-version key (or the dedupe key again when not an order)
+# ARGV: dedupe ttl, version ('' = none), version ttl, then the stream entry's field/value pairs
+_STORE = """
+local seen = redis.call('GET', KEYS[1])
+if seen then return {'duplicate', seen} end
+if ARGV[2] ~= '' then
+  local stored = redis.call('GET', KEYS[3])
+  if stored and tonumber(stored) > tonumber(ARGV[2]) then
+    redis.call('SET', KEYS[1], 'stale', 'EX', ARGV[1])
+    return {'stale', stored}
+  end
+  redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
+end
+local id = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 4))
+redis.call('SET', KEYS[1], id, 'EX', ARGV[1])
+return {'accepted', id}
+"""
+
+Outcome = Literal["accepted", "duplicate", "stale"]
+VERSION_TTL_S = 90 * 24 * 3600
+
+
+class InboxStore:
+    def __init__(self, redis: aioredis.Redis, dedupe_ttl_s: int) -> None:
+        self._redis = redis
+        self._script = redis.register_script(_STORE)
+        self._ttl = dedupe_ttl_s
+
+    async def store(
+        self, source: str, provider: str, delivery: Delivery, raw: bytes
+    ) -> tuple[Outcome, str]:
+        """Store once; answer what happened and the stream id (or the newer version seen)."""
+        dedupe = keys.dedupe(source, delivery.delivery_id)
+        version_key = (
+            keys.order_version(source, delivery.order_key) if delivery.order_key else dedupe
+        )
+        fields = [
+            "event_id", f"{source}:{delivery.delivery_id}",
+            "source", source,
+            "provider", provider,
+            "kind", delivery.kind,
+            "topic", delivery.topic,
+            "received_ms", str(int(time.time() * 1000)),
+            "attempts", "0",
+            "data", orjson.dumps(delivery.data),
+            "raw", raw,
+        ]  # fmt: skip
+        version = "" if delivery.version is None else str(delivery.version)
+        try:
+            outcome, ref = await self._script(
+                keys=[dedupe, keys.STREAM, version_key],
+                args=[self._ttl, version, VERSION_TTL_S, *fields],
+            )
+        except (RedisError, OSError) as exc:
+            raise InboxUnavailable(f"inbox not reachable ({type(exc).__name__}); retry") from exc
+        return outcome.decode(), ref.decode()

@@ -1,0 +1,120 @@
+"""Fixtures of the checkout tests: a redis-server of our own and a clock the tests move.
+
+Imported explicitly by the ``test_checkout*.py`` modules (SYNC's conftest stays theirs).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import redis
+import redis.asyncio as aioredis
+
+from sync_service.checkout.config import CheckoutSettings
+from sync_service.checkout.projection import rebuild_projection
+from sync_service.checkout.reservations import CheckoutStore
+
+CHANNEL = "webshop"
+API_KEY = "ck_test_webshop_0123456789"
+OTHER_CHANNEL = "marketplace"
+OTHER_KEY = "ck_test_marketplace_0123456789"
+T0 = 1_790_000_000_000  # ms; the tests' clock starts here
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class OwnRedis:
+    def __init__(self, workdir: Path) -> None:
+        self.port = _free_port()
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(workdir),
+             "--save", "", "--appendonly", "no", "--protected-mode", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis(port=self.port)
+        for _ in range(200):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        client.close()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def checkout_redis_server(tmp_path_factory):
+    if not (shutil.which("redis-server") or Path("/usr/bin/redis-server").exists()):
+        pytest.skip("redis-server is not installed: checkout tests need a real Redis")
+    server = OwnRedis(tmp_path_factory.mktemp("checkout-redis"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def rds(checkout_redis_server):
+    """A blocking client on a flushed database."""
+    client = redis.Redis(port=checkout_redis_server.port)
+    client.flushdb()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def ck_settings():
+    return CheckoutSettings(
+        api_keys={CHANNEL: API_KEY, OTHER_CHANNEL: OTHER_KEY},
+        hold_ttl_s=1.0,
+        purge_limit=50,
+        _env_file=None,
+    )
+
+
+class Clock:
+    """Milliseconds that only move when a test says so."""
+
+    def __init__(self, start: int = T0) -> None:
+        self.now = start
+
+    def __call__(self) -> int:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += int(seconds * 1000)
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+async def store(checkout_redis_server, rds, ck_settings, clock):
+    client = aioredis.Redis(port=checkout_redis_server.port, max_connections=200)
+    yield CheckoutStore(client, ck_settings, clock)
+    await client.aclose()
+
+
+def seed(rds, settings, rows, channel=CHANNEL, as_of="2026-11-26T10:00:00Z"):
+    """Rebuild ``channel`` from rows of (sku, warehouse, sellable), as export_sellable gives."""
+    stock = [{"sku": s, "warehouse": w, "sellable": q} for s, w, q in rows]
+    return rebuild_projection(
+        channel, lambda _c: {"as_of": as_of, "stock": stock}, redis=rds, settings=settings
+    )
