@@ -5,6 +5,7 @@ Imported explicitly by the ``test_checkout*.py`` modules (SYNC's conftest stays 
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
 import subprocess
@@ -106,15 +107,30 @@ def clock():
 
 
 @pytest.fixture
-async def store(checkout_redis_server, rds, ck_settings, clock):
-    client = aioredis.Redis(port=checkout_redis_server.port, max_connections=200)
-    yield CheckoutStore(client, ck_settings, clock)
-    await client.aclose()
+def run_store(checkout_redis_server, rds, ck_settings, clock):
+    """``run_store(fn)`` runs ``await fn(store)`` in a fresh event loop with its own client."""
+
+    def run(fn):
+        async def main():
+            client = aioredis.Redis(port=checkout_redis_server.port, max_connections=200)
+            try:
+                return await fn(CheckoutStore(client, ck_settings, clock))
+            finally:
+                await client.aclose()
+
+        return asyncio.run(main())
+
+    return run
 
 
-def seed(rds, settings, rows, channel=CHANNEL, as_of="2026-11-26T10:00:00Z"):
-    """Rebuild ``channel`` from rows of (sku, warehouse, sellable), as export_sellable gives."""
+def seed(rds, settings, rows, channel=CHANNEL, at_ms=T0 - 60_000):
+    """Rebuild ``channel`` from rows of (sku, warehouse, sellable), as export_sellable gives,
+    at ``at_ms`` on the tests' clock (by default a minute before the tests start)."""
     stock = [{"sku": s, "warehouse": w, "sellable": q} for s, w, q in rows]
     return rebuild_projection(
-        channel, lambda _c: {"as_of": as_of, "stock": stock}, redis=rds, settings=settings
+        channel,
+        lambda _c: {"as_of": "2026-11-26T10:00:00Z", "stock": stock},
+        redis=rds,
+        settings=settings,
+        clock=lambda: at_ms,
     )

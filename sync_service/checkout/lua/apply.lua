@@ -1,0 +1,17 @@
+-- Helper prepended to the scripts that write the projection (after common.lua).
+-- Sets one (sku, node) figure in generation prefix Gp unless an event at least as new was
+-- applied already: replays of the outbox are no-ops. "@" keeps the SKU's channel total
+-- (sum of non-negative node figures) so a cart or listing read is O(1) per SKU.
+local function apply_one(Gp, floor, sku, node, value, id)
+  local vk = Gp .. 'v:' .. sku
+  if id <= math.max(floor, num(redis.call('HGET', vk, node))) then
+    return false
+  end
+  local sk = Gp .. 's:' .. sku
+  local old = num(redis.call('HGET', sk, node))
+  redis.call('HSET', sk, node, value)
+  redis.call('HSET', vk, node, id)
+  redis.call('HINCRBY', sk, '@', math.max(value, 0) - math.max(old, 0))
+  redis.call('SADD', Gp .. 'skus', sku)
+  return true
+end

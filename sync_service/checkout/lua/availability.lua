@@ -1,0 +1,31 @@
+-- Sellable figures of a list of SKUs, after purging expired holds.
+-- ARGV[6] mode: "total" (per SKU) or "nodes" (per SKU and node); ARGV[7..] SKUs.
+-- Returns {more_to_purge, gen, per SKU: total mode {projected, held}; nodes mode
+-- {projection HGETALL, holds HGETALL}}. A SKU unknown to the projection gives false.
+local more = purge() and 1 or 0
+local gen = current_gen()
+if not gen then
+  return {more, false}
+end
+local G = P .. 'g' .. gen .. ':s:'
+local out = {more, gen}
+local mode = ARGV[6]
+for i = 7, #ARGV do
+  local sku = ARGV[i]
+  if mode == 'total' then
+    local projected = redis.call('HGET', G .. sku, '@')
+    if projected then
+      out[#out + 1] = {num(projected), num(redis.call('HGET', P .. 'h:' .. sku, 't'))}
+    else
+      out[#out + 1] = false
+    end
+  else
+    local projection = redis.call('HGETALL', G .. sku)
+    if #projection > 0 then
+      out[#out + 1] = {projection, redis.call('HGETALL', P .. 'h:' .. sku)}
+    else
+      out[#out + 1] = false
+    end
+  end
+end
+return out
