@@ -12,9 +12,11 @@
     "depends": ["sale_stock", "stock_delivery"],
     "external_dependencies": {"python": ["oms-omnichannel"]},
     "data": [
+        "security/oms_outbox_access.xml",
         "data/oms_weekday_data.xml",
         "data/oms_sourcing_policy_data.xml",
         "data/ir_cron_data.xml",
+        "data/oms_outbox_cron.xml",
     ],
     "demo": [],
 }
