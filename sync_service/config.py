@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     odoo_uid: int = 2
     odoo_api_key: SecretStr = SecretStr(DEFAULT_SECRET)
     odoo_timeout_s: float = 30.0
+    # Implementation of the Odoo boundary (``module:attr``, called with the settings).
+    odoo_gateway: str = "sync_service.odoo_client:JsonRpcOdoo"
 
     channels: dict[str, ChannelSettings] = Field(default_factory=dict)
     carriers: dict[str, CarrierSettings] = Field(default_factory=dict)

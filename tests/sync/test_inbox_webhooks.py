@@ -88,7 +88,7 @@ def test_bad_signature_is_refused_and_nothing_stored(client, redis_client, chann
     assert (
         f'oms_webhooks_rejected_total{{provider="{_provider(channel)}",reason="bad_signature",source="{channel}"}}'
         in metrics
-    )  # noqa: E501
+    )
 
 
 @pytest.mark.parametrize("channel", sorted(SIGNERS))

@@ -1,0 +1,45 @@
+"""Dead letters: events that ran out of attempts, listed and replayed by an operator."""
+
+from __future__ import annotations
+
+import redis
+
+from sync_service.inbox import keys
+
+# KEYS: dead stream, inbox stream. ARGV: dead entry id. Move one entry back, attempts reset.
+_REPLAY = """
+local entry = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
+if #entry == 0 then return nil end
+local fields = entry[1][2]
+local flat = {}
+for i = 1, #fields, 2 do
+  local k, v = fields[i], fields[i + 1]
+  if k == 'attempts' then v = '0' end
+  if k ~= 'last_error' then flat[#flat + 1] = k; flat[#flat + 1] = v end
+end
+local id = redis.call('XADD', KEYS[2], '*', unpack(flat))
+redis.call('XDEL', KEYS[1], ARGV[1])
+return id
+"""
+
+
+def list_dead(client: redis.Redis, count: int = 1000) -> list[dict[str, str]]:
+    rows = []
+    for entry_id, fields in client.xrange(keys.DEAD, count=count):
+        row = {"id": entry_id.decode()}
+        for name in ("event_id", "kind", "topic", "attempts", "last_error"):
+            row[name] = fields.get(name.encode(), b"").decode()
+        rows.append(row)
+    return rows
+
+
+def replay(client: redis.Redis, ids: list[str] | None = None) -> list[str]:
+    """Move dead letters (all, or those ids) back into the inbox; returns the ids moved."""
+    script = client.register_script(_REPLAY)
+    if not ids:
+        ids = [entry_id.decode() for entry_id, _ in client.xrange(keys.DEAD)]
+    moved = []
+    for entry_id in ids:
+        if script(keys=[keys.DEAD, keys.STREAM], args=[entry_id]) is not None:
+            moved.append(entry_id)
+    return moved

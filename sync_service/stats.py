@@ -1,0 +1,15 @@
+"""Counters shared by all worker processes, kept in one Redis hash and exported by /metrics.
+
+Celery runs tasks in several processes; a Redis hash is the simplest place they all add to,
+and the API's /metrics reads it so one scrape sees the whole service.
+"""
+
+from __future__ import annotations
+
+import redis
+
+STATS = "oms:stats"
+
+
+def incr(client: redis.Redis, field: str, amount: int = 1) -> None:
+    client.hincrby(STATS, field, amount)

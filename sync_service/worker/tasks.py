@@ -1,0 +1,65 @@
+"""Celery tasks. Each drains a source that lives elsewhere (inbox, outbox) and is safe to
+run twice: events are acknowledged per event and every sink is idempotent."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from functools import cache
+
+from redis.exceptions import RedisError
+
+from sync_service.config import get_settings
+from sync_service.redis import make_sync_redis
+from sync_service.worker.celery_app import app
+from sync_service.worker.ingest import Ingestor, make_consumer
+
+log = logging.getLogger("sync_service.tasks")
+RETRY = {"autoretry_for": (RedisError, OSError), "retry_backoff": True, "retry_jitter": True,
+         "max_retries": 3}  # fmt: skip
+
+
+@cache
+def _process_state(pid: int):
+    """Per worker process (after the fork): Redis client, Odoo gateway, consumer name."""
+    from sync_service.odoo_client import load_gateway
+
+    settings = get_settings()
+    client = make_sync_redis(settings)
+    return settings, client, load_gateway(settings), f"{socket.gethostname()}-{pid}"
+
+
+def state():
+    return _process_state(os.getpid())
+
+
+@app.task(name="oms.ingest_inbox", **RETRY)
+def ingest_inbox() -> int:
+    settings, client, odoo, name = state()
+    consumer = make_consumer(client, settings, name)
+    return Ingestor(consumer, odoo, settings.ingest_batch_size).drain()
+
+
+@app.task(name="oms.push_outbox", **RETRY)
+def push_outbox() -> int:
+    from sync_service.outbound.push import OutboxPusher
+
+    settings, client, odoo, _name = state()
+    return OutboxPusher(settings, client, odoo).run()
+
+
+@app.task(name="oms.reconcile", **RETRY)
+def reconcile() -> int:
+    from sync_service.outbound.reconcile import Reconciler
+
+    settings, client, odoo, _name = state()
+    return Reconciler(settings, client, odoo).run()
+
+
+@app.task(name="oms.poll_carriers", **RETRY)
+def poll_carriers() -> int:
+    from sync_service.carriers.polling import poll_all
+
+    settings, client, _odoo, _name = state()
+    return poll_all(settings, client)

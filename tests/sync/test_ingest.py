@@ -1,0 +1,199 @@
+"""Inbox -> Odoo boundary, in-process against the real redis-server.
+
+The Odoo side is the recording sink of tests/sync/sinks.py at the JSON-RPC seam; the Celery
+worker itself is exercised in test_worker_celery.py.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sync_service.inbox import keys
+from sync_service.main import create_app
+from sync_service.worker.ingest import Ingestor, make_consumer
+from tests.sync import helpers, sinks
+
+
+@pytest.fixture
+def fast_settings(settings):
+    return settings.model_copy(update={
+        "retry_base_s": 0.0, "retry_max_s": 0.0, "ingest_max_attempts": 3,
+        "odoo_gateway": "tests.sync.sinks:RecordingOdoo"})  # fmt: skip
+
+
+@pytest.fixture
+def api(fast_settings):
+    with TestClient(create_app(fast_settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def ingestor(fast_settings, redis_client):
+    consumer = make_consumer(redis_client, fast_settings, "test-consumer")
+    return Ingestor(consumer, sinks.RecordingOdoo(fast_settings), batch_size=10)
+
+
+def post(api, signer_result, channel="webshop"):
+    body, headers = signer_result
+    reply = api.post(f"/webhooks/{channel}", content=body, headers=headers)
+    assert reply.status_code in (200, 202), reply.text
+    return reply
+
+
+def test_orders_are_handed_over_in_batches_and_acknowledged(api, ingestor, redis_client):
+    for n in range(25):
+        post(api, helpers.shopify(helpers.shopify_order(9000 + n, "2026-11-26T10:00:00Z")))
+    assert ingestor.drain() == 25
+    calls = [json.loads(c) for c in redis_client.lrange(sinks.CALLS, 0, -1)]
+    assert [len(c) for c in calls] == [10, 10, 5]
+    assert sorted(o["external_id"] for o in sinks.recorded_orders(redis_client)) == [
+        str(9000 + n) for n in range(25)
+    ]
+    assert redis_client.xlen(keys.STREAM) == 0
+    assert redis_client.xpending(keys.STREAM, keys.GROUP)["pending"] == 0
+
+
+def test_update_arriving_before_create_ends_as_one_order_at_the_update(api, ingestor, redis_client):
+    update = helpers.shopify_order(
+        4242, "2026-11-26T10:05:00Z", financial_status="paid", total_price="50.00"
+    )
+    create = helpers.shopify_order(4242, "2026-11-26T10:00:00Z", financial_status="pending")
+    post(api, helpers.shopify(update, topic="orders/updated"))
+    stale = post(api, helpers.shopify(create, topic="orders/create"))
+    assert stale.json()["status"] == "stale"
+    ingestor.drain()
+    [order] = sinks.recorded_orders(redis_client)
+    assert order["external_id"] == "4242"
+    assert order["payment"]["status"] == "paid"  # the update's content, creating the order
+    assert order["external_version"] == 1795687500000
+
+
+def test_odoo_down_retries_with_backoff_then_dead_letters_then_replays(
+    api, ingestor, fast_settings, redis_client
+):
+    post(api, helpers.shopify(helpers.shopify_order(5001, "2026-11-26T10:00:00Z")))
+    redis_client.set(sinks.FAIL, 1)
+    for _attempt in range(3):
+        ingestor.drain()
+    assert redis_client.xlen(keys.STREAM) == 0
+    assert redis_client.zcard(keys.RETRY) == 0
+    [(dead_id, dead)] = redis_client.xrange(keys.DEAD)
+    assert dead[b"attempts"] == b"3"
+    assert b"Odoo unreachable" in dead[b"last_error"]
+    assert sinks.recorded_orders(redis_client) == []
+
+    redis_client.delete(sinks.FAIL)
+    env = {
+        "OMS_REDIS_URL": fast_settings.redis_url,
+        "OMS_ENVIRONMENT": "test",
+        "PATH": "/usr/bin:/bin",
+    }
+    out = subprocess.run([sys.executable, "-m", "sync_service", "replay-dead-letters",
+                          "--id", dead_id.decode()], env=env, capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    assert "replayed 1" in out.stdout
+    ingestor.drain()
+    assert [o["external_id"] for o in sinks.recorded_orders(redis_client)] == ["5001"]
+    assert redis_client.xlen(keys.DEAD) == 0
+
+
+def test_backoff_grows_between_attempts(ingestor, fast_settings, redis_client):
+    consumer = make_consumer(
+        redis_client,
+        fast_settings.model_copy(
+            update={"retry_base_s": 100.0, "retry_max_s": 1000.0, "ingest_max_attempts": 6}
+        ),
+        "c2",
+    )
+    consumer.ensure_group()
+    redis_client.xadd(keys.STREAM, {"event_id": "x:1", "kind": "order", "attempts": "3",
+                                    "data": "{}"})  # fmt: skip
+    [event] = consumer.read(10)
+    assert consumer.fail(event, "boom") == "retry"
+    [(_member, due_ms)] = redis_client.zrange(keys.RETRY, 0, -1, withscores=True)
+    now_ms = int(redis_client.time()[0]) * 1000
+    # 4th attempt: 100 s * 2**3 = 800 s, jittered into [400 s, 800 s]
+    assert 390_000 <= due_ms - now_ms <= 801_000
+    assert consumer.promote_due() == 0  # not due yet
+
+
+def test_one_bad_order_does_not_hold_back_the_batch(api, ingestor, redis_client):
+    redis_client.set(
+        sinks.reply_key("6002"),
+        json.dumps(
+            {
+                "channel": "webshop",
+                "external_id": "6002",
+                "status": "error",
+                "error": {
+                    "code": "unknown_sku",
+                    "message": "no product NOPE",
+                    "field": "lines[0].sku",
+                },
+            }
+        ),
+    )
+    for n in (6001, 6002, 6003):
+        post(api, helpers.shopify(helpers.shopify_order(n, "2026-11-26T10:00:00Z")))
+    ingestor.drain()
+    assert redis_client.xlen(keys.STREAM) == 0
+    [member] = redis_client.zrange(keys.RETRY, 0, -1)
+    assert b"unknown_sku" in member
+
+
+def test_permanent_error_goes_straight_to_the_dead_letters(api, ingestor, redis_client):
+    redis_client.set(
+        sinks.reply_key("6100"),
+        json.dumps({"status": "error", "error": {"code": "not_cancellable", "message": "shipped"}}),
+    )
+    post(api, helpers.shopify(helpers.shopify_order(6100, "2026-11-26T10:00:00Z")))
+    ingestor.drain()
+    [(_id, dead)] = redis_client.xrange(keys.DEAD)
+    assert dead[b"attempts"] == b"1"
+
+
+def test_entries_of_a_dead_consumer_are_reclaimed(api, fast_settings, redis_client):
+    post(api, helpers.shopify(helpers.shopify_order(7100, "2026-11-26T10:00:00Z")))
+    dead = make_consumer(redis_client, fast_settings, "died")
+    dead.ensure_group()
+    assert len(dead.read(10)) == 1  # read, then the process died before acking
+    survivor = make_consumer(
+        redis_client, fast_settings.model_copy(update={"claim_idle_ms": 0}), "survivor"
+    )
+    Ingestor(survivor, sinks.RecordingOdoo(fast_settings), 10).drain()
+    assert [o["external_id"] for o in sinks.recorded_orders(redis_client)] == ["7100"]
+    assert redis_client.xpending(keys.STREAM, keys.GROUP)["pending"] == 0
+
+
+def test_tracking_never_moves_a_parcel_backwards(api, ingestor, redis_client):
+    def scan(tag, event_id):
+        payload = helpers.fixture("aftership_tracking_update.json")
+        payload["event_id"] = event_id
+        payload["msg"]["tag"] = tag
+        return helpers.aftership(payload)
+
+    post(api, scan("OutForDelivery", "e1"), channel="carriers/dhl-de")
+    ingestor.drain()
+    post(api, scan("InTransit", "e0-late"), channel="carriers/dhl-de")
+    ingestor.drain()
+    post(api, scan("Delivered", "e2"), channel="carriers/dhl-de")
+    ingestor.drain()
+    forwarded = [json.loads(e)["status"] for e in redis_client.lrange(sinks.TRACKING, 0, -1)]
+    assert forwarded == ["out_for_delivery", "delivered"]
+    assert (
+        redis_client.hget(keys.tracking_status("dhl-de", "00340434161094042557"), "status")
+        == b"delivered"
+    )
+
+
+def test_refund_without_an_odoo_method_is_kept_in_the_dead_letters(api, ingestor, redis_client):
+    post(api, helpers.shopify(helpers.fixture("shopify_refund.json"), topic="refunds/create"))
+    ingestor.drain()
+    [(_id, dead)] = redis_client.xrange(keys.DEAD)
+    assert dead[b"kind"] == b"refund"
+    assert dead[b"last_error"].startswith(b"unsupported_kind")
