@@ -16,6 +16,8 @@
         "data/oms_weekday_data.xml",
         "data/oms_sourcing_policy_data.xml",
         "data/ir_cron_data.xml",
+        "wizards/oms_reroute_wizard_views.xml",
+        "wizards/oms_node_failover_wizard_views.xml",
         "data/oms_outbox_cron.xml",
     ],
     "demo": [],

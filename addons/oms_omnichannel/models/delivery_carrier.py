@@ -8,7 +8,8 @@ class DeliveryCarrier(models.Model):
     ``country_ids`` and ``product_id``.
     """
 
-    _inherit = "delivery.carrier"
+    _name = "delivery.carrier"
+    _inherit = ["delivery.carrier", "oms.network.data.mixin"]
 
     oms_routing_enabled = fields.Boolean(
         string="Used by Routing",

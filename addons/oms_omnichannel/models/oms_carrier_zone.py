@@ -9,6 +9,7 @@ class OmsCarrierZone(models.Model):
     """
 
     _name = "oms.carrier.zone"
+    _inherit = ["oms.network.data.mixin"]
     _description = "Carrier Transit Zone"
     _order = "carrier_id, country_id, postal_prefix desc, id"
 

@@ -8,6 +8,7 @@ class OmsSourcingPolicy(models.Model):
     """
 
     _name = "oms.sourcing.policy"
+    _inherit = ["oms.network.data.mixin"]
     _description = "Sourcing Policy"
     _order = "sequence, id"
 
@@ -48,16 +49,8 @@ class OmsSourcingPolicy(models.Model):
     max_packages = fields.Integer(
         string="Max Packages", default=0, help="0: no limit on the packages of one order."
     )
-    allow_split_lines = fields.Boolean(
-        string="Split a Line Across Nodes",
-        default=True,
-        help="A line's quantity may come from several nodes.",
-    )
     max_bulky_distance_km = fields.Float(
         string="Max Distance for Bulky Goods (km)", default=0.0, help="0: no limit."
-    )
-    dangerous_certified_only = fields.Boolean(
-        string="Dangerous Goods from Certified Nodes Only", default=True
     )
     excluded_warehouse_ids = fields.Many2many(
         "stock.warehouse",

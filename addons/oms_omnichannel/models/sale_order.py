@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .oms_network import engine
 
 
 class SaleOrder(models.Model):
@@ -117,3 +120,62 @@ class SaleOrder(models.Model):
         waiting = self.search([("oms_routing_state", "=", "waiting"), ("state", "=", "sale")])
         for order in waiting:
             order._oms_reroute(trigger="retry")
+
+    # ------------------------------------------------------------------ routing
+
+    def _oms_routing_applies(self):
+        """Whether confirming this order routes it across the network."""
+        self.ensure_one()
+        return (
+            engine is not None
+            and not self.env.context.get("oms_skip_routing")
+            and self.company_id.oms_routing_active
+            and self.state == "sale"
+            and not self.locked
+        )
+
+    def _oms_get_sourcing_policy(self):
+        self.ensure_one()
+        if self.oms_channel_id:
+            return self.oms_channel_id._get_sourcing_policy()
+        return self.env["oms.sourcing.policy"]._get_default_policy()
+
+    def _oms_routable_lines(self):
+        return self.order_line.filtered(lambda line: line._oms_is_routable())
+
+    def _oms_reroute(self, trigger="reroute", excluded_warehouses=None, pickings=None):
+        """Cancel the unstarted deliveries (all, or ``pickings``) and route their quantities
+        again, leaving ``excluded_warehouses`` out.
+
+        Started deliveries (something picked or done) stay as they are.
+        """
+        decisions = self.env["oms.routing.decision"]
+        for order in self:
+            if order.state != "sale":
+                raise UserError(
+                    self.env._("Only confirmed orders can be re-routed (%s).", order.name)
+                )
+            candidates = order.picking_ids if pickings is None else pickings & order.picking_ids
+            to_cancel = candidates.filtered(
+                lambda p: p.state not in ("done", "cancel") and not p._oms_is_started()
+            )
+            to_cancel.action_cancel()
+            if order.oms_routing_state == "hold":
+                order.activity_ids.filtered(
+                    lambda a: a.activity_type_id
+                    == self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+                ).action_feedback(feedback=self.env._("Re-routed."))
+            decisions |= self.env["oms.router"]._route_lines(
+                order._oms_routable_lines(),
+                trigger=trigger,
+                excluded_warehouses=excluded_warehouses,
+            )
+        return decisions
+
+    def action_oms_reroute(self):
+        """Open the re-route wizard for the selected orders."""
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "oms_omnichannel.oms_reroute_wizard_action"
+        )
+        action["context"] = {"default_sale_order_ids": self.ids}
+        return action

@@ -8,7 +8,8 @@ class StockWarehouse(models.Model):
     below only refines how the router treats it.
     """
 
-    _inherit = "stock.warehouse"
+    _name = "stock.warehouse"
+    _inherit = ["stock.warehouse", "oms.network.data.mixin"]
 
     oms_node_kind = fields.Selection(
         [("dc", "Distribution centre"), ("store", "Store"), ("dropship", "Drop-ship supplier")],
@@ -116,3 +117,33 @@ class StockWarehouse(models.Model):
             warehouse.oms_country_id = (
                 warehouse.partner_id.country_id or warehouse.company_id.country_id
             )
+
+    def _oms_network_relevant(self, vals):
+        # Odoo rewrites warehouses for its own bookkeeping (routes, sequences): only the
+        # fields the engine reads matter.
+        watched = {"active", "code", "company_id", "partner_id", "name"}
+        return any(key.startswith("oms_") or key in watched for key in vals)
+
+    def action_oms_switch_off(self):
+        """Failover: list the open deliveries this node would hand over, then switch it off."""
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "oms_omnichannel.oms_node_failover_wizard_action"
+        )
+        action["context"] = {"default_warehouse_id": self.id}
+        return action
+
+    def action_oms_switch_on(self):
+        self.write({"oms_routing_enabled": True})
+        return True
+
+    def _oms_open_unstarted_deliveries(self):
+        """Deliveries of sale orders leaving these nodes that nobody has started yet."""
+        pickings = self.env["stock.picking"].search(
+            [
+                ("picking_type_id.warehouse_id", "in", self.ids),
+                ("state", "not in", ("done", "cancel")),
+                ("sale_id", "!=", False),
+            ]
+        )
+        return pickings.filtered(lambda p: not p._oms_is_started())

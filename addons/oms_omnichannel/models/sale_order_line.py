@@ -1,0 +1,32 @@
+from odoo import models
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    def _oms_is_routable(self):
+        """Storable goods are routed; services, kits of other addons and notes are not."""
+        self.ensure_one()
+        return (
+            not self.display_type
+            and not self.is_expense
+            and self.product_id.type == "consu"
+            and self.product_id.is_storable
+        )
+
+    def _action_launch_stock_rule(self, previous_product_uom_qty=False):
+        # Quantity changes on confirmed lines (previous_product_uom_qty) keep Odoo's standard
+        # behaviour: the delta comes from the order's warehouse.
+        if self.env.context.get("skip_procurement") or previous_product_uom_qty:
+            return super()._action_launch_stock_rule(previous_product_uom_qty)
+        routed = self.filtered(
+            lambda line: line.state == "sale"
+            and line.order_id._oms_routing_applies()
+            and line._oms_is_routable()
+        )
+        res = super(SaleOrderLine, self - routed)._action_launch_stock_rule(
+            previous_product_uom_qty
+        )
+        if routed:
+            self.env["oms.router"]._route_lines(routed)
+        return res
