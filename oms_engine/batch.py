@@ -1,0 +1,348 @@
+"""Batch re-optimisation: a window of not-yet-released orders competing for the same stock.
+
+Routing one order at a time is greedy across orders: an early order may take the last units of
+a node that a later order needed to ship in one parcel, and the later order splits. Before the
+window is released to the warehouses, one MILP over all its orders (the per-order formulation of
+:mod:`oms_engine.milp`, with stock and daily capacity shared across orders) re-decides them
+together for the least total score, which in practice means fewer shipments.
+
+The one-by-one plans are the starting solution and the fallback: the solve has a time limit,
+and unless it finds a strictly better total, the one-by-one plans stand. The result tells, per
+order, which plan to release and, in total, what the batch saved.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Literal
+
+from oms_engine.milp import (
+    MilpPlan,
+    ModelBuilder,
+    OrderBlock,
+    add_order,
+    add_stock_rows,
+    order_data,
+    read_plan,
+)
+from oms_engine.model import (
+    Explanation,
+    Order,
+    OrderLine,
+    Plan,
+    Score,
+    Shipment,
+    Stock,
+    Unfulfilled,
+)
+from oms_engine.network import Network
+
+#: Reason of units the window's shared stock cannot cover (docs/engine.md lists reason codes).
+REASON_SHORT_IN_WINDOW = "insufficient_stock"
+_EPS = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOrder:
+    """One order of the window: the plan to release and the one-by-one plan it replaces."""
+
+    order_id: str
+    plan: Plan
+    one_by_one: Plan
+    changed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What the window's re-optimisation decided.
+
+    ``status``: "improved" when the batch plans are released, "fallback" when the one-by-one
+    plans stand (no strictly better solution within the time limit). Scores are sums of plan
+    score totals; ``extra_shipments`` counts packages beyond one per order.
+    """
+
+    status: Literal["improved", "fallback"]
+    solver_status: str
+    orders: tuple[BatchOrder, ...]
+    score_before: float
+    score_after: float
+    improvement: float
+    packages_before: int
+    packages_after: int
+    extra_shipments_before: int
+    extra_shipments_after: int
+    seconds: float
+    columns: int
+    rows: int
+
+
+def extra_shipments(plans: Sequence[Plan]) -> int:
+    """Packages beyond one per order: what splitting (or overweight parcels) costs the window."""
+    return sum(max(0, p.score.package_count - 1) for p in plans)
+
+
+def route_one_by_one(network: Network, orders: Sequence[Order], stock: Stock) -> tuple[Plan, ...]:
+    """The window decided greedily in arrival order, each order depleting a private copy of
+    ``stock`` (which itself is left untouched)."""
+    from oms_engine.sourcing import deplete, route
+
+    left = {sku: dict(by_node) for sku, by_node in stock.items()}
+    plans = []
+    for order in orders:
+        plan = route(network, order, left, explain=False)
+        deplete(left, plan)
+        plans.append(plan)
+    return tuple(plans)
+
+
+def reoptimise(
+    network: Network,
+    orders: Sequence[Order],
+    stock: Stock,
+    *,
+    plans: Sequence[Plan] | None = None,
+    time_limit: float = 2.0,
+    max_nodes: int = 6,
+    capacity_left: Mapping[str, int] | None = None,
+) -> BatchResult:
+    """Re-decide a window of ship orders together against the stock they share.
+
+    ``stock`` is the sellable stock before the window (read only). ``plans`` are the one-by-one
+    plans of the same orders against that stock, in order (routed here when not given).
+    ``max_nodes`` keeps, per order, the nodes with the best stand-alone shipment score plus the
+    nodes its one-by-one plan used. ``capacity_left``: shipments each node may still take today
+    (default: ``daily_capacity - current_load`` of capacity-limited nodes).
+    """
+    started = time.perf_counter()
+    if plans is None:
+        plans = route_one_by_one(network, orders, stock)
+    plans = tuple(plans)
+    if len(plans) != len(orders):
+        raise ValueError("plans must match orders one to one")
+
+    # Data: each order's lanes against the window's opening stock, lateness counted from the
+    # same target date as its one-by-one plan, so both totals add up the same objective.
+    blocks: list[OrderBlock] = []
+    builder = ModelBuilder()
+    for order, plan in zip(orders, plans, strict=True):
+        data = order_data(network, order, stock, plan.explanation.target_date)
+        data = _keep_best_nodes(network, data, plan, max_nodes)
+        blocks.append(add_order(builder, network, data))
+
+    # Constraints shared by the window: stock per (SKU, node), shipments per node and day.
+    add_stock_rows(builder, blocks, stock)
+    _add_capacity_rows(builder, network, blocks, capacity_left)
+
+    # Solve from the one-by-one plans, so the solver starts with the fallback in hand.
+    start = _start_values(builder, blocks, plans)
+    solver_status, values, _objective = builder.solve(time_limit, gap=1e-4, start=start)
+
+    before = sum(p.score.total for p in plans)
+    chosen = list(plans)
+    changed = [False] * len(plans)
+    after = before
+    if values is not None:
+        elapsed = time.perf_counter() - started
+        milp_plans = [read_plan(network, b, values, solver_status, None, elapsed) for b in blocks]
+        total = sum(m.score.total for m in milp_plans)
+        if total < before - _EPS * max(1.0, abs(before)):
+            after = total
+            for i, (milp_plan, plan) in enumerate(zip(milp_plans, plans, strict=True)):
+                if _same_allocation(milp_plan, plan):
+                    continue
+                chosen[i] = to_plan(network, milp_plan, plan)
+                changed[i] = True
+    status: Literal["improved", "fallback"] = "improved" if any(changed) else "fallback"
+    return BatchResult(
+        status=status,
+        solver_status=solver_status,
+        orders=tuple(
+            BatchOrder(o.id, p, one, c)
+            for o, p, one, c in zip(orders, chosen, plans, changed, strict=True)
+        ),
+        score_before=round(before, 6),
+        score_after=round(after, 6),
+        improvement=round(before - after, 6),
+        packages_before=sum(p.score.package_count for p in plans),
+        packages_after=sum(p.score.package_count for p in chosen),
+        extra_shipments_before=extra_shipments(plans),
+        extra_shipments_after=extra_shipments(chosen),
+        seconds=time.perf_counter() - started,
+        columns=len(builder.cost),
+        rows=len(builder.row_lower),
+    )
+
+
+# --------------------------------------------------------------------------- model parts
+
+
+def _keep_best_nodes(network: Network, data, plan: Plan, max_nodes: int):
+    """Drop lanes of all but the ``max_nodes`` most promising nodes (and the plan's own)."""
+    w = network.policy.weights
+    keep = {s.node for s in plan.shipments}
+    best: dict[str, float] = {}
+    for _li, k in data.carriable:
+        lane = data.lanes[k]
+        late = 0 if data.target_day is None else max(0, lane.delivery_day - data.target_day)
+        score = (
+            w.packages
+            + w.cost * (lane.handling_cost + lane.cost_per_package)
+            + w.distance * data.distance_km(lane)
+            + w.priority * lane.priority
+            + w.lateness * late
+        )
+        best[lane.node] = min(score, best.get(lane.node, math.inf))
+    ranked = sorted(best, key=lambda node: (best[node], node))
+    keep.update(ranked[:max_nodes])
+    carriable = {
+        key: units for key, units in data.carriable.items() if data.lanes[key[1]].node in keep
+    }
+    return replace(data, carriable=carriable)
+
+
+def _add_capacity_rows(
+    builder: ModelBuilder,
+    network: Network,
+    blocks: Sequence[OrderBlock],
+    capacity_left: Mapping[str, int] | None,
+) -> None:
+    if capacity_left is None:
+        capacity_left = {
+            n.id: max(0, n.daily_capacity - n.current_load)
+            for n in network.nodes
+            if n.daily_capacity is not None
+        }
+    users: dict[str, list[int]] = {}
+    for block in blocks:
+        for k, col in block.use.items():
+            node = block.data.lanes[k].node
+            if node in capacity_left:
+                users.setdefault(node, []).append(col)
+    for node, cols in sorted(users.items()):
+        if len(cols) > capacity_left[node]:
+            builder.row([(c, 1.0) for c in cols], -math.inf, capacity_left[node])
+
+
+def _start_values(
+    builder: ModelBuilder, blocks: Sequence[OrderBlock], plans: Sequence[Plan]
+) -> list[float]:
+    """Column values of the one-by-one plans (lanes they used that the model lacks are left
+    at zero: HiGHS then simply does not accept the start)."""
+    values = [0.0] * len(builder.cost)
+    for block, plan in zip(blocks, plans, strict=True):
+        data = block.data
+        lane_of = {(data.lanes[k].node, data.lanes[k].service): k for k in block.use}
+        shipped = [0] * len(data.lines)
+        latest = None
+        for shipment in plan.shipments:
+            k = lane_of.get((shipment.node, shipment.carrier_service))
+            if k is None:
+                continue
+            values[block.use[k]] = 1.0
+            values[block.packages[k]] = float(shipment.packages)
+            latest = max(latest or 0, data.lanes[k].delivery_day)
+            wanted = {}
+            for line in shipment.lines:
+                wanted[line.sku] = wanted.get(line.sku, 0) + line.quantity
+            for li, (sku, quantity, _w) in enumerate(data.lines):
+                col = block.x.get((li, k))
+                units = min(wanted.get(sku, 0), quantity - shipped[li])
+                if col is None or units <= 0:
+                    continue
+                values[col] = float(units)
+                shipped[li] += units
+                wanted[sku] -= units
+        for li, (_sku, quantity, _w) in enumerate(data.lines):
+            values[block.short[li]] = float(quantity - shipped[li])
+        if block.late is not None and latest is not None:
+            values[block.late] = float(max(0, latest - data.target_day))
+    return values
+
+
+# --------------------------------------------------------------------------- plans
+
+
+def _allocation(shipments) -> set[tuple[str, str, str, int]]:
+    out = set()
+    for s in shipments:
+        service = s.service if hasattr(s, "service") else s.carrier_service
+        for line in s.lines:
+            sku, qty = (line.sku, line.quantity) if isinstance(line, OrderLine) else line
+            out.add((s.node, service, sku, qty))
+    return out
+
+
+def _same_allocation(milp_plan: MilpPlan, plan: Plan) -> bool:
+    return _allocation(milp_plan.shipments) == _allocation(plan.shipments)
+
+
+def to_plan(network: Network, milp_plan: MilpPlan, one_by_one: Plan) -> Plan:
+    """An engine :class:`Plan` for a batch decision, keeping the one-by-one plan's target date
+    and its reasons for units still short."""
+    w = network.policy.weights
+    shipments = []
+    for s in milp_plan.shipments:
+        carrier = next(x.carrier for x in network.services if x.id == s.service)
+        shipments.append(
+            Shipment(
+                node=s.node,
+                carrier_service=s.service,
+                carrier=carrier,
+                lines=tuple(OrderLine(sku, qty) for sku, qty in s.lines),
+                ship_date=date.fromordinal(s.ship_day),
+                promised_date=date.fromordinal(s.delivery_day),
+                packages=s.packages,
+                weight_kg=round(s.weight_kg, 6),
+                cost=round(s.cost, 6),
+                distance_km=round(s.distance_km, 3),
+            )
+        )
+    reasons = {u.sku: u.reason for u in one_by_one.unfulfilled}
+    unfulfilled = tuple(
+        Unfulfilled(sku, qty, reasons.get(sku, REASON_SHORT_IN_WINDOW))
+        for sku, qty in milp_plan.unfulfilled
+    )
+    sc = milp_plan.score
+    score = Score(
+        total=sc.total,
+        packages=round(w.packages * sc.package_count, 6),
+        cost=round(w.cost * sc.cost_amount, 6),
+        lateness=round(w.lateness * sc.late_days, 6),
+        distance=round(w.distance * sc.distance_km, 6),
+        priority=round(w.priority * sc.priority_steps, 6),
+        unfulfilled=round(w.unfulfilled * sc.unfulfilled_units, 6),
+        package_count=sc.package_count,
+        cost_amount=round(sc.cost_amount, 6),
+        late_days=sc.late_days,
+        distance_km=round(sc.distance_km, 3),
+        unfulfilled_units=sc.unfulfilled_units,
+    )
+    if not shipments:
+        status = "unfulfilled"
+    elif unfulfilled:
+        status = "partial"
+    else:
+        status = "complete"
+    promised = max((s.promised_date for s in shipments), default=None)
+    explanation = Explanation(
+        target_date=one_by_one.explanation.target_date,
+        notes=(
+            "re-optimised with the other orders of its release window "
+            f"(batch MILP, one-by-one score {one_by_one.score.total:.2f})",
+        ),
+    )
+    return Plan(
+        order_id=milp_plan.order_id,
+        status=status,
+        shipments=tuple(shipments),
+        unfulfilled=unfulfilled,
+        score=score,
+        explanation=explanation,
+        method="exact",
+        steps=0,
+        promised_date=promised,
+    )
