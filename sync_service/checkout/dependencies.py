@@ -1,0 +1,70 @@
+"""FastAPI dependencies of the checkout: settings, the service, the caller's channel.
+
+Everything is built once per app and kept on ``app.state`` (``checkout_settings``,
+``checkout_clock``, ``checkout_networks``, ``checkout_service``); tests set those before the
+first request or use ``app.dependency_overrides``.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Request
+
+from sync_service.checkout import exceptions as exc
+from sync_service.checkout.config import CheckoutSettings, get_checkout_settings
+from sync_service.checkout.network import NetworkCache, odoo_loader
+from sync_service.checkout.reservations import CheckoutStore, wall_clock_ms
+from sync_service.checkout.service import CheckoutService
+from sync_service.redis import get_redis
+
+
+def checkout_settings(request: Request) -> CheckoutSettings:
+    state = request.app.state
+    settings = getattr(state, "checkout_settings", None)
+    if settings is None:
+        settings = state.checkout_settings = get_checkout_settings()
+    return settings
+
+
+def _default_networks(request: Request, settings: CheckoutSettings) -> NetworkCache:
+    from sync_service.odoo_client import load_gateway
+
+    gateway = load_gateway(request.app.state.settings)
+    return NetworkCache(odoo_loader(gateway), settings.network_ttl_s)
+
+
+def checkout_service(request: Request) -> CheckoutService:
+    state = request.app.state
+    service = getattr(state, "checkout_service", None)
+    if service is None:
+        settings = checkout_settings(request)
+        networks = getattr(state, "checkout_networks", None)
+        if networks is None:
+            networks = state.checkout_networks = _default_networks(request, settings)
+        clock = getattr(state, "checkout_clock", None) or wall_clock_ms
+        store = CheckoutStore(get_redis(request), settings, clock)
+        service = state.checkout_service = CheckoutService(store, settings, networks)
+    return service
+
+
+def authorised_channel(
+    request: Request,
+    channel: Annotated[str, Path(description="Sales channel code (an oms.channel code).")],
+    x_api_key: Annotated[str | None, Header(description="The channel's checkout API key.")] = None,
+) -> str:
+    """The path's channel, once the caller proved it holds that channel's API key."""
+    keys = checkout_settings(request).api_keys
+    if x_api_key is None:
+        raise exc.MissingApiKey("send the channel's API key in the X-API-Key header")
+    expected = keys.get(channel)
+    if expected is None:
+        raise exc.UnknownChannel(f"unknown channel {channel!r}", field="channel")
+    if not hmac.compare_digest(expected.get_secret_value().encode(), x_api_key.encode()):
+        raise exc.BadApiKey(f"this API key is not the key of channel {channel!r}")
+    return channel
+
+
+ServiceDep = Annotated[CheckoutService, Depends(checkout_service)]
+ChannelDep = Annotated[str, Depends(authorised_channel)]

@@ -1,0 +1,93 @@
+"""The fulfilment network for promises: loaded from Odoo's ``export_network``, cached in-process.
+
+Promises must use the data the addon routes with, so the network comes from Odoo (nodes,
+carriers, calendars, policy in the engine's JSON problem format) and is prepared once as an
+``oms_engine.Network``; it is reloaded after ``network_ttl_s``. The version (a hash of the
+export) is answered with each promise so a shop can tell which network gave a date.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import orjson
+from starlette.concurrency import run_in_threadpool
+
+from oms_engine import Network, Node
+from sync_service.checkout.exceptions import NetworkUnavailable
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSnapshot:
+    network: Network
+    nodes: Mapping[str, Node]
+    version: str
+
+
+def version_of(export: Mapping) -> str:
+    return hashlib.sha1(orjson.dumps(export, option=orjson.OPT_SORT_KEYS)).hexdigest()[:12]
+
+
+def snapshot_from_export(export: Mapping) -> NetworkSnapshot:
+    """Odoo's ``export_network`` (engine JSON problem format, no order) -> a prepared network."""
+    from oms_engine import io as engine_io  # the engine owns its JSON format
+
+    network = engine_io.network_from_json(export)
+    return NetworkSnapshot(network, {n.id: n for n in network.nodes}, version_of(export))
+
+
+def odoo_loader(gateway) -> Callable[[str], NetworkSnapshot]:
+    def load(channel: str) -> NetworkSnapshot:
+        return snapshot_from_export(gateway.call("oms.channel", "export_network", channel))
+
+    return load
+
+
+class NetworkCache:
+    """Per-channel networks, reloaded after ``ttl_s``; one load at a time per channel.
+
+    When a reload fails the previous network keeps serving (stale beats no promise); only a
+    channel that never loaded answers ``NetworkUnavailable``.
+    """
+
+    def __init__(
+        self,
+        loader: Callable[[str], NetworkSnapshot],
+        ttl_s: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._loader = loader
+        self._ttl_s = ttl_s
+        self._clock = clock
+        self._entries: dict[str, tuple[float, NetworkSnapshot]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def get(self, channel: str) -> NetworkSnapshot:
+        entry = self._entries.get(channel)
+        if entry and self._clock() - entry[0] < self._ttl_s:
+            return entry[1]
+        lock = self._locks.setdefault(channel, asyncio.Lock())
+        async with lock:
+            entry = self._entries.get(channel)
+            if entry and self._clock() - entry[0] < self._ttl_s:
+                return entry[1]
+            try:
+                snapshot = await run_in_threadpool(self._loader, channel)
+            except Exception as error:
+                if entry:
+                    return entry[1]
+                raise NetworkUnavailable(
+                    f"the network of channel {channel!r} could not be loaded: {error}"
+                ) from error
+            self._entries[channel] = (self._clock(), snapshot)
+            return snapshot
+
+    def invalidate(self, channel: str | None = None) -> None:
+        if channel is None:
+            self._entries.clear()
+        else:
+            self._entries.pop(channel, None)

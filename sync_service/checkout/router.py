@@ -1,0 +1,179 @@
+"""Checkout endpoints for web shops: availability, delivery promise, reservations.
+
+Thin on purpose: validate, call :class:`CheckoutService`, answer. Errors are problem+json
+(RFC 9457) with a stable ``title`` code and, where useful, extension members (``lines`` of an
+insufficient-stock refusal, ``skus`` of an unknown-SKU one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+
+from sync_service.checkout import schemas as s
+from sync_service.checkout.dependencies import ChannelDep, ServiceDep
+from sync_service.checkout.exceptions import CheckoutError
+from sync_service.checkout.service import reservation_view
+
+PROBLEM = "application/problem+json"
+
+
+def problem_response(error: CheckoutError) -> JSONResponse:
+    body = {
+        "type": f"urn:oms:problem:{error.code}",
+        "title": error.code,
+        "status": error.status_code,
+        "detail": error.message,
+        **({"field": error.field} if error.field else {}),
+        **error.extensions,
+    }
+    headers = {"Retry-After": "2"} if error.status_code == 503 else None
+    return JSONResponse(body, status_code=error.status_code, media_type=PROBLEM, headers=headers)
+
+
+def validation_problem(error: RequestValidationError) -> JSONResponse:
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "message": e["msg"]}
+        for e in error.errors()
+    ]
+    first = errors[0] if errors else {"field": None, "message": "invalid request"}
+    body = {
+        "type": "urn:oms:problem:invalid_request",
+        "title": "invalid_request",
+        "status": 422,
+        "detail": f"{first['field']}: {first['message']}",
+        "field": first["field"],
+        "errors": errors,
+    }
+    return JSONResponse(body, status_code=422, media_type=PROBLEM)
+
+
+class ProblemRoute(APIRoute):
+    """Answers this router's errors as problem+json without touching the app's handlers."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def problem_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except CheckoutError as error:
+                return problem_response(error)
+            except RequestValidationError as error:
+                return validation_problem(error)
+
+        return problem_handler
+
+
+def _problems(*codes: tuple[int, str]) -> dict:
+    return {
+        status: {"model": s.Problem, "content": {PROBLEM: {}}, "description": text}
+        for status, text in codes
+    }
+
+
+COMMON = _problems(
+    (401, "missing_api_key / bad_api_key"),
+    (404, "unknown_channel, unknown_sku, unknown_store or unknown_reservation"),
+    (422, "invalid_request (field named), invalid_postal_code"),
+    (503, "projection_not_ready / network_unavailable: retry after Retry-After"),
+)
+
+router = APIRouter(
+    prefix="/checkout/v1/channels/{channel}",
+    tags=["checkout"],
+    route_class=ProblemRoute,
+    responses=COMMON,
+)
+
+
+@router.get("/availability", response_model=s.ListingAvailability, summary="SKUs (1-100)")
+async def listing_availability(
+    channel: ChannelDep,
+    service: ServiceDep,
+    sku: Annotated[list[str], Query(description="Repeat for a listing page (max 100).")],
+):
+    """Sellable units per SKU for the channel: a product page (one SKU) or a listing page."""
+    return await service.listing(channel, sku)
+
+
+@router.post("/availability/cart", response_model=s.CartAvailability, summary="A cart")
+async def cart_availability(channel: ChannelDep, service: ServiceDep, body: s.CartRequest):
+    """Whether every line of a cart can be served now, and what is available per SKU."""
+    return await service.cart(channel, body.lines)
+
+
+@router.post(
+    "/availability/pickup", response_model=s.PickupAvailability, summary="Stores for pickup"
+)
+async def pickup_availability(channel: ChannelDep, service: ServiceDep, body: s.PickupRequest):
+    """Stores that can hand over the cart now ("available in 3 stores near you"), nearest
+    first when the shop gives coordinates or a postal code."""
+    return await service.pickup(channel, body)
+
+
+@router.post("/promise", response_model=s.PromiseResponse, summary="Delivery promise")
+async def delivery_promise(channel: ChannelDep, service: ServiceDep, body: s.PromiseRequest):
+    """Earliest delivery date per service level for a cart to a postal code, computed by the
+    engine with the network Odoo routes with, and whether the cart would split."""
+    return await service.promise(channel, body)
+
+
+@router.post(
+    "/reservations",
+    response_model=s.Reservation,
+    status_code=201,
+    summary="Reserve a cart",
+    responses=_problems((409, "insufficient_stock (lines named) / reservation_conflict")),
+)
+async def reserve(
+    channel: ChannelDep,
+    service: ServiceDep,
+    body: s.ReservationRequest,
+    response: Response,
+    idempotency_key: Annotated[
+        str | None,
+        Header(max_length=255, description="Retries with the same key get the same hold."),
+    ] = None,
+):
+    """Hold every line of the cart, or none, until ``expires_at``. Send the
+    ``reservation_id`` with the order; an unpaid hold gives its stock back when it expires."""
+    hold = await service.reserve(channel, body, idempotency_key)
+    if not hold.created:
+        response.status_code = 200
+    return reservation_view(hold)
+
+
+@router.get("/reservations/{reservation_id}", response_model=s.Reservation)
+async def get_reservation(channel: ChannelDep, service: ServiceDep, reservation_id: str):
+    return reservation_view(await service.get(channel, reservation_id))
+
+
+@router.delete(
+    "/reservations/{reservation_id}",
+    response_model=s.Reservation,
+    summary="Release a hold",
+    responses=_problems((409, "reservation_conflict: already converted into an order")),
+)
+async def release_reservation(channel: ChannelDep, service: ServiceDep, reservation_id: str):
+    """Give the stock back now (customer left, payment failed). Idempotent."""
+    return reservation_view(await service.release(channel, reservation_id))
+
+
+@router.post(
+    "/reservations/{reservation_id}/convert",
+    response_model=s.Reservation,
+    summary="Convert a hold into an order",
+    responses=_problems((409, "reservation_conflict: converted for another order")),
+)
+async def convert_reservation(
+    channel: ChannelDep, service: ServiceDep, reservation_id: str, body: s.ConvertRequest
+):
+    """The order arrived in Odoo: the hold keeps counting until the projection shows Odoo's
+    own reservation for it, then stops. Idempotent for the same ``order_ref``."""
+    return reservation_view(await service.convert(channel, reservation_id, body.order_ref))

@@ -1,0 +1,221 @@
+"""What the checkout endpoints do, behind the thin router: availability, promise, holds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+from oms_engine import Destination as EngineDestination
+from oms_engine import OrderLine, promise
+from sync_service.checkout import exceptions as exc
+from sync_service.checkout import schemas as s
+from sync_service.checkout.config import CheckoutSettings
+from sync_service.checkout.geo import haversine_km, normalise_postal_code, shared_prefix
+from sync_service.checkout.network import NetworkCache
+from sync_service.checkout.reservations import (
+    CheckoutStore,
+    Hold,
+    HoldLine,
+    NodeStock,
+    SkuStock,
+    channel_of,
+    new_reservation_id,
+)
+
+
+def _merge(lines: Sequence[s.CartLine]) -> dict[str, int]:
+    """Quantities per SKU, first-seen order (a cart may list a SKU twice)."""
+    merged: dict[str, int] = {}
+    for line in lines:
+        merged[line.sku] = merged.get(line.sku, 0) + line.quantity
+    return merged
+
+
+def _unknown(figures: dict, skus: Sequence[str]) -> None:
+    unknown = [sku for sku in skus if figures.get(sku) is None]
+    if unknown:
+        raise exc.UnknownSku(
+            f"unknown SKU for this channel: {', '.join(unknown)}", field="lines", skus=unknown
+        )
+
+
+def reservation_view(hold: Hold) -> s.Reservation:
+    return s.Reservation(
+        reservation_id=hold.reservation_id,
+        channel=hold.channel,
+        state=hold.state,
+        expires_at=datetime.fromtimestamp(hold.expires_ms / 1000, timezone.utc),
+        lines=[
+            s.ReservationLine(sku=x.sku, quantity=x.quantity, store=x.node or None)
+            for x in hold.lines
+        ],
+        order_ref=hold.order_ref,
+    )
+
+
+class CheckoutService:
+    def __init__(
+        self, store: CheckoutStore, settings: CheckoutSettings, networks: NetworkCache | None
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.networks = networks
+
+    # ------------------------------------------------------------- availability
+
+    async def listing(self, channel: str, skus: Sequence[str]) -> s.ListingAvailability:
+        skus = list(dict.fromkeys(skus))
+        if not 1 <= len(skus) <= self.settings.max_listing_skus:
+            raise exc.InvalidRequest(
+                f"ask for 1 to {self.settings.max_listing_skus} SKUs", field="sku"
+            )
+        figures = await self.store.read(channel, skus)
+        known: list[s.SkuAvailability] = []
+        for sku in skus:
+            stock: SkuStock | None = figures[sku]
+            if stock is not None:
+                known.append(
+                    s.SkuAvailability(
+                        sku=sku, available=stock.available, in_stock=stock.available > 0
+                    )
+                )
+        if not known:
+            raise exc.UnknownSku(f"unknown SKU for this channel: {', '.join(skus)}", skus=skus)
+        unknown = [sku for sku in skus if figures[sku] is None]
+        return s.ListingAvailability(channel=channel, skus=known, unknown=unknown)
+
+    async def cart(self, channel: str, lines: Sequence[s.CartLine]) -> s.CartAvailability:
+        wanted = _merge(lines)
+        figures = await self.store.read(channel, list(wanted))
+        _unknown(figures, list(wanted))
+        out = [
+            s.CartLineAvailability(
+                sku=sku,
+                requested=qty,
+                available=figures[sku].available,
+                ok=figures[sku].available >= qty,
+            )
+            for sku, qty in wanted.items()
+        ]
+        return s.CartAvailability(channel=channel, available=all(x.ok for x in out), lines=out)
+
+    async def pickup(self, channel: str, request: s.PickupRequest) -> s.PickupAvailability:
+        near = request.near
+        postal = None
+        if near and near.postal_code:
+            postal = normalise_postal_code(near.country, near.postal_code, "near.postal_code")
+        wanted = _merge(request.lines)
+        figures = await self.store.read(channel, list(wanted), mode="nodes")
+        _unknown(figures, list(wanted))
+        snapshot = await self._network(channel)
+        stores = [n for n in snapshot.nodes.values() if n.pickup_point and n.enabled]
+        rows: list[tuple[tuple, s.StoreAvailability]] = []
+        for node in stores:
+            lines = []
+            for sku, qty in wanted.items():
+                stock: NodeStock = figures[sku]
+                have = stock.nodes.get(node.id, 0)
+                lines.append(
+                    s.CartLineAvailability(sku=sku, requested=qty, available=have, ok=have >= qty)
+                )
+            available = all(x.ok for x in lines)
+            if request.only_available and not available:
+                continue
+            distance = None
+            if near and near.lat is not None and near.lon is not None:
+                distance = round(haversine_km(near.lat, near.lon, node.lat, node.lon), 1)
+                rank = (distance,)
+            elif postal:
+                same_country = node.country.upper() == near.country.upper()
+                rank = (not same_country, -shared_prefix(postal, node.postal_code.upper()))
+            else:
+                rank = ()
+            view = s.StoreAvailability(
+                store=node.id,
+                available=available,
+                lines=lines,
+                distance_km=distance,
+                postal_code=node.postal_code,
+            )
+            rows.append(((not available, *rank, node.id), view))
+        rows.sort(key=lambda row: row[0])
+        views = [view for _, view in rows]
+        return s.PickupAvailability(
+            channel=channel,
+            stores_available=sum(1 for v in views if v.available),
+            stores=views[: request.limit],
+        )
+
+    # ------------------------------------------------------------- promise
+
+    async def _network(self, channel: str):
+        if self.networks is None:
+            raise exc.NetworkUnavailable("no network source is configured for promises")
+        return await self.networks.get(channel)
+
+    async def promise(self, channel: str, request: s.PromiseRequest) -> s.PromiseResponse:
+        dest = request.destination
+        postal = normalise_postal_code(dest.country, dest.postal_code, "destination.postal_code")
+        wanted = _merge(request.lines)
+        figures = await self.store.read(channel, list(wanted), mode="nodes")
+        _unknown(figures, list(wanted))
+        snapshot = await self._network(channel)
+        stock = {sku: figures[sku].nodes for sku in wanted}
+        at = request.at or datetime.fromtimestamp(self.store.clock() / 1000, timezone.utc)
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=timezone.utc)
+        destination = EngineDestination(dest.country.upper(), postal, dest.lat, dest.lon)
+        lines = [OrderLine(sku, qty) for sku, qty in wanted.items()]
+        promises = []
+        for level in dict.fromkeys(request.service_levels):
+            result = promise(snapshot.network, lines, destination, at, stock, level)
+            deliveries = [x for x in result.shipments if x.kind == "delivery"]
+            promises.append(
+                s.ServicePromise(
+                    service_level=level,
+                    status=result.status,
+                    delivery_date=result.delivery_date,
+                    splits=len(deliveries) > 1,
+                    shipments=len(deliveries),
+                    unfulfilled=[
+                        s.CartLine(sku=u.sku, quantity=u.quantity) for u in result.unfulfilled
+                    ],
+                )
+            )
+        return s.PromiseResponse(
+            channel=channel, at=at, network_version=snapshot.version, promises=promises
+        )
+
+    # ------------------------------------------------------------- reservations
+
+    async def reserve(
+        self, channel: str, request: s.ReservationRequest, idempotency_key: str | None
+    ) -> Hold:
+        node = request.pickup_store or ""
+        if node:
+            snapshot = await self._network(channel)
+            store = snapshot.nodes.get(node)
+            if store is None or not store.pickup_point:
+                raise exc.UnknownNode(f"{node!r} is not a pickup store", field="pickup_store")
+        ttl_ms = self.settings.hold_ttl_ms
+        if request.ttl_seconds is not None:
+            ttl_ms = min(int(request.ttl_seconds * 1000), self.settings.max_hold_ttl_ms)
+        lines = [HoldLine(sku, qty, node) for sku, qty in _merge(request.lines).items()]
+        rid = new_reservation_id(channel, idempotency_key)
+        return await self.store.reserve(channel, rid, lines, ttl_ms)
+
+    def _own(self, channel: str, reservation_id: str) -> None:
+        if channel_of(reservation_id) != channel:
+            raise exc.UnknownReservation(f"unknown reservation {reservation_id!r}")
+
+    async def get(self, channel: str, reservation_id: str) -> Hold:
+        self._own(channel, reservation_id)
+        return await self.store.get(reservation_id)
+
+    async def release(self, channel: str, reservation_id: str) -> Hold:
+        self._own(channel, reservation_id)
+        return await self.store.release(reservation_id)
+
+    async def convert(self, channel: str, reservation_id: str, order_ref: str) -> Hold:
+        self._own(channel, reservation_id)
+        return await self.store.convert(reservation_id, order_ref)
