@@ -10,6 +10,7 @@ sharing a Network between calls never changes a result.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -104,6 +105,11 @@ class Network:
         "service_cutoff_minutes",
         "services",
         "services_by_level",
+        "static_rule",
+        "tables",
+        "tz_cutoffs",
+        "tz_group_of_node",
+        "tz_zones",
     )
 
     def __init__(
@@ -167,9 +173,33 @@ class Network:
                 if key not in self.service_calendars:
                     country = service.calendar.country or node.country
                     self.service_calendars[key] = WorkCalendar(service.calendar, country)
-        for i, node in enumerate(self.policy.excluded_nodes):
+        for i, node in enumerate(sorted(self.policy.excluded_nodes)):
             if node not in self.node_index:
                 raise InvalidInput(f"policy.excluded_nodes[{i}]", f"unknown node {node!r}")
+        self.static_rule: tuple[str | None, ...] = tuple(
+            _static_rule(n, self.policy) for n in self.nodes
+        )
+        # Orders are bucketed by local day and by which cutoffs they beat, per time zone, so
+        # every order of a bucket shares the same dates (the key of ``tables``).
+        tz_names = sorted({n.timezone for n in self.nodes})
+        self.tz_zones = tuple(ZoneInfo(name) for name in tz_names)
+        self.tz_group_of_node = tuple(tz_names.index(n.timezone) for n in self.nodes)
+        self.tz_cutoffs = tuple(
+            tuple(
+                sorted(
+                    {
+                        m
+                        for i, m in enumerate(self.node_cutoff_minutes)
+                        if self.nodes[i].timezone == name
+                    }
+                    | set(self.service_cutoff_minutes)
+                )
+            )
+            for name in tz_names
+        )
+        #: Per-order option tables of the sourcing module, keyed by destination zone, service
+        #: level and time bucket (see oms_engine.candidates).
+        self.tables: dict[tuple, object] = {}
         self._zone_cache: dict[tuple[str, str], tuple[int | None, ...]] = {}
         self._distance_cache: dict[tuple, tuple[float, ...]] = {}
         self._date_cache: dict[tuple, tuple[int, int]] = {}
@@ -230,6 +260,17 @@ class Network:
 
     # ------------------------------------------------------------------ dates
 
+    def time_key(self, moment: datetime) -> tuple[tuple[int, int], ...]:
+        """Per time zone of the network: the local day of ``moment`` and how many cutoffs of
+        that zone it is past. Orders with the same key get the same ship and delivery dates."""
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise InvalidInput("order.order_time", "must be timezone-aware")
+        out = []
+        for zone, cutoffs in zip(self.tz_zones, self.tz_cutoffs, strict=True):
+            local = moment.astimezone(zone)
+            out.append((local.toordinal(), bisect_left(cutoffs, local.hour * 60 + local.minute)))
+        return tuple(out)
+
     def local_moment(self, node_idx: int, moment: datetime) -> tuple[int, int]:
         """The node-local day (ordinal) and minute of day of an aware datetime."""
         local = moment.astimezone(self._tz_by_node[node_idx])
@@ -274,6 +315,21 @@ class Network:
         if minute > self.node_cutoff_minutes[node_idx] or not node_cal.is_working(day):
             start = node_cal.next_working(day + 1)
         return node_cal.add_working_days(start, self.nodes[node_idx].handling_days)
+
+
+def _static_rule(node: Node, policy: Policy) -> str | None:
+    """The rule that rules a node out of shipping to customers whatever the order, if any."""
+    if not node.enabled:
+        return "node_disabled"
+    if node.id in policy.excluded_nodes:
+        return "excluded_by_policy"
+    if not node.ships_parcels:
+        return "does_not_ship_parcels"
+    if node.kind == "store" and not node.ship_from_store:
+        return "ship_from_store_disabled"
+    if node.daily_capacity is not None and node.current_load >= node.daily_capacity:
+        return "capacity_reached"
+    return None
 
 
 def _norm_postal(postal: str) -> str:

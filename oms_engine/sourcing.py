@@ -1,21 +1,220 @@
-"""Per-order sourcing: candidate nodes, exact branch-and-bound over node sets, greedy fallback."""
+"""Routing and promise: an order in, a plan out (data -> constraints -> objective -> search).
+
+:func:`route` reads the order, builds its candidates (:mod:`oms_engine.candidates`), searches
+(:mod:`oms_engine.search`) and turns the winning set into shipments with their explanation.
+Pickup orders are sourced to the pickup store, with transfers routed by the same code with the
+store as destination. :func:`promise` is :func:`route` for a basket, so a checkout promise is
+the date routing will keep.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, MutableMapping
 from datetime import datetime
 
-from oms_engine.model import Destination, Order, OrderLine, Plan, Promise, Stock
-from oms_engine.network import Network
+from oms_engine.candidates import OrderProblem, aggregate_lines, prepare
+from oms_engine.errors import InvalidInput
+from oms_engine.model import (
+    Destination,
+    Explanation,
+    Order,
+    OrderLine,
+    Plan,
+    Promise,
+    RunnerUp,
+    Score,
+    Shipment,
+    Stock,
+    Unfulfilled,
+)
+from oms_engine.network import Network, day_of
+from oms_engine.pickup import route_pickup
+from oms_engine.search import Evaluation, Search
 
 
 def route(network: Network, order: Order, stock: Stock, *, explain: bool = True) -> Plan:
     """Route one order: the best plan under the policy's hard constraints, with explanation.
 
-    ``stock`` is read, never changed; call :func:`deplete` to take the plan's quantities out.
-    ``explain=False`` skips the excluded-node list and the runner-up plans (hot path).
+    ``stock`` (sku -> node id -> sellable units) is read, never changed; call :func:`deplete`
+    to take the plan's quantities out. ``explain=False`` skips the excluded-node list and the
+    runner-up plans, for the hot path; the shipments are the same either way.
     """
-    raise NotImplementedError
+    _check_order(network, order)
+    if order.delivery_mode == "pickup":
+        return route_pickup(network, order, stock, explain=explain, route_shipping=route_shipping)
+    return route_shipping(network, order, stock, explain=explain)
+
+
+def route_shipping(
+    network: Network,
+    order: Order,
+    stock: Stock,
+    *,
+    explain: bool,
+    skip_nodes: frozenset[int] = frozenset(),
+    kind: str = "delivery",
+    to_node: str | None = None,
+) -> Plan:
+    """Route an order shipped by carrier (to the customer, or as a transfer to a store)."""
+    problem = prepare(network, order, stock, explain=explain, skip_nodes=skip_nodes)
+    result = Search(problem, network.policy, order.allow_split).run()
+    best = result.best
+    shipments = tuple(_shipments(network, problem, best, kind, to_node))
+    unfulfilled = tuple(_unfulfilled(network, order, problem, best))
+    score = score_of(network, problem, best)
+    notes: list[str] = []
+    runners: tuple[RunnerUp, ...] = ()
+    if explain:
+        runners = tuple(_runner_up(network, problem, ev, score) for ev in result.runners_up[:3])
+        if result.method != "exact":
+            notes.append(
+                f"search budget of {network.policy.budget.max_steps} steps exceeded: "
+                "plan completed greedily and may not be optimal"
+            )
+    target = day_of(problem.target_day) if problem.target_day is not None else None
+    explanation = Explanation(tuple(problem.excluded), runners, target, tuple(notes))
+    promised = max((s.promised_date for s in shipments), default=None)
+    return Plan(
+        order_id=order.id,
+        status=_status(shipments, unfulfilled),
+        shipments=shipments,
+        unfulfilled=unfulfilled,
+        score=score,
+        explanation=explanation,
+        method=result.method,
+        steps=result.steps,
+        promised_date=promised,
+    )
+
+
+def _check_order(network: Network, order: Order) -> None:
+    if order.service_level not in network.services_by_level:
+        raise InvalidInput("order.service_level", "must be one of standard, express")
+    if order.delivery_mode not in ("ship", "pickup"):
+        raise InvalidInput("order.delivery_mode", "must be one of ship, pickup")
+    if order.delivery_mode == "pickup" and not order.pickup_node:
+        raise InvalidInput("order.pickup_node", "is required for a pickup order")
+    if order.order_time.tzinfo is None or order.order_time.utcoffset() is None:
+        raise InvalidInput("order.order_time", "must be timezone-aware")
+    if not order.lines:
+        raise InvalidInput("order.lines", "must not be empty")
+
+
+def _status(shipments, unfulfilled) -> str:
+    if not unfulfilled:
+        return "complete"
+    return "partial" if shipments else "unfulfilled"
+
+
+def _shipments(network, problem: OrderProblem, ev: Evaluation, kind, to_node):
+    for j in ev.key:
+        cand = problem.candidates[j]
+        option = cand.option
+        units = ev.alloc[j]
+        lines = tuple(OrderLine(problem.skus[li], q) for li, q in enumerate(units) if q)
+        kg = sum(q * p.weight_kg for q, p in zip(units, problem.products, strict=True))
+        packages = ev.packages[j]
+        cost = option.cost_fixed + (packages - 1) * option.cost_per_package
+        cost += option.cost_per_kg * kg
+        service = network.services[option.service]
+        yield Shipment(
+            node=network.nodes[cand.node].id,
+            carrier_service=service.id,
+            carrier=service.carrier,
+            lines=lines,
+            ship_date=day_of(option.ship),
+            promised_date=day_of(option.delivery),
+            packages=packages,
+            weight_kg=round(kg, 6),
+            cost=round(cost, 6),
+            distance_km=round(cand.distance_km, 3),
+            kind=kind,
+            to_node=to_node,
+        )
+
+
+def _unfulfilled(network, order, problem: OrderProblem, ev: Evaluation):
+    for sku, qty in problem.unknown:
+        yield Unfulfilled(sku, qty, "unknown_sku")
+    placed = [0] * len(problem.skus)
+    for units in ev.alloc.values():
+        for li, q in enumerate(units):
+            placed[li] += q
+    policy = network.policy
+    for li, sku in enumerate(problem.skus):
+        qty = problem.quantities[li]
+        target = problem.targets[li]
+        if target > placed[li]:
+            if not order.allow_split:
+                reason = "split_not_allowed"
+            elif policy.max_packages is not None and ev.shipments >= policy.max_packages:
+                reason = "max_packages"
+            else:
+                reason = "not_worth_shipping"
+            yield Unfulfilled(sku, target - placed[li], reason)
+        if qty > target:
+            yield Unfulfilled(sku, qty - target, _shortage_reason(problem, sku, target))
+
+
+def _shortage_reason(problem: OrderProblem, sku: str, target: int) -> str:
+    if target:
+        return "insufficient_stock"
+    rules = problem.blocked.get(sku)
+    if not rules:
+        return "out_of_stock"
+    if len(rules) == 1:
+        return next(iter(rules))
+    return "no_eligible_node"
+
+
+def score_of(network, problem: OrderProblem, ev: Evaluation) -> Score:
+    """The weighted score breakdown of an evaluated plan (every unit not placed counts)."""
+    w = network.policy.weights
+    packages = sum(ev.packages.values())
+    cost = 0.0
+    distance = 0.0
+    priority = 0
+    for j in ev.key:
+        cand = problem.candidates[j]
+        option = cand.option
+        units = ev.alloc[j]
+        kg = sum(q * p.weight_kg for q, p in zip(units, problem.products, strict=True))
+        cost += option.cost_fixed + (ev.packages[j] - 1) * option.cost_per_package
+        cost += option.cost_per_kg * kg
+        distance += cand.distance_km
+        priority += network.nodes[cand.node].priority
+    placed = sum(sum(units) for units in ev.alloc.values())
+    units_out = sum(problem.quantities) + sum(q for _, q in problem.unknown) - placed
+    parts = {
+        "packages": w.packages * packages,
+        "cost": w.cost * cost,
+        "lateness": w.lateness * ev.late_days,
+        "distance": w.distance * distance,
+        "priority": w.priority * priority,
+        "unfulfilled": w.unfulfilled * units_out,
+    }
+    return Score(
+        total=round(sum(parts.values()), 6),
+        **{k: round(v, 6) for k, v in parts.items()},
+        package_count=packages,
+        cost_amount=round(cost, 6),
+        late_days=ev.late_days,
+        distance_km=round(distance, 3),
+        unfulfilled_units=units_out,
+    )
+
+
+_COMPONENTS = ("packages", "cost", "lateness", "distance", "priority", "unfulfilled")
+
+
+def _runner_up(network, problem, ev: Evaluation, chosen: Score) -> RunnerUp:
+    score = score_of(network, problem, ev)
+    delta = {k: round(getattr(score, k) - getattr(chosen, k), 6) for k in _COMPONENTS}
+    delta["total"] = round(score.total - chosen.total, 6)
+    nodes = tuple(network.nodes[problem.candidates[j].node].id for j in ev.key)
+    worse = sorted((k for k in _COMPONENTS if delta[k] > 0), key=lambda k: -delta[k])
+    reason = ", ".join(f"{k} +{delta[k]:g}" for k in worse) or "equal score, lost the tie-break"
+    return RunnerUp(nodes, score, delta, reason)
 
 
 def promise(
@@ -26,15 +225,34 @@ def promise(
     stock: Stock,
     service_level: str = "standard",
 ) -> Promise:
-    """The delivery date routing would keep for these SKUs to this destination, ordered ``at``."""
-    raise NotImplementedError
+    """The delivery date routing would keep for these SKUs to this destination, ordered ``at``.
+
+    Runs :func:`route` on the basket, so the promise and the later routing agree for the same
+    stock; ``delivery_date`` is ``None`` when nothing can be shipped.
+    """
+    order_lines = tuple(
+        line if isinstance(line, OrderLine) else OrderLine(line[0], line[1]) for line in lines
+    )
+    order = Order("promise", order_lines, destination, at, service_level=service_level)
+    plan = route(network, order, stock, explain=False)
+    return Promise(plan.status, plan.promised_date, plan.shipments, plan.unfulfilled, plan.method)
 
 
 def deplete(stock: MutableMapping[str, MutableMapping[str, float]], plan: Plan) -> None:
     """Take the plan's shipped quantities out of ``stock`` (in place)."""
-    raise NotImplementedError
+    for shipment in plan.shipments:
+        for line in shipment.lines:
+            per_node = stock[line.sku]
+            per_node[shipment.node] = per_node[shipment.node] - line.quantity
 
 
 def stock_from_rows(rows: Iterable[tuple[str, str, float]]) -> dict[str, dict[str, float]]:
     """Build the stock mapping from ``(node_id, sku, sellable)`` rows (duplicates add up)."""
-    raise NotImplementedError
+    stock: dict[str, dict[str, float]] = {}
+    for node, sku, qty in rows:
+        per_node = stock.setdefault(sku, {})
+        per_node[node] = per_node.get(node, 0) + qty
+    return stock
+
+
+__all__ = ["aggregate_lines", "deplete", "promise", "route", "stock_from_rows"]

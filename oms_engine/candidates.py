@@ -1,0 +1,328 @@
+"""Candidates for one order: which (node, carrier service) options may carry which lines.
+
+The dates and fixed costs of every node's shipping options depend only on the destination zone,
+the service level and the order's time bucket, so they are built once per such key into an
+:class:`OptionTable` cached on the Network. Per order, only the stock scan, the distance and the
+per-SKU rules (dangerous goods, bulky) are left to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from oms_engine.errors import InvalidInput
+from oms_engine.model import Exclusion, Order, Product, Stock
+from oms_engine.network import Network
+
+_TABLE_LIMIT = 50_000
+
+
+class ShippingOption:
+    """One node shipping with one carrier service, with its dates and its score parts."""
+
+    __slots__ = (
+        "accepts_bulky",
+        "cost_fixed",
+        "cost_per_kg",
+        "cost_per_package",
+        "delivery",
+        "dg_classes",
+        "extra_package_score",
+        "fixed_static",
+        "max_weight",
+        "node",
+        "service",
+        "ship",
+        "unit_score_per_kg",
+    )
+
+    def __init__(self, network: Network, node: int, service: int, ship: int, delivery: int):
+        w = network.policy.weights
+        n = network.nodes[node]
+        s = network.services[service]
+        self.node = node
+        self.service = service
+        self.ship = ship
+        self.delivery = delivery
+        self.cost_fixed = n.handling_cost + s.cost_per_package
+        self.cost_per_package = s.cost_per_package
+        self.cost_per_kg = s.cost_per_kg
+        self.fixed_static = w.packages + w.cost * self.cost_fixed + w.priority * n.priority
+        self.extra_package_score = w.packages + w.cost * s.cost_per_package
+        self.unit_score_per_kg = w.cost * s.cost_per_kg
+        self.max_weight = s.max_weight_kg
+        self.dg_classes = s.accepts_dangerous
+        self.accepts_bulky = s.accepts_bulky
+
+    def dominates(self, other: ShippingOption) -> bool:
+        """At least as good as ``other`` on every score part and carries everything it does."""
+        return (
+            self.fixed_static <= other.fixed_static
+            and self.unit_score_per_kg <= other.unit_score_per_kg
+            and self.extra_package_score <= other.extra_package_score
+            and self.max_weight >= other.max_weight
+            and self.delivery <= other.delivery
+            and self.dg_classes >= other.dg_classes
+            and (self.accepts_bulky or not other.accepts_bulky)
+        )
+
+    def carries(self, product: Product) -> bool:
+        """Whether the carrier service accepts the product's classes."""
+        if product.dangerous_class is not None and product.dangerous_class not in self.dg_classes:
+            return False
+        return self.accepts_bulky or not product.bulky
+
+
+@dataclass(slots=True)
+class OptionTable:
+    """Shipping options of every node for one destination zone, level and time bucket."""
+
+    earliest: int | None  # earliest delivery day of any option: the default lateness target
+    options: tuple[tuple[ShippingOption, ...], ...]  # per node index; empty when none
+    rules: tuple[str | None, ...]  # per node index: why it cannot ship at all, if so
+
+
+def option_table(network: Network, order: Order, destination_transits: tuple) -> OptionTable:
+    """The cached option table for the order's destination zone, service level and time."""
+    time_key = network.time_key(order.order_time)
+    key = (destination_transits, order.service_level, time_key)
+    table = network.tables.get(key)
+    if table is None:
+        table = _build_table(network, order, destination_transits)
+        if len(network.tables) > _TABLE_LIMIT:
+            network.tables.clear()
+        network.tables[key] = table
+    return table
+
+
+def _build_table(network: Network, order: Order, transits: tuple) -> OptionTable:
+    level_services = network.services_by_level.get(order.service_level)
+    if level_services is None:
+        raise InvalidInput("order.service_level", "must be one of standard, express")
+    options: list[tuple[ShippingOption, ...]] = []
+    rules: list[str | None] = []
+    earliest = None
+    for node_idx, node in enumerate(network.nodes):
+        rule = network.static_rule[node_idx]
+        found: list[ShippingOption] = []
+        if rule is None:
+            day, minute = network.local_moment(node_idx, order.order_time)
+            for si in level_services:
+                transit = transits[si]
+                service = network.services[si]
+                if transit is None or (
+                    service.origin_countries and node.country not in service.origin_countries
+                ):
+                    continue
+                ship, delivery = network.ship_and_delivery(node_idx, si, day, minute, transit)
+                found.append(ShippingOption(network, node_idx, si, ship, delivery))
+            found = _undominated(found)
+            if not found:
+                rule = "no_carrier_service"
+            else:
+                best = min(o.delivery for o in found)
+                earliest = best if earliest is None else min(earliest, best)
+        options.append(tuple(found))
+        rules.append(rule)
+    return OptionTable(earliest, tuple(options), tuple(rules))
+
+
+def _undominated(options: list[ShippingOption]) -> list[ShippingOption]:
+    options.sort(key=lambda o: (o.fixed_static, o.delivery, o.service))
+    kept: list[ShippingOption] = []
+    for option in options:
+        if not any(k.dominates(option) for k in kept):
+            kept.append(option)
+    kept.sort(key=lambda o: o.service)
+    return kept
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A shipping option usable for this order, with its per-order score parts."""
+
+    option: ShippingOption
+    node: int
+    fixed: float  # score of shipping one package from here, before per-kg costs
+    late_days: int
+    unit: list[float | None]  # per line: score per unit, None when it cannot carry the line
+    avail: list[int]  # per line: sellable units at the node (shared by the node's options)
+    distance_km: float
+
+
+@dataclass(slots=True)
+class OrderProblem:
+    """One order reduced to what the search needs."""
+
+    skus: list[str]
+    products: list[Product]
+    quantities: list[int]
+    targets: list[int]  # units the search tries to place: quantity capped by eligible stock
+    candidates: list[Candidate]
+    target_day: int | None
+    excluded: list[Exclusion] = field(default_factory=list)
+    unknown: list[tuple[str, int]] = field(default_factory=list)  # (sku, qty) not in products
+    blocked: dict[str, set[str]] = field(default_factory=dict)  # sku -> rules that hid stock
+
+
+def aggregate_lines(order: Order) -> list[tuple[str, int]]:
+    """The order's lines with duplicate SKUs added up, in first-seen order, checked."""
+    quantities: dict[str, int] = {}
+    for i, line in enumerate(order.lines):
+        qty = line.quantity
+        if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
+            raise InvalidInput(f"order.lines[{i}].quantity", "must be a positive integer")
+        if not isinstance(line.sku, str) or not line.sku:
+            raise InvalidInput(f"order.lines[{i}].sku", "must be a non-empty string")
+        quantities[line.sku] = quantities.get(line.sku, 0) + qty
+    return list(quantities.items())
+
+
+def prepare(
+    network: Network,
+    order: Order,
+    stock: Stock,
+    *,
+    explain: bool,
+    skip_nodes: frozenset[int] = frozenset(),
+) -> OrderProblem:
+    """Reduce an order to candidates: eligible options with per-line availability and costs."""
+    dest = order.destination
+    transits = network.transit_days(dest.country, dest.postal_code)
+    table = option_table(network, order, transits)
+    distances = network.distances_km(dest)
+    policy = network.policy
+    w = policy.weights
+    target_day = table.earliest
+    if order.promised_date is not None:
+        target_day = order.promised_date.toordinal()
+
+    skus: list[str] = []
+    products: list[Product] = []
+    quantities: list[int] = []
+    problem = OrderProblem(skus, products, quantities, [], [], target_day)
+    for sku, qty in aggregate_lines(order):
+        product = network.products.get(sku)
+        if product is None:
+            problem.unknown.append((sku, qty))
+            continue
+        skus.append(sku)
+        products.append(product)
+        quantities.append(qty)
+    n_lines = len(skus)
+
+    order_excluded = order.excluded_nodes
+    node_index = network.node_index
+    rules = table.rules
+    # node index -> per-line availability, only for nodes that pass the node-level rules
+    avail_by_node: dict[int, list[int]] = {}
+    excluded_seen: set[tuple[int, str | None]] = set()
+    for li, sku in enumerate(skus):
+        per_node = stock.get(sku)
+        if not per_node:
+            continue
+        product = products[li]
+        special = product.dangerous_class is not None or product.bulky
+        for node_id, qty in per_node.items():
+            if qty < 1:
+                continue
+            ni = node_index.get(node_id)
+            if ni is None or ni in skip_nodes:
+                continue
+            rule = rules[ni]
+            if rule is None and node_id in order_excluded:
+                rule = "excluded_by_order"
+            if rule is None and special:
+                rule = _product_rule(network, ni, product, distances)
+                if rule is not None:
+                    problem.blocked.setdefault(sku, set()).add(rule)
+                    if explain:
+                        problem.excluded.append(Exclusion(node_id, rule, _detail(rule), sku))
+                    continue
+            if rule is not None:
+                problem.blocked.setdefault(sku, set()).add(rule)
+                if explain and (ni, None) not in excluded_seen:
+                    excluded_seen.add((ni, None))
+                    problem.excluded.append(Exclusion(node_id, rule, _detail(rule)))
+                continue
+            row = avail_by_node.get(ni)
+            if row is None:
+                row = avail_by_node[ni] = [0] * n_lines
+            row[li] = int(qty)
+
+    weights = [p.weight_kg for p in products]
+    candidates = problem.candidates
+    for ni in sorted(avail_by_node):
+        row = avail_by_node[ni]
+        distance = distances[ni] if distances is not None else 0.0
+        for option in table.options[ni]:
+            unit: list[float | None] = []
+            carries_any = False
+            for li in range(n_lines):
+                if row[li] and option.carries(products[li]):
+                    unit.append(option.unit_score_per_kg * weights[li])
+                    carries_any = True
+                else:
+                    unit.append(None)
+            if not carries_any:
+                if explain:
+                    problem.excluded.append(
+                        Exclusion(
+                            network.nodes[ni].id,
+                            "no_carrier_for_product_class",
+                            _detail("no_carrier_for_product_class"),
+                        )
+                    )
+                continue
+            late = 0 if target_day is None else max(0, option.delivery - target_day)
+            fixed = option.fixed_static + w.distance * distance
+            candidates.append(Candidate(option, ni, fixed, late, unit, row, distance))
+
+    capacity = [0] * n_lines
+    for ni, row in avail_by_node.items():
+        if any(c.node == ni for c in candidates):
+            for li in range(n_lines):
+                if row[li] and any(c.node == ni and c.unit[li] is not None for c in candidates):
+                    capacity[li] += row[li]
+    problem.targets = [min(q, c) for q, c in zip(quantities, capacity, strict=True)]
+    return problem
+
+
+def _product_rule(
+    network: Network, node_idx: int, product: Product, distances: tuple | None
+) -> str | None:
+    node = network.nodes[node_idx]
+    if product.dangerous_class is not None and not node.dangerous_goods_certified:
+        return "dangerous_goods_not_certified"
+    if product.bulky:
+        if not node.bulky_allowed:
+            return "bulky_not_allowed"
+        limit = network.policy.max_bulky_distance_km
+        if limit is not None:
+            if distances is None:
+                return "bulky_distance_unknown"
+            if distances[node_idx] > limit:
+                return "bulky_too_far"
+    return None
+
+
+RULE_TEXT = {
+    "node_disabled": "node is switched off for routing (failover)",
+    "excluded_by_policy": "node is excluded by the policy",
+    "excluded_by_order": "node is excluded for this order (rejected or re-routed)",
+    "does_not_ship_parcels": "node does not ship parcels",
+    "ship_from_store_disabled": "store does not ship to customers",
+    "capacity_reached": "daily capacity reached",
+    "no_carrier_service": "no carrier service of this level reaches the destination from here",
+    "no_carrier_for_product_class": "no carrier service here accepts the product's class",
+    "dangerous_goods_not_certified": "node is not certified for dangerous goods",
+    "bulky_not_allowed": "node may not ship bulky goods",
+    "bulky_too_far": "beyond the policy's maximum distance for bulky goods",
+    "bulky_distance_unknown": "destination has no coordinates to check the bulky distance",
+    "pickup_node_unavailable": "the pickup store cannot take pickups",
+    "not_a_pickup_point": "node is not a pickup point",
+}
+
+
+def _detail(rule: str) -> str:
+    return RULE_TEXT.get(rule, rule)
