@@ -6,11 +6,15 @@ same computation produces the ``stock.changed`` outbox events, so the projection
 rebuilt from Odoo and the projection fed by the outbox agree.
 """
 
+import dataclasses
 from collections import defaultdict
+from datetime import date, datetime, time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_round
+
+NETWORK_FORMAT_VERSION = 1
 
 
 class OmsChannel(models.Model):
@@ -117,3 +121,74 @@ class OmsChannel(models.Model):
                 for row in rows
             ],
         }
+
+    # ------------------------------------------------------------------
+    # Network
+    # ------------------------------------------------------------------
+    @api.model
+    def export_network(self, channel_code):
+        """The channel's nodes, carrier services, products and policy, in the engine's terms.
+
+        Built with the same ``oms.network`` preparation the router uses, so a promise
+        computed by the sync service and a routing done in Odoo see the same network.
+        Products are keyed by SKU (``default_code``), the identity shops know.
+        """
+        self.check_access("read")
+        channel = self._oms_get_channel(channel_code)
+        Network = self.env["oms.network"].sudo().with_company(channel.company_id)
+        warehouses = Network._get_nodes(channel.company_id)
+        policy = Network._prepare_policy(channel._get_sourcing_policy(), warehouses)
+        # Nodes the channel may not sell from are excluded for its orders.
+        not_sold_from = warehouses - channel._oms_sellable_warehouses()
+        policy = dataclasses.replace(
+            policy,
+            excluded_nodes=policy.excluded_nodes
+            | frozenset(Network._node_id(wh) for wh in not_sold_from),
+        )
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .search(
+                [
+                    ("is_storable", "=", True),
+                    ("default_code", "!=", False),
+                    ("company_id", "in", (False, channel.company_id.id)),
+                ],
+                order="default_code, id",
+            )
+        )
+        engine_products = {}
+        for product in products:
+            engine_products.setdefault(
+                product.default_code,
+                dataclasses.replace(Network._prepare_product(product), sku=product.default_code),
+            )
+        return {
+            "format": NETWORK_FORMAT_VERSION,
+            "channel": channel.code,
+            "currency": channel.company_id.currency_id.name,
+            "nodes": [_jsonable(Network._prepare_node(wh)) for wh in warehouses],
+            "carrier_services": [
+                _jsonable(Network._prepare_carrier_service(carrier))
+                for carrier in Network._get_carriers(channel.company_id)
+            ],
+            "products": [_jsonable(product) for product in engine_products.values()],
+            "policy": _jsonable(policy),
+        }
+
+
+def _jsonable(value):
+    """Engine dataclasses to JSON: sets become sorted lists, times "HH:MM", dates ISO."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, frozenset | set):
+        return sorted(_jsonable(item) for item in value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return value

@@ -1,0 +1,178 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from .test_intake_common import OmsIntakeCommon
+
+
+class TestIntakeOrders(OmsIntakeCommon):
+    def test_open_order_is_created_and_confirmed(self):
+        [result] = self._ingest(self._payload())
+        self.assertEqual(result["status"], "created", result)
+        self.assertIsNone(result["error"])
+        order = self._orders("1001")
+        self.assertEqual(order.id, result["order_id"])
+        self.assertEqual(order.name, result["order_name"])
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.oms_external_version, "1")
+        self.assertEqual(order.client_order_ref, "#1001")
+        self.assertEqual(order.partner_id.email, "ana.intake@example.com")
+        self.assertEqual(order.partner_shipping_id.parent_id, order.partner_id)
+        self.assertEqual(order.partner_shipping_id.country_id.code, "PT")
+        self.assertEqual(order.partner_shipping_id.zip, "1100-053")
+        self.assertEqual(order.oms_payment_status, "paid")
+        self.assertEqual(order.oms_payment_reference, "pi_1")
+        self.assertAlmostEqual(order.oms_payment_amount, 44.30)
+        lines = order.order_line.sorted("oms_external_line_id")
+        self.assertEqual(lines.mapped("product_id"), self.product_a | self.product_b)
+        self.assertEqual(lines.mapped("product_uom_qty"), [2.0, 1.0])
+        self.assertEqual(lines.mapped("price_unit"), [19.9, 5.0])
+        self.assertEqual(lines.mapped("discount"), [0.0, 10.0])
+        self.assertTrue(order.picking_ids, "confirmation launches the deliveries")
+
+    def test_same_payload_twice_changes_nothing(self):
+        payload = self._payload()
+        [first] = self._ingest(payload)
+        order = self._orders("1001")
+        write_date = order.write_date
+        [second] = self._ingest(payload)
+        self.assertEqual(second["status"], "unchanged")
+        self.assertEqual(second["order_id"], first["order_id"])
+        self.assertEqual(len(self._orders("1001")), 1)
+        self.assertEqual(order.write_date, write_date)
+
+    def test_same_order_twice_in_one_batch(self):
+        first, second = self._ingest(self._payload(), self._payload())
+        self.assertEqual((first["status"], second["status"]), ("created", "unchanged"))
+        self.assertEqual(len(self._orders("1001")), 1)
+
+    def test_newer_version_updates_payment(self):
+        pending = {"status": "pending", "method": "card", "amount": "0", "reference": "pi_1"}
+        self._ingest(self._payload(version=1, payment=pending))
+        order = self._orders("1001")
+        self.assertEqual(order.oms_payment_status, "pending")
+        [result] = self._ingest(self._payload(version=2))
+        self.assertEqual(result["status"], "updated")
+        self.assertEqual(order.oms_payment_status, "paid")
+        self.assertEqual(order.oms_external_version, "2")
+
+    def test_stale_version_is_ignored(self):
+        self._ingest(self._payload(version=1732617600200))
+        order = self._orders("1001")
+        pending = {"status": "pending", "method": "card", "amount": "0", "reference": "old"}
+        [result] = self._ingest(self._payload(version=1732617600100, payment=pending))
+        self.assertEqual(result["status"], "stale")
+        self.assertEqual(result["order_id"], order.id)
+        self.assertEqual(order.oms_payment_status, "paid")
+        self.assertEqual(order.oms_external_version, "1732617600200")
+
+    def test_cancel_before_shipment(self):
+        self._ingest(self._payload(version=1))
+        order = self._orders("1001")
+        self.assertEqual(order.state, "sale")
+        [result] = self._ingest(self._payload(version=2, status="cancelled"))
+        self.assertEqual(result["status"], "cancelled", result)
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(set(order.picking_ids.mapped("state")), {"cancel"})
+        # The redelivered cancellation is a no-op.
+        [again] = self._ingest(self._payload(version=2, status="cancelled"))
+        self.assertEqual(again["status"], "unchanged")
+
+    def test_cancel_after_shipment_is_refused(self):
+        self._ingest(self._payload(version=1))
+        order = self._orders("1001")
+        self._ship(order, tracking_ref="TRK-1")
+        [result] = self._ingest(self._payload(version=2, status="cancelled"))
+        self.assertEqual(result["status"], "error")
+        self.assertEqual(result["error"]["code"], "not_cancellable")
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.oms_external_version, "1", "a refused version is not applied")
+
+    def test_cancelled_before_seen_open(self):
+        [result] = self._ingest(self._payload(version=5, status="cancelled"))
+        self.assertEqual(result["status"], "cancelled")
+        order = self._orders("1001")
+        self.assertEqual(order.state, "cancel")
+        # The older "open" event arriving late does not resurrect the order.
+        [late] = self._ingest(self._payload(version=4))
+        self.assertEqual(late["status"], "stale")
+        self.assertEqual(len(self._orders("1001")), 1)
+        self.assertEqual(order.state, "cancel")
+
+    def test_unknown_sku_does_not_fail_the_batch(self):
+        bad = self._payload("1002")
+        bad["lines"][1]["sku"] = "NO-SUCH-SKU"
+        results = self._ingest(self._payload("1001"), bad, self._payload("1003"))
+        self.assertEqual([r["status"] for r in results], ["created", "error", "created"])
+        self.assertEqual(
+            results[1]["error"],
+            {"code": "unknown_sku", "message": "No product with SKU 'NO-SUCH-SKU'.",
+             "field": "lines[1].sku"},
+        )
+        self.assertEqual(results[1]["external_id"], "1002")
+        self.assertFalse(self._orders("1002"))
+        self.assertEqual(self._orders("1001").state, "sale")
+        self.assertEqual(self._orders("1003").state, "sale")
+
+    def test_failed_order_leaves_nothing_behind(self):
+        bad = self._payload("1002", customer={"email": "new.one@example.com", "name": "New One"})
+        bad["lines"][0]["sku"] = "NO-SUCH-SKU"
+        good = self._payload("1003", customer={"email": "new.one@example.com", "name": "New One"})
+        results = self._ingest(bad, good)
+        self.assertEqual([r["status"] for r in results], ["error", "created"])
+        partners = self.env["res.partner"].search([("email", "=", "new.one@example.com")])
+        self.assertEqual(len(partners), 1, "the rolled-back partner is not reused nor doubled")
+        self.assertEqual(self._orders("1003").partner_id, partners)
+
+    def test_error_codes(self):
+        unknown_channel = self._payload("2001", channel="nowhere")
+        bad_country = self._payload("2002")
+        bad_country["shipping_address"]["country_code"] = "XX"
+        no_street = self._payload("2003")
+        no_street["shipping_address"]["street"] = ""
+        bad_quantity = self._payload("2004")
+        bad_quantity["lines"][0]["quantity"] = "two"
+        bad_price = self._payload("2005")
+        bad_price["lines"][0]["unit_price"] = "19,90"
+        no_lines = self._payload("2006", lines=[])
+        results = self._ingest(
+            unknown_channel, bad_country, no_street, bad_quantity, bad_price, no_lines, "junk"
+        )
+        self.assertEqual(
+            [(r["status"], r["error"]["code"], r["error"]["field"]) for r in results],
+            [
+                ("error", "unknown_channel", "channel"),
+                ("error", "invalid_address", "shipping_address.country_code"),
+                ("error", "invalid_address", "shipping_address.street"),
+                ("error", "invalid_payload", "lines[0].quantity"),
+                ("error", "invalid_payload", "lines[0].unit_price"),
+                ("error", "invalid_payload", "lines"),
+                ("error", "invalid_payload", None),
+            ],
+        )
+        self.assertFalse(
+            self.env["sale.order"].search([("oms_external_id", "like", "200%")]),
+        )
+
+    def test_existing_customer_is_found_by_email(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Ana (existing)", "email": "Ana.Intake@example.com"}
+        )
+        self._ingest(self._payload("1001"), self._payload("1002"))
+        self.assertEqual(self._orders("1001").partner_id, customer)
+        self.assertEqual(self._orders("1002").partner_id, customer)
+        # The same address is reused, not duplicated.
+        self.assertEqual(
+            self._orders("1001").partner_shipping_id, self._orders("1002").partner_shipping_id
+        )
+
+    def test_pickup_order(self):
+        self.warehouse.oms_pickup_point = True
+        [result] = self._ingest(
+            self._payload(delivery_mode="pickup", pickup_store=self.warehouse.code)
+        )
+        self.assertEqual(result["status"], "created", result)
+        order = self._orders("1001")
+        self.assertEqual(order.oms_delivery_mode, "pickup")
+        self.assertEqual(order.oms_pickup_warehouse_id, self.warehouse)
+        [unknown] = self._ingest(
+            self._payload("1002", delivery_mode="pickup", pickup_store="NOPE")
+        )
+        self.assertEqual(unknown["error"]["field"], "pickup_store")
