@@ -134,3 +134,76 @@ def seed(rds, settings, rows, channel=CHANNEL, at_ms=T0 - 60_000):
         settings=settings,
         clock=lambda: at_ms,
     )
+
+
+# ----------------------------------------------------------------- the API in-process
+
+
+def test_network():
+    """A small Portuguese network: a DC near Lisbon and three pickup stores."""
+    from datetime import time as clock_time
+
+    from oms_engine import CarrierService, Network, Node, Product, Zone
+
+    nodes = [
+        Node("DC1", "dc", 38.75, -9.15, "PT", "2600-000", "Europe/Lisbon",
+             handling_days=0, cutoff=clock_time(15, 0)),
+        Node("LIS1", "store", 38.71, -9.14, "PT", "1100-148", "Europe/Lisbon",
+             pickup_point=True, ship_from_store=True),
+        Node("OPO1", "store", 41.15, -8.61, "PT", "4000-322", "Europe/Lisbon",
+             pickup_point=True, ship_from_store=True),
+        Node("FAO1", "store", 37.02, -7.93, "PT", "8000-138", "Europe/Lisbon",
+             pickup_point=True, ship_from_store=False),
+    ]  # fmt: skip
+    services = [
+        CarrierService("ctt-std", "ctt", "standard", (Zone("PT", "", 2),), 4.0),
+        CarrierService("ctt-exp", "ctt", "express", (Zone("PT", "", 1),), 9.0),
+    ]
+    products = [Product("A", 0.3), Product("B", 0.5), Product("C", 1.0)]
+    return Network(nodes, services, products)
+
+
+def make_app(redis_port: int, ck_settings, clock, network=None):
+    from sync_service.checkout.network import NetworkCache, NetworkSnapshot
+    from sync_service.config import Settings
+    from sync_service.main import create_app
+
+    settings = Settings(
+        environment="test",
+        redis_url=f"redis://127.0.0.1:{redis_port}/0",
+        odoo_api_key="test-key-not-used",
+        _env_file=None,
+    )
+    app = create_app(settings)
+    app.state.checkout_settings = ck_settings
+    app.state.checkout_clock = clock
+    net = network or test_network()
+    snapshot = NetworkSnapshot(net, {n.id: n for n in net.nodes}, "test-network")
+    app.state.checkout_networks = NetworkCache(lambda _channel: snapshot, ttl_s=3600)
+    return app
+
+
+@pytest.fixture
+def run_api(checkout_redis_server, rds, ck_settings, clock):
+    """``run_api(fn)`` runs ``await fn(client)`` against the app, in-process, over ASGI."""
+    import httpx
+
+    def run(fn, app=None):
+        app = app or make_app(checkout_redis_server.port, ck_settings, clock)
+
+        async def main():
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(
+                transport=transport,
+                base_url="http://checkout.test",
+                headers={"X-API-Key": API_KEY},
+            ) as client:
+                try:
+                    return await fn(client)
+                finally:
+                    if app.state.redis is not None:
+                        await app.state.redis.aclose()
+
+        return asyncio.run(main())
+
+    return run
