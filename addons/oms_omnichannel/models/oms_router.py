@@ -268,13 +268,20 @@ class OmsRouter(models.AbstractModel):
     @api.model
     def _reason_text(self, reason):
         texts = {
-            "no_stock": self.env._("no node has it in stock"),
+            "out_of_stock": self.env._("no node has it in stock"),
             "insufficient_stock": self.env._("not enough stock in the network"),
-            "no_carrier": self.env._("no carrier serves the destination"),
-            "dangerous_goods": self.env._("no certified node and carrier for dangerous goods"),
-            "bulky": self.env._("no node and carrier may ship it (bulky)"),
-            "max_packages": self.env._("would exceed the policy's package limit"),
-            "no_split": self.env._("the order may not be split"),
+            "no_eligible_node": self.env._("no node may ship it (see the rules below)"),
+            "unknown_sku": self.env._("the product is unknown to the router"),
+            "split_not_allowed": self.env._("the order may not be split"),
+            "max_packages": self.env._("the policy's package limit is reached"),
+            "not_worth_shipping": self.env._("an extra package would cost more than it is worth"),
+            "pickup_node_unavailable": self.env._("the pickup store cannot take pickups"),
+            "no_carrier_service": self.env._("no carrier service reaches the destination"),
+            "no_carrier_for_product_class": self.env._("no carrier accepts the product's class"),
+            "dangerous_goods_not_certified": self.env._("no node is certified for dangerous goods"),
+            "bulky_not_allowed": self.env._("no node may ship bulky goods"),
+            "bulky_too_far": self.env._("beyond the maximum distance for bulky goods"),
+            "bulky_distance_unknown": self.env._("the address has no coordinates (bulky goods)"),
         }
         return texts.get(reason, reason)
 
@@ -348,7 +355,7 @@ class OmsRouter(models.AbstractModel):
         explanation = plan.explanation
         excluded = defaultdict(list)
         for exclusion in explanation.excluded:
-            text = exclusion.rule + (f" ({exclusion.detail})" if exclusion.detail else "")
+            text = exclusion.detail or exclusion.rule
             if exclusion.sku:
                 text = f"{product_name(exclusion.sku)}: {text}"
             excluded[exclusion.node].append(text)
@@ -572,10 +579,14 @@ class OmsRouter(models.AbstractModel):
     @api.model
     def _write_order_result(self, order, plan, decision, leftovers):
         pickup = order.oms_delivery_mode == "pickup"
-        reference = order.oms_pickup_warehouse_id if pickup else order.warehouse_id
-        promised = _to_odoo_datetime(
-            plan.promised_date, time(12), reference.partner_id.tz or "UTC"
-        )
+        if pickup:
+            store = order.oms_pickup_warehouse_id
+            promised = _to_odoo_datetime(plan.promised_date, time(12), store.partner_id.tz)
+        else:
+            dates = decision.shipment_line_ids.filtered(lambda dl: dl.kind == "shipment").mapped(
+                "promised_date"
+            )
+            promised = max(dates) if dates else False
         order.write(
             {
                 "oms_decision_id": decision.id,

@@ -1,3 +1,4 @@
+from . import test_routing_single_source
 from . import test_intake
 from . import test_intake_tracking
 from . import test_outbox
