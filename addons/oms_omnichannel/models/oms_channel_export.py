@@ -7,7 +7,6 @@ rebuilt from Odoo and the projection fed by the outbox agree.
 """
 
 import dataclasses
-from collections import defaultdict
 from datetime import date, datetime, time
 
 from odoo import api, fields, models
@@ -36,26 +35,9 @@ class OmsChannel(models.Model):
 
     @api.model
     def _oms_free_quantities(self, products, warehouses):
-        """{(product id, warehouse id): on hand - reserved} over the warehouses' internal locations."""
-        if not products or not warehouses:
-            return {}
-        groups = (
-            self.env["stock.quant"]
-            .sudo()
-            ._read_group(
-                [
-                    ("product_id", "in", products.ids),
-                    ("location_id.usage", "=", "internal"),
-                    ("location_id.warehouse_id", "in", warehouses.ids),
-                ],
-                ["product_id", "location_id"],
-                ["quantity:sum", "reserved_quantity:sum"],
-            )
-        )
-        free = defaultdict(float)
-        for product, location, quantity, reserved in groups:
-            free[(product.id, location.warehouse_id.id)] += quantity - reserved
-        return free
+        """{(product id, warehouse id): on hand - reserved}, counted as the router counts it."""
+        free = self.env["oms.sellable.stock"].sudo()._get_on_hand_free(products, warehouses)
+        return {(product_id, wh_id): qty for (wh_id, product_id), qty in free.items()}
 
     @api.model
     def _oms_sellable_rows(self, products, warehouses, pairs=None, channels=None):
@@ -109,8 +91,11 @@ class OmsChannel(models.Model):
         domain = [("is_storable", "=", True), ("default_code", "!=", False)]
         if skus is not None:
             domain.append(("default_code", "in", list(skus)))
-        products = self.env["product.product"].sudo().with_company(channel.company_id).search(
-            domain + [("company_id", "in", (False, channel.company_id.id))]
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .with_company(channel.company_id)
+            .search([*domain, ("company_id", "in", (False, channel.company_id.id))])
         )
         warehouses = channel._oms_sellable_warehouses()
         rows = self._oms_sellable_rows(products, warehouses, channels=channel)

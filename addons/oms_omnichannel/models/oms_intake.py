@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
-from psycopg2 import errors as pg_errors
-
 from odoo import Command, api, models
 from odoo.exceptions import UserError, ValidationError
+from psycopg2 import errors as pg_errors
 
 from .stock_picking_outbox import TRACKING_EVENT_MEMORY, TRACKING_RANK
 
@@ -106,9 +105,7 @@ class OmsIntake(models.AbstractModel):
         if isinstance(error, pg_errors.UniqueViolation):
             # The same order is being ingested by a concurrent call: nothing was kept
             # here; asking again answers "unchanged" once the other call committed.
-            return IntakeError(
-                "conflict", "The order was being ingested concurrently; retry."
-            )
+            return IntakeError("conflict", "The order was being ingested concurrently; retry.")
         if isinstance(error, UserError | ValidationError):
             return IntakeError("rejected", str(error.args[0]))
         _logger.exception("Ingest of order %s failed", external_id)
@@ -118,9 +115,7 @@ class OmsIntake(models.AbstractModel):
         data = self._parse_order(payload)
         channel = cache.channels.get(data["channel"])
         if not channel:
-            raise IntakeError(
-                "unknown_channel", f"Unknown channel {data['channel']!r}.", "channel"
-            )
+            raise IntakeError("unknown_channel", f"Unknown channel {data['channel']!r}.", "channel")
         order = cache.orders.get((channel.id, data["external_id"]))
         if order:
             return self._update_order(order, data)
@@ -455,9 +450,7 @@ class OmsIntake(models.AbstractModel):
         if not isinstance(events, list):
             raise UserError(self.env._("apply_tracking takes a list of events."))
         self.env["stock.picking"].check_access("write")
-        numbers = {
-            _text(e.get("tracking_number")) for e in events if isinstance(e, dict)
-        } - {None}
+        numbers = {_text(e.get("tracking_number")) for e in events if isinstance(e, dict)} - {None}
         pickings = self.env["stock.picking"].search(
             [("carrier_tracking_ref", "in", list(numbers))], order="id"
         )
@@ -498,7 +491,8 @@ class OmsIntake(models.AbstractModel):
         picking = by_number.get(number)
         if not picking:
             raise IntakeError(
-                "unknown_tracking", f"No delivery with tracking number {number}.",
+                "unknown_tracking",
+                f"No delivery with tracking number {number}.",
                 "tracking_number",
             )
         seen = list(picking.oms_tracking_event_ids or [])
@@ -577,7 +571,14 @@ def _address(value, name):
     return {
         key: _text(value.get(key))
         for key in (
-            "name", "street", "street2", "city", "zip", "country_code", "state_code", "phone",
+            "name",
+            "street",
+            "street2",
+            "city",
+            "zip",
+            "country_code",
+            "state_code",
+            "phone",
         )
     }
 
@@ -610,7 +611,9 @@ def _payment(value):
         raise IntakeError("invalid_payload", "payment must be an object.", "payment")
     status = value.get("status") or "pending"
     if status not in ("pending", "authorized", "paid"):
-        raise IntakeError("invalid_payload", f"Unknown payment status {status!r}.", "payment.status")
+        raise IntakeError(
+            "invalid_payload", f"Unknown payment status {status!r}.", "payment.status"
+        )
     return {
         "status": status,
         "method": _text(value.get("method")),

@@ -47,9 +47,9 @@ class StockPicking(models.Model):
 
     def _oms_enqueue_shipped(self):
         shipped = self.filtered(
-            lambda p: p.state == "done"
-            and p.picking_type_code == "outgoing"
-            and p.sale_id.oms_channel_id
+            lambda p: (
+                p.state == "done" and p.picking_type_code == "outgoing" and p.sale_id.oms_channel_id
+            )
         )
         if shipped:
             self.env["oms.outbox.event"]._enqueue("shipment.shipped", shipped)

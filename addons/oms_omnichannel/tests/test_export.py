@@ -25,9 +25,10 @@ class TestExport(OmsIntakeCommon):
     def test_sellable_for_some_skus_never_negative(self):
         self._set_stock(self.product_b, 0)
         export = self.env["oms.channel"].export_sellable(self.channel.code, ["OMS-TEST-B"])
-        self.assertEqual(export["stock"], [
-            {"sku": "OMS-TEST-B", "warehouse": self.warehouse.code, "sellable": 0.0}
-        ])
+        self.assertEqual(
+            export["stock"],
+            [{"sku": "OMS-TEST-B", "warehouse": self.warehouse.code, "sellable": 0.0}],
+        )
 
     def test_only_the_channels_warehouses(self):
         other = self.env["stock.warehouse"].create({"name": "Other DC", "code": "OTDC"})

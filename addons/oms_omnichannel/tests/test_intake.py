@@ -103,8 +103,11 @@ class TestIntakeOrders(OmsIntakeCommon):
         self.assertEqual([r["status"] for r in results], ["created", "error", "created"])
         self.assertEqual(
             results[1]["error"],
-            {"code": "unknown_sku", "message": "No product with SKU 'NO-SUCH-SKU'.",
-             "field": "lines[1].sku"},
+            {
+                "code": "unknown_sku",
+                "message": "No product with SKU 'NO-SUCH-SKU'.",
+                "field": "lines[1].sku",
+            },
         )
         self.assertEqual(results[1]["external_id"], "1002")
         self.assertFalse(self._orders("1002"))
@@ -172,7 +175,5 @@ class TestIntakeOrders(OmsIntakeCommon):
         order = self._orders("1001")
         self.assertEqual(order.oms_delivery_mode, "pickup")
         self.assertEqual(order.oms_pickup_warehouse_id, self.warehouse)
-        [unknown] = self._ingest(
-            self._payload("1002", delivery_mode="pickup", pickup_store="NOPE")
-        )
+        [unknown] = self._ingest(self._payload("1002", delivery_mode="pickup", pickup_store="NOPE"))
         self.assertEqual(unknown["error"]["field"], "pickup_store")

@@ -33,7 +33,8 @@ class TestIntakeTracking(OmsIntakeCommon):
             ]
         )
         self.assertEqual(
-            [r["status"] for r in results], ["updated", "stale", "unchanged", "updated", "unchanged"]
+            [r["status"] for r in results],
+            ["updated", "stale", "unchanged", "updated", "unchanged"],
         )
         self.assertEqual({r["picking_id"] for r in results}, {self.picking.id})
         self.assertEqual(self.picking.oms_tracking_status, "out_for_delivery")

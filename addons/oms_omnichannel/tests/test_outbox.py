@@ -68,8 +68,13 @@ class TestOutbox(OmsIntakeCommon):
             [e["payload"]["external_id"] for e in all_events if e["topic"] == "order.accepted"],
             ["1001", "1002", "1003"],
         )
-        self.assertTrue(all(set(e) >= {"id", "topic", "channel_code", "res_model", "res_id",
-                                       "payload", "create_date"} for e in all_events))
+        self.assertTrue(
+            all(
+                set(e)
+                >= {"id", "topic", "channel_code", "res_model", "res_id", "payload", "create_date"}
+                for e in all_events
+            )
+        )
         empty = self.outbox.fetch_since(rest["cursor"], 500)
         self.assertEqual(empty, {"events": [], "cursor": rest["cursor"]})
 
