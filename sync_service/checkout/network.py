@@ -9,15 +9,19 @@ export) is answered with each promise so a shop can tell which network gave a da
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import datetime as dt
 import hashlib
 import time
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import orjson
 from starlette.concurrency import run_in_threadpool
 
-from oms_engine import Network, Node
+from oms_engine import CarrierService, Network, Node, Policy, Product
 from sync_service.checkout.exceptions import NetworkUnavailable
 
 
@@ -32,11 +36,40 @@ def version_of(export: Mapping) -> str:
     return hashlib.sha1(orjson.dumps(export, option=orjson.OPT_SORT_KEYS)).hexdigest()[:12]
 
 
-def snapshot_from_export(export: Mapping) -> NetworkSnapshot:
-    """Odoo's ``export_network`` (engine JSON problem format, no order) -> a prepared network."""
-    from oms_engine import io as engine_io  # the engine owns its JSON format
+def _decode(tp: Any, value: Any) -> Any:
+    """JSON -> engine dataclass field, the inverse of the addon's ``_jsonable``: nested
+    dataclasses from objects, tuples/frozensets from lists, times from "HH:MM", dates ISO."""
+    if value is None:
+        return None
+    origin, args = get_origin(tp), get_args(tp)
+    if origin in (Union, types.UnionType):
+        return _decode(next(a for a in args if a is not type(None)), value)
+    if dataclasses.is_dataclass(tp):
+        hints = get_type_hints(tp)
+        return tp(**{
+            f.name: _decode(hints[f.name], value[f.name])
+            for f in dataclasses.fields(tp) if f.init and f.name in value
+        })  # fmt: skip
+    if origin is tuple:
+        return tuple(_decode(args[0], item) for item in value)
+    if origin is frozenset:
+        return frozenset(_decode(args[0], item) for item in value)
+    if tp is dt.time:
+        return dt.time.fromisoformat(value)
+    if tp is dt.date:
+        return dt.date.fromisoformat(value)
+    if tp is float:
+        return float(value)
+    return value
 
-    network = engine_io.network_from_json(export)
+
+def snapshot_from_export(export: Mapping) -> NetworkSnapshot:
+    """Odoo's ``export_network`` (engine dataclasses as JSON, no order) -> a prepared network."""
+    nodes = [_decode(Node, n) for n in export.get("nodes", [])]
+    services = [_decode(CarrierService, c) for c in export.get("carrier_services", [])]
+    products = [_decode(Product, p) for p in export.get("products", [])]
+    policy = _decode(Policy, export["policy"]) if export.get("policy") else None
+    network = Network(nodes, services, products, policy)
     return NetworkSnapshot(network, {n.id: n for n in network.nodes}, version_of(export))
 
 

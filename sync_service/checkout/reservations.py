@@ -50,11 +50,29 @@ class SkuStock:
 
 @dataclass(frozen=True, slots=True)
 class NodeStock:
-    """Per-node figures of one SKU. A node can offer min(its free stock, the channel's)."""
+    """Per-node figures of one SKU. A node can offer min(its free stock, the channel's):
+    ``nodes``. ``free_at_node`` ignores channel-wide holds (``held_any``), which any node may
+    serve; :meth:`allocated` charges them to nodes in a given order instead."""
 
     sku: str
     total: SkuStock
     nodes: dict[str, int] = field(default_factory=dict)  # node -> available there
+    free_at_node: dict[str, int] = field(default_factory=dict)
+    held_any: int = 0
+
+    def allocated(self, preference: Sequence[str]) -> dict[str, int]:
+        """Per-node stock whose sum is the channel's free stock: channel-wide holds are taken
+        from nodes in ``preference`` order (then the rest, by id)."""
+        left = dict(self.free_at_node)
+        owed = self.held_any
+        for node in [*preference, *sorted(left)]:
+            if owed <= 0:
+                break
+            take = min(left.get(node, 0), owed)
+            if take > 0:
+                left[node] -= take
+                owed -= take
+        return left
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +114,10 @@ def _node_stock(sku: str, projection: Sequence, holds: Sequence) -> NodeStock:
     held = {k: int(v) for k, v in _pairs(holds).items()}
     total = SkuStock(sku, proj.pop("@", 0), held.get("t", 0))
     free = total.projected - total.held
-    nodes = {
-        node: max(min(max(value, 0) - held.get("n:" + node, 0), free), 0)
-        for node, value in proj.items()
-    }
-    return NodeStock(sku, total, nodes)
+    at_node = {node: max(value, 0) - held.get("n:" + node, 0) for node, value in proj.items()}
+    nodes = {node: max(min(value, free), 0) for node, value in at_node.items()}
+    held_any = held.get("*", 0)
+    return NodeStock(sku, total, nodes, {n: max(v, 0) for n, v in at_node.items()}, held_any)
 
 
 def _parse_read(skus: Sequence[str], mode: str, reply) -> tuple[bool, dict]:

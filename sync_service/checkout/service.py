@@ -160,7 +160,13 @@ class CheckoutService:
         figures = await self.store.read(channel, list(wanted), mode="nodes")
         _unknown(figures, list(wanted))
         snapshot = await self._network(channel)
-        stock = {sku: figures[sku].nodes for sku in wanted}
+        # Channel-wide holds are charged to the nodes routing prefers first (DCs, then by
+        # priority), the nodes earlier orders most likely took them from.
+        preference = [
+            n.id for n in sorted(snapshot.nodes.values(),
+                                 key=lambda n: (n.kind != "dc", n.priority, n.id))
+        ]  # fmt: skip
+        stock = {sku: figures[sku].allocated(preference) for sku in wanted}
         at = request.at or datetime.fromtimestamp(self.store.clock() / 1000, timezone.utc)
         if at.tzinfo is None:
             at = at.replace(tzinfo=timezone.utc)

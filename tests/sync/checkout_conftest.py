@@ -139,7 +139,7 @@ def seed(rds, settings, rows, channel=CHANNEL, at_ms=T0 - 60_000):
 # ----------------------------------------------------------------- the API in-process
 
 
-def test_network():
+def sample_network():
     """A small Portuguese network: a DC near Lisbon and three pickup stores."""
     from datetime import time as clock_time
 
@@ -177,7 +177,7 @@ def make_app(redis_port: int, ck_settings, clock, network=None):
     app = create_app(settings)
     app.state.checkout_settings = ck_settings
     app.state.checkout_clock = clock
-    net = network or test_network()
+    net = network or sample_network()
     snapshot = NetworkSnapshot(net, {n.id: n for n in net.nodes}, "test-network")
     app.state.checkout_networks = NetworkCache(lambda _channel: snapshot, ttl_s=3600)
     return app
