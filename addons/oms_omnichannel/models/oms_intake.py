@@ -20,6 +20,8 @@ from .stock_picking_outbox import TRACKING_EVENT_MEMORY, TRACKING_RANK
 
 _logger = logging.getLogger(__name__)
 
+SHIPPING_PRODUCT_PARAM = "oms_omnichannel.shipping_product_id"
+
 # Errors Odoo's RPC layer retries as a whole: never turn them into a per-order error.
 RETRIED_BY_ODOO = (
     pg_errors.SerializationFailure,
@@ -197,6 +199,7 @@ class OmsIntake(models.AbstractModel):
             "oms_delivery_mode": data["delivery_mode"],
             "oms_allow_split": data["allow_split"],
             "oms_reservation_id": data["reservation_id"],
+            "oms_shipping_price": data["shipping_price"],
         }
         if data["placed_at"]:
             vals["date_order"] = data["placed_at"]
@@ -208,6 +211,7 @@ class OmsIntake(models.AbstractModel):
         vals.update(self._payment_vals(data))
         if data["status"] == "open":
             vals["order_line"] = self._order_line_commands(data["lines"], cache)
+            vals["order_line"] += self._shipping_line_commands(data["shipping_price"], company)
         vals = self._prepare_order_vals(vals, data)
         return (
             self.env["sale.order"]
@@ -240,6 +244,42 @@ class OmsIntake(models.AbstractModel):
                 )
             )
         return commands
+
+    def _shipping_line_commands(self, price, company):
+        """The shipping the customer paid, as a delivery line, so the order totals match.
+
+        Its product is the system parameter ``oms_omnichannel.shipping_product_id``, else the
+        product of the company's first routable carrier; without either the amount is only
+        kept on the order (``oms_shipping_price``).
+        """
+        if not price:
+            return []
+        product = self._shipping_product(company)
+        if not product:
+            return []
+        return [
+            Command.create(
+                {
+                    "product_id": product.id,
+                    "product_uom_qty": 1,
+                    "price_unit": price,
+                    "is_delivery": True,
+                }
+            )
+        ]
+
+    def _shipping_product(self, company):
+        param = self.env["ir.config_parameter"].sudo().get_param(SHIPPING_PRODUCT_PARAM)
+        if param and param.isdigit():
+            product = self.env["product.product"].browse(int(param)).exists()
+            if product:
+                return product
+        carrier = self.env["delivery.carrier"].search(
+            [("oms_routing_enabled", "=", True), ("company_id", "in", (False, company.id))],
+            order="sequence, id",
+            limit=1,
+        )
+        return carrier.product_id
 
     def _payment_vals(self, data):
         payment = data["payment"]
@@ -437,6 +477,7 @@ class OmsIntake(models.AbstractModel):
             "delivery_mode": delivery_mode,
             "pickup_store": _text(payload.get("pickup_store")),
             "allow_split": bool(payload.get("allow_split", True)),
+            "shipping_price": _decimal(payload.get("shipping_price"), "shipping_price"),
             "payment": _payment(payload.get("payment")),
             "reservation_id": _text(payload.get("reservation_id")),
         }

@@ -36,6 +36,9 @@ class SaleOrder(models.Model):
     oms_payment_method = fields.Char(string="Payment Method", copy=False)
     oms_payment_reference = fields.Char(string="Payment Reference", copy=False)
     oms_payment_amount = fields.Monetary(string="Amount Paid", copy=False)
+    oms_shipping_price = fields.Monetary(
+        string="Shipping Paid", copy=False, help="Shipping price the customer paid in the shop."
+    )
 
     _sql_constraints = [
         (

@@ -34,6 +34,7 @@ class OmsIntakeCommon(TransactionCase):
         cls.carrier = cls.env["delivery.carrier"].create(
             {
                 "name": "Test Parcel",
+                "sequence": 0,
                 "product_id": shipping_product.id,
                 "delivery_type": "fixed",
                 "tracking_url": "https://track.example.com/?n=<shipmenttrackingnumber>",
