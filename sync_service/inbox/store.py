@@ -10,6 +10,7 @@ import time
 from typing import Literal
 
 import orjson
+import redis
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
@@ -49,27 +50,43 @@ class InboxStore:
         self, source: str, provider: str, delivery: Delivery, raw: bytes
     ) -> tuple[Outcome, str]:
         """Store once; answer what happened and the stream id (or the newer version seen)."""
-        dedupe = keys.dedupe(source, delivery.delivery_id)
-        version_key = (
-            keys.order_version(source, delivery.order_key) if delivery.order_key else dedupe
-        )
-        fields = [
-            "event_id", f"{source}:{delivery.delivery_id}",
-            "source", source,
-            "provider", provider,
-            "kind", delivery.kind,
-            "topic", delivery.topic,
-            "received_ms", str(int(time.time() * 1000)),
-            "attempts", "0",
-            "data", orjson.dumps(delivery.data),
-            "raw", raw,
-        ]  # fmt: skip
-        version = "" if delivery.version is None else str(delivery.version)
+        script_keys, args = _script_input(source, provider, delivery, raw, self._ttl)
         try:
-            outcome, ref = await self._script(
-                keys=[dedupe, keys.STREAM, version_key],
-                args=[self._ttl, version, VERSION_TTL_S, *fields],
-            )
+            outcome, ref = await self._script(keys=script_keys, args=args)
         except (RedisError, OSError) as exc:
             raise InboxUnavailable(f"inbox not reachable ({type(exc).__name__}); retry") from exc
         return outcome.decode(), ref.decode()
+
+
+def store_sync(
+    client: redis.Redis,
+    dedupe_ttl_s: int,
+    source: str,
+    provider: str,
+    delivery: Delivery,
+    raw: bytes,
+) -> Outcome:
+    """The same single step from worker code (reconciliation, carrier polling)."""
+    script_keys, args = _script_input(source, provider, delivery, raw, dedupe_ttl_s)
+    outcome, _ref = client.eval(_STORE, len(script_keys), *script_keys, *args)
+    return outcome.decode()
+
+
+def _script_input(
+    source: str, provider: str, delivery: Delivery, raw: bytes, ttl: int
+) -> tuple[list[str], list]:
+    dedupe = keys.dedupe(source, delivery.delivery_id)
+    version_key = keys.order_version(source, delivery.order_key) if delivery.order_key else dedupe
+    fields = [
+        "event_id", f"{source}:{delivery.delivery_id}",
+        "source", source,
+        "provider", provider,
+        "kind", delivery.kind,
+        "topic", delivery.topic,
+        "received_ms", str(int(time.time() * 1000)),
+        "attempts", "0",
+        "data", orjson.dumps(delivery.data),
+        "raw", raw,
+    ]  # fmt: skip
+    version = "" if delivery.version is None else str(delivery.version)
+    return [dedupe, keys.STREAM, version_key], [ttl, version, VERSION_TTL_S, *fields]

@@ -1,0 +1,1 @@
+"""Outbound: Odoo's outbox pulled by cursor and pushed to each shop; reconciliation."""
