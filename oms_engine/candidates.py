@@ -251,39 +251,41 @@ def prepare(
             row[li] = int(qty)
 
     weights = [p.weight_kg for p in products]
+    special = [li for li, p in enumerate(products) if p.dangerous_class is not None or p.bulky]
     candidates = problem.candidates
+    capacity = [0] * n_lines
     for ni in sorted(avail_by_node):
         row = avail_by_node[ni]
         distance = distances[ni] if distances is not None else 0.0
+        carried_here = 0  # lines some option of this node carries
         for option in table.options[ni]:
-            unit: list[float | None] = []
-            carries_any = False
-            for li in range(n_lines):
-                if row[li] and option.carries(products[li]):
-                    unit.append(option.unit_score_per_kg * weights[li])
-                    carries_any = True
-                else:
-                    unit.append(None)
-            if not carries_any:
-                if explain:
-                    problem.excluded.append(
-                        Exclusion(
-                            network.nodes[ni].id,
-                            "no_carrier_for_product_class",
-                            _detail("no_carrier_for_product_class"),
-                        )
-                    )
+            per_kg = option.unit_score_per_kg
+            unit: list[float | None] = [
+                per_kg * wk if have else None for have, wk in zip(row, weights, strict=True)
+            ]
+            for li in special:
+                if unit[li] is not None and not option.carries(products[li]):
+                    unit[li] = None
+            mask = 0
+            for li, u in enumerate(unit):
+                if u is not None:
+                    mask |= 1 << li
+            if not mask:
                 continue
+            carried_here |= mask
             late = 0 if target_day is None else max(0, option.delivery - target_day)
             fixed = option.fixed_static + w.distance * distance
             candidates.append(Candidate(option, ni, fixed, late, unit, row, distance))
-
-    capacity = [0] * n_lines
-    for ni, row in avail_by_node.items():
-        if any(c.node == ni for c in candidates):
-            for li in range(n_lines):
-                if row[li] and any(c.node == ni and c.unit[li] is not None for c in candidates):
+        for li in range(n_lines):
+            if row[li]:
+                if carried_here >> li & 1:
                     capacity[li] += row[li]
+                else:
+                    rule = "no_carrier_for_product_class"
+                    problem.blocked.setdefault(skus[li], set()).add(rule)
+                    if explain:
+                        node_id = network.nodes[ni].id
+                        problem.excluded.append(Exclusion(node_id, rule, _detail(rule), skus[li]))
     problem.targets = [min(q, c) for q, c in zip(quantities, capacity, strict=True)]
     return problem
 

@@ -16,8 +16,8 @@ The formulation reads as data -> variables -> constraints -> objective -> solve:
   ``late`` continuous (>= delivery day - target day of every used lane, >= 0),
   ``short[line]`` integer units left unfulfilled;
 - constraints: every line's quantity is shipped or short; a node's stock of a SKU is shared by
-  its lanes; at most ``policy.max_packages`` packages; one lane when splitting is not allowed;
-  one service per node (a node sends one shipment per order);
+  its lanes (a node may send two shipments with two services, e.g. freight and parcel); at
+  most ``policy.max_packages`` packages; one lane when splitting is not allowed;
 - objective: the policy's weights, exactly as :class:`oms_engine.model.Score` adds them up:
   per package, per currency unit (handling per shipment, carrier cost per package and per kg),
   per late day, per km per shipment, per priority step per shipment, per unit left out.
@@ -403,13 +403,6 @@ def add_order(builder: ModelBuilder, network: Network, data: OrderData) -> Order
             for _c, li in xs
         )
         builder.row([(block.packages[k], 1.0), (block.use[k], -float(max(1, big)))], -math.inf, 0)
-    # One shipment per node: a node picks one carrier service for the order.
-    by_node: dict[int, list[int]] = {}
-    for k in used_lanes:
-        by_node.setdefault(data.lanes[k].node_idx, []).append(k)
-    for lanes in by_node.values():
-        if len(lanes) > 1:
-            builder.row([(block.use[k], 1.0) for k in lanes], -math.inf, 1)
     if not order.allow_split and used_lanes:
         builder.row([(block.use[k], 1.0) for k in used_lanes], -math.inf, 1)
     max_packages = network.policy.max_packages

@@ -65,14 +65,16 @@ class Search:
 
     def __init__(self, problem: OrderProblem, policy: Policy, allow_split: bool):
         self.problem = problem
-        self.cands = problem.candidates
-        self.targets = problem.targets
+        self.cands = cands = problem.candidates
+        self.targets = targets = problem.targets
+        self.n_lines = n_lines = len(targets)
+        self.total_target = sum(targets)
         self.weights_kg = [p.weight_kg for p in problem.products]
         w = policy.weights
         self.w_unfilled = w.unfulfilled
         self.w_late = w.lateness
         self.max_packages = policy.max_packages
-        limit = len(self.cands) if allow_split else 1
+        limit = len(cands) if allow_split else 1
         if policy.max_packages is not None:
             limit = min(limit, policy.max_packages)
         self.max_shipments = limit
@@ -80,18 +82,30 @@ class Search:
         self.steps = 0
         self.top: list[Evaluation] = []  # the few best distinct plans, for the explanation
         self.seen: set[tuple[int, ...]] = set()
-        self.expanded: set[tuple] = set()
-        n_lines = len(self.targets)
-        self.carriers_of_line: list[list[int]] = [
-            [j for j, c in enumerate(self.cands) if c.unit[li] is not None] for li in range(n_lines)
+        self.expanded: set[tuple[int, int]] = set()
+        self.evals: dict[tuple[int, ...], Evaluation | None] = {}
+        self.fixed = [c.fixed for c in cands]
+        self.late = [c.late_days for c in cands]
+        self.by_fixed = sorted(range(len(cands)), key=lambda j: (self.fixed[j], j))
+        self.node = [c.node for c in cands]
+        self.lines_of = [
+            tuple(li for li in range(n_lines) if c.unit[li] is not None and targets[li])
+            for c in cands
         ]
+        carriers: list[list[int]] = [[] for _ in range(n_lines)]
+        for j, lines in enumerate(self.lines_of):
+            for li in lines:
+                carriers[li].append(j)
+        for options in carriers:
+            options.sort(key=lambda j: (self.fixed[j], j))
+        self.carriers_of_line = carriers
+        # Branch first on the line with the fewest options: the narrowest part of the tree.
+        self.line_order = sorted(range(n_lines), key=lambda li: (len(carriers[li]), li))
         self.unit_min = [
-            min((self.cands[j].unit[li] for j in self.carriers_of_line[li]), default=0.0)
-            for li in range(n_lines)
+            min((cands[j].unit[li] for j in carriers[li]), default=0.0) for li in range(n_lines)
         ]
-        self.unit_lb = sum(u * t for u, t in zip(self.unit_min, self.targets, strict=True))
-        empty = Evaluation((), self.w_unfilled * sum(self.targets), {}, {}, 0, 0)
-        self.best = empty
+        self.unit_lb = sum(u * t for u, t in zip(self.unit_min, targets, strict=True))
+        self.best = Evaluation((), self.w_unfilled * self.total_target, {}, {}, 0, 0)
 
     # ----------------------------------------------------------------- evaluation
 
@@ -99,120 +113,209 @@ class Search:
         """Best allocation for a set of options; ``None`` when it breaks max_packages."""
         cands = self.cands
         targets = self.targets
-        n_lines = len(targets)
-        alloc = {j: [0] * n_lines for j in key}
-        remaining: dict[int, list[int]] = {}
-        for j in key:
-            node = cands[j].node
-            if node not in remaining:
-                remaining[node] = list(cands[j].avail)
+        n_lines = self.n_lines
         unit_total = 0.0
-        unfilled = 0
-        for li in range(n_lines):
-            need = targets[li]
-            if not need:
-                continue
-            if len(key) == 1:
-                order = [(cands[key[0]].unit[li], key[0])]
-            else:
-                order = sorted((cands[j].unit[li], j) for j in key if cands[j].unit[li] is not None)
-            for unit, j in order:
-                if unit is None:
-                    continue
-                row = remaining[cands[j].node]
-                have = row[li]
-                if have <= 0:
-                    continue
-                take = need if need < have else have
-                alloc[j][li] += take
-                row[li] = have - take
-                unit_total += unit * take
-                need -= take
-                if not need:
-                    break
-            unfilled += need
-        score = unit_total + self.w_unfilled * unfilled
+        placed = 0
+        if len(key) == 1:
+            j = key[0]
+            cand = cands[j]
+            units = [0] * n_lines
+            avail, unit = cand.avail, cand.unit
+            for li in self.lines_of[j]:
+                have, target = avail[li], targets[li]
+                take = target if target < have else have
+                units[li] = take
+                unit_total += take * unit[li]
+                placed += take
+            alloc = {j: units}
+        else:
+            alloc = {j: [0] * n_lines for j in key}
+            by_line: dict[int, list[tuple[float, int]]] = {}
+            for j in key:
+                unit = cands[j].unit
+                for li in self.lines_of[j]:
+                    by_line.setdefault(li, []).append((unit[li], j))
+            remaining: dict[int, list[int]] = {}
+            node_of = self.node
+            for li, options in by_line.items():
+                need = targets[li]
+                if len(options) > 1:
+                    options.sort()
+                for unit, j in options:
+                    row = remaining.get(node_of[j])
+                    if row is None:
+                        row = remaining[node_of[j]] = list(cands[j].avail)
+                    have = row[li]
+                    if have <= 0:
+                        continue
+                    take = need if need < have else have
+                    alloc[j][li] += take
+                    row[li] = have - take
+                    unit_total += unit * take
+                    need -= take
+                    if not need:
+                        break
+                placed += targets[li] - need
+        score = unit_total + self.w_unfilled * (self.total_target - placed)
         packages: dict[int, int] = {}
         late = 0
         used = []
+        weights_kg = self.weights_kg
         for j in key:
             units = alloc[j]
+            kg = 0.0
+            for li in self.lines_of[j]:
+                if units[li]:
+                    kg += units[li] * weights_kg[li]
             if not any(units):
                 continue
-            cand = cands[j]
-            option = cand.option
-            kg = sum(u * wk for u, wk in zip(units, self.weights_kg, strict=True))
+            option = cands[j].option
             count = 1 if kg <= option.max_weight else math.ceil(kg / option.max_weight - _EPS)
             packages[j] = count
-            score += cand.fixed + (count - 1) * option.extra_package_score
-            late = max(late, cand.late_days)
+            score += self.fixed[j] + (count - 1) * option.extra_package_score
+            if self.late[j] > late:
+                late = self.late[j]
             used.append(j)
         if self.max_packages is not None and sum(packages.values()) > self.max_packages:
             return None
         score += self.w_late * late
-        key = tuple(used)
-        return Evaluation(key, score, {j: alloc[j] for j in used}, packages, late, len(used))
+        if len(used) < len(key):
+            alloc = {j: alloc[j] for j in used}
+        return Evaluation(tuple(used), score, alloc, packages, late, len(used))
 
-    def _consider(self, key: tuple[int, ...]) -> Evaluation | None:
+    def _consider(self, key: tuple[int, ...]) -> None:
         self.steps += 1
         if self.steps > self.max_steps:
             raise _OutOfBudget
         if key in self.seen:
-            return None
+            return
         self.seen.add(key)
         found = self.evaluate(key)
-        if found is None or (found.key in self.seen and found.key != key):
-            return found
-        self.seen.add(found.key)
+        self.evals[key] = found
+        if found is None:
+            return
         if found.rank() < self.best.rank():
             self.best = found
         self._remember(found)
-        return found
 
     def _remember(self, found: Evaluation) -> None:
-        if not found.key or any(t.key == found.key for t in self.top):
+        top = self.top
+        if len(top) >= 6 and found.rank() >= top[-1].rank():
             return
-        self.top.append(found)
-        self.top.sort(key=Evaluation.rank)
-        del self.top[5:]
+        if not found.key or any(t.key == found.key for t in top):
+            return
+        top.append(found)
+        top.sort(key=Evaluation.rank)
+        del top[6:]
 
     # ----------------------------------------------------------------- search
 
-    def run(self) -> SearchResult:
-        """Search exactly; past the step budget, finish greedily."""
+    def run(self, explain: bool = False) -> SearchResult:
+        """Search exactly; past the step budget, finish greedily.
+
+        ``explain`` also evaluates a few more single-shipment plans for the runner-up list;
+        they are worse than the plan found by construction, so the plan does not change.
+        """
         method = "exact"
+        singles = self._single_bounds()
+        rest = []
         try:
-            for j in range(len(self.cands)):
+            for position, (bound, j) in enumerate(singles):
+                if bound > self.best.score + _EPS:
+                    rest = singles[position:]
+                    break
                 self._consider((j,))
             if self.max_shipments >= 2 and not self._singles_are_optimal():
-                self._dfs((), frozenset(), frozenset(), 0.0, 0)
+                self._cover_greedily(list(self.best.key))
+                banned = self._hopeless()
+                n_lines = self.n_lines
+                self._dfs((), 0, [0] * n_lines, {}, 0.0, 0, 0, banned)
         except _OutOfBudget:
             method = "greedy-fallback"
-            self._greedy()
+            self._improve_greedily()
+        if explain:
+            # Singles the bound skipped cannot win, but one may be the runner-up to show.
+            for _, j in rest[:12]:
+                found = self.evaluate((j,))
+                if found is not None:
+                    self._remember(found)
         runners = [t for t in self.top if t.key != self.best.key]
         return SearchResult(self.best, method, min(self.steps, self.max_steps), runners)
 
+    def _single_bounds(self) -> list[tuple[float, int]]:
+        """A lower bound of every one-shipment plan, cheapest first."""
+        targets = self.targets
+        short_penalty = self.w_unfilled - max(self.unit_min, default=0.0)
+        base = self.unit_lb + short_penalty * self.total_target
+        bounds = []
+        for j, lines in enumerate(self.lines_of):
+            avail = self.cands[j].avail
+            cover = 0
+            for li in lines:
+                cover += targets[li] if targets[li] < avail[li] else avail[li]
+            bound = base - short_penalty * cover + self.fixed[j] + self.w_late * self.late[j]
+            bounds.append((bound, j))
+        bounds.sort()
+        return bounds
+
     def _singles_are_optimal(self) -> bool:
         # Any plan of two or more shipments pays at least the two cheapest fixed parts.
-        fixed = sorted(c.fixed for c in self.cands)
+        fixed = sorted(self.fixed)
         if len(fixed) < 2:
             return True
         return self.best.score <= fixed[0] + fixed[1] + self.unit_lb + _EPS
 
-    def _coverage(self, key: tuple[int, ...]) -> list[int]:
-        cands = self.cands
-        cap = [0] * len(self.targets)
-        counted: set[tuple[int, int]] = set()
-        for j in key:
-            cand = cands[j]
-            for li, unit in enumerate(cand.unit):
-                if unit is not None and (cand.node, li) not in counted:
-                    counted.add((cand.node, li))
-                    cap[li] += cand.avail[li]
-        return cap
+    def _hopeless(self) -> int:
+        """Options that cannot be part of a better plan of two or more shipments."""
+        order = sorted(range(len(self.fixed)), key=lambda j: (self.fixed[j], j))
+        banned = 0
+        threshold = self.best.score - self.unit_lb - _EPS
+        for j in order:
+            other = self.fixed[order[1]] if j == order[0] else self.fixed[order[0]]
+            if self.fixed[j] + other >= threshold:
+                banned |= 1 << j
+        return banned
 
-    def _dfs(self, key, given_up, banned, fixed_sum, late):
-        memo = (key, given_up)
+    def _cover_greedily(self, key: list[int]) -> None:
+        """A quick incumbent: add the option closing the most shortfall until none does."""
+        targets = self.targets
+        cap = [0] * self.n_lines
+        carried: dict[int, int] = {}
+        for j in key:
+            self._add_cover(j, cap, carried)
+        while len(key) < self.max_shipments:
+            best_j, best_value = None, 0.0
+            for j, lines in enumerate(self.lines_of):
+                if j in key:
+                    continue
+                mask = carried.get(self.node[j], 0)
+                avail = self.cands[j].avail
+                gain = 0
+                for li in lines:
+                    short = targets[li] - cap[li]
+                    if short > 0 and not mask >> li & 1:
+                        gain += short if short < avail[li] else avail[li]
+                value = gain * self.w_unfilled - self.fixed[j]
+                if gain and value > best_value:
+                    best_j, best_value = j, value
+            if best_j is None:
+                break
+            key.append(best_j)
+            self._add_cover(best_j, cap, carried)
+        self._consider(tuple(sorted(key)))
+
+    def _add_cover(self, j: int, cap: list[int], carried: dict[int, int]) -> None:
+        node = self.node[j]
+        mask = carried.get(node, 0)
+        avail = self.cands[j].avail
+        for li in self.lines_of[j]:
+            if not mask >> li & 1:
+                cap[li] += avail[li]
+                mask |= 1 << li
+        carried[node] = mask
+
+    def _dfs(self, key, keymask, cap, carried, fixed_sum, late, given_up, banned):
+        memo = (keymask, given_up)
         if memo in self.expanded:
             return
         self.expanded.add(memo)
@@ -220,72 +323,111 @@ class Search:
         if self.steps > self.max_steps:
             raise _OutOfBudget
         targets = self.targets
-        cap = self._coverage(key)
+        fixed = self.fixed
+        blocked = banned | keymask
         bound = fixed_sum + self.w_late * late + self.unit_lb
-        gap_cost = 0.0
-        pick, pick_options = None, None
-        for li, target in enumerate(targets):
-            short = target - cap[li]
+        gap = 0.0
+        pick = None
+        for li in self.line_order:
+            short = targets[li] - cap[li]
             if short <= 0:
                 continue
-            give_up_cost = (self.w_unfilled - self.unit_min[li]) * short
-            if li in given_up:
-                bound += give_up_cost
+            give_up = (self.w_unfilled - self.unit_min[li]) * short
+            if given_up >> li & 1:
+                bound += give_up
                 continue
-            options = [j for j in self.carriers_of_line[li] if j not in banned and j not in key]
-            cheapest = min((self.cands[j].fixed for j in options), default=math.inf)
-            gap_cost = max(gap_cost, min(cheapest, give_up_cost))
-            if pick_options is None or len(options) < len(pick_options):
-                pick, pick_options = li, options
-        if bound + gap_cost >= self.best.score - _EPS:
+            cheapest = math.inf
+            for j in self.carriers_of_line[li]:
+                if not blocked >> j & 1:
+                    cheapest = fixed[j]
+                    break
+            closing = cheapest if cheapest < give_up else give_up
+            if closing > gap:
+                gap = closing
+            if pick is None:
+                pick = li
+        incumbent = self.best.score - _EPS
+        if bound + gap >= incumbent:
             return
         if key:
             self._consider(key)
         if len(key) >= self.max_shipments:
             return
         if pick is None:
-            self._extend_for_savings(key, given_up, banned, fixed_sum, late)
+            self._extend_for_savings(key, keymask, cap, carried, fixed_sum, late, given_up, banned)
             return
-        cands = self.cands
-        pick_options.sort(key=lambda j: (cands[j].fixed, j))
-        for j in pick_options:
-            self._dfs(
-                tuple(sorted((*key, j))),
-                given_up,
-                banned,
-                fixed_sum + cands[j].fixed,
-                max(late, cands[j].late_days),
-            )
+        base = bound - fixed_sum - self.w_late * late
+        for j in self.carriers_of_line[pick]:
+            if blocked >> j & 1:
+                continue
+            if base + fixed_sum + fixed[j] >= self.best.score - _EPS:
+                break  # options are sorted by fixed part: the rest cost more
+            self._child(key, keymask, cap, carried, fixed_sum, late, given_up, banned, j)
+        mask = 0
+        for j in self.carriers_of_line[pick]:
+            mask |= 1 << j
+        self._dfs(key, keymask, cap, carried, fixed_sum, late, given_up | 1 << pick, banned | mask)
+
+    def _child(self, key, keymask, cap, carried, fixed_sum, late, given_up, banned, j):
+        cap = list(cap)
+        carried = dict(carried)
+        self._add_cover(j, cap, carried)
         self._dfs(
-            key,
-            given_up | {pick},
-            banned | set(self.carriers_of_line[pick]),
-            fixed_sum,
-            late,
+            tuple(sorted((*key, j))),
+            keymask | 1 << j,
+            cap,
+            carried,
+            fixed_sum + self.fixed[j],
+            max(late, self.late[j]),
+            given_up,
+            banned,
         )
 
-    def _extend_for_savings(self, key, given_up, banned, fixed_sum, late):
-        # Everything is covered; another shipment can only pay for itself through cheaper
-        # per-kg costs, which can save at most `savings` in total.
+    def _extend_for_savings(self, key, keymask, cap, carried, fixed_sum, late, given_up, banned):
+        # Everything reachable is covered: more shipments can only pay for themselves through
+        # cheaper per-kg costs. Adding options T to S saves at most the sum of what each would
+        # save alone, so S + T scores at least s(S) + sum(fixed_t - savings_t).
+        current = self.evals.get(key)
+        if current is None:
+            return
         cands = self.cands
-        savings = 0.0
-        for li, target in enumerate(self.targets):
-            worst = max(
-                (cands[j].unit[li] for j in key if cands[j].unit[li] is not None), default=0.0
-            )
-            savings += target * (worst - self.unit_min[li])
-        for j in range(len(cands)):
-            if j in key or j in banned or cands[j].fixed > savings + _EPS:
+        targets = self.targets
+        worst = [0.0] * self.n_lines
+        for j in key:
+            unit = cands[j].unit
+            for li in self.lines_of[j]:
+                if unit[li] > worst[li]:
+                    worst[li] = unit[li]
+        blocked = banned | keymask
+        cheapest = next((self.fixed[j] for j in self.by_fixed if not blocked >> j & 1), None)
+        if cheapest is None:
+            return
+        most = sum(t * (wu - u) for t, wu, u in zip(targets, worst, self.unit_min, strict=True))
+        incumbent = self.best.score - _EPS
+        if current.score - most + cheapest >= incumbent:
+            return
+        nets = []
+        negative = 0.0
+        for j, lines in enumerate(self.lines_of):
+            if blocked >> j & 1:
                 continue
-            self._dfs(
-                tuple(sorted((*key, j))),
-                given_up,
-                banned,
-                fixed_sum + cands[j].fixed,
-                max(late, cands[j].late_days),
-            )
+            cand = cands[j]
+            savings = 0.0
+            for li in lines:
+                gain = worst[li] - cand.unit[li]
+                if gain > 0:
+                    have = cand.avail[li]
+                    savings += gain * (targets[li] if targets[li] < have else have)
+            net = self.fixed[j] - savings
+            nets.append((net, j))
+            if net < 0:
+                negative += net
+        for net, j in nets:
+            others = negative - net if net < 0 else negative
+            if current.score + others + net < incumbent:
+                self._child(key, keymask, cap, carried, fixed_sum, late, given_up, banned, j)
 
-    def _greedy(self) -> None:
+    def _improve_greedily(self) -> None:
         """Add the option that lowers the score most until none does (after the budget)."""
         key = self.best.key
         while len(key) < self.max_shipments:

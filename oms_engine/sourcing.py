@@ -57,7 +57,7 @@ def route_shipping(
 ) -> Plan:
     """Route an order shipped by carrier (to the customer, or as a transfer to a store)."""
     problem = prepare(network, order, stock, explain=explain, skip_nodes=skip_nodes)
-    result = Search(problem, network.policy, order.allow_split).run()
+    result = Search(problem, network.policy, order.allow_split).run(explain)
     best = result.best
     shipments = tuple(_shipments(network, problem, best, kind, to_node))
     unfulfilled = tuple(_unfulfilled(network, order, problem, best))
