@@ -17,7 +17,8 @@ from sync_service.config import Settings, get_settings
 from sync_service.errors import SyncError, sync_error_handler
 from sync_service.health import router as health_router
 from sync_service.inbox.router import router as inbox_router
-from sync_service.redis import make_async_redis
+from sync_service.metrics import shared_metrics
+from sync_service.redis import RedisDep, make_async_redis
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -46,7 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(checkout_router)
 
     @app.get("/metrics", include_in_schema=False)
-    def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    async def metrics(redis: RedisDep) -> Response:
+        shared = await shared_metrics(redis)
+        return Response(generate_latest() + shared, media_type=CONTENT_TYPE_LATEST)
 
     return app
