@@ -1,6 +1,8 @@
 """FastAPI dependencies of the checkout: settings, the service, the caller's channel.
 
-Everything is built once per app and kept on ``app.state`` (``checkout_settings``,
+Async on purpose: FastAPI runs a plain ``def`` dependency in a worker thread, a thread hop
+per request that costs more than the Redis call. Everything is built once per app and kept
+on ``app.state`` (``checkout_settings``,
 ``checkout_clock``, ``checkout_networks``, ``checkout_service``); tests set those before the
 first request or use ``app.dependency_overrides``.
 """
@@ -35,7 +37,7 @@ def _default_networks(request: Request, settings: CheckoutSettings) -> NetworkCa
     return NetworkCache(odoo_loader(gateway), settings.network_ttl_s)
 
 
-def checkout_service(request: Request) -> CheckoutService:
+async def checkout_service(request: Request) -> CheckoutService:
     state = request.app.state
     service = getattr(state, "checkout_service", None)
     if service is None:
@@ -49,7 +51,7 @@ def checkout_service(request: Request) -> CheckoutService:
     return service
 
 
-def authorised_channel(
+async def authorised_channel(
     request: Request,
     channel: Annotated[str, Path(description="Sales channel code (an oms.channel code).")],
     x_api_key: Annotated[str | None, Header(description="The channel's checkout API key.")] = None,

@@ -120,17 +120,19 @@ def _node_stock(sku: str, projection: Sequence, holds: Sequence) -> NodeStock:
     return NodeStock(sku, total, nodes, {n: max(v, 0) for n, v in at_node.items()}, held_any)
 
 
-def _parse_read(skus: Sequence[str], mode: str, reply) -> tuple[bool, dict]:
-    if reply[1] is None:
+def _parse_read(skus: Sequence[str], mode: str, raw) -> tuple[bool, dict]:
+    reply = orjson.loads(raw)
+    if not reply[1]:
         raise exc.ProjectionNotReady("no stock projection for this channel yet; retry shortly")
     out: dict[str, SkuStock | NodeStock | None] = {}
     for sku, item in zip(skus, reply[2:], strict=True):
-        if item is None:
+        if not item:
             out[sku] = None
         elif mode == "total":
             out[sku] = SkuStock(sku, int(item[0]), int(item[1]))
         else:
-            out[sku] = _node_stock(sku, item[0], item[1])
+            # cjson encodes an empty table as {}: no holds
+            out[sku] = _node_stock(sku, item[0] or (), item[1] or ())
     return bool(reply[0]), out
 
 

@@ -1,11 +1,12 @@
 -- Sellable figures of a list of SKUs, after purging expired holds.
 -- ARGV[6] mode: "total" (per SKU) or "nodes" (per SKU and node); ARGV[7..] SKUs.
--- Returns {more_to_purge, gen, per SKU: total mode {projected, held}; nodes mode
--- {projection HGETALL, holds HGETALL}}. A SKU unknown to the projection gives false.
-local more = purge() and 1 or 0
+-- Returns one JSON string (a single bulk reply parses far faster than nested arrays):
+-- [more_to_purge, gen, per SKU: total mode [projected, held]; nodes mode
+-- [projection HGETALL, holds HGETALL]], false for a SKU unknown to the projection.
+local more = purge()
 local gen = current_gen()
 if not gen then
-  return {more, false}
+  return cjson.encode({more, false})
 end
 local G = P .. 'g' .. gen .. ':s:'
 local out = {more, gen}
@@ -28,4 +29,4 @@ for i = 7, #ARGV do
     end
   end
 end
-return out
+return cjson.encode(out)
