@@ -16,6 +16,7 @@ from odoo import Command, api, models
 from odoo.exceptions import UserError, ValidationError
 from psycopg2 import errors as pg_errors
 
+from .oms_outbox_event import defer_stock_changes
 from .stock_picking_outbox import TRACKING_EVENT_MEMORY, TRACKING_RANK
 
 _logger = logging.getLogger(__name__)
@@ -76,7 +77,8 @@ class OmsIntake(models.AbstractModel):
             raise UserError(self.env._("ingest_orders takes a list of orders."))
         self.env["sale.order"].check_access("create")
         cache = self._prefetch(orders)
-        return [self._ingest_one(payload, cache) for payload in orders]
+        with defer_stock_changes(self.env):
+            return [self._ingest_one(payload, cache) for payload in orders]
 
     def _ingest_one(self, payload, cache):
         keys = payload if isinstance(payload, dict) else {}

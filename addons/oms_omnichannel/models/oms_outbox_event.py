@@ -18,6 +18,8 @@ leaves no event behind.
 """
 
 import logging
+import weakref
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -31,6 +33,30 @@ PENDING_STOCK_KEY = "oms_omnichannel.outbox_pending_stock"
 HOOK_KEY = "oms_omnichannel.outbox_hook"
 RETENTION_PARAM = "oms_omnichannel.outbox_retention_days"
 DEFAULT_RETENTION_DAYS = 7
+
+# Cursors whose stock changes are held back until a batch ends (see defer_stock_changes).
+# Kept off the cursor's precommit data on purpose: rolling back one savepoint clears that.
+_DEFERRED_STOCK = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def defer_stock_changes(env):
+    """Publish the stock changes of a batch of savepoints once, when the batch succeeds.
+
+    Each savepoint flushes the outbox, so without this a batch of 100 orders sends the
+    same product's figure 100 times. A pair touched by a savepoint that rolled back is
+    still published: its figure is the current one, so it is never wrong, only redundant.
+    """
+    cr = env.cr
+    if cr in _DEFERRED_STOCK:
+        yield
+        return
+    held = _DEFERRED_STOCK[cr] = set()
+    try:
+        yield
+    finally:
+        del _DEFERRED_STOCK[cr]
+    env["oms.outbox.event"]._enqueue_stock_change(held)
 
 
 class OmsOutboxEvent(models.Model):
@@ -68,6 +94,10 @@ class OmsOutboxEvent(models.Model):
     def _enqueue_stock_change(self, product_warehouse_pairs):
         """Remember (product id, warehouse id) pairs whose sellable stock may have changed."""
         if not product_warehouse_pairs:
+            return
+        held = _DEFERRED_STOCK.get(self.env.cr)
+        if held is not None:
+            held.update(product_warehouse_pairs)
             return
         self._register_hook()
         data = self.env.cr.precommit.data

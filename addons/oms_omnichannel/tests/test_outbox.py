@@ -135,6 +135,18 @@ class TestOutbox(OmsIntakeCommon):
         # 10 on hand - reserved by the order - 1 safety stock
         self.assertEqual(figures, {"OMS-TEST-A": 7.0, "OMS-TEST-B": 8.0})
 
+    def test_stock_changed_once_per_batch(self):
+        start = self._cursor()
+        bad = self._payload("1002")
+        bad["lines"][1]["sku"] = "NO-SUCH-SKU"
+        results = self._ingest(self._payload("1001"), bad, self._payload("1003"))
+        self.assertEqual([r["status"] for r in results], ["created", "error", "created"])
+        events = self._events("stock.changed").filtered(lambda e: e.id > start)
+        figures = {e.payload["sku"]: e.payload["sellable"] for e in events}
+        self.assertEqual(len(events), 2, "one event per product for the whole batch")
+        # 10 on hand - 2 x 2 (A) or 2 x 1 (B) reserved - 1 safety stock
+        self.assertEqual(figures, {"OMS-TEST-A": 5.0, "OMS-TEST-B": 7.0})
+
     def test_ack_and_vacuum(self):
         self._ingest(self._payload())
         cursor = self._cursor()
