@@ -33,5 +33,12 @@
         "views/oms_outbox_event_views.xml",
         "views/oms_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/oms_network_demo.xml",
+        "demo/oms_carrier_demo.xml",
+        "demo/oms_product_demo.xml",
+        "demo/oms_channel_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/sale_order_demo.xml",
+    ],
 }
