@@ -9,3 +9,4 @@ from . import test_intake
 from . import test_intake_tracking
 from . import test_outbox
 from . import test_export
+from . import test_intake_access
