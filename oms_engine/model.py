@@ -284,6 +284,7 @@ class RunnerUp:
     score: Score
     delta: Mapping[str, float]
     reason: str
+    carrier_services: tuple[str, ...] = ()  # one per node, same order
 
 
 @dataclass(frozen=True, slots=True)

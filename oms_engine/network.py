@@ -119,9 +119,22 @@ class Network:
         products: Iterable[Product],
         policy: Policy | None = None,
     ) -> None:
-        self.nodes: tuple[Node, ...] = tuple(sorted(nodes, key=lambda n: n.id))
+        given_nodes = tuple(nodes)
+        given_services = tuple(carrier_services)
+        # Check in the caller's order so error paths point at the caller's list.
+        ids: set[str] = set()
+        for i, node in enumerate(given_nodes):
+            _check_node(i, node)
+            if node.id in ids:
+                raise InvalidInput(f"nodes[{i}].id", f"duplicate node id {node.id!r}")
+            ids.add(node.id)
+        ids = set()
+        for i, service in enumerate(given_services):
+            _check_service(i, service, ids)
+        # Sorted by id: indexes follow ids, so ties between equal scores break on node id.
+        self.nodes: tuple[Node, ...] = tuple(sorted(given_nodes, key=lambda n: n.id))
         self.services: tuple[CarrierService, ...] = tuple(
-            sorted(carrier_services, key=lambda s: s.id)
+            sorted(given_services, key=lambda s: s.id)
         )
         self.policy: Policy = policy or Policy()
         self.products: dict[str, Product] = {}
@@ -133,11 +146,10 @@ class Network:
             self.products[product.sku] = product
         self.node_index: dict[str, int] = {}
         for i, node in enumerate(self.nodes):
-            _check_node(i, node)
-            if node.id in self.node_index:
-                raise InvalidInput(f"nodes[{i}].id", f"duplicate node id {node.id!r}")
             self.node_index[node.id] = i
-        self._tz_by_node = tuple(_zone_info(i, n) for i, n in enumerate(self.nodes))
+        for i, node in enumerate(given_nodes):
+            _zone_info(i, node)
+        self._tz_by_node = tuple(ZoneInfo(n.timezone) for n in self.nodes)
         self.node_cutoff_minutes = tuple(n.cutoff.hour * 60 + n.cutoff.minute for n in self.nodes)
         self.node_lat_rad = tuple(math.radians(n.lat) for n in self.nodes)
         self.node_lon_rad = tuple(math.radians(n.lon) for n in self.nodes)
@@ -148,10 +160,8 @@ class Network:
             level: tuple(i for i, s in enumerate(self.services) if s.service_level == level)
             for level in SERVICE_LEVELS
         }
-        seen: set[str] = set()
         zones_by_service = []
-        for i, service in enumerate(self.services):
-            _check_service(i, service, seen)
+        for service in self.services:
             by_country: dict[str, list[tuple[str, int]]] = {}
             for zone in service.zones:
                 by_country.setdefault(zone.country.upper(), []).append(

@@ -200,13 +200,13 @@ class Search:
 
     def _remember(self, found: Evaluation) -> None:
         top = self.top
-        if len(top) >= 6 and found.rank() >= top[-1].rank():
+        if len(top) >= 12 and found.rank() >= top[-1].rank():
             return
         if not found.key or any(t.key == found.key for t in top):
             return
         top.append(found)
         top.sort(key=Evaluation.rank)
-        del top[6:]
+        del top[12:]
 
     # ----------------------------------------------------------------- search
 

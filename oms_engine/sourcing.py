@@ -65,7 +65,7 @@ def route_shipping(
     notes: list[str] = []
     runners: tuple[RunnerUp, ...] = ()
     if explain:
-        runners = tuple(_runner_up(network, problem, ev, score) for ev in result.runners_up[:3])
+        runners = _runners_up(network, problem, best, result.runners_up, score)
         if result.method != "exact":
             notes.append(
                 f"search budget of {network.policy.budget.max_steps} steps exceeded: "
@@ -212,9 +212,29 @@ def _runner_up(network, problem, ev: Evaluation, chosen: Score) -> RunnerUp:
     delta = {k: round(getattr(score, k) - getattr(chosen, k), 6) for k in _COMPONENTS}
     delta["total"] = round(score.total - chosen.total, 6)
     nodes = tuple(network.nodes[problem.candidates[j].node].id for j in ev.key)
+    services = tuple(network.services[problem.candidates[j].option.service].id for j in ev.key)
     worse = sorted((k for k in _COMPONENTS if delta[k] > 0), key=lambda k: -delta[k])
     reason = ", ".join(f"{k} +{delta[k]:g}" for k in worse) or "equal score, lost the tie-break"
-    return RunnerUp(nodes, score, delta, reason)
+    return RunnerUp(nodes, score, delta, reason, services)
+
+
+def _runners_up(network, problem, best: Evaluation, evaluated, chosen: Score):
+    """Up to three runners-up, one per set of nodes other than the chosen plan's: the same
+    nodes with another carrier service tell a back-office user nothing new."""
+
+    def nodes_of(ev):
+        return tuple(problem.candidates[j].node for j in ev.key)
+
+    shown = {nodes_of(best)}
+    out = []
+    for ev in evaluated:
+        if nodes_of(ev) in shown:
+            continue
+        shown.add(nodes_of(ev))
+        out.append(_runner_up(network, problem, ev, chosen))
+        if len(out) == 3:
+            break
+    return tuple(out)
 
 
 def promise(
