@@ -1,0 +1,209 @@
+# ruff: noqa: F811  (pytest fixtures imported from checkout_conftest)
+"""The projection against a real Odoo 18 with the addon: rebuilt from ``export_sellable`` it
+equals Odoo's figures, and fed by the outbox it stays equal after stock moves.
+
+Starts its own Odoo server on a fresh database made from the template described in
+/work/odoo-env/ENV.md (override with ODOO_PYTHON, ODOO_HOME, ODOO_CONF, ODOO_DB_TEMPLATE,
+ODOO_DB_HOST/PORT/USER, ODOO_DATA_DIR). Skipped, loudly, when no Odoo 18 is available.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from sync_service.checkout.projection import (
+    apply_stock_changes,
+    read_projection,
+    rebuild_projection,
+    sellable_units,
+)
+from tests.sync.checkout_conftest import (  # noqa: F401
+    checkout_redis_server,
+    ck_settings,
+    rds,
+)
+
+pytestmark = pytest.mark.integration
+
+ODOO_PYTHON = os.environ.get("ODOO_PYTHON", "/opt/odoo-venv/bin/python")
+ODOO_HOME = os.environ.get("ODOO_HOME", "/opt/odoo18")
+ODOO_CONF = os.environ.get("ODOO_CONF", "/work/odoo-env/odoo.conf")
+TEMPLATE = os.environ.get("ODOO_DB_TEMPLATE", "oms_template")
+PG = {
+    "PGHOST": os.environ.get("ODOO_DB_HOST", "127.0.0.1"),
+    "PGPORT": os.environ.get("ODOO_DB_PORT", "5432"),
+    "PGUSER": os.environ.get("ODOO_DB_USER", "odoo"),
+}
+PGBIN = Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"))
+DATA_DIR = Path(os.environ.get("ODOO_DATA_DIR", "/opt/odoo-data"))
+CHANNEL = "ckweb"
+
+
+def _why_no_odoo() -> str | None:
+    for path in (ODOO_PYTHON, f"{ODOO_HOME}/odoo-bin", ODOO_CONF, PGBIN / "createdb"):
+        if not Path(path).exists():
+            return f"{path} is missing"
+    ready = subprocess.run([PGBIN / "pg_isready", "-h", PG["PGHOST"], "-p", PG["PGPORT"]],
+                           capture_output=True, check=False)  # fmt: skip
+    if ready.returncode:
+        return "PostgreSQL is not accepting connections"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Odoo:
+    """JSON-RPC to the test server as admin (the sync service's one door, execute_kw)."""
+
+    def __init__(self, url: str, db: str) -> None:
+        self.url, self.db = url, db
+        self.uid = self.rpc("common", "authenticate", db, "admin", "admin", {})
+        assert self.uid, "admin/admin does not log in"
+
+    def rpc(self, service: str, method: str, *args):
+        body = {"jsonrpc": "2.0", "method": "call", "id": 1,
+                "params": {"service": service, "method": method, "args": list(args)}}  # fmt: skip
+        req = urllib.request.Request(f"{self.url}/jsonrpc", json.dumps(body).encode(),
+                                     {"Content-Type": "application/json"})  # fmt: skip
+        with urllib.request.urlopen(req, timeout=120) as reply:
+            answer = json.loads(reply.read())
+        if answer.get("error"):
+            raise RuntimeError(json.dumps(answer["error"])[:2000])
+        return answer.get("result")
+
+    def call(self, model: str, method: str, *args, **kwargs):
+        return self.rpc("object", "execute_kw", self.db, self.uid, "admin", model, method,
+                        list(args), kwargs)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def odoo(tmp_path_factory):
+    reason = _why_no_odoo()
+    if reason:
+        print(f"\n{'#' * 70}\n# CHECKOUT ODOO TESTS SKIPPED: no real Odoo 18 here ({reason})\n"
+              f"{'#' * 70}")  # fmt: skip
+        pytest.skip(f"REAL ODOO 18 NOT AVAILABLE: {reason}")
+    env = {**os.environ, **PG}
+    db = f"ck_test_{os.getpid()}_{int(time.time())}"
+    logs = tmp_path_factory.mktemp("odoo")
+    subprocess.run([PGBIN / "createdb", "-T", TEMPLATE, db], env=env, check=True)
+    template_store = DATA_DIR / "filestore" / TEMPLATE
+    if template_store.exists():
+        shutil.copytree(template_store, DATA_DIR / "filestore" / db, dirs_exist_ok=True)
+    base = [ODOO_PYTHON, f"{ODOO_HOME}/odoo-bin", "-c", ODOO_CONF, "-d", db,
+            "--db-filter", f"^{db}$", "--without-demo=all"]  # fmt: skip
+    server = None
+    try:
+        with open(logs / "install.log", "w") as out:
+            installed = subprocess.run([*base, "-i", "oms_omnichannel", "--stop-after-init",
+                                        "--http-port", str(_free_port())],
+                                       stdout=out, stderr=subprocess.STDOUT, env=env,
+                                       timeout=600, check=False)  # fmt: skip
+        assert installed.returncode == 0, (logs / "install.log").read_text()[-3000:]
+        port = _free_port()
+        server = subprocess.Popen(
+            [*base, "--http-port", str(port), "--workers", "0", "--max-cron-threads", "0"],
+            stdout=open(logs / "server.log", "w"), stderr=subprocess.STDOUT, env=env,  # noqa: SIM115
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/web/login", timeout=5).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise AssertionError((logs / "server.log").read_text()[-3000:]) from None
+                time.sleep(0.5)
+        yield Odoo(url, db)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=60)
+        subprocess.run([PGBIN / "dropdb", "--if-exists", db], env=env, check=False)
+        shutil.rmtree(DATA_DIR / "filestore" / db, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def retailer(odoo):
+    """Two routable warehouses, a channel selling from both with safety stock 1, 3 products."""
+    warehouses = {}
+    for code in ("CKA", "CKB"):
+        wid = odoo.call("stock.warehouse", "create", {"name": f"Checkout {code}", "code": code})
+        odoo.call("stock.warehouse", "write", [wid], {"oms_routing_enabled": True})
+        warehouses[code] = odoo.call("stock.warehouse", "read", [wid], ["lot_stock_id"])[0]
+    odoo.call("oms.channel", "create", {
+        "name": "Checkout web", "code": CHANNEL, "safety_stock": 1,
+        "warehouse_ids": [(6, 0, [w["id"] for w in warehouses.values()])]})  # fmt: skip
+    products = {}
+    for sku in ("CK-TEE", "CK-MUG", "CK-CAP"):
+        products[sku] = odoo.call("product.product", "create", {
+            "name": sku, "default_code": sku, "type": "consu", "is_storable": True})  # fmt: skip
+    return {"warehouses": warehouses, "products": products}
+
+
+def set_on_hand(odoo, retailer, sku, code, quantity):
+    location = retailer["warehouses"][code]["lot_stock_id"][0]
+    ctx = {"inventory_mode": True}
+    quant = odoo.call("stock.quant", "create", {
+        "product_id": retailer["products"][sku], "location_id": location,
+        "inventory_quantity": quantity}, context=ctx)  # fmt: skip
+    odoo.call("stock.quant", "action_apply_inventory", [quant], context=ctx)
+
+
+def odoo_figures(odoo) -> dict[str, dict[str, int]]:
+    export = odoo.call("oms.channel", "export_sellable", CHANNEL, None)
+    figures: dict[str, dict[str, int]] = {}
+    for row in export["stock"]:
+        node = figures.setdefault(row["sku"], {})
+        node[row["warehouse"]] = node.get(row["warehouse"], 0) + sellable_units(row["sellable"])
+    return figures
+
+
+def test_projection_rebuilt_from_odoo_equals_odoo_then_follows_the_outbox(
+    odoo, retailer, rds, ck_settings
+):
+    for sku, code, qty in [("CK-TEE", "CKA", 10), ("CK-TEE", "CKB", 3), ("CK-MUG", "CKA", 1)]:
+        set_on_hand(odoo, retailer, sku, code, qty)
+    cursor = odoo.call("oms.outbox.event", "fetch_since", 0, 5000)["cursor"]
+
+    def export(channel):
+        return odoo.call("oms.channel", "export_sellable", channel, None)
+
+    report = rebuild_projection(CHANNEL, export, redis=rds, settings=ck_settings)
+    assert report["status"] == "ok"
+    projection = read_projection(CHANNEL, redis=rds, settings=ck_settings)
+    figures = odoo_figures(odoo)
+    assert projection == figures
+    # safety stock 1 per node: 10 -> 9, 3 -> 2, 1 -> 0, nothing -> 0
+    assert {k: figures[k] for k in ("CK-TEE", "CK-MUG", "CK-CAP")} == {
+        "CK-TEE": {"CKA": 9, "CKB": 2},
+        "CK-MUG": {"CKA": 0, "CKB": 0},
+        "CK-CAP": {"CKA": 0, "CKB": 0},
+    }
+
+    # Stock moves in Odoo; the outbox brings them, the projection follows without a rebuild.
+    set_on_hand(odoo, retailer, "CK-TEE", "CKA", 4)
+    set_on_hand(odoo, retailer, "CK-CAP", "CKB", 7)
+    fetched = odoo.call("oms.outbox.event", "fetch_since", cursor, 5000)
+    events = fetched["events"]
+    assert any(e["topic"] == "stock.changed" for e in events)
+    apply_stock_changes(events, redis=rds, settings=ck_settings, channels=[CHANNEL])
+    apply_stock_changes(events, redis=rds, settings=ck_settings, channels=[CHANNEL])  # replay
+    projection = read_projection(CHANNEL, redis=rds, settings=ck_settings)
+    figures = odoo_figures(odoo)
+    assert projection == figures
+    assert figures["CK-TEE"] == {"CKA": 3, "CKB": 2} and figures["CK-CAP"]["CKB"] == 6
