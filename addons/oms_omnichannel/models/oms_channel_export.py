@@ -50,24 +50,26 @@ class OmsChannel(models.Model):
         if channels is None:
             channels = self.sudo().search([])
         free = self._oms_free_quantities(products, warehouses)
-        rounding = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        storable = [
+            (product.id, product.default_code or "")
+            for product in products.sorted(lambda p: (p.default_code or "", p.id))
+            if product.is_storable
+        ]
         rows = []
         for channel in channels:
-            channel_warehouses = channel._oms_sellable_warehouses() & warehouses
-            for warehouse in channel_warehouses.sorted("code"):
-                for product in products.sorted(lambda p: (p.default_code or "", p.id)):
-                    if pairs is not None and (product.id, warehouse.id) not in pairs:
+            for warehouse in (channel._oms_sellable_warehouses() & warehouses).sorted("code"):
+                for product_id, sku in storable:
+                    if pairs is not None and (product_id, warehouse.id) not in pairs:
                         continue
-                    if not product.is_storable:
-                        continue
-                    sellable = free.get((product.id, warehouse.id), 0.0) - channel.safety_stock
+                    sellable = free.get((product_id, warehouse.id), 0.0) - channel.safety_stock
                     rows.append(
                         {
                             "channel": channel.code,
-                            "product_id": product.id,
-                            "sku": product.default_code or "",
+                            "product_id": product_id,
+                            "sku": sku,
                             "warehouse": warehouse.code,
-                            "sellable": max(0.0, float_round(sellable, precision_digits=rounding)),
+                            "sellable": max(0.0, float_round(sellable, precision_digits=digits)),
                         }
                     )
         return rows
