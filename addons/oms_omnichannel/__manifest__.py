@@ -41,4 +41,9 @@
         "demo/res_users_demo.xml",
         "demo/sale_order_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "oms_omnichannel/static/tests/tours/*.js",
+        ],
+    },
 }
