@@ -207,3 +207,80 @@ def test_projection_rebuilt_from_odoo_equals_odoo_then_follows_the_outbox(
     figures = odoo_figures(odoo)
     assert projection == figures
     assert figures["CK-TEE"] == {"CKA": 3, "CKB": 2} and figures["CK-CAP"]["CKB"] == 6
+
+
+def test_hold_converted_into_an_odoo_order_is_counted_once(odoo, retailer, rds, ck_settings):
+    """Reserve at checkout, the order lands in Odoo (which reserves the stock itself), the hold
+    is converted: at no point are the units available twice or missing twice for long."""
+    import asyncio
+
+    import redis.asyncio as aioredis
+
+    from sync_service.checkout.reservations import (
+        CheckoutStore,
+        HoldLine,
+        convert_hold,
+        new_reservation_id,
+    )
+
+    settings = ck_settings.model_copy(update={"clock_margin_s": 1.0})
+    set_on_hand(odoo, retailer, "CK-MUG", "CKB", 6)  # 5 sellable at CKB
+    cursor = odoo.call("oms.outbox.event", "fetch_since", 0, 5000)["cursor"]
+    rebuild_projection(CHANNEL, lambda c: odoo.call("oms.channel", "export_sellable", c, None),
+                       redis=rds, settings=settings)  # fmt: skip
+    port = rds.connection_pool.connection_kwargs["port"]
+
+    async def with_store(fn):
+        client = aioredis.Redis(port=port)
+        try:
+            return await fn(CheckoutStore(client, settings))
+        finally:
+            await client.aclose()
+
+    async def available(store):
+        return (await store.read(CHANNEL, ["CK-MUG"]))["CK-MUG"].available
+
+    rid = new_reservation_id(CHANNEL)
+    asyncio.run(with_store(lambda s: s.reserve(CHANNEL, rid, [HoldLine("CK-MUG", 2)], 600_000)))
+    assert asyncio.run(with_store(available)) == 3
+
+    order = {
+        "channel": CHANNEL, "external_id": "ck-1", "external_version": 1, "status": "open",
+        "name": "#CK1", "placed_at": "2026-11-26T09:12:00Z", "currency": "EUR",
+        "customer": {"external_id": "c-1", "email": "ck@example.com", "name": "Ck Buyer",
+                     "phone": ""},
+        "shipping_address": {"name": "Ck Buyer", "street": "Rua Augusta 10", "street2": "",
+                             "city": "Lisboa", "zip": "1100-053", "country_code": "PT",
+                             "state_code": "", "phone": ""},
+        "lines": [{"external_id": "l1", "sku": "CK-MUG", "quantity": 2, "unit_price": "9.00",
+                   "discount_percent": "0"}],
+        "service_level": "standard", "shipping_price": "0.00", "delivery_mode": "ship",
+        "pickup_store": None, "allow_split": True,
+        "payment": {"status": "paid", "method": "card", "amount": "18.00", "reference": "p1"},
+        "reservation_id": rid,
+    }  # fmt: skip
+    company = odoo.call("res.users", "read", [odoo.uid], ["company_id"])[0]["company_id"][0]
+    currency = odoo.call("res.company", "read", [company], ["currency_id"])[0]["currency_id"][1]
+    order["currency"] = currency
+    [result] = odoo.call("oms.intake", "ingest_orders", [order])
+    assert result["status"] == "created", result["error"]
+    assert convert_hold(rid, result["order_name"], redis=rds, settings=settings) == "converted"
+
+    # The order's own stock events (written before the conversion): the hold still counts,
+    # so the units Odoo now reserves are not offered twice.
+    events = odoo.call("oms.outbox.event", "fetch_since", cursor, 5000)
+    apply_stock_changes(events["events"], redis=rds, settings=settings, channels=[CHANNEL])
+    figures = odoo_figures(odoo)
+    assert read_projection(CHANNEL, redis=rds, settings=settings) == figures
+    odoo_total = sum(figures["CK-MUG"].values())
+    assert odoo_total == 3, "Odoo's sellable figure must show the order's reservation"
+    assert asyncio.run(with_store(available)) == odoo_total - 2  # conservative meanwhile
+
+    # Any later transaction in Odoo proves the projection has caught up: the hold settles.
+    time.sleep(settings.clock_margin_s + 1.2)  # Odoo's create_date has second precision
+    set_on_hand(odoo, retailer, "CK-CAP", "CKA", 2)
+    later = odoo.call("oms.outbox.event", "fetch_since", events["cursor"], 5000)
+    apply_stock_changes(later["events"], redis=rds, settings=settings, channels=[CHANNEL])
+    assert asyncio.run(with_store(available)) == odoo_total
+    state = asyncio.run(with_store(lambda s: s.get(rid))).state
+    assert state == "settled"
