@@ -114,7 +114,8 @@ class OmsOutboxEvent(models.Model):
         if data.get(HOOK_KEY):
             return
         data[HOOK_KEY] = True
-        env = self.env(su=True)
+        # Payloads are the same whoever made the change: no user language nor company context.
+        env = self.env(su=True, context={})
         cr = self.env.cr
 
         def flush_outbox():
@@ -139,11 +140,17 @@ class OmsOutboxEvent(models.Model):
                 vals_list.append(vals)
         if pending_stock:
             vals_list += self._stock_changed_vals(pending_stock)
+        self._insert_events(vals_list)
+
+    @api.model
+    def _insert_events(self, vals_list):
+        """Insert outbox rows holding the outbox lock until commit: ids follow commit order."""
         if not vals_list:
-            return
+            return self.browse()
         self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [OUTBOX_LOCK_KEY])
-        self.sudo().create(vals_list)
+        events = self.sudo().create(vals_list)
         self.flush_model()
+        return events
 
     @api.model
     def _stock_changed_vals(self, pairs):
