@@ -10,3 +10,4 @@ from . import test_intake_tracking
 from . import test_outbox
 from . import test_export
 from . import test_intake_access
+from . import test_outbox_cursor
