@@ -124,22 +124,40 @@ def reoptimise(
     if len(plans) != len(orders):
         raise ValueError("plans must match orders one to one")
 
-    # Data: each order's lanes against the window's opening stock, lateness counted from the
-    # same target date as its one-by-one plan, so both totals add up the same objective.
+    # Data: only the orders that can gain are re-decided - those split or short one by one,
+    # and those whose plans took stock they could have used. Every other order keeps its
+    # plan, and its stock and capacity are taken out of what the window shares.
+    free = _free_orders(network, orders, plans, stock)
+    stock_left = {sku: dict(by_node) for sku, by_node in stock.items()}
+    capacity = dict(capacity_left if capacity_left is not None else _default_capacity(network))
+    for i, plan in enumerate(plans):
+        if i in free:
+            continue
+        for shipment in plan.shipments:
+            if shipment.node in capacity:
+                capacity[shipment.node] -= 1
+            for line in shipment.lines:
+                per_node = stock_left[line.sku]
+                per_node[shipment.node] = per_node[shipment.node] - line.quantity
     blocks: list[OrderBlock] = []
     builder = ModelBuilder()
-    for order, plan in zip(orders, plans, strict=True):
-        data = order_data(network, order, stock, plan.explanation.target_date)
+    cache: dict = {}
+    for i in free:
+        plan = plans[i]
+        data = order_data(network, orders[i], stock_left, plan.explanation.target_date, cache)
         data = _keep_best_nodes(network, data, plan, max_nodes)
         blocks.append(add_order(builder, network, data))
 
     # Constraints shared by the window: stock per (SKU, node), shipments per node and day.
-    add_stock_rows(builder, blocks, stock)
-    _add_capacity_rows(builder, network, blocks, capacity_left)
+    add_stock_rows(builder, blocks, stock_left)
+    _add_capacity_rows(builder, blocks, capacity)
 
     # Solve from the one-by-one plans, so the solver starts with the fallback in hand.
-    start = _start_values(builder, blocks, plans)
-    solver_status, values, _objective = builder.solve(time_limit, gap=1e-4, start=start)
+    free_plans = [plans[i] for i in free]
+    start = _start_values(builder, blocks, free_plans)
+    solver_status, values = "not_needed", None
+    if blocks:
+        solver_status, values, _objective = builder.solve(time_limit, gap=1e-4, start=start)
 
     before = sum(p.score.total for p in plans)
     chosen = list(plans)
@@ -148,13 +166,14 @@ def reoptimise(
     if values is not None:
         elapsed = time.perf_counter() - started
         milp_plans = [read_plan(network, b, values, solver_status, None, elapsed) for b in blocks]
-        total = sum(m.score.total for m in milp_plans)
-        if total < before - _EPS * max(1.0, abs(before)):
-            after = total
-            for i, (milp_plan, plan) in enumerate(zip(milp_plans, plans, strict=True)):
-                if _same_allocation(milp_plan, plan):
+        free_before = sum(p.score.total for p in free_plans)
+        free_after = sum(m.score.total for m in milp_plans)
+        if free_after < free_before - _EPS * max(1.0, abs(free_before)):
+            after = before - free_before + free_after
+            for i, milp_plan in zip(free, milp_plans, strict=True):
+                if _same_allocation(milp_plan, plans[i]):
                     continue
-                chosen[i] = to_plan(network, milp_plan, plan)
+                chosen[i] = to_plan(network, milp_plan, plans[i])
                 changed[i] = True
     status: Literal["improved", "fallback"] = "improved" if any(changed) else "fallback"
     return BatchResult(
@@ -181,50 +200,97 @@ def reoptimise(
 
 
 def _keep_best_nodes(network: Network, data, plan: Plan, max_nodes: int):
-    """Drop lanes of all but the ``max_nodes`` most promising nodes (and the plan's own)."""
+    """Keep the lanes of the ``max_nodes`` most promising nodes (and the plan's own), and per
+    node only its best lane overall and its best lane among those carrying the most lines."""
     w = network.policy.weights
-    keep = {s.node for s in plan.shipments}
-    best: dict[str, float] = {}
+    used = {(s.node, s.carrier_service) for s in plan.shipments}
+    lines_of: dict[int, int] = {}
     for _li, k in data.carriable:
+        lines_of[k] = lines_of.get(k, 0) + 1
+    fixed: dict[int, float] = {}
+    for k in lines_of:
         lane = data.lanes[k]
         late = 0 if data.target_day is None else max(0, lane.delivery_day - data.target_day)
-        score = (
+        fixed[k] = (
             w.packages
             + w.cost * (lane.handling_cost + lane.cost_per_package)
             + w.distance * data.distance_km(lane)
             + w.priority * lane.priority
             + w.lateness * late
         )
-        best[lane.node] = min(score, best.get(lane.node, math.inf))
+    by_node: dict[str, list[int]] = {}
+    for k in lines_of:
+        by_node.setdefault(data.lanes[k].node, []).append(k)
+    best = {node: min(fixed[k] for k in ks) for node, ks in by_node.items()}
     ranked = sorted(best, key=lambda node: (best[node], node))
-    keep.update(ranked[:max_nodes])
-    carriable = {
-        key: units for key, units in data.carriable.items() if data.lanes[key[1]].node in keep
-    }
+    nodes = set(ranked[:max_nodes]) | {node for node, _service in used}
+    keep: set[int] = set()
+    for node in nodes:
+        ks = by_node.get(node, [])
+        if not ks:
+            continue
+        keep.add(min(ks, key=lambda k: (fixed[k], k)))
+        widest = max(lines_of[k] for k in ks)
+        keep.add(min((k for k in ks if lines_of[k] == widest), key=lambda k: (fixed[k], k)))
+        keep.update(k for k in ks if (node, data.lanes[k].service) in used)
+    carriable = {key: units for key, units in data.carriable.items() if key[1] in keep}
     return replace(data, carriable=carriable)
 
 
+def _default_capacity(network: Network) -> dict[str, int]:
+    return {
+        n.id: max(0, n.daily_capacity - n.current_load)
+        for n in network.nodes
+        if n.daily_capacity is not None
+    }
+
+
 def _add_capacity_rows(
-    builder: ModelBuilder,
-    network: Network,
-    blocks: Sequence[OrderBlock],
-    capacity_left: Mapping[str, int] | None,
+    builder: ModelBuilder, blocks: Sequence[OrderBlock], capacity: Mapping[str, int]
 ) -> None:
-    if capacity_left is None:
-        capacity_left = {
-            n.id: max(0, n.daily_capacity - n.current_load)
-            for n in network.nodes
-            if n.daily_capacity is not None
-        }
     users: dict[str, list[int]] = {}
     for block in blocks:
         for k, col in block.use.items():
             node = block.data.lanes[k].node
-            if node in capacity_left:
+            if node in capacity:
                 users.setdefault(node, []).append(col)
     for node, cols in sorted(users.items()):
-        if len(cols) > capacity_left[node]:
-            builder.row([(c, 1.0) for c in cols], -math.inf, capacity_left[node])
+        if len(cols) > capacity[node]:
+            builder.row([(c, 1.0) for c in cols], -math.inf, max(0, capacity[node]))
+
+
+def _free_orders(
+    network: Network, orders: Sequence[Order], plans: Sequence[Plan], stock: Stock
+) -> list[int]:
+    """Indices of the orders worth re-deciding: split or short ones that some single node
+    could have served whole from the window's opening stock, and the orders whose plans took
+    units of their SKUs from such a node."""
+    users: dict[tuple[str, str], list[int]] = {}
+    for i, plan in enumerate(plans):
+        for shipment in plan.shipments:
+            for line in shipment.lines:
+                users.setdefault((line.sku, shipment.node), []).append(i)
+    free: set[int] = set()
+    for i, (order, plan) in enumerate(zip(orders, plans, strict=True)):
+        if len(plan.shipments) <= 1 and not plan.unfulfilled:
+            continue
+        needed: dict[str, int] = {}
+        for line in order.lines:
+            needed[line.sku] = needed.get(line.sku, 0) + line.quantity
+        holders = None
+        for sku, qty in needed.items():
+            at = {n for n, q in stock.get(sku, {}).items() if q >= qty}
+            holders = at if holders is None else holders & at
+            if not holders:
+                break
+        holders = (holders or set()) - order.excluded_nodes - network.policy.excluded_nodes
+        if not holders:
+            continue  # no node holds it all: the split is forced, nothing to win here
+        free.add(i)
+        for node in holders:
+            for sku in needed:
+                free.update(users.get((sku, node), ()))
+    return sorted(free)
 
 
 def _start_values(
