@@ -1,13 +1,10 @@
 """Checkout APIs for web shops: availability, delivery promise and race-free reservations.
 
-For the other parts of the sync service:
+For the other parts of the sync service (details in docs/checkout.md):
 
-- ``router`` - include it in the app (``app.include_router(checkout.router.router)``);
-- ``projection.apply_stock_changes(events, redis=..., settings=...)`` - the outbox consumer
-  passes every fetched batch;
-- ``projection.rebuild_projection(channel, gateway.export_sellable, redis=..., settings=...)``
-  - on a schedule (beat);
-- ``reservations.convert_hold(reservation_id, order_ref, redis=..., settings=...)`` - the
-  ingest worker, once Odoo accepted an order carrying a ``reservation_id``;
-- ``reservations.sweep_holds(channels, redis=..., settings=...)`` - on a schedule (beat).
+- ``router.router`` - included in the app by ``sync_service.main.create_app``;
+- ``jobs.on_outbox_batch(events, redis)`` - the outbox consumer, for every fetched batch;
+- ``jobs.on_orders_ingested(orders, results, redis)`` - the ingest worker, after
+  ``ingest_orders`` (converts the holds of accepted orders: ``reservations.convert_hold``);
+- ``jobs.rebuild_all(gateway, redis)`` and ``jobs.sweep_all(redis)`` - beat.
 """
