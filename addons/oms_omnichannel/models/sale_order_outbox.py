@@ -55,7 +55,7 @@ class SaleOrder(models.Model):
         return self._oms_outbox_vals(
             "order.accepted",
             {
-                "external_id": self.oms_external_id,
+                "external_id": self.oms_external_id or None,
                 "order_name": self.name,
                 "order_id": self.id,
                 "reservation_id": self.oms_reservation_id or None,
@@ -68,7 +68,7 @@ class SaleOrder(models.Model):
         return self._oms_outbox_vals(
             "order.cancelled",
             {
-                "external_id": self.oms_external_id,
+                "external_id": self.oms_external_id or None,
                 "order_name": self.name,
                 "order_id": self.id,
                 "reason": reason,

@@ -75,7 +75,7 @@ class StockPicking(models.Model):
             "res_model": self._name,
             "res_id": self.id,
             "payload": {
-                "external_id": order.oms_external_id,
+                "external_id": order.oms_external_id or None,
                 "order_name": order.name,
                 "picking_id": self.id,
                 "picking_name": self.name,

@@ -36,6 +36,26 @@ class TestOutbox(OmsIntakeCommon):
                 shipped[line["sku"]] = shipped.get(line["sku"], 0) + line["quantity"]
         self.assertEqual(shipped, {"OMS-TEST-A": 2.0, "OMS-TEST-B": 1.0})
 
+    def test_back_office_order_of_a_channel(self):
+        start = self._cursor()
+        partner = self.env["res.partner"].create({"name": "Phone customer"})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "oms_channel_id": self.channel.id,
+                "order_line": [(0, 0, {"product_id": self.product_a.id, "product_uom_qty": 1})],
+            }
+        )
+        order.action_confirm()
+        [event] = self._events("order.accepted").filtered(lambda e: e.id > start)
+        self.assertIsNone(event.payload["external_id"])
+        self.assertEqual(event.payload["order_id"], order.id)
+        # An order of no channel is nobody's business outside Odoo.
+        start = self._cursor()
+        other = order.copy({"oms_channel_id": False})
+        other.action_confirm()
+        self.assertFalse(self._events("order.accepted").filtered(lambda e: e.id > start))
+
     def test_failed_order_writes_no_event(self):
         start = self._cursor()
         bad = self._payload("1002")
