@@ -91,6 +91,14 @@ for addon in "${addons[@]}"; do
     while IFS= read -r f; do tour_files+=("$f"); done \
         < <(grep -l "start_tour\|browser_js" "$ADDONS_DIR/$addon"/tests/test_*.py 2>/dev/null)
 done
+# Odoo's runner only sees test modules that tests/__init__.py imports: a tour file left out
+# would never run, silently.
+for f in "${tour_files[@]}"; do
+    module="$(basename "$f" .py)"
+    grep -qE "^from \. import .*\b${module}\b" "$(dirname "$f")/__init__.py" \
+        || fail "$f is not imported by $(dirname "$f")/__init__.py: Odoo would never run it" \
+                "add: from . import $module"
+done
 # Odoo skips browser tests without a word of failure: refuse to start instead.
 if [[ ${#tour_files[@]} -gt 0 ]]; then
     "$ODOO_PYTHON" -c 'import websocket' 2>/dev/null \
@@ -168,7 +176,16 @@ fi
 echo "Database: $DB${ODOO_DB_TEMPLATE:+ (from template $ODOO_DB_TEMPLATE)}, HTTP 127.0.0.1:$HTTP_PORT"
 
 # --- 1. install with --test-enable; Odoo's runner plays the browser tours ------------------
-tour_tags="$(printf '/%s:post_install,' "${addons[@]}")"
+# Exactly the classes of the tour files: /<addon>:<Class> (a spec is tag/module:class.method).
+tour_tags=""
+for f in "${tour_files[@]}"; do
+    addon="$(basename "$(dirname "$(dirname "$f")")")"
+    for cls in $(grep -oE '^class [A-Za-z0-9_]+' "$f" | cut -d' ' -f2); do
+        tour_tags+="/$addon:$cls,"
+    done
+done
+# Without tours, a tag that matches nothing: the step is then only the install.
+tour_tags="${tour_tags:-/no_tour_in_these_addons,}"
 INSTALL_LOG="$WORK/install.log"
 echo "== 1/2 install $addon_list with --test-enable (tours: ${tour_tags%,})"
 "$ODOO_PYTHON" "$ODOO_BIN" -c "$CONF" -d "$DB" -i "$addon_list" --stop-after-init \
