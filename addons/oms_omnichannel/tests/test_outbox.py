@@ -56,6 +56,23 @@ class TestOutbox(OmsIntakeCommon):
         other.action_confirm()
         self.assertFalse(self._events("order.accepted").filtered(lambda e: e.id > start))
 
+    def test_reroute_tells_the_new_shipments(self):
+        other = self.env["stock.warehouse"].create({"name": "Second DC", "code": "SDC"})
+        self._set_stock(self.product_a, 10, location=other.lot_stock_id)
+        self._set_stock(self.product_b, 10, location=other.lot_stock_id)
+        self.channel.warehouse_ids = False
+        self._ingest(self._payload())
+        order = self._orders("1001")
+        first_warehouse = order.picking_ids.picking_type_id.warehouse_id
+        self.assertEqual(len(first_warehouse), 1)
+        start = self._cursor()
+        order._oms_reroute(excluded_warehouses=first_warehouse)
+        [event] = self._events("order.accepted").filtered(lambda e: e.id > start)
+        self.assertEqual(
+            {shipment["warehouse"] for shipment in event.payload["shipments"]},
+            {((self.warehouse | other) - first_warehouse).code},
+        )
+
     def test_failed_order_writes_no_event(self):
         start = self._cursor()
         bad = self._payload("1002")
