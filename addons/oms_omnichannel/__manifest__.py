@@ -30,6 +30,7 @@
         "views/oms_sourcing_policy_views.xml",
         "views/product_template_views.xml",
         "views/stock_picking_views.xml",
+        "views/res_company_views.xml",
         "views/oms_outbox_event_views.xml",
         "views/oms_menus.xml",
     ],
