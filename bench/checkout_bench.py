@@ -177,6 +177,7 @@ def oversell_phase(redis_url: str, port: int, quick: bool) -> dict:
 
     from sync_service.checkout.config import CheckoutSettings
     from sync_service.checkout.projection import rebuild_projection
+    from sync_service.checkout.scripts import pool_prefix
 
     rng = random.Random(7)
     scarce = [f"SCARCE-{i:03d}" for i in range(50)]
@@ -195,7 +196,7 @@ def oversell_phase(redis_url: str, port: int, quick: bool) -> dict:
                       "ttl_seconds": 600})  # fmt: skip
     base = f"/checkout/v1/channels/{CHANNEL}/reservations"
     result = asyncio.run(drive(port, lambda i: request("POST", base, carts[i]), attempts, 64))
-    prefix = f"{settings.key_prefix}:{{{CHANNEL}}}:"
+    prefix = pool_prefix(settings)
     oversold = 0
     for sku, units in stock.items():
         held = int(client.hget(prefix + f"h:{sku}", "t") or 0)

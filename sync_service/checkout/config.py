@@ -25,6 +25,8 @@ class CheckoutSettings(BaseSettings):
     # channel code -> API key sent by that channel's shop in the X-API-Key header
     api_keys: dict[str, SecretStr] = {}
     key_prefix: str = "oms:ck"
+    # Channels selling the same stock share one pool of holds (one Redis slot).
+    stock_pool: str = "stock"
 
     # Reservations
     hold_ttl_s: float = 900.0

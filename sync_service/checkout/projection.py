@@ -1,13 +1,15 @@
 """The Redis projection of sellable stock per (channel, SKU, node).
 
-Layout (prefix ``oms:ck:{<channel>}:``, one cluster slot per channel):
+Layout (channel prefix ``oms:ck:{stock}:c:<channel>:``, all in the stock pool's slot):
 
 - ``gen``: the generation readers use; ``g<gen>:s:<sku>`` hash node -> sellable plus ``@`` =
   the channel total (sum of non-negative node figures), ``g<gen>:v:<sku>`` hash node -> outbox
   event id of the figure, ``g<gen>:skus`` / ``g<gen>:nodes`` sets.
 - ``meta``: ``cursor`` (highest outbox id applied), ``floor`` (events at or below it are in the
-  generation's snapshot), ``wm`` (watermark: Odoo's state up to this time, in our clock, is in the
-  projection - it settles converted holds), ``building`` during a rebuild.
+  generation's snapshot), ``rebuilt_wm`` (when the last rebuild's export was requested),
+  ``building`` during a rebuild.
+- the pool's ``meta.wm`` (``oms:ck:{stock}:meta``): Odoo's state up to this time, in our clock,
+  is in every projection - it settles converted holds.
 
 Fed two ways. ``apply_stock_changes`` applies outbox ``stock.changed`` events, idempotent by
 event id per (sku, node). ``rebuild_projection`` rebuilds a channel from ``export_sellable``
@@ -61,18 +63,21 @@ def _payload(event: Mapping) -> Mapping:
     return orjson.loads(payload) if isinstance(payload, str | bytes) else payload
 
 
-def stock_rows(events: Iterable[Mapping], margin_ms: int) -> dict[str | None, list]:
-    """stock.changed events as script rows, grouped by channel (None = every channel)."""
+def stock_rows(events: Iterable[Mapping], margin_ms: int) -> tuple[dict[str | None, list], int]:
+    """stock.changed events as script rows, grouped by channel (None = every channel), and
+    the watermark they prove: the newest event's Odoo transaction start minus the margin."""
     rows: dict[str | None, list] = {}
+    watermark = 0
     for event in sorted(events, key=lambda e: int(e["id"])):
+        created = _odoo_time_ms(event.get("create_date"))
+        if created:
+            watermark = max(watermark, created - margin_ms)
         if event.get("topic", STOCK_CHANGED) != STOCK_CHANGED:
             continue
         p = _payload(event)
-        created = _odoo_time_ms(event.get("create_date"))
-        wm = max(created - margin_ms, 0) if created else 0
-        row = [int(event["id"]), p["sku"], p["warehouse"], sellable_units(p["sellable"]), wm]
+        row = [int(event["id"]), p["sku"], p["warehouse"], sellable_units(p["sellable"])]
         rows.setdefault(event.get("channel_code") or None, []).append(row)
-    return rows
+    return rows, watermark
 
 
 def apply_stock_changes(
@@ -93,12 +98,15 @@ def apply_stock_changes(
     channels = list(channels if channels is not None else settings.api_keys)
     margin = int(settings.clock_margin_s * 1000)
     result: dict[str, list[int]] = {}
-    for target, rows in stock_rows(events, margin).items():
+    grouped, watermark = stock_rows(events, margin)
+    for target, rows in grouped.items():
         for channel in [target] if target else channels:
             call = Call.build(settings, channel, "apply_changes", clock(), orjson.dumps(rows))
             counts = [int(n) for n in run_sync(redis, call)]
             totals = result.setdefault(channel, [0, 0, 0])
             result[channel] = [a + b for a, b in zip(totals, counts, strict=True)]
+    if watermark > 0:  # only now: every channel of the batch has its figures
+        run_sync(redis, Call.build(settings, "-", "watermark", clock(), watermark))
     return result
 
 

@@ -28,6 +28,7 @@ SCRIPTS = {
     "apply_changes": _PRELUDE + _WRITERS,
     "rebuild_begin": _PRELUDE,
     "rebuild_swap": _PRELUDE + _WRITERS,
+    "watermark": _PRELUDE,
 }
 
 
@@ -42,9 +43,15 @@ def source(name: str) -> tuple[str, str]:
     return hashlib.sha1(text.encode()).hexdigest(), text
 
 
+def pool_prefix(settings: CheckoutSettings) -> str:
+    """Keys shared by the channels selling one stock: holds, their indexes, the watermark.
+    The hash tag keeps every key a script touches in one cluster slot."""
+    return f"{settings.key_prefix}:{{{settings.stock_pool}}}:"
+
+
 def channel_prefix(settings: CheckoutSettings, channel: str) -> str:
-    # The hash tag keeps a channel's keys in one cluster slot, as its scripts require.
-    return f"{settings.key_prefix}:{{{channel}}}:"
+    """Keys of one channel's projection (its generations, cursor, rebuild state)."""
+    return f"{pool_prefix(settings)}c:{channel}:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +64,16 @@ class Call:
 
     @classmethod
     def build(cls, settings: CheckoutSettings, channel: str, name: str, now_ms: int, *args):
-        prefix = channel_prefix(settings, channel)
+        pool = pool_prefix(settings)
         common = (
-            prefix,
+            pool,
+            channel_prefix(settings, channel),
             now_ms,
             settings.purge_limit,
             int(settings.hold_retention_s * 1000),
             int(settings.converted_hold_max_age_s * 1000),
         )
-        return cls(name, prefix + "meta", common + args)
+        return cls(name, pool + "meta", common + args)
 
 
 async def run_async(client, call: Call):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sync_service.checkout import jobs
 from sync_service.checkout.projection import read_projection
 from sync_service.checkout.reservations import HoldLine, new_reservation_id, wall_clock_ms
+from sync_service.checkout.scripts import pool_prefix
 from tests.sync.checkout_conftest import (  # noqa: F401
     CHANNEL,
     OTHER_CHANNEL,
@@ -81,7 +82,7 @@ def test_outbox_batch_and_sweep(rds, ck_settings, run_store):
         await store.reserve(CHANNEL, new_reservation_id(CHANNEL), [HoldLine("A", 2)], 1000)
 
     run_store(reserve)
-    prefix = f"{ck_settings.key_prefix}:{{{CHANNEL}}}:"
+    prefix = pool_prefix(ck_settings)
     assert rds.zcard(prefix + "exp") == 1
     jobs.sweep_all(rds, ck_settings)
     assert rds.zcard(prefix + "exp") == 0 and not rds.exists(prefix + "h:A")

@@ -13,6 +13,7 @@ from sync_service.checkout.projection import (
     rebuild_projection,
 )
 from sync_service.checkout.reservations import HoldLine, convert_hold, new_reservation_id
+from sync_service.checkout.scripts import channel_prefix
 from tests.sync.checkout_conftest import (  # noqa: F401
     CHANNEL,
     T0,
@@ -138,9 +139,9 @@ def test_events_during_a_rebuild_survive_the_swap_and_readers_never_see_half(
         "C": {"DC1": 5},
     }
     # the old generation's keys are gone
-    prefix = f"{ck_settings.key_prefix}:{{{CHANNEL}}}:"
+    prefix = channel_prefix(ck_settings, CHANNEL)
     gen = rds.get(prefix + "gen").decode()
-    generations = {k.decode().split(":")[3] for k in rds.keys(prefix + "g[0-9]*:*")}
+    generations = {k.decode()[len(prefix) :].split(":")[0] for k in rds.keys(prefix + "g[0-9]*:*")}
     assert generations == {f"g{gen}"}
     # a replay of events older than the rebuild's start is still a no-op
     counts = apply_stock_changes([event(10, "A", "DC1", 1)], redis=rds, settings=ck_settings,
@@ -216,3 +217,27 @@ def test_a_rebuild_requested_after_conversion_settles_converted_holds(
     clock.advance(0.1)
     seed(rds, ck_settings, [("A", "DC1", 3)], at_ms=clock())  # Odoo's figure with the order
     assert run_store(available) == 3
+
+
+def test_a_converted_hold_settles_only_once_every_channel_caught_up(
+    rds, ck_settings, clock, run_store
+):
+    """Holds are shared by the channels selling the same stock, so a converted hold may only
+    stop counting when every channel's projection shows Odoo's reservation."""
+    seed(rds, ck_settings, [("A", "DC1", 5)])
+    seed(rds, ck_settings, [("A", "DC1", 5)], channel="marketplace")
+
+    async def reserve(store):
+        return (await store.reserve(CHANNEL, new_reservation_id(CHANNEL), [HoldLine("A", 2)],
+                                    60_000)).reservation_id  # fmt: skip
+
+    async def available(store):
+        return [(await store.read(c, ["A"]))["A"].available for c in (CHANNEL, "marketplace")]
+
+    rid = run_store(reserve)
+    convert_hold(rid, "S00042", redis=rds, settings=ck_settings, now_ms=clock())
+    clock.advance(0.1)
+    seed(rds, ck_settings, [("A", "DC1", 3)], at_ms=clock())  # webshop rebuilt after the order
+    assert run_store(available) == [1, 3]  # marketplace still shows 5: the hold must count
+    seed(rds, ck_settings, [("A", "DC1", 3)], channel="marketplace", at_ms=clock())
+    assert run_store(available) == [3, 3]

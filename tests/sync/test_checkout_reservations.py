@@ -9,6 +9,7 @@ import pytest
 
 from sync_service.checkout import exceptions as exc
 from sync_service.checkout.reservations import HoldLine, convert_hold, new_reservation_id
+from sync_service.checkout.scripts import pool_prefix
 from tests.sync.checkout_conftest import (  # noqa: F401
     CHANNEL,
     checkout_redis_server,
@@ -106,7 +107,7 @@ def test_reserve_never_pay_time_passes_no_stock_leaks(rds, ck_settings, clock, r
     assert during["A"].available < 50 or during["B"].available < 7
     assert (after["A"].held, after["A"].available) == (0, 50)
     assert (after["B"].held, after["B"].available) == (0, 7)
-    prefix = f"{ck_settings.key_prefix}:{{{CHANNEL}}}:"
+    prefix = pool_prefix(ck_settings)
     assert rds.zcard(prefix + "exp") == 0
     assert rds.keys(prefix + "h:*") == []
 
@@ -209,15 +210,18 @@ def test_channel_wide_holds_cap_what_a_store_can_promise(rds, ck_settings, run_s
     assert run_store(scenario) == {"DC1": 1, "ST1": 1}
 
 
-def test_channels_do_not_share_holds(rds, ck_settings, run_store):
+def test_channels_selling_the_same_stock_see_each_others_holds(rds, ck_settings, run_store):
+    """Two channels sell DC1's last unit: once one holds it, the other cannot."""
     seed(rds, ck_settings, [("A", "DC1", 1)])
     seed(rds, ck_settings, [("A", "DC1", 1)], channel="marketplace")
 
     async def scenario(store):
         await store.reserve(CHANNEL, rid(), [HoldLine("A", 1)], 60_000)
-        other = new_reservation_id("marketplace")
-        await store.reserve("marketplace", other, [HoldLine("A", 1)], 60_000)
-        return (await store.read(CHANNEL, ["A"]))["A"].available
+        other = (await store.read("marketplace", ["A"]))["A"].available
+        with pytest.raises(exc.InsufficientStock):
+            await store.reserve("marketplace", new_reservation_id("marketplace"),
+                                [HoldLine("A", 1)], 60_000)  # fmt: skip
+        return other
 
     assert run_store(scenario) == 0
 

@@ -1,6 +1,6 @@
 -- Apply outbox stock.changed events to the live projection.
--- ARGV[6] JSON [[event_id, sku, node, sellable, watermark_ms], ...] in outbox order
--- (watermark_ms = the event's create_date minus the clock margin, 0 if unknown).
+-- ARGV[7] JSON [[event_id, sku, node, sellable], ...] in outbox order. The pool's
+-- watermark moves separately (watermark.lua), once every channel of the batch is applied.
 -- Events of nodes the channel does not sell from are ignored (once the channel's node list
 -- is known from a rebuild). While a rebuild is under way, applied events are also logged so
 -- the swap replays them on top of the snapshot.
@@ -8,29 +8,28 @@
 local gen = current_gen()
 if not gen then
   gen = '1'
-  redis.call('SET', P .. 'gen', gen)
-  redis.call('SETNX', P .. 'genseq', 1)
+  redis.call('SET', C .. 'gen', gen)
+  redis.call('SETNX', C .. 'genseq', 1)
 end
-local Gp = P .. 'g' .. gen .. ':'
-local meta = redis.call('HMGET', P .. 'meta', 'floor', 'building', 'cursor', 'wm')
-local floor, building = num(meta[1]), meta[2]
-local cursor, wm = num(meta[3]), num(meta[4])
+redis.call('SADD', P .. 'channels', C)
+local Gp = C .. 'g' .. gen .. ':'
+local meta = redis.call('HMGET', C .. 'meta', 'floor', 'building', 'cursor')
+local floor, building, cursor = num(meta[1]), meta[2], num(meta[3])
 local restrict = redis.call('SCARD', Gp .. 'nodes') > 0
 local applied, old, foreign = 0, 0, 0
-for _, e in ipairs(cjson.decode(ARGV[6])) do
+for _, e in ipairs(cjson.decode(ARGV[7])) do
   local id, sku, node, value = e[1], e[2], e[3], e[4]
   if restrict and redis.call('SISMEMBER', Gp .. 'nodes', node) == 0 then
     foreign = foreign + 1
   elseif apply_one(Gp, floor, sku, node, value, id) then
     applied = applied + 1
     if building then
-      redis.call('RPUSH', P .. 'log', cjson.encode({id, sku, node, value}))
+      redis.call('RPUSH', C .. 'log', cjson.encode({id, sku, node, value}))
     end
   else
     old = old + 1
   end
   if id > cursor then cursor = id end
-  if e[5] > wm then wm = e[5] end
 end
-redis.call('HSET', P .. 'meta', 'cursor', cursor, 'wm', wm)
+redis.call('HSET', C .. 'meta', 'cursor', cursor)
 return {applied, old, foreign}

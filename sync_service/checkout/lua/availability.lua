@@ -1,5 +1,5 @@
 -- Sellable figures of a list of SKUs, after purging expired holds.
--- ARGV[6] mode: "total" (per SKU) or "nodes" (per SKU and node); ARGV[7..] SKUs.
+-- ARGV[7] mode: "total" (per SKU) or "nodes" (per SKU and node); ARGV[8..] SKUs.
 -- Returns one JSON string (a single bulk reply parses far faster than nested arrays):
 -- [more_to_purge, gen, per SKU: total mode [projected, held]; nodes mode
 -- [projection HGETALL, holds HGETALL]], false for a SKU unknown to the projection.
@@ -8,10 +8,10 @@ local gen = current_gen()
 if not gen then
   return cjson.encode({more, false})
 end
-local G = P .. 'g' .. gen .. ':s:'
+local G = C .. 'g' .. gen .. ':s:'
 local out = {more, gen}
-local mode = ARGV[6]
-for i = 7, #ARGV do
+local mode = ARGV[7]
+for i = 8, #ARGV do
   local sku = ARGV[i]
   if mode == 'total' then
     local projected = redis.call('HGET', G .. sku, '@')

@@ -1,10 +1,10 @@
 -- The order of this hold arrived in Odoo: the hold becomes "converted" and keeps counting
 -- until the projection has caught up with Odoo's reservation for the order (purge()).
--- ARGV[6] reservation id, ARGV[7] order reference.
+-- ARGV[7] reservation id, ARGV[8] order reference.
 -- Returns {state_before, order_ref_on_record}; state_before false = unknown hold.
 purge()
-local rid = ARGV[6]
-local ref = ARGV[7]
+local rid = ARGV[7]
+local ref = ARGV[8]
 local key = P .. 'hold:' .. rid
 local rec = redis.call('HMGET', key, 'state', 'order_ref')
 if rec[1] == 'active' then

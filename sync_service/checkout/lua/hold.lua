@@ -1,4 +1,4 @@
 -- Read one hold (after purging, so an expired hold reads as expired).
--- ARGV[6] reservation id. Returns HGETALL of the hold record (empty = unknown).
+-- ARGV[7] reservation id. Returns HGETALL of the hold record (empty = unknown).
 purge()
-return redis.call('HGETALL', P .. 'hold:' .. ARGV[6])
+return redis.call('HGETALL', P .. 'hold:' .. ARGV[7])

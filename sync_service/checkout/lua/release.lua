@@ -1,8 +1,8 @@
 -- Release an active hold now (the customer left, the payment failed).
--- ARGV[6] reservation id. Returns the hold's state before: "active" means it was released;
+-- ARGV[7] reservation id. Returns the hold's state before: "active" means it was released;
 -- "expired"/"released"/"converted"/"settled" are answered as they are; false = unknown.
 purge()
-local rid = ARGV[6]
+local rid = ARGV[7]
 local state = redis.call('HGET', P .. 'hold:' .. rid, 'state')
 if state == 'active' then
   finish(rid, 'released', P .. 'exp')

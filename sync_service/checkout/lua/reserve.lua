@@ -1,5 +1,5 @@
 -- Reserve a cart: every line or none.
--- ARGV[6] reservation id, ARGV[7] ttl (ms), ARGV[8] lines as JSON [[sku, node, qty], ...]
+-- ARGV[7] reservation id, ARGV[8] ttl (ms), ARGV[9] lines as JSON [[sku, node, qty], ...]
 -- (node "" = any node of the channel; a store code for pickup).
 --
 -- A channel-wide hold may be served by any node, a node hold only by its node. The holds fit
@@ -9,9 +9,9 @@
 --         {"unknown_sku", sku...} | {"insufficient", sku, node, requested, available, ...} |
 --         {"no_projection"}
 purge()
-local rid = ARGV[6]
-local ttl = tonumber(ARGV[7])
-local lines_json = ARGV[8]
+local rid = ARGV[7]
+local ttl = tonumber(ARGV[8])
+local lines_json = ARGV[9]
 local hold_key = P .. 'hold:' .. rid
 local existing = redis.call('HMGET', hold_key, 'state', 'expires_ms', 'lines')
 if existing[1] then
@@ -21,7 +21,7 @@ local gen = current_gen()
 if not gen then
   return {'no_projection'}
 end
-local G = P .. 'g' .. gen .. ':s:'
+local G = C .. 'g' .. gen .. ':s:'
 local lines = cjson.decode(lines_json)
 
 -- demand per SKU: total and per node, in first-seen order (stable error output)
