@@ -24,6 +24,9 @@ def service_env(settings, **extra: str) -> dict[str, str]:
         "OMS_LOG_LEVEL": "WARNING",
         "OMS_REDIS_URL": settings.redis_url,
         "OMS_ODOO_API_KEY": settings.odoo_api_key.get_secret_value(),
+        "OMS_ODOO_URL": settings.odoo_url,
+        "OMS_ODOO_DB": settings.odoo_db,
+        "OMS_ODOO_UID": str(settings.odoo_uid),
         "OMS_CHANNELS": json.dumps({code: {**c.model_dump(mode="json"),
                                            "secret": c.secret.get_secret_value()}
                                     for code, c in settings.channels.items()}),

@@ -1,0 +1,233 @@
+"""End to end on a real Odoo 18: signed Shopify webhook -> routed, split sale order in Odoo ->
+deliveries validated -> fulfilments with tracking pushed to the Shopify API double.
+
+Everything is real except the shop: redis-server, the API under uvicorn, a Celery worker with
+beat, Odoo 18 (odoo-bin on a fresh database with the addon and its demo data) over JSON-RPC.
+Skipped, loudly, when Odoo 18 is not importable (set ODOO_PYTHON / ODOO_HOME, see
+docs/sync_service.md).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.sync import helpers
+from tests.sync.conftest import ROOT, free_port
+from tests.sync.processes import Process, start_api, start_worker, wait_until
+from tests.sync.shop_doubles import SHOPIFY, ShopDouble
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+ODOO_PYTHON = os.environ.get("ODOO_PYTHON", "/opt/odoo-venv/bin/python")
+ODOO_HOME = Path(os.environ.get("ODOO_HOME", "/opt/odoo18"))
+DB_ARGS = [
+    f"--db_host={os.environ.get('ODOO_DB_HOST', '127.0.0.1')}",
+    f"--db_port={os.environ.get('ODOO_DB_PORT', '5432')}",
+    f"--db_user={os.environ.get('ODOO_DB_USER', 'odoo')}",
+]
+DATA_DIR = os.environ.get("ODOO_DATA_DIR", "/opt/odoo-data")
+SYNC_PASSWORD = "sync-api-key-e2e"
+
+
+def _odoo_missing() -> str | None:
+    if not (shutil.which(ODOO_PYTHON) or os.path.exists(ODOO_PYTHON)):
+        return f"no Odoo Python at {ODOO_PYTHON} (set ODOO_PYTHON)"
+    probe = subprocess.run([ODOO_PYTHON, "-c", "import odoo, sys; sys.exit(0)"],
+                           cwd=ODOO_HOME if ODOO_HOME.exists() else None,
+                           capture_output=True, text=True)  # fmt: skip
+    if probe.returncode != 0 or not (ODOO_HOME / "odoo-bin").exists():
+        return f"Odoo 18 not importable with {ODOO_PYTHON} / {ODOO_HOME}"
+    return None
+
+
+def _banner(reason: str) -> str:
+    line = "#" * 72
+    return f"\n{line}\n# END-TO-END ODOO TEST SKIPPED: {reason}\n{line}"
+
+
+class Odoo:
+    def __init__(self, url: str, db: str) -> None:
+        self.url, self.db = url, db
+        self._ids = itertools.count(1)
+
+    def rpc(self, service: str, method: str, *args):
+        reply = httpx.post(
+            f"{self.url}/jsonrpc",
+            timeout=120,
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": next(self._ids),
+                "params": {"service": service, "method": method, "args": list(args)},
+            },
+        )
+        body = reply.json()
+        assert "error" not in body, body["error"]
+        return body["result"]
+
+    def admin(self, model: str, method: str, *args, **kwargs):
+        return self.rpc("object", "execute_kw", self.db, 2, "admin", model, method,
+                        list(args), kwargs)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def odoo(tmp_path_factory):
+    reason = _odoo_missing()
+    if reason:
+        sys.stderr.write(_banner(reason) + "\n")
+        pytest.skip(_banner(reason))
+    workdir = tmp_path_factory.mktemp("odoo")
+    db = f"sync_e2e_{os.getpid()}"
+    addons = f"--addons-path={ODOO_HOME}/addons,{ODOO_HOME}/odoo/addons,{ROOT}/addons"
+    base = [ODOO_PYTHON, str(ODOO_HOME / "odoo-bin"), addons, *DB_ARGS,
+            f"--data-dir={DATA_DIR}", "-d", db]  # fmt: skip
+    subprocess.run(["dropdb", "--if-exists", "--force", *_pg_args(), db], check=False,
+                   capture_output=True)  # fmt: skip
+    install = subprocess.run([*base, "-i", "oms_omnichannel", "--stop-after-init",
+                              "--http-port=0", "--log-level=warn"],
+                             capture_output=True, text=True, timeout=900)  # fmt: skip
+    assert install.returncode == 0, install.stderr[-3000:]
+    port = free_port()
+    server = Process([*base, f"--http-port={port}", "--http-interface=127.0.0.1",
+                      f"--db-filter=^{db}$", "--workers=0", "--max-cron-threads=0",
+                      "--log-level=warn"], dict(os.environ), workdir / "odoo.log")  # fmt: skip
+    client = Odoo(f"http://127.0.0.1:{port}", db)
+    wait_until(lambda: _up(client.url), what="odoo-bin serving", timeout=120, process=server)
+    yield client
+    server.stop()
+    subprocess.run(["dropdb", "--if-exists", "--force", *_pg_args(), db], check=False,
+                   capture_output=True)  # fmt: skip
+
+
+def _pg_args() -> list[str]:
+    return [a.replace("--db_", "--").replace("--user", "--username") for a in DB_ARGS]
+
+
+def _up(url: str) -> bool:
+    try:
+        return httpx.post(f"{url}/web/webclient/version_info", json={}, timeout=2).is_success
+    except httpx.HTTPError:
+        return False
+
+
+def test_shopify_order_is_routed_split_shipped_and_fulfilled(
+    odoo, redis_server, redis_client, tmp_path
+):
+    # The sync service's own user (demo data, group "OMS Integration") with its key.
+    [sync_uid] = odoo.admin("res.users", "search", [["login", "=", "oms_sync"]])
+    odoo.admin("res.users", "write", [sync_uid], {"password": SYNC_PASSWORD})
+
+    [company] = odoo.admin("res.users", "read", [sync_uid], fields=["company_id"])
+    [currency] = odoo.admin("res.company", "read", [company["company_id"][0]],
+                            fields=["currency_id"])  # fmt: skip
+    shop = ShopDouble()
+    skus = odoo.admin("product.product", "search_read", [["default_code", "!=", False]],
+                      fields=["default_code"])  # fmt: skip
+    shop.variants.update({p["default_code"]: 900000 + p["id"] for p in skus})
+    order = helpers.fixture("shopify_order.json")
+    order.update(
+        id=7400000001,
+        name="#E2E1",
+        updated_at="2026-11-26T10:15:00+01:00",
+        currency=currency["currency_id"][1],
+    )
+    order["shipping_address"].update(
+        first_name="Jonas",
+        last_name="Weber",
+        name="Jonas Weber",
+        address1="Sendlinger Str. 12",
+        city="München",
+        zip="80331",
+        country_code="DE",
+        country="Germany",
+    )
+    order["billing_address"] = dict(order["shipping_address"])
+    order["line_items"] = [
+        {**order["line_items"][0], "id": 11, "sku": "SNEAK-WHT-42", "quantity": 1,
+         "price": "59.00"},
+        {**order["line_items"][0], "id": 12, "sku": "PBANK-20K", "quantity": 1,
+         "price": "39.00"},
+    ]  # fmt: skip
+    shop.add_shopify_order(order)
+    settings = helpers.make_settings(
+        redis_server.url, odoo_url=odoo.url, odoo_db=odoo.db, odoo_uid=sync_uid,
+        odoo_api_key=SYNC_PASSWORD,
+        channels={"webshop": {"provider": "shopify", "secret": helpers.SHOPIFY_SECRET,
+                              "api_url": shop.url + SHOPIFY, "location_id": "1",
+                              "access_token": "shpat_e2e"}},
+    )  # fmt: skip
+    api, api_url = start_api(settings, tmp_path)
+    worker = start_worker(
+        settings,
+        tmp_path,
+        OMS_OUTBOX_INTERVAL_S="0.5",
+        OMS_ODOO_GATEWAY="sync_service.odoo_client:JsonRpcOdoo",
+    )
+    try:
+        body, headers = helpers.shopify(order)
+        assert (
+            httpx.post(f"{api_url}/webhooks/webshop", content=body, headers=headers).status_code
+            == 202
+        )
+
+        def sale_order():
+            found = odoo.admin("sale.order", "search_read",
+                               [["oms_external_id", "=", "7400000001"]],
+                               fields=["name", "state", "picking_ids"])  # fmt: skip
+            return found[0] if found else None
+
+        wait_until(
+            lambda: sale_order() is not None, what="the order in Odoo", timeout=120, process=worker
+        )
+        so = sale_order()
+        assert so["state"] == "sale"
+        pickings = odoo.admin("stock.picking", "read", so["picking_ids"],
+                              fields=["name", "picking_type_id", "move_ids"])  # fmt: skip
+        for n, picking in enumerate(pickings):
+            for move in odoo.admin("stock.move", "read", picking["move_ids"],
+                                   fields=["product_uom_qty"]):  # fmt: skip
+                odoo.admin(
+                    "stock.move",
+                    "write",
+                    [move["id"]],
+                    {"quantity": move["product_uom_qty"], "picked": True},
+                )
+            odoo.admin(
+                "stock.picking",
+                "write",
+                [picking["id"]],
+                {"carrier_tracking_ref": f"E2E-TRACK-{n}"},
+            )
+            odoo.admin(
+                "stock.picking",
+                "button_validate",
+                [picking["id"]],
+                context={"skip_backorder": True, "skip_sms": True},
+            )
+
+        wait_until(lambda: len(shop.fulfillments.get("7400000001", [])) == len(pickings),
+                   what="one fulfilment per delivery pushed to Shopify", timeout=120,
+                   process=worker)  # fmt: skip
+        time.sleep(1.5)  # a few more outbox ticks: nothing may be pushed twice
+        fulfillments = shop.fulfillments["7400000001"]
+        assert sorted(f["tracking_number"] for f in fulfillments) == [
+            f"E2E-TRACK-{n}" for n in range(len(pickings))
+        ]
+        assert sorted(li["id"] for f in fulfillments for li in f["line_items"]) == [11, 12]
+        # Sneakers are not in the dangerous-goods DC, the power bank only is: the router
+        # must split the order into deliveries from two warehouses.
+        warehouses = {p["picking_type_id"][0] for p in pickings}
+        assert len(pickings) == 2 and len(warehouses) == 2, pickings
+    finally:
+        worker.stop()
+        api.stop()
+        shop.close()
