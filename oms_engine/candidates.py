@@ -8,6 +8,7 @@ per-SKU rules (dangerous goods, bulky) are left to do.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from oms_engine.errors import InvalidInput
@@ -15,6 +16,7 @@ from oms_engine.model import Exclusion, Order, Product, Stock
 from oms_engine.network import Network
 
 _TABLE_LIMIT = 50_000
+_EPS = 1e-9
 
 
 class ShippingOption:
@@ -80,6 +82,9 @@ class OptionTable:
     earliest: int | None  # earliest delivery day of any option: the default lateness target
     options: tuple[tuple[ShippingOption, ...], ...]  # per node index; empty when none
     rules: tuple[str | None, ...]  # per node index: why it cannot ship at all, if so
+    eligible: dict[str, int]  # node id -> index, for nodes with options and no rule
+    cheapest: tuple[float, ...]  # per node index: lowest fixed_static of its options
+    first_delivery: tuple[int, ...]  # per node index: earliest delivery of its options
 
 
 def option_table(network: Network, order: Order, destination_transits: tuple) -> OptionTable:
@@ -124,7 +129,10 @@ def _build_table(network: Network, order: Order, transits: tuple) -> OptionTable
                 earliest = best if earliest is None else min(earliest, best)
         options.append(tuple(found))
         rules.append(rule)
-    return OptionTable(earliest, tuple(options), tuple(rules))
+    eligible = {network.nodes[i].id: i for i, rule in enumerate(rules) if rule is None}
+    cheapest = tuple(min((o.fixed_static for o in opts), default=math.inf) for opts in options)
+    first = tuple(min((o.delivery for o in opts), default=0) for opts in options)
+    return OptionTable(earliest, tuple(options), tuple(rules), eligible, cheapest, first)
 
 
 def _undominated(options: list[ShippingOption]) -> list[ShippingOption]:
@@ -162,7 +170,7 @@ class OrderProblem:
     target_day: int | None
     excluded: list[Exclusion] = field(default_factory=list)
     unknown: list[tuple[str, int]] = field(default_factory=list)  # (sku, qty) not in products
-    blocked: dict[str, set[str]] = field(default_factory=dict)  # sku -> rules that hid stock
+    truncated: bool = False  # Budget.max_nodes cut candidate nodes: the plan is not exact
 
 
 def aggregate_lines(order: Order) -> list[tuple[str, int]]:
@@ -186,13 +194,17 @@ def prepare(
     explain: bool,
     skip_nodes: frozenset[int] = frozenset(),
 ) -> OrderProblem:
-    """Reduce an order to candidates: eligible options with per-line availability and costs."""
+    """Reduce an order to candidates: eligible options with per-line availability and costs.
+
+    Nodes that provably cannot be part of a plan better than the best one-shipment plan are
+    left out before their options are built (the bound is explained in docs/engine.md), so
+    the work per order follows the few nodes that matter, not the size of the network.
+    """
     dest = order.destination
     transits = network.transit_days(dest.country, dest.postal_code)
     table = option_table(network, order, transits)
     distances = network.distances_km(dest)
-    policy = network.policy
-    w = policy.weights
+    w = network.policy.weights
     target_day = table.earliest
     if order.promised_date is not None:
         target_day = order.promised_date.toordinal()
@@ -211,83 +223,213 @@ def prepare(
         quantities.append(qty)
     n_lines = len(skus)
 
-    order_excluded = order.excluded_nodes
-    node_index = network.node_index
-    rules = table.rules
-    # node index -> per-line availability, only for nodes that pass the node-level rules
-    avail_by_node: dict[int, list[int]] = {}
-    excluded_seen: set[tuple[int, str | None]] = set()
+    # Stock scan: node index -> sellable units per line, for nodes passing node-level rules.
+    eligible = table.eligible
+    rows: dict[int, list[int]] = {}
     for li, sku in enumerate(skus):
         per_node = stock.get(sku)
         if not per_node:
             continue
-        product = products[li]
-        special = product.dangerous_class is not None or product.bulky
         for node_id, qty in per_node.items():
-            if qty < 1:
-                continue
-            ni = node_index.get(node_id)
-            if ni is None or ni in skip_nodes:
-                continue
-            rule = rules[ni]
-            if rule is None and node_id in order_excluded:
-                rule = "excluded_by_order"
-            if rule is None and special:
-                rule = _product_rule(network, ni, product, distances)
-                if rule is not None:
-                    problem.blocked.setdefault(sku, set()).add(rule)
-                    if explain:
-                        problem.excluded.append(Exclusion(node_id, rule, _detail(rule), sku))
-                    continue
-            if rule is not None:
-                problem.blocked.setdefault(sku, set()).add(rule)
-                if explain and (ni, None) not in excluded_seen:
-                    excluded_seen.add((ni, None))
-                    problem.excluded.append(Exclusion(node_id, rule, _detail(rule)))
-                continue
-            row = avail_by_node.get(ni)
-            if row is None:
-                row = avail_by_node[ni] = [0] * n_lines
-            row[li] = int(qty)
-
-    weights = [p.weight_kg for p in products]
+            if qty >= 1:
+                ni = eligible.get(node_id)
+                if ni is not None:
+                    row = rows.get(ni)
+                    if row is None:
+                        row = rows[ni] = [0] * n_lines
+                    row[li] = int(qty)
+    for node_id in order.excluded_nodes:
+        rows.pop(eligible.get(node_id), None)
+    for ni in skip_nodes:
+        rows.pop(ni, None)
     special = [li for li, p in enumerate(products) if p.dangerous_class is not None or p.bulky]
-    candidates = problem.candidates
+    for li in special:
+        for ni, row in rows.items():
+            if row[li] and _product_rule(network, ni, products[li], distances) is not None:
+                row[li] = 0
+
+    # What each node's options can carry, and the units the search tries to place.
+    carried: dict[int, int] = {}
     capacity = [0] * n_lines
-    for ni in sorted(avail_by_node):
-        row = avail_by_node[ni]
+    for ni, row in rows.items():
+        mask = 0
+        options = table.options[ni]
+        for li in range(n_lines):
+            if row[li] and (li not in special or any(o.carries(products[li]) for o in options)):
+                mask |= 1 << li
+                capacity[li] += row[li]
+        carried[ni] = mask
+    targets = [min(q, c) for q, c in zip(quantities, capacity, strict=True)]
+    problem.targets = targets
+    weights = [p.weight_kg for p in products]
+
+    def build(ni: int) -> list[Candidate]:
+        row = rows[ni]
         distance = distances[ni] if distances is not None else 0.0
-        carried_here = 0  # lines some option of this node carries
+        built = []
         for option in table.options[ni]:
             per_kg = option.unit_score_per_kg
             unit: list[float | None] = [
                 per_kg * wk if have else None for have, wk in zip(row, weights, strict=True)
             ]
-            for li in special:
-                if unit[li] is not None and not option.carries(products[li]):
-                    unit[li] = None
-            mask = 0
-            for li, u in enumerate(unit):
-                if u is not None:
-                    mask |= 1 << li
-            if not mask:
-                continue
-            carried_here |= mask
-            late = 0 if target_day is None else max(0, option.delivery - target_day)
-            fixed = option.fixed_static + w.distance * distance
-            candidates.append(Candidate(option, ni, fixed, late, unit, row, distance))
-        for li in range(n_lines):
-            if row[li]:
-                if carried_here >> li & 1:
-                    capacity[li] += row[li]
-                else:
-                    rule = "no_carrier_for_product_class"
-                    problem.blocked.setdefault(skus[li], set()).add(rule)
-                    if explain:
-                        node_id = network.nodes[ni].id
-                        problem.excluded.append(Exclusion(node_id, rule, _detail(rule), skus[li]))
-    problem.targets = [min(q, c) for q, c in zip(quantities, capacity, strict=True)]
+            any_line = False
+            for li in range(n_lines):
+                if unit[li] is not None:
+                    if li in special and not option.carries(products[li]):
+                        unit[li] = None
+                    else:
+                        any_line = True
+            if any_line:
+                late = 0 if target_day is None else max(0, option.delivery - target_day)
+                fixed = option.fixed_static + w.distance * distance
+                built.append(Candidate(option, ni, fixed, late, unit, row, distance))
+        return built
+
+    kept = _bound_nodes(network, problem, rows, carried, table, distances, build)
+    for ni in sorted(kept):
+        problem.candidates.extend(kept[ni])
+    if explain:
+        problem.excluded.extend(
+            explain_exclusions(network, order, stock, problem, table, skip_nodes)
+        )
     return problem
+
+
+def _bound_nodes(network, problem, rows, carried, table, distances, build):
+    """The nodes worth searching, with their candidates built.
+
+    Any plan using node n scores at least ``floor(n)``: its cheapest option's fixed part plus
+    distance and lateness. A one-shipment plan from n also pays for the units n cannot cover,
+    a plan of two shipments or more pays for at least one more floor. The best one-shipment
+    plans are evaluated first (cheapest bound first); a node whose bounds reach that score
+    cannot improve on it and is left out.
+    """
+    w = network.policy.weights
+    targets = problem.targets
+    total = sum(targets)
+    target_day = problem.target_day
+    floor: dict[int, float] = {}
+    single: list[tuple[float, int]] = []
+    for ni, row in rows.items():
+        if not carried[ni]:
+            continue
+        late = 0 if target_day is None else max(0, table.first_delivery[ni] - target_day)
+        distance = distances[ni] if distances is not None else 0.0
+        floor[ni] = table.cheapest[ni] + w.distance * distance + w.lateness * late
+        mask = carried[ni]
+        cover = 0
+        for li, have in enumerate(row):
+            if mask >> li & 1:
+                cover += have if have < targets[li] else targets[li]
+        single.append((floor[ni] + w.unfulfilled * (total - cover), ni))
+    if not single:
+        return {}
+    single.sort()
+    built: dict[int, list[Candidate]] = {}
+    best = math.inf
+    weights = [p.weight_kg for p in problem.products]
+    max_packages = network.policy.max_packages
+    for bound, ni in single:
+        if bound > best + _EPS:
+            break
+        built[ni] = build(ni)
+        for cand in built[ni]:
+            best = min(best, _single_score(cand, targets, total, weights, w, max_packages))
+    lowest = min(floor.values())
+    keep = [ni for bound, ni in single if bound <= best + _EPS or floor[ni] + lowest <= best + _EPS]
+    max_nodes = network.policy.budget.max_nodes
+    if len(keep) > max_nodes:
+        problem.truncated = True
+        keep = keep[:max_nodes]
+    return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+
+
+def _single_score(cand, targets, total, weights, w, max_packages) -> float:
+    """The score of shipping everything this option can carry from it alone (as the search
+    scores it), infinite when it breaks max_packages."""
+    unit = cand.unit
+    avail = cand.avail
+    placed = 0
+    units = 0.0
+    kg = 0.0
+    for li, u in enumerate(unit):
+        if u is not None:
+            take = avail[li] if avail[li] < targets[li] else targets[li]
+            placed += take
+            units += take * u
+            kg += take * weights[li]
+    if not placed:
+        return math.inf
+    option = cand.option
+    count = 1 if kg <= option.max_weight else math.ceil(kg / option.max_weight - _EPS)
+    if max_packages is not None and count > max_packages:
+        return math.inf
+    return (
+        cand.fixed
+        + (count - 1) * option.extra_package_score
+        + units
+        + w.unfulfilled * (total - placed)
+        + w.lateness * cand.late_days
+    )
+
+
+def explain_exclusions(network, order, stock, problem, table, skip_nodes) -> list[Exclusion]:
+    """Every node holding stock of the order that a rule ruled out, with the rule."""
+    out: list[Exclusion] = []
+    distances = network.distances_km(order.destination)
+    seen: set[int] = set()
+    for sku, product in zip(problem.skus, problem.products, strict=True):
+        for node_id, qty in sorted((stock.get(sku) or {}).items()):
+            ni = network.node_index.get(node_id)
+            if qty < 1 or ni is None or ni in skip_nodes:
+                continue
+            rule = node_rule(network, order, table, ni)
+            if rule is not None:
+                if ni not in seen:
+                    seen.add(ni)
+                    out.append(Exclusion(node_id, rule, _detail(rule)))
+                continue
+            rule = line_rule(network, table, ni, product, distances)
+            if rule is not None:
+                out.append(Exclusion(node_id, rule, _detail(rule), sku))
+    return out
+
+
+def node_rule(network, order, table, ni) -> str | None:
+    """The node-level rule ruling a node out for this order, if any."""
+    rule = table.rules[ni]
+    if rule is None and network.nodes[ni].id in order.excluded_nodes:
+        rule = "excluded_by_order"
+    return rule
+
+
+def line_rule(network, table, ni, product, distances) -> str | None:
+    """The rule ruling a node out for one product, if any (node-level rules aside)."""
+    rule = _product_rule(network, ni, product, distances)
+    if rule is None and not any(o.carries(product) for o in table.options[ni]):
+        rule = "no_carrier_for_product_class"
+    return rule
+
+
+def shortage_reason(network, order, stock, sku, product, skip_nodes=frozenset()) -> str:
+    """Why no eligible node holds (enough of) a SKU: the one rule that hid its stock, or
+    ``out_of_stock`` / ``no_eligible_node``."""
+    dest = order.destination
+    table = option_table(network, order, network.transit_days(dest.country, dest.postal_code))
+    distances = network.distances_km(dest)
+    rules = set()
+    for node_id, qty in (stock.get(sku) or {}).items():
+        ni = network.node_index.get(node_id)
+        if qty < 1 or ni is None or ni in skip_nodes:
+            continue
+        rule = node_rule(network, order, table, ni) or line_rule(
+            network, table, ni, product, distances
+        )
+        if rule is not None:
+            rules.add(rule)
+    if not rules:
+        return "out_of_stock"
+    return next(iter(rules)) if len(rules) == 1 else "no_eligible_node"
 
 
 def _product_rule(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, MutableMapping
 from datetime import datetime
 
-from oms_engine.candidates import OrderProblem, aggregate_lines, prepare
+from oms_engine.candidates import OrderProblem, aggregate_lines, prepare, shortage_reason
 from oms_engine.errors import InvalidInput
 from oms_engine.model import (
     Destination,
@@ -60,7 +60,7 @@ def route_shipping(
     result = Search(problem, network.policy, order.allow_split).run(explain)
     best = result.best
     shipments = tuple(_shipments(network, problem, best, kind, to_node))
-    unfulfilled = tuple(_unfulfilled(network, order, problem, best))
+    unfulfilled = tuple(_unfulfilled(network, order, stock, problem, best, skip_nodes))
     score = score_of(network, problem, best)
     notes: list[str] = []
     runners: tuple[RunnerUp, ...] = ()
@@ -70,6 +70,11 @@ def route_shipping(
             notes.append(
                 f"search budget of {network.policy.budget.max_steps} steps exceeded: "
                 "plan completed greedily and may not be optimal"
+            )
+        if problem.truncated:
+            notes.append(
+                f"only the {network.policy.budget.max_nodes} most promising nodes were searched"
+                " (budget max_nodes): the plan may not be optimal"
             )
     target = day_of(problem.target_day) if problem.target_day is not None else None
     explanation = Explanation(tuple(problem.excluded), runners, target, tuple(notes))
@@ -81,7 +86,7 @@ def route_shipping(
         unfulfilled=unfulfilled,
         score=score,
         explanation=explanation,
-        method=result.method,
+        method="greedy-fallback" if problem.truncated else result.method,
         steps=result.steps,
         promised_date=promised,
     )
@@ -133,7 +138,7 @@ def _shipments(network, problem: OrderProblem, ev: Evaluation, kind, to_node):
         )
 
 
-def _unfulfilled(network, order, problem: OrderProblem, ev: Evaluation):
+def _unfulfilled(network, order, stock, problem: OrderProblem, ev: Evaluation, skip_nodes):
     for sku, qty in problem.unknown:
         yield Unfulfilled(sku, qty, "unknown_sku")
     placed = [0] * len(problem.skus)
@@ -153,18 +158,11 @@ def _unfulfilled(network, order, problem: OrderProblem, ev: Evaluation):
                 reason = "not_worth_shipping"
             yield Unfulfilled(sku, target - placed[li], reason)
         if qty > target:
-            yield Unfulfilled(sku, qty - target, _shortage_reason(problem, sku, target))
-
-
-def _shortage_reason(problem: OrderProblem, sku: str, target: int) -> str:
-    if target:
-        return "insufficient_stock"
-    rules = problem.blocked.get(sku)
-    if not rules:
-        return "out_of_stock"
-    if len(rules) == 1:
-        return next(iter(rules))
-    return "no_eligible_node"
+            reason = "insufficient_stock"
+            if not target:
+                product = problem.products[li]
+                reason = shortage_reason(network, order, stock, sku, product, skip_nodes)
+            yield Unfulfilled(sku, qty - target, reason)
 
 
 def score_of(network, problem: OrderProblem, ev: Evaluation) -> Score:
