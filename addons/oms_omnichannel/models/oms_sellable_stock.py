@@ -54,13 +54,17 @@ class OmsSellableStock(models.AbstractModel):
                 SQL.identifier(LOCK_TABLE),
                 sorted(products.ids),
                 SQL.identifier(LOCK_TABLE),
-            )
+            ),
+            # The serialization failure is expected under contention; Odoo retries.
+            log_exceptions=False,
         )
 
     @api.model
     def _get_on_hand_free(self, products, warehouses):
-        """On hand minus reserved per (warehouse, product), from the quants.
+        """On hand minus what is promised out of it, per (warehouse, product).
 
+        Promised = reserved quants plus the unreserved rest of confirmed moves leaving the
+        stock location (deliveries of warehouses that reserve late or manually, shortfalls).
         One query for all pairs; the warehouse's stock location and its children count, the
         input, output and packing zones of multi-step warehouses do not.
         """
@@ -69,25 +73,46 @@ class OmsSellableStock(models.AbstractModel):
         self.env["stock.quant"].flush_model(
             ["product_id", "location_id", "quantity", "reserved_quantity"]
         )
+        self.env["stock.move"].flush_model(
+            ["product_id", "location_id", "location_dest_id", "state", "product_qty", "quantity"]
+        )
         self.env["stock.location"].flush_model(["parent_path", "usage"])
         self.env["stock.warehouse"].flush_model(["lot_stock_id"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT wh.id, quant.product_id,
-                       SUM(quant.quantity - quant.reserved_quantity)
-                  FROM stock_warehouse wh
-                  JOIN stock_location stock ON stock.id = wh.lot_stock_id
-                  JOIN stock_location loc
-                    ON loc.parent_path LIKE stock.parent_path || %s
-                  JOIN stock_quant quant ON quant.location_id = loc.id
-                 WHERE wh.id = ANY(%s)
-                   AND quant.product_id = ANY(%s)
-                   AND loc.usage = 'internal'
-                 GROUP BY wh.id, quant.product_id
+                WITH node AS (
+                    SELECT wh.id AS warehouse_id, stock.parent_path || %s AS subtree
+                      FROM stock_warehouse wh
+                      JOIN stock_location stock ON stock.id = wh.lot_stock_id
+                     WHERE wh.id = ANY(%s)
+                ),
+                free AS (
+                    SELECT node.warehouse_id, quant.product_id,
+                           quant.quantity - quant.reserved_quantity AS qty
+                      FROM node
+                      JOIN stock_location loc ON loc.parent_path LIKE node.subtree
+                      JOIN stock_quant quant ON quant.location_id = loc.id
+                     WHERE quant.product_id = ANY(%s)
+                       AND loc.usage = 'internal'
+                    UNION ALL
+                    SELECT node.warehouse_id, move.product_id,
+                           -(move.product_qty - COALESCE(move.quantity, 0)) AS qty
+                      FROM node
+                      JOIN stock_location src ON src.parent_path LIKE node.subtree
+                      JOIN stock_move move ON move.location_id = src.id
+                      JOIN stock_location dest ON dest.id = move.location_dest_id
+                     WHERE move.product_id = ANY(%s)
+                       AND move.state IN ('confirmed', 'partially_available')
+                       AND dest.parent_path NOT LIKE node.subtree
+                       AND move.product_qty > COALESCE(move.quantity, 0)
+                )
+                SELECT warehouse_id, product_id, SUM(qty) FROM free
+                 GROUP BY warehouse_id, product_id
                 """,
                 "%",
                 warehouses.ids,
+                products.ids,
                 products.ids,
             )
         )
