@@ -30,7 +30,9 @@ class TestOrderRoutingTour(HttpCase):
                 "oms_cost_per_package": 5.0,
                 "oms_default_transit_days": -1,
                 "oms_zone_ids": [
-                    Command.create({"country_id": germany.id, "postal_prefix": "", "transit_days": 2})
+                    Command.create(
+                        {"country_id": germany.id, "postal_prefix": "", "transit_days": 2}
+                    )
                 ],
             }
         )
@@ -44,7 +46,9 @@ class TestOrderRoutingTour(HttpCase):
             )
 
         def store(name, code, zip_code, **vals):
-            return node(name, code, zip_code, oms_node_kind="store", oms_ship_from_store=True, **vals)
+            return node(
+                name, code, zip_code, oms_node_kind="store", oms_ship_from_store=True, **vals
+            )
 
         dc = node("Tour DC", "TDC", "20457")
         store_b = store("Tour Store B", "TSB", "10178", oms_handling_cost=1.0)

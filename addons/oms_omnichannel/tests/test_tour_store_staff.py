@@ -1,0 +1,125 @@
+"""Store staff see their own store's orders and deliveries, nothing else.
+
+The rules are checked twice: with the ORM as the store user, and in the browser, where the
+back office would show a forbidden record or fail with an access error on a split order.
+"""
+
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestStoreStaffTour(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        germany = cls.env.ref("base.de")
+        company = cls.env.ref("base.main_company")
+        cls.env["delivery.carrier"].search([]).write({"oms_routing_enabled": False})
+        cls.env["stock.warehouse"].search([("company_id", "=", company.id)]).write(
+            {"oms_routing_enabled": False}
+        )
+        shipping = cls.env["product.product"].create({"name": "Staff shipping", "type": "service"})
+        cls.env["delivery.carrier"].create(
+            {
+                "name": "Staff Parcel",
+                "product_id": shipping.id,
+                "delivery_type": "fixed",
+                "oms_default_transit_days": 2,
+            }
+        )
+
+        def store(name, code, zip_code):
+            partner = cls.env["res.partner"].create(
+                {"name": name, "zip": zip_code, "country_id": germany.id, "tz": "Europe/Berlin"}
+            )
+            return cls.env["stock.warehouse"].create(
+                {
+                    "name": name,
+                    "code": code,
+                    "partner_id": partner.id,
+                    "oms_node_kind": "store",
+                    "oms_ship_from_store": True,
+                }
+            )
+
+        cls.store_a = store("Staff Store A", "SSA", "10178")
+        cls.store_b = store("Staff Store B", "SSB", "50667")
+
+        def product(name, warehouse):
+            product = cls.env["product.product"].create(
+                {"name": name, "type": "consu", "is_storable": True, "weight": 0.5}
+            )
+            cls.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 10)
+            return product
+
+        only_a, only_b = product("Only in A", cls.store_a), product("Only in B", cls.store_b)
+
+        def order(customer_name, products):
+            customer = cls.env["res.partner"].create(
+                {"name": customer_name, "zip": "10117", "country_id": germany.id}
+            )
+            sale = cls.env["sale.order"].create(
+                {
+                    "partner_id": customer.id,
+                    "order_line": [
+                        Command.create({"product_id": p.id, "product_uom_qty": 1}) for p in products
+                    ],
+                }
+            )
+            sale.action_confirm()
+            return sale
+
+        cls.order_a = order("Staff Customer A", only_a)
+        cls.order_b = order("Staff Customer B", only_b)
+        cls.order_ab = order("Staff Customer AB", only_a | only_b)
+
+        cls.staff_a = new_test_user(
+            cls.env,
+            login="oms_tour_store_a",
+            groups="base.group_user,oms_omnichannel.group_oms_store_staff",
+        )
+        cls.staff_a.property_warehouse_id = cls.store_a
+        cls.service = new_test_user(
+            cls.env,
+            login="oms_tour_service",
+            groups="base.group_user,oms_omnichannel.group_oms_customer_service",
+        )
+
+    def _outgoing(self, env, warehouse):
+        return env["stock.picking"].search(
+            [("picking_type_id", "=", warehouse.out_type_id.id), ("state", "!=", "cancel")]
+        )
+
+    def test_store_staff_see_their_store_only(self):
+        # Premise: the split order ships from both stores.
+        self.assertEqual(
+            set(self.order_ab.picking_ids.picking_type_id.warehouse_id.mapped("code")),
+            {"SSA", "SSB"},
+        )
+
+        staff_env = self.env(user=self.staff_a)
+        orders = staff_env["sale.order"].search([("id", "in", self._all_orders().ids)])
+        self.assertEqual(orders, self.order_a | self.order_ab)
+        self.assertFalse(self._outgoing(staff_env, self.store_b))
+        self.assertEqual(len(self._outgoing(staff_env, self.store_a)), 2)
+        decisions = staff_env["oms.routing.decision"].search(
+            [("sale_order_id", "in", self._all_orders().ids)]
+        )
+        self.assertEqual(decisions.sale_order_id, self.order_a | self.order_ab)
+
+        # Customer service sees everything, although it inherits the store staff rights.
+        service_env = self.env(user=self.service)
+        orders = service_env["sale.order"].search([("id", "in", self._all_orders().ids)])
+        self.assertEqual(orders, self._all_orders())
+        self.assertEqual(len(self._outgoing(service_env, self.store_b)), 2)
+
+        self.start_tour(
+            "/odoo/action-oms_omnichannel.sale_order_action",
+            "oms_store_staff_tour",
+            login="oms_tour_store_a",
+        )
+
+    def _all_orders(self):
+        return self.order_a | self.order_b | self.order_ab
