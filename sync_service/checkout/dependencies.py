@@ -10,6 +10,7 @@ first request or use ``app.dependency_overrides``.
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
@@ -51,12 +52,24 @@ async def checkout_service(request: Request) -> CheckoutService:
     return service
 
 
-async def authorised_channel(
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """A request's channel, proven by its API key, and the service to answer it."""
+
+    channel: str
+    service: CheckoutService
+
+
+async def authorised_caller(
     request: Request,
     channel: Annotated[str, Path(description="Sales channel code (an oms.channel code).")],
     x_api_key: Annotated[str | None, Header(description="The channel's checkout API key.")] = None,
-) -> str:
-    """The path's channel, once the caller proved it holds that channel's API key."""
+) -> Caller:
+    """The path's channel, once the caller proved it holds that channel's API key.
+
+    One dependency for both on purpose: each FastAPI dependency costs a resolution pass per
+    request, and these endpoints are the hot path of every product page.
+    """
     keys = checkout_settings(request).api_keys
     if x_api_key is None:
         raise exc.MissingApiKey("send the channel's API key in the X-API-Key header")
@@ -65,8 +78,7 @@ async def authorised_channel(
         raise exc.UnknownChannel(f"unknown channel {channel!r}", field="channel")
     if not hmac.compare_digest(expected.get_secret_value().encode(), x_api_key.encode()):
         raise exc.BadApiKey(f"this API key is not the key of channel {channel!r}")
-    return channel
+    return Caller(channel, await checkout_service(request))
 
 
-ServiceDep = Annotated[CheckoutService, Depends(checkout_service)]
-ChannelDep = Annotated[str, Depends(authorised_channel)]
+CallerDep = Annotated[Caller, Depends(authorised_caller)]

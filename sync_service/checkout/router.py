@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from sync_service.checkout import schemas as s
-from sync_service.checkout.dependencies import ChannelDep, ServiceDep
+from sync_service.checkout.dependencies import CallerDep
 from sync_service.checkout.exceptions import CheckoutError
 from sync_service.checkout.service import reservation_view
 
@@ -94,34 +94,33 @@ router = APIRouter(
 
 @router.get("/availability", response_model=s.ListingAvailability, summary="SKUs (1-100)")
 async def listing_availability(
-    channel: ChannelDep,
-    service: ServiceDep,
+    caller: CallerDep,
     sku: Annotated[list[str], Query(description="Repeat for a listing page (max 100).")],
 ):
     """Sellable units per SKU for the channel: a product page (one SKU) or a listing page."""
-    return await service.listing(channel, sku)
+    return await caller.service.listing(caller.channel, sku)
 
 
 @router.post("/availability/cart", response_model=s.CartAvailability, summary="A cart")
-async def cart_availability(channel: ChannelDep, service: ServiceDep, body: s.CartRequest):
+async def cart_availability(caller: CallerDep, body: s.CartRequest):
     """Whether every line of a cart can be served now, and what is available per SKU."""
-    return await service.cart(channel, body.lines)
+    return await caller.service.cart(caller.channel, body.lines)
 
 
 @router.post(
     "/availability/pickup", response_model=s.PickupAvailability, summary="Stores for pickup"
 )
-async def pickup_availability(channel: ChannelDep, service: ServiceDep, body: s.PickupRequest):
+async def pickup_availability(caller: CallerDep, body: s.PickupRequest):
     """Stores that can hand over the cart now ("available in 3 stores near you"), nearest
     first when the shop gives coordinates or a postal code."""
-    return await service.pickup(channel, body)
+    return await caller.service.pickup(caller.channel, body)
 
 
 @router.post("/promise", response_model=s.PromiseResponse, summary="Delivery promise")
-async def delivery_promise(channel: ChannelDep, service: ServiceDep, body: s.PromiseRequest):
+async def delivery_promise(caller: CallerDep, body: s.PromiseRequest):
     """Earliest delivery date per service level for a cart to a postal code, computed by the
     engine with the network Odoo routes with, and whether the cart would split."""
-    return await service.promise(channel, body)
+    return await caller.service.promise(caller.channel, body)
 
 
 @router.post(
@@ -132,8 +131,7 @@ async def delivery_promise(channel: ChannelDep, service: ServiceDep, body: s.Pro
     responses=_problems((409, "insufficient_stock (lines named) / reservation_conflict")),
 )
 async def reserve(
-    channel: ChannelDep,
-    service: ServiceDep,
+    caller: CallerDep,
     body: s.ReservationRequest,
     response: Response,
     idempotency_key: Annotated[
@@ -143,15 +141,15 @@ async def reserve(
 ):
     """Hold every line of the cart, or none, until ``expires_at``. Send the
     ``reservation_id`` with the order; an unpaid hold gives its stock back when it expires."""
-    hold = await service.reserve(channel, body, idempotency_key)
+    hold = await caller.service.reserve(caller.channel, body, idempotency_key)
     if not hold.created:
         response.status_code = 200
     return reservation_view(hold)
 
 
 @router.get("/reservations/{reservation_id}", response_model=s.Reservation)
-async def get_reservation(channel: ChannelDep, service: ServiceDep, reservation_id: str):
-    return reservation_view(await service.get(channel, reservation_id))
+async def get_reservation(caller: CallerDep, reservation_id: str):
+    return reservation_view(await caller.service.get(caller.channel, reservation_id))
 
 
 @router.delete(
@@ -160,9 +158,9 @@ async def get_reservation(channel: ChannelDep, service: ServiceDep, reservation_
     summary="Release a hold",
     responses=_problems((409, "reservation_conflict: already converted into an order")),
 )
-async def release_reservation(channel: ChannelDep, service: ServiceDep, reservation_id: str):
+async def release_reservation(caller: CallerDep, reservation_id: str):
     """Give the stock back now (customer left, payment failed). Idempotent."""
-    return reservation_view(await service.release(channel, reservation_id))
+    return reservation_view(await caller.service.release(caller.channel, reservation_id))
 
 
 @router.post(
@@ -171,9 +169,9 @@ async def release_reservation(channel: ChannelDep, service: ServiceDep, reservat
     summary="Convert a hold into an order",
     responses=_problems((409, "reservation_conflict: converted for another order")),
 )
-async def convert_reservation(
-    channel: ChannelDep, service: ServiceDep, reservation_id: str, body: s.ConvertRequest
-):
+async def convert_reservation(caller: CallerDep, reservation_id: str, body: s.ConvertRequest):
     """The order arrived in Odoo: the hold keeps counting until the projection shows Odoo's
     own reservation for it, then stops. Idempotent for the same ``order_ref``."""
-    return reservation_view(await service.convert(channel, reservation_id, body.order_ref))
+    return reservation_view(
+        await caller.service.convert(caller.channel, reservation_id, body.order_ref)
+    )
