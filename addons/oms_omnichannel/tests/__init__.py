@@ -6,6 +6,7 @@ from . import test_click_collect
 from . import test_failover
 from . import test_partial_availability
 from . import test_concurrency
+from . import test_network_cache
 from . import test_intake
 from . import test_intake_tracking
 from . import test_outbox
