@@ -13,3 +13,5 @@ from . import test_outbox
 from . import test_export
 from . import test_intake_access
 from . import test_outbox_cursor
+from . import test_tour_order_routing
+from . import test_tour_store_staff
