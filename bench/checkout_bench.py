@@ -1,6 +1,6 @@
 """Checkout APIs under load: availability, promise, reservations, listing pages, oversells.
 
-`python -m bench checkout [--quick] [--workers N] [--json PATH]`
+`python -m bench checkout [--quick] [--workers=N] [--json=PATH]`
 
 Real redis-server (own port, temp dir) and the real app under uvicorn on 127.0.0.1, driven by
 a minimal keep-alive HTTP/1.1 client on asyncio streams (cheap enough that the client is not
@@ -109,14 +109,39 @@ def request(method: str, path: str, body: object | None = None) -> bytes:
     return head.encode() + payload
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(roots: list[int]) -> float:
+    """User+system CPU of these processes and their children (uvicorn workers), from /proc."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid in roots or ppid in roots:
+            total += (int(fields[11]) + int(fields[12])) / _TICKS
+    return total
+
+
 def percentile(sorted_values: list[float], q: float) -> float:
     if not sorted_values:
         return float("nan")
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
 
+SERVER_PIDS: dict[str, list[int]] = {"api": [], "redis": []}
+
+
 async def drive(port: int, make_request, total: int, concurrency: int) -> dict:
-    """Send ``total`` requests over ``concurrency`` connections; latencies in ms."""
+    """Send ``total`` requests over ``concurrency`` connections; latencies in ms.
+
+    Also the CPU the API processes and redis-server spent per request: on a shared machine
+    req/s depends on the neighbours, CPU per request does not, and 2 cores divided by it is
+    what the service can serve when it has the 2 cores to itself."""
+    cpu_before = {k: cpu_seconds(v) for k, v in SERVER_PIDS.items()}
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     counter = iter(range(total))
@@ -136,8 +161,12 @@ async def drive(port: int, make_request, total: int, concurrency: int) -> dict:
     started = time.perf_counter()
     await asyncio.gather(*[worker() for _ in range(concurrency)])
     elapsed = time.perf_counter() - started
+    cpu = {k: (cpu_seconds(v) - cpu_before[k]) * 1000 / total for k, v in SERVER_PIDS.items()}
     latencies.sort()
     return {
+        "api_cpu_ms": round(cpu["api"], 3),
+        "redis_cpu_ms": round(cpu["redis"], 3),
+        "rps_2_cores_cpu_bound": round(2000 / max(cpu["api"] + cpu["redis"], 1e-6)),
         "requests": total,
         "concurrency": concurrency,
         "rps": round(total / elapsed),
@@ -192,8 +221,9 @@ def oversell_phase(redis_url: str, port: int, quick: bool) -> dict:
     carts = []
     for _ in range(attempts):
         lines = {rng.choice(scarce): rng.randint(1, 2) for _ in range(rng.randint(1, 3))}
-        carts.append({"lines": [{"sku": s, "quantity": q} for s, q in lines.items()],
-                      "ttl_seconds": 600})  # fmt: skip
+        carts.append(
+            {"lines": [{"sku": s, "quantity": q} for s, q in lines.items()], "ttl_seconds": 600}
+        )
     base = f"/checkout/v1/channels/{CHANNEL}/reservations"
     result = asyncio.run(drive(port, lambda i: request("POST", base, carts[i]), attempts, 64))
     prefix = pool_prefix(settings)
@@ -203,8 +233,13 @@ def oversell_phase(redis_url: str, port: int, quick: bool) -> dict:
         oversold += max(0, held - units)
     accepted = result["statuses"].get(201, 0)
     client.close()
-    return {"attempts": attempts, "accepted": accepted, "oversold_units": oversold,
-            "units_in_stock": sum(stock.values()), **result}  # fmt: skip
+    return {
+        "attempts": attempts,
+        "accepted": accepted,
+        "oversold_units": oversold,
+        "units_in_stock": sum(stock.values()),
+        **result,
+    }
 
 
 def run_phases(port: int, skus: list[str], quick: bool) -> dict:
@@ -215,26 +250,38 @@ def run_phases(port: int, skus: list[str], quick: bool) -> dict:
 
     def cart(i: int) -> bytes:
         picked = rng.sample(head, 5)
-        return request("POST", f"{base}/availability/cart",
-                       {"lines": [{"sku": s, "quantity": 1} for s in picked]})  # fmt: skip
+        return request(
+            "POST",
+            f"{base}/availability/cart",
+            {"lines": [{"sku": s, "quantity": 1} for s in picked]},
+        )
 
     def listing(i: int) -> bytes:
         start = (i * 100) % (len(skus) - 100)
-        query = "&".join(f"sku={s}" for s in skus[start : start + 100])
+        query = "skus=" + ",".join(skus[start : start + 100])
         return request("GET", f"{base}/availability?{query}")
 
     def promise(i: int) -> bytes:
         picked = rng.sample(head, rng.randint(1, 5))
         postal = rng.choice(["10115", "20095", "80331", "50667", "60311", "01067"])
-        return request("POST", f"{base}/promise", {
-            "lines": [{"sku": s, "quantity": 1} for s in picked],
-            "destination": {"country": "DE", "postal_code": postal},
-            "at": "2026-11-30T09:00:00Z", "service_levels": ["standard"]})  # fmt: skip
+        return request(
+            "POST",
+            f"{base}/promise",
+            {
+                "lines": [{"sku": s, "quantity": 1} for s in picked],
+                "destination": {"country": "DE", "postal_code": postal},
+                "at": "2026-11-30T09:00:00Z",
+                "service_levels": ["standard"],
+            },
+        )
 
     def reserve(i: int) -> bytes:
         picked = rng.sample(skus, rng.randint(1, 3))
-        return request("POST", f"{base}/reservations", {
-            "lines": [{"sku": s, "quantity": 1} for s in picked], "ttl_seconds": 2})  # fmt: skip
+        return request(
+            "POST",
+            f"{base}/reservations",
+            {"lines": [{"sku": s, "quantity": 1} for s in picked], "ttl_seconds": 2},
+        )
 
     async def phases() -> dict:
         await drive(port, cart, 500, 4)  # warm-up: connections, scripts, network cache
@@ -273,20 +320,58 @@ def main(argv: list[str]) -> int:
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
     procs = []
     try:
-        procs.append(subprocess.Popen(
-            [binary, "--port", str(redis_port), "--bind", "127.0.0.1", "--dir", tmp,
-             "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
+        procs.append(
+            subprocess.Popen(
+                [
+                    binary,
+                    "--port",
+                    str(redis_port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    tmp,
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         _wait_port(redis_port)
+        SERVER_PIDS["redis"] = [procs[-1].pid]
         skus = seed_projection(redis_url)
         env = {**os.environ, "CHECKOUT_BENCH_REDIS": redis_url, "PYTHONPATH": str(ROOT)}
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "bench.checkout_bench:bench_app",
-             "--host", "127.0.0.1", "--port", str(http_port), "--workers", str(workers),
-             "--log-level", "warning", "--no-access-log", "--loop", "uvloop",
-             "--http", "httptools"],
-            cwd=ROOT, env=env))  # fmt: skip
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--factory",
+                    "bench.checkout_bench:bench_app",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(http_port),
+                    "--workers",
+                    str(workers),
+                    "--log-level",
+                    "warning",
+                    "--no-access-log",
+                    "--loop",
+                    "uvloop",
+                    "--http",
+                    "httptools",
+                ],
+                cwd=ROOT,
+                env=env,
+            )
+        )
         _wait_port(http_port)
+        SERVER_PIDS["api"] = [procs[-1].pid]
+        load_before = os.getloadavg()
         results = run_phases(http_port, skus, quick)
         results["oversell"] = oversell_phase(redis_url, http_port, quick)
     finally:
@@ -300,15 +385,30 @@ def main(argv: list[str]) -> int:
         "platform": platform.platform(),
         "uvicorn_workers": workers,
         "quick": quick,
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after": [round(x, 2) for x in os.getloadavg()],
     }
-    print(f"{'phase':28} {'conc':>4} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    print(
+        f"{'phase':24} {'conc':>4} {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} "
+        f"{'api cpu':>7} {'redis':>6} {'2-core':>6}"
+    )
     for name, r in results.items():
         if "p99_ms" in r:
-            print(f"{name:28} {r['concurrency']:>4} {r['rps']:>7} {r['p50_ms']:>8} "
-                  f"{r['p99_ms']:>8} {r['max_ms']:>8}  {r['statuses']}")  # fmt: skip
+            print(
+                f"{name:24} {r['concurrency']:>4} {r['rps']:>6} {r['p50_ms']:>7} "
+                f"{r['p99_ms']:>7} {r['max_ms']:>7} {r['api_cpu_ms']:>7} "
+                f"{r['redis_cpu_ms']:>6} {r['rps_2_cores_cpu_bound']:>6}  {r['statuses']}"
+            )
+    m = results["machine"]
+    print(
+        f"load average before/after: {m['loadavg_before']} / {m['loadavg_after']} "
+        f"on {m['cpus']} CPUs (other processes share them); cpu columns: ms per request"
+    )
     o = results["oversell"]
-    print(f"oversell storm: {o['attempts']} carts on {o['units_in_stock']} scarce units, "
-          f"{o['accepted']} accepted, oversold units: {o['oversold_units']}")  # fmt: skip
+    print(
+        f"oversell storm: {o['attempts']} carts on {o['units_in_stock']} scarce units, "
+        f"{o['accepted']} accepted, oversold units: {o['oversold_units']}"
+    )
     if out_path:
         Path(out_path).write_text(json.dumps(results, indent=2))
     return 1 if o["oversold_units"] else 0

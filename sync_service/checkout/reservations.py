@@ -198,11 +198,12 @@ class CheckoutStore:
 
     async def read(self, channel: str, skus: Sequence[str], mode: str = "total") -> dict:
         """{sku: SkuStock | NodeStock | None (unknown)} for ``mode`` "total" or "nodes"."""
-        more, out = _parse_read(skus, mode, await self._run(channel, "availability", mode, *skus))
+        payload = orjson.dumps(list(skus))
+        more, out = _parse_read(skus, mode, await self._run(channel, "availability", mode, payload))
         if more:  # a backlog of expired holds beyond one script's purge limit
             await self.sweep(channel)
             more, out = _parse_read(
-                skus, mode, await self._run(channel, "availability", mode, *skus)
+                skus, mode, await self._run(channel, "availability", mode, payload)
             )
         return out
 

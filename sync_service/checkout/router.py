@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -34,6 +35,11 @@ def problem_response(error: CheckoutError) -> JSONResponse:
     }
     headers = {"Retry-After": "2"} if error.status_code == 503 else None
     return JSONResponse(body, status_code=error.status_code, media_type=PROBLEM, headers=headers)
+
+
+def json_response(body: dict) -> Response:
+    """A ready body in its documented model's shape: FastAPI skips re-validating a Response."""
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 def validation_problem(error: RequestValidationError) -> JSONResponse:
@@ -95,16 +101,21 @@ router = APIRouter(
 @router.get("/availability", response_model=s.ListingAvailability, summary="SKUs (1-100)")
 async def listing_availability(
     caller: CallerDep,
-    sku: Annotated[list[str], Query(description="Repeat for a listing page (max 100).")],
+    sku: Annotated[list[str], Query(description="A SKU; repeat it for several.")] = (),
+    skus: Annotated[
+        str | None, Query(description="Comma-separated SKUs: a listing page in one parameter.")
+    ] = None,
 ):
-    """Sellable units per SKU for the channel: a product page (one SKU) or a listing page."""
-    return await caller.service.listing(caller.channel, sku)
+    """Sellable units per SKU for the channel: a product page (one SKU) or a listing page
+    (up to 100, as repeated ``sku`` or one comma-separated ``skus``)."""
+    wanted = [*sku, *(x for x in (skus or "").split(",") if x)]
+    return json_response(await caller.service.listing(caller.channel, wanted))
 
 
 @router.post("/availability/cart", response_model=s.CartAvailability, summary="A cart")
 async def cart_availability(caller: CallerDep, body: s.CartRequest):
     """Whether every line of a cart can be served now, and what is available per SKU."""
-    return await caller.service.cart(caller.channel, body.lines)
+    return json_response(await caller.service.cart(caller.channel, body.lines))
 
 
 @router.post(

@@ -62,13 +62,15 @@ def test_listing_page_and_unknown_skus(rds, ck_settings, run_api):
 
     async def calls(client):
         page = await client.get(f"{BASE}/availability", params={"sku": ["A", "B", "C", "ZZ"]})
+        comma = await client.get(f"{BASE}/availability", params={"skus": "A,B,C,ZZ"})
         none_known = await client.get(f"{BASE}/availability", params={"sku": ["ZZ"]})
         too_many = await client.get(
             f"{BASE}/availability", params={"sku": [f"S{i}" for i in range(101)]}
         )
-        return page, none_known, too_many
+        return page, comma, none_known, too_many
 
-    page, none_known, too_many = run_api(calls)
+    page, comma, none_known, too_many = run_api(calls)
+    assert comma.json() == page.json()
     assert page.status_code == 200
     assert page.json() == {
         "channel": CHANNEL,

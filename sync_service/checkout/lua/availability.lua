@@ -1,5 +1,6 @@
 -- Sellable figures of a list of SKUs, after purging expired holds.
--- ARGV[7] mode: "total" (per SKU) or "nodes" (per SKU and node); ARGV[8..] SKUs.
+-- ARGV[7] mode: "total" (per SKU) or "nodes" (per SKU and node); ARGV[8] SKUs as a JSON
+-- array (one argument: packing 100 arguments costs the client more than the whole script).
 -- Returns one JSON string (a single bulk reply parses far faster than nested arrays):
 -- [more_to_purge, gen, per SKU: total mode [projected, held]; nodes mode
 -- [projection HGETALL, holds HGETALL]], false for a SKU unknown to the projection.
@@ -11,8 +12,7 @@ end
 local G = C .. 'g' .. gen .. ':s:'
 local out = {more, gen}
 local mode = ARGV[7]
-for i = 8, #ARGV do
-  local sku = ARGV[i]
+for _, sku in ipairs(cjson.decode(ARGV[8])) do
   if mode == 'total' then
     local projected = redis.call('HGET', G .. sku, '@')
     if projected then
