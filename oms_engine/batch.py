@@ -24,6 +24,7 @@ from oms_engine.milp import (
     MilpPlan,
     ModelBuilder,
     OrderBlock,
+    OrderData,
     add_order,
     add_stock_rows,
     order_data,
@@ -44,6 +45,10 @@ from oms_engine.network import Network
 #: Reason of units the window's shared stock cannot cover (docs/engine.md lists reason codes).
 REASON_SHORT_IN_WINDOW = "insufficient_stock"
 _EPS = 1e-6
+_READ_BACK_SECONDS = 0.1
+#: HiGHS's share of effort on primal heuristics (default 0.05): a window has seconds, not
+#: minutes, so finding better plans early matters more than proving optimality.
+HEURISTIC_EFFORT = 0.3  # reserved for turning the solution into plans
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +118,14 @@ def reoptimise(
 
     ``stock`` is the sellable stock before the window (read only). ``plans`` are the one-by-one
     plans of the same orders against that stock, in order (routed here when not given).
+    ``time_limit``: wall seconds for the whole call, the one-by-one routing excluded.
     ``max_nodes`` keeps, per order, the nodes with the best stand-alone shipment score plus the
     nodes its one-by-one plan used. ``capacity_left``: shipments each node may still take today
     (default: ``daily_capacity - current_load`` of capacity-limited nodes).
     """
-    started = time.perf_counter()
     if plans is None:
         plans = route_one_by_one(network, orders, stock)
+    started = time.perf_counter()
     plans = tuple(plans)
     if len(plans) != len(orders):
         raise ValueError("plans must match orders one to one")
@@ -139,42 +145,54 @@ def reoptimise(
             for line in shipment.lines:
                 per_node = stock_left[line.sku]
                 per_node[shipment.node] = per_node[shipment.node] - line.quantity
-    blocks: list[OrderBlock] = []
-    builder = ModelBuilder()
     cache: dict = {}
+    datas = {}
     for i in free:
         plan = plans[i]
         data = order_data(network, orders[i], stock_left, plan.explanation.target_date, cache)
-        data = _keep_best_nodes(network, data, plan, max_nodes)
-        blocks.append(add_order(builder, network, data))
+        datas[i] = _keep_best_nodes(network, data, plan, max_nodes)
 
-    # Constraints shared by the window: stock per (SKU, node), shipments per node and day.
-    add_stock_rows(builder, blocks, stock_left)
-    _add_capacity_rows(builder, blocks, capacity)
-
-    # Solve from the one-by-one plans, so the solver starts with the fallback in hand.
-    free_plans = [plans[i] for i in free]
-    start = _start_values(builder, blocks, free_plans)
-    solver_status, values = "not_needed", None
-    if blocks:
-        solver_status, values, _objective = builder.solve(time_limit, gap=1e-4, start=start)
-
+    # Orders that share no stock row (and no binding capacity) are independent problems:
+    # solved one group at a time, smallest first, each from its one-by-one plans, until the
+    # time limit; a group keeps its one-by-one plans unless its MILP total is strictly lower.
     before = sum(p.score.total for p in plans)
     chosen = list(plans)
     changed = [False] * len(plans)
     after = before
-    if values is not None:
+    statuses: dict[str, int] = {}
+    columns = rows = 0
+    for group in _independent_groups(datas, stock_left, capacity):
+        left = time_limit - (time.perf_counter() - started) - _READ_BACK_SECONDS
+        if left <= 0:
+            statuses["not_solved"] = statuses.get("not_solved", 0) + 1
+            continue
+        builder = ModelBuilder()
+        blocks = [add_order(builder, network, datas[i]) for i in group]
+        # Constraints shared by the group: stock per (SKU, node), shipments per node and day.
+        add_stock_rows(builder, blocks, stock_left)
+        _add_capacity_rows(builder, blocks, capacity)
+        group_plans = [plans[i] for i in group]
+        start = _start_values(builder, blocks, group_plans)
+        status, values, _objective = builder.solve(
+            max(0.05, left), gap=1e-4, start=start, heuristic_effort=HEURISTIC_EFFORT
+        )
+        statuses[status] = statuses.get(status, 0) + 1
+        columns += len(builder.cost)
+        rows += len(builder.row_lower)
+        if values is None:
+            continue
         elapsed = time.perf_counter() - started
-        milp_plans = [read_plan(network, b, values, solver_status, None, elapsed) for b in blocks]
-        free_before = sum(p.score.total for p in free_plans)
-        free_after = sum(m.score.total for m in milp_plans)
-        if free_after < free_before - _EPS * max(1.0, abs(free_before)):
-            after = before - free_before + free_after
-            for i, milp_plan in zip(free, milp_plans, strict=True):
-                if _same_allocation(milp_plan, plans[i]):
-                    continue
+        milp_plans = [read_plan(network, b, values, status, None, elapsed) for b in blocks]
+        group_before = sum(p.score.total for p in group_plans)
+        group_after = sum(m.score.total for m in milp_plans)
+        if group_after >= group_before - _EPS * max(1.0, abs(group_before)):
+            continue
+        after += group_after - group_before
+        for i, milp_plan in zip(group, milp_plans, strict=True):
+            if not _same_allocation(milp_plan, plans[i]):
                 chosen[i] = to_plan(network, milp_plan, plans[i])
                 changed[i] = True
+    solver_status = ", ".join(f"{k} x{v}" for k, v in sorted(statuses.items())) or "not_needed"
     status: Literal["improved", "fallback"] = "improved" if any(changed) else "fallback"
     return BatchResult(
         status=status,
@@ -191,8 +209,8 @@ def reoptimise(
         extra_shipments_before=extra_shipments(plans),
         extra_shipments_after=extra_shipments(chosen),
         seconds=time.perf_counter() - started,
-        columns=len(builder.cost),
-        rows=len(builder.row_lower),
+        columns=columns,
+        rows=rows,
     )
 
 
@@ -257,6 +275,52 @@ def _add_capacity_rows(
     for node, cols in sorted(users.items()):
         if len(cols) > capacity[node]:
             builder.row([(c, 1.0) for c in cols], -math.inf, max(0, capacity[node]))
+
+
+def _independent_groups(
+    datas: Mapping[int, OrderData], stock: Stock, capacity: Mapping[str, int]
+) -> list[list[int]]:
+    """Orders linked by a shared (SKU, node) stock or a node whose capacity could bind, as
+    connected groups (union-find), smallest first."""
+    parent = {i: i for i in datas}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # A (SKU, node) couples orders only when their wishes could exceed its stock.
+    wanted: dict[tuple[str, str], int] = {}
+    for data in datas.values():
+        seen = set()
+        for (li, k), units in data.carriable.items():
+            key = (data.lines[li][0], data.lanes[k].node)
+            if (li, key) not in seen:
+                seen.add((li, key))
+                wanted[key] = wanted.get(key, 0) + units
+    first_user: dict[tuple, int] = {}
+    node_users: dict[str, set[int]] = {}
+    for i, data in datas.items():
+        for li, k in data.carriable:
+            node = data.lanes[k].node
+            key = (data.lines[li][0], node)
+            if node in capacity:
+                node_users.setdefault(node, set()).add(i)
+            if wanted[key] <= math.floor(stock.get(key[0], {}).get(node, 0) + 1e-9):
+                continue
+            other = first_user.setdefault(key, i)
+            if other != i:
+                parent[find(i)] = find(other)
+    for node, users in node_users.items():
+        if len(users) > capacity[node]:
+            members = sorted(users)
+            for i in members[1:]:
+                parent[find(i)] = find(members[0])
+    groups: dict[int, list[int]] = {}
+    for i in sorted(datas):
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: (len(g), g[0]))
 
 
 def _free_orders(

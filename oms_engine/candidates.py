@@ -285,7 +285,7 @@ def prepare(
                 built.append(Candidate(option, ni, fixed, late, unit, row, distance))
         return built
 
-    kept = _bound_nodes(network, problem, rows, carried, table, distances, build)
+    kept = _bound_nodes(network, problem, rows, carried, table, distances, build, order.allow_split)
     for ni in sorted(kept):
         problem.candidates.extend(kept[ni])
     if explain:
@@ -295,7 +295,7 @@ def prepare(
     return problem
 
 
-def _bound_nodes(network, problem, rows, carried, table, distances, build):
+def _bound_nodes(network, problem, rows, carried, table, distances, build, allow_split):
     """The nodes worth searching, with their candidates built.
 
     Any plan using node n scores at least ``floor(n)``: its cheapest option's fixed part plus
@@ -309,39 +309,140 @@ def _bound_nodes(network, problem, rows, carried, table, distances, build):
     total = sum(targets)
     target_day = problem.target_day
     floor: dict[int, float] = {}
+    lateness: dict[int, float] = {}
     single: list[tuple[float, int]] = []
     for ni, row in rows.items():
         if not carried[ni]:
             continue
         late = 0 if target_day is None else max(0, table.first_delivery[ni] - target_day)
         distance = distances[ni] if distances is not None else 0.0
-        floor[ni] = table.cheapest[ni] + w.distance * distance + w.lateness * late
+        # fixed parts add up over shipments, lateness does not (the latest counts): kept apart
+        floor[ni] = table.cheapest[ni] + w.distance * distance
+        lateness[ni] = w.lateness * late
         mask = carried[ni]
         cover = 0
         for li, have in enumerate(row):
             if mask >> li & 1:
                 cover += have if have < targets[li] else targets[li]
-        single.append((floor[ni] + w.unfulfilled * (total - cover), ni))
+        single.append((floor[ni] + lateness[ni] + w.unfulfilled * (total - cover), ni))
     if not single:
         return {}
     single.sort()
     built: dict[int, list[Candidate]] = {}
     best = math.inf
+    best_node = None
     weights = [p.weight_kg for p in problem.products]
-    max_packages = network.policy.max_packages
+    policy = network.policy
     for bound, ni in single:
         if bound > best + _EPS:
             break
         built[ni] = build(ni)
         for cand in built[ni]:
-            best = min(best, _single_score(cand, targets, total, weights, w, max_packages))
+            score = _single_score(cand, targets, total, weights, w, policy.max_packages)
+            if score < best:
+                best, best_node = score, ni
+    if best_node is not None and allow_split:
+        best = min(
+            best, _greedy_cover_score(problem, rows, carried, built, build, best_node, w, policy)
+        )
+    # per line, the two lowest floors of nodes holding it: "another node" for any node
+    cheapest_two: list[list[tuple[float, int]]] = [[] for _ in targets]
+    for ni, f in floor.items():
+        mask, row = carried[ni], rows[ni]
+        for li, pair in enumerate(cheapest_two):
+            if mask >> li & 1 and row[li]:
+                pair.append((f, ni))
+                if len(pair) > 2:
+                    pair.sort()
+                    pair.pop()
     lowest = min(floor.values())
-    keep = [ni for bound, ni in single if bound <= best + _EPS or floor[ni] + lowest <= best + _EPS]
-    max_nodes = network.policy.budget.max_nodes
+    keep = []
+    for bound, ni in single:
+        if bound <= best + _EPS:
+            keep.append(ni)
+            continue
+        multi = _multi_bound(ni, rows[ni], carried[ni], cheapest_two, lowest, targets, w)
+        if floor[ni] + lateness[ni] + multi <= best + _EPS:
+            keep.append(ni)
+    max_nodes = policy.budget.max_nodes
     if len(keep) > max_nodes:
         problem.truncated = True
         keep = keep[:max_nodes]
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+
+
+def _multi_bound(ni, row, mask, cheapest_two, lowest, targets, w) -> float:
+    """What a plan of two or more shipments using node ``ni`` pays beyond ni's own floor: for
+    the worst line ni cannot fully serve, the cheaper of another node's floor and leaving the
+    shortfall out; when ni serves everything, the lowest floor of any second shipment."""
+    need = 0.0
+    for li, target in enumerate(targets):
+        have = row[li] if mask >> li & 1 else 0
+        if target > have:
+            other = next((f for f, nj in sorted(cheapest_two[li]) if nj != ni), math.inf)
+            need = max(need, min(other, w.unfulfilled * (target - have)))
+    return need or lowest
+
+
+def _greedy_cover_score(problem, rows, carried, built, build, first, w, policy) -> float:
+    """The score of an explicit plan: ``first`` plus the nodes closing the most shortfall,
+    each shipping what it newly covers with its best option carrying all of it. An upper
+    bound of the optimum (any feasible plan is), used to leave more nodes out."""
+    targets = problem.targets
+    n_lines = len(targets)
+    limit = policy.max_packages or len(rows)
+    chosen = [first]
+    left = list(targets)
+    plan_units: list[list[int]] = []
+    for step in range(limit):
+        ni = chosen[-1]
+        units = [0] * n_lines
+        row, mask = rows[ni], carried[ni]
+        for li in range(n_lines):
+            if left[li] and mask >> li & 1 and row[li]:
+                units[li] = min(left[li], row[li])
+                left[li] -= units[li]
+        plan_units.append(units)
+        if not any(left) or step + 1 == limit:
+            break
+        gains = []
+        for nj, row_j in rows.items():
+            if nj in chosen:
+                continue
+            mask_j = carried[nj]
+            gain = sum(min(left[li], row_j[li]) for li in range(n_lines) if mask_j >> li & 1)
+            if gain:
+                gains.append((-gain, nj))
+        if not gains:
+            break
+        chosen.append(min(gains)[1])
+    weights = [p.weight_kg for p in problem.products]
+    total = w.unfulfilled * sum(left)
+    late = 0
+    packages = 0
+    for ni, units in zip(chosen, plan_units, strict=False):
+        if ni not in built:
+            built[ni] = build(ni)
+        best = None
+        for cand in built[ni]:
+            if any(q and cand.unit[li] is None for li, q in enumerate(units)):
+                continue
+            kg = sum(q * wk for q, wk in zip(units, weights, strict=True))
+            option = cand.option
+            count = 1 if kg <= option.max_weight else math.ceil(kg / option.max_weight - _EPS)
+            cost = cand.fixed + (count - 1) * option.extra_package_score
+            cost += sum(q * cand.unit[li] for li, q in enumerate(units) if q)
+            key = (cost + w.lateness * cand.late_days, cost, count, cand.late_days)
+            if best is None or key < best:
+                best = key
+        if best is None:
+            return math.inf
+        total += best[1]
+        packages += best[2]
+        late = max(late, best[3])
+    if policy.max_packages is not None and packages > policy.max_packages:
+        return math.inf
+    return total + w.lateness * late
 
 
 def _single_score(cand, targets, total, weights, w, max_packages) -> float:

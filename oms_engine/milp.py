@@ -291,6 +291,7 @@ class ModelBuilder:
         gap: float = EXACT_GAP,
         start: Sequence[float] | None = None,
         threads: int = 1,
+        heuristic_effort: float | None = None,
     ) -> tuple[str, list[float] | None, float | None]:
         """Solve; returns (status, column values or None, objective or None).
 
@@ -322,6 +323,8 @@ class ModelBuilder:
         h.setOptionValue("mip_abs_gap", gap)
         h.setOptionValue("threads", threads)
         h.setOptionValue("random_seed", 0)
+        if heuristic_effort is not None:
+            h.setOptionValue("mip_heuristic_effort", heuristic_effort)
         h.passModel(lp)
         if start is not None:
             solution = highspy.HighsSolution()

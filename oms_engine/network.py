@@ -89,6 +89,7 @@ class Network:
     __slots__ = (
         "_date_cache",
         "_distance_cache",
+        "_trig",
         "_tz_by_node",
         "_zone_cache",
         "_zones_by_service",
@@ -154,6 +155,10 @@ class Network:
         self.node_lat_rad = tuple(math.radians(n.lat) for n in self.nodes)
         self.node_lon_rad = tuple(math.radians(n.lon) for n in self.nodes)
         self.node_cos_lat = tuple(math.cos(x) for x in self.node_lat_rad)
+        self._trig = tuple(
+            (math.sin(la), math.cos(la), lo)
+            for la, lo in zip(self.node_lat_rad, self.node_lon_rad, strict=True)
+        )
         calendars = [n.calendar or Calendar(country=n.country) for n in self.nodes]
         self.node_calendars = tuple(WorkCalendar(c, c.country) for c in calendars)
         self.services_by_level: dict[str, tuple[int, ...]] = {
@@ -162,13 +167,11 @@ class Network:
         }
         zones_by_service = []
         for service in self.services:
-            by_country: dict[str, list[tuple[str, int]]] = {}
+            # country -> postal prefix -> transit days; the first zone listed wins a duplicate
+            by_country: dict[str, dict[str, int]] = {}
             for zone in service.zones:
-                by_country.setdefault(zone.country.upper(), []).append(
-                    (_norm_postal(zone.postal_prefix), zone.transit_days)
-                )
-            for entries in by_country.values():
-                entries.sort(key=lambda e: (-len(e[0]), e[0]))
+                prefixes = by_country.setdefault(zone.country.upper(), {})
+                prefixes.setdefault(_norm_postal(zone.postal_prefix), zone.transit_days)
             zones_by_service.append(by_country)
         self._zones_by_service = tuple(zones_by_service)
         self.service_cutoff_minutes = tuple(
@@ -229,10 +232,12 @@ class Network:
             out: list[int | None] = []
             for by_country in self._zones_by_service:
                 days = None
-                for prefix, transit in by_country.get(country_u, ()):
-                    if postal.startswith(prefix):
-                        days = transit
-                        break
+                prefixes = by_country.get(country_u)
+                if prefixes:
+                    for length in range(len(postal), -1, -1):
+                        days = prefixes.get(postal[:length])
+                        if days is not None:
+                            break
                 out.append(days)
             found = tuple(out)
             if len(self._zone_cache) > _CACHE_LIMIT:
@@ -247,16 +252,20 @@ class Network:
         key = (destination.lat, destination.lon)
         found = self._distance_cache.get(key)
         if found is None:
+            # Spherical law of cosines: the great-circle distance with two trigonometric calls
+            # per node; it loses precision below a few km, where haversine takes over.
             lat = math.radians(destination.lat)
             lon = math.radians(destination.lon)
-            cos_lat = math.cos(lat)
-            sin, asin, sqrt = math.sin, math.asin, math.sqrt
-            out = []
-            for nlat, nlon, ncos in zip(
-                self.node_lat_rad, self.node_lon_rad, self.node_cos_lat, strict=True
-            ):
-                h = sin((lat - nlat) / 2) ** 2 + ncos * cos_lat * sin((lon - nlon) / 2) ** 2
-                out.append(2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(h))))
+            sin_lat, cos_lat = math.sin(lat), math.cos(lat)
+            cos, acos = math.cos, math.acos
+            out = [
+                EARTH_RADIUS_KM
+                * acos(max(-1.0, min(1.0, sin_lat * ns + cos_lat * nc * cos(lon - nl))))
+                for ns, nc, nl in self._trig
+            ]
+            for i, km in enumerate(out):
+                if km < 5.0:
+                    out[i] = _haversine_km(lat, lon, self.node_lat_rad[i], self.node_lon_rad[i])
             found = tuple(out)
             if len(self._distance_cache) > _CACHE_LIMIT:
                 self._distance_cache.clear()
@@ -325,6 +334,14 @@ class Network:
         if minute > self.node_cutoff_minutes[node_idx] or not node_cal.is_working(day):
             start = node_cal.next_working(day + 1)
         return node_cal.add_working_days(start, self.nodes[node_idx].handling_days)
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _static_rule(node: Node, policy: Policy) -> str | None:
