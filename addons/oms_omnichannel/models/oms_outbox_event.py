@@ -158,16 +158,52 @@ class OmsOutboxEvent(models.Model):
         warehouses = self.env["stock.warehouse"].browse({w for _p, w in pairs}).exists()
         pairs = {(p, w) for p, w in pairs if p in products.ids and w in warehouses.ids}
         rows = self.env["oms.channel"]._oms_sellable_rows(products, warehouses, pairs=pairs)
-        return [
-            {
-                "topic": "stock.changed",
-                "channel_code": row.pop("channel"),
-                "res_model": "product.product",
-                "res_id": row.pop("product_id"),
-                "payload": row,
-            }
-            for row in rows
-        ]
+        published = self._last_published_sellable(products.ids)
+        vals_list = []
+        for row in rows:
+            key = (row["channel"], row["product_id"], row["warehouse"])
+            if published.get(key) == row["sellable"]:
+                # E.g. a delivery validated: stock goes from reserved to gone, the sellable
+                # figure stays, and the shops need not hear about it.
+                continue
+            vals_list.append(
+                {
+                    "topic": "stock.changed",
+                    "channel_code": row["channel"],
+                    "res_model": "product.product",
+                    "res_id": row["product_id"],
+                    "payload": {
+                        "sku": row["sku"],
+                        "warehouse": row["warehouse"],
+                        "sellable": row["sellable"],
+                    },
+                }
+            )
+        return vals_list
+
+    def _last_published_sellable(self, product_ids):
+        """{(channel code, product id, warehouse code): sellable} of the latest events kept."""
+        self.flush_model()
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (res_id, channel_code, payload->>'warehouse')
+                   channel_code, res_id, payload->>'warehouse', (payload->>'sellable')::float
+              FROM oms_outbox_event
+             WHERE topic = 'stock.changed' AND res_id = ANY(%s)
+             ORDER BY res_id, channel_code, payload->>'warehouse', id DESC
+            """,
+            [list(product_ids)],
+        )
+        return {(c, p, w): sellable for c, p, w, sellable in self.env.cr.fetchall()}
+
+    def init(self):
+        # Finds the last figure published per product for _last_published_sellable.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS oms_outbox_event_stock_changed_idx
+                ON oms_outbox_event (res_id, id) WHERE topic = 'stock.changed'
+            """
+        )
 
     # ------------------------------------------------------------------
     # Reading: the sync service pulls by cursor

@@ -164,6 +164,17 @@ class TestOutbox(OmsIntakeCommon):
             {"sku": "OMS-TEST-A", "warehouse": self.warehouse.code, "sellable": 8.0},
         )
 
+    def test_shipping_reserved_stock_is_no_stock_change(self):
+        self._ingest(self._payload())
+        start = self._cursor()
+        self._ship(self._orders("1001"), tracking_ref="SAME-1")
+        self.assertTrue(self._events("shipment.shipped").filtered(lambda e: e.id > start))
+        # Reserved units left the warehouse: on hand - reserved is what it was.
+        self.assertFalse(self._events("stock.changed").filtered(lambda e: e.id > start))
+        self._set_stock(self.product_a, 3)
+        [event] = self._events("stock.changed").filtered(lambda e: e.id > start)
+        self.assertEqual(event.payload["sellable"], 2.0)
+
     def test_reservation_changes_sellable(self):
         start = self._cursor()
         self._ingest(self._payload())
