@@ -171,6 +171,8 @@ class OrderProblem:
     excluded: list[Exclusion] = field(default_factory=list)
     unknown: list[tuple[str, int]] = field(default_factory=list)  # (sku, qty) not in products
     truncated: bool = False  # Budget.max_nodes cut candidate nodes: the plan is not exact
+    left_out: list[int] = field(default_factory=list)  # nodes the bounds left out, best first
+    build: object = None  # node index -> its candidates (for the explanation only)
 
 
 def aggregate_lines(order: Order) -> list[tuple[str, int]]:
@@ -368,6 +370,10 @@ def _bound_nodes(network, problem, rows, carried, table, distances, build, allow
     if len(keep) > max_nodes:
         problem.truncated = True
         keep = keep[:max_nodes]
+    kept = set(keep)
+    # Left out by the bounds, not by a rule: shown as runners-up when explaining.
+    problem.left_out = [ni for _, ni in single if ni not in kept][:6]
+    problem.build = build
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
 
 

@@ -423,7 +423,9 @@ def add_order(builder: ModelBuilder, network: Network, data: OrderData) -> Order
 
 
 def add_stock_rows(builder: ModelBuilder, blocks: Sequence[OrderBlock], stock: Stock) -> None:
-    """One row per (SKU, node) shared by several lines or orders: never ship more than stock."""
+    """Never ship more than stock: one row per (SKU, node) whose columns' bounds could add up
+    to more than its on-hand units (shared by several lines or orders, or bounded by a larger
+    stock than ``stock``)."""
     users: dict[tuple[str, str], list[int]] = {}
     for block in blocks:
         for (li, k), col in block.x.items():
@@ -431,8 +433,8 @@ def add_stock_rows(builder: ModelBuilder, blocks: Sequence[OrderBlock], stock: S
             users.setdefault((sku, block.data.lanes[k].node), []).append(col)
     for (sku, node), cols in sorted(users.items()):
         on_hand = math.floor(stock.get(sku, {}).get(node, 0) + 1e-9)
-        if len(cols) > 1:
-            builder.row([(c, 1.0) for c in cols], -math.inf, on_hand)
+        if sum(builder.upper[c] for c in cols) > on_hand:
+            builder.row([(c, 1.0) for c in cols], -math.inf, max(0, on_hand))
 
 
 # --------------------------------------------------------------------------- solution

@@ -234,13 +234,32 @@ class Search:
             method = "greedy-fallback"
             self._improve_greedily()
         if explain:
-            # Singles the bound skipped cannot win, but one may be the runner-up to show.
+            # Singles the bounds skipped cannot win, but one may be the runner-up to show.
             for _, j in rest[:12]:
-                found = self.evaluate((j,))
-                if found is not None:
-                    self._remember(found)
+                self._remember_single(j)
+            for ni in self.problem.left_out:
+                for cand in self.problem.build(ni):
+                    self._remember_single(self._append(cand))
         runners = [t for t in self.top if t.key != self.best.key]
         return SearchResult(self.best, method, min(self.steps, self.max_steps), runners)
+
+    def _remember_single(self, j: int) -> None:
+        found = self.evaluate((j,))
+        if found is not None:
+            self._remember(found)
+
+    def _append(self, cand) -> int:
+        """Add a candidate after the search (explanation only); returns its index."""
+        self.cands.append(cand)
+        self.fixed.append(cand.fixed)
+        self.late.append(cand.late_days)
+        self.node.append(cand.node)
+        self.lines_of.append(
+            tuple(
+                li for li in range(self.n_lines) if cand.unit[li] is not None and self.targets[li]
+            )
+        )
+        return len(self.cands) - 1
 
     def _single_bounds(self) -> list[tuple[float, int]]:
         """A lower bound of every one-shipment plan, cheapest first."""
