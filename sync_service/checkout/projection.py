@@ -2,9 +2,10 @@
 
 Layout (channel prefix ``oms:ck:{stock}:c:<channel>:``, all in the stock pool's slot):
 
-- ``gen``: the generation readers use; ``g<gen>:s:<sku>`` hash node -> sellable plus ``@`` =
-  the channel total (sum of non-negative node figures), ``g<gen>:v:<sku>`` hash node -> outbox
-  event id of the figure, ``g<gen>:skus`` / ``g<gen>:nodes`` sets.
+- ``gen``: the generation readers use; ``g<gen>:s:<sku>`` hash node -> sellable,
+  ``g<gen>:tot`` hash SKU -> channel total (sum of non-negative node figures),
+  ``g<gen>:v:<sku>`` hash node -> outbox event id of the figure, ``g<gen>:skus`` /
+  ``g<gen>:nodes`` sets.
 - ``meta``: ``cursor`` (highest outbox id applied), ``floor`` (events at or below it are in the
   generation's snapshot), ``rebuilt_wm`` (when the last rebuild's export was requested),
   ``building`` during a rebuild.
@@ -130,7 +131,7 @@ def _delete_generation(redis, prefix: str, gen: str) -> None:
         if len(batch) >= _WRITE_BATCH:
             redis.unlink(*batch)
             batch = []
-    redis.unlink(*batch, g + "skus", g + "nodes")
+    redis.unlink(*batch, g + "skus", g + "nodes", g + "tot")
 
 
 def rebuild_projection(
@@ -164,8 +165,8 @@ def rebuild_projection(
     g = f"{prefix}g{gen}:"
     pipe = redis.pipeline(transaction=False)
     for i, (sku, figures) in enumerate(per_sku.items(), 1):
-        total = sum(max(v, 0) for v in figures.values())
-        pipe.hset(f"{g}s:{sku}", mapping={**figures, "@": total})
+        pipe.hset(f"{g}s:{sku}", mapping=figures)
+        pipe.hset(f"{g}tot", sku, sum(max(v, 0) for v in figures.values()))
         if i % _WRITE_BATCH == 0:
             pipe.execute()
     if per_sku:
@@ -202,6 +203,5 @@ def read_projection(channel: str, *, redis, settings: CheckoutSettings) -> dict[
     for sku in redis.sscan_iter(g + "skus", count=1000):
         sku = _s(sku)
         figures = {_s(k): int(v) for k, v in redis.hgetall(f"{g}s:{sku}").items()}
-        figures.pop("@", None)
         out[sku] = figures
     return out

@@ -109,10 +109,9 @@ def channel_of(reservation_id: str) -> str:
     return channel
 
 
-def _node_stock(sku: str, projection: Sequence, holds: Sequence) -> NodeStock:
+def _node_stock(sku: str, total: SkuStock, projection: Sequence, holds: Sequence) -> NodeStock:
     proj = {k: int(v) for k, v in _pairs(projection).items()}
     held = {k: int(v) for k, v in _pairs(holds).items()}
-    total = SkuStock(sku, proj.pop("@", 0), held.get("t", 0))
     free = total.projected - total.held
     at_node = {node: max(value, 0) - held.get("n:" + node, 0) for node, value in proj.items()}
     nodes = {node: max(min(value, free), 0) for node, value in at_node.items()}
@@ -125,14 +124,16 @@ def _parse_read(skus: Sequence[str], mode: str, raw) -> tuple[bool, dict]:
     if not reply[1]:
         raise exc.ProjectionNotReady("no stock projection for this channel yet; retry shortly")
     out: dict[str, SkuStock | NodeStock | None] = {}
-    for sku, item in zip(skus, reply[2:], strict=True):
-        if not item:
+    totals, held = reply[2], reply[3]
+    for i, sku in enumerate(skus):
+        if not totals[i]:
             out[sku] = None
-        elif mode == "total":
-            out[sku] = SkuStock(sku, int(item[0]), int(item[1]))
-        else:
-            # cjson encodes an empty table as {}: no holds
-            out[sku] = _node_stock(sku, item[0] or (), item[1] or ())
+            continue
+        stock = SkuStock(sku, int(totals[i]), int(held[i] or 0))
+        if mode == "total":
+            out[sku] = stock
+        else:  # cjson encodes an empty table as {}: no holds
+            out[sku] = _node_stock(sku, stock, reply[4][i][0] or (), reply[4][i][1] or ())
     return bool(reply[0]), out
 
 

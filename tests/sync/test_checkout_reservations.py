@@ -110,6 +110,7 @@ def test_reserve_never_pay_time_passes_no_stock_leaks(rds, ck_settings, clock, r
     prefix = pool_prefix(ck_settings)
     assert rds.zcard(prefix + "exp") == 0
     assert rds.keys(prefix + "h:*") == []
+    assert not rds.exists(prefix + "ht")  # per-SKU held totals back to nothing
 
 
 def test_expiry_backlog_beyond_purge_limit_is_still_correct(rds, ck_settings, clock, run_store):

@@ -2,31 +2,28 @@
 -- ARGV[7] mode: "total" (per SKU) or "nodes" (per SKU and node); ARGV[8] SKUs as a JSON
 -- array (one argument: packing 100 arguments costs the client more than the whole script).
 -- Returns one JSON string (a single bulk reply parses far faster than nested arrays):
--- [more_to_purge, gen, per SKU: total mode [projected, held]; nodes mode
--- [projection HGETALL, holds HGETALL]], false for a SKU unknown to the projection.
+-- [more_to_purge, gen, totals, held, nodes?]: totals and held are HMGETs in SKU order
+-- (false = SKU unknown / nothing held); in nodes mode, per SKU [projection HGETALL, holds
+-- HGETALL]. A listing page is two HMGETs whatever its size and the number of nodes.
 local more = purge()
 local gen = current_gen()
 if not gen then
   return cjson.encode({more, false})
 end
-local G = C .. 'g' .. gen .. ':s:'
-local out = {more, gen}
-local mode = ARGV[7]
-for _, sku in ipairs(cjson.decode(ARGV[8])) do
-  if mode == 'total' then
-    local projected = redis.call('HGET', G .. sku, '@')
-    if projected then
-      out[#out + 1] = {num(projected), num(redis.call('HGET', P .. 'h:' .. sku, 't'))}
+local Gp = C .. 'g' .. gen .. ':'
+local skus = cjson.decode(ARGV[8])
+local totals = redis.call('HMGET', Gp .. 'tot', unpack(skus))
+local held = redis.call('HMGET', P .. 'ht', unpack(skus))
+local out = {more, gen, totals, held}
+if ARGV[7] == 'nodes' then
+  local nodes = {}
+  for i, sku in ipairs(skus) do
+    if totals[i] then
+      nodes[i] = {redis.call('HGETALL', Gp .. 's:' .. sku), redis.call('HGETALL', P .. 'h:' .. sku)}
     else
-      out[#out + 1] = false
-    end
-  else
-    local projection = redis.call('HGETALL', G .. sku)
-    if #projection > 0 then
-      out[#out + 1] = {projection, redis.call('HGETALL', P .. 'h:' .. sku)}
-    else
-      out[#out + 1] = false
+      nodes[i] = false
     end
   end
+  out[5] = nodes
 end
 return cjson.encode(out)

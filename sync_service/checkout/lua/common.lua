@@ -32,6 +32,9 @@ local function unhold(rid)
     if redis.call('HINCRBY', hk, 't', -l[3]) <= 0 then
       redis.call('DEL', hk)
     end
+    if redis.call('HINCRBY', P .. 'ht', l[1], -l[3]) <= 0 then
+      redis.call('HDEL', P .. 'ht', l[1])
+    end
   end
 end
 

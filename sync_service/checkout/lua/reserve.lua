@@ -22,6 +22,7 @@ if not gen then
   return {'no_projection'}
 end
 local G = C .. 'g' .. gen .. ':s:'
+local TOT = C .. 'g' .. gen .. ':tot'
 local lines = cjson.decode(lines_json)
 
 -- demand per SKU: total and per node, in first-seen order (stable error output)
@@ -46,7 +47,7 @@ end
 local unknown, short = {'unknown_sku'}, {'insufficient'}
 for _, sku in ipairs(order) do
   local d = demand[sku]
-  local projected = redis.call('HGET', G .. sku, '@')
+  local projected = redis.call('HGET', TOT, sku)
   if not projected then
     unknown[#unknown + 1] = sku
   else
@@ -77,6 +78,7 @@ end
 for _, l in ipairs(lines) do
   local hk = P .. 'h:' .. l[1]
   redis.call('HINCRBY', hk, 't', l[3])
+  redis.call('HINCRBY', P .. 'ht', l[1], l[3])
   redis.call('HINCRBY', hk, (l[2] == '') and '*' or ('n:' .. l[2]), l[3])
 end
 local expires = NOW + ttl
