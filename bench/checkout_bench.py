@@ -261,6 +261,13 @@ def run_phases(port: int, skus: list[str], quick: bool) -> dict:
         query = "skus=" + ",".join(skus[start : start + 100])
         return request("GET", f"{base}/availability?{query}")
 
+    def pickup(i: int) -> bytes:
+        picked = rng.sample(head, 5)
+        return request("POST", f"{base}/availability/pickup", {
+            "lines": [{"sku": s, "quantity": 1} for s in picked],
+            "near": {"country": "DE", "lat": 52.52, "lon": 13.40},
+            "only_available": False, "limit": 5})  # fmt: skip
+
     def promise(i: int) -> bytes:
         picked = rng.sample(head, rng.randint(1, 5))
         postal = rng.choice(["10115", "20095", "80331", "50667", "60311", "01067"])
@@ -295,6 +302,7 @@ def run_phases(port: int, skus: list[str], quick: bool) -> dict:
             "reservation_loaded": await drive(port, reserve, n // 2, 16),
             "listing_100x50": await drive(port, listing, n // 10, 1),
             "listing_100x50_loaded": await drive(port, listing, n // 4, 8),
+            "pickup_5_skus_45_stores": await drive(port, pickup, n // 10, 1),
         }
 
     return asyncio.run(phases())

@@ -13,7 +13,8 @@ import hmac
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Path, Request, Security
+from fastapi.security import APIKeyHeader
 
 from sync_service.checkout import exceptions as exc
 from sync_service.checkout.config import CheckoutSettings, get_checkout_settings
@@ -21,6 +22,14 @@ from sync_service.checkout.network import NetworkCache, odoo_loader
 from sync_service.checkout.reservations import CheckoutStore, wall_clock_ms
 from sync_service.checkout.service import CheckoutService
 from sync_service.redis import get_redis
+
+# Documented as the OpenAPI security scheme, so /docs offers "Authorize" with the key.
+API_KEY = APIKeyHeader(
+    name="X-API-Key",
+    scheme_name="ChannelApiKey",
+    description="The checkout API key of the channel in the path.",
+    auto_error=False,
+)
 
 
 def checkout_settings(request: Request) -> CheckoutSettings:
@@ -63,7 +72,7 @@ class Caller:
 async def authorised_caller(
     request: Request,
     channel: Annotated[str, Path(description="Sales channel code (an oms.channel code).")],
-    x_api_key: Annotated[str | None, Header(description="The channel's checkout API key.")] = None,
+    x_api_key: Annotated[str | None, Security(API_KEY)] = None,
 ) -> Caller:
     """The path's channel, once the caller proved it holds that channel's API key.
 

@@ -51,7 +51,7 @@ def test_api_keys_are_per_channel(rds, ck_settings, run_api):
 
     ok, missing, absent, other, unknown = run_api(calls)
     assert ok.status_code == 200
-    is_problem(missing, 401, "bad_api_key")
+    is_problem(missing, 401, "missing_api_key")  # an empty key is no key
     is_problem(absent, 401, "missing_api_key")
     is_problem(other, 401, "bad_api_key")
     assert is_problem(unknown, 404, "unknown_channel")["field"] == "channel"
@@ -233,4 +233,7 @@ def test_openapi_documents_models_examples_and_problems(run_api):
     for name in ("Reservation", "PromiseResponse", "PickupAvailability", "CartAvailability"):
         assert schemas[name].get("examples"), name
     params = {p["name"] for p in reserve["parameters"]}
-    assert {"channel", "x-api-key", "idempotency-key"} <= params
+    assert {"channel", "idempotency-key"} <= params
+    assert reserve["security"] == [{"ChannelApiKey": []}]
+    scheme = spec["components"]["securitySchemes"]["ChannelApiKey"]
+    assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "X-API-Key")
