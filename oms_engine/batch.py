@@ -48,7 +48,9 @@ _EPS = 1e-6
 _READ_BACK_SECONDS = 0.1
 #: HiGHS's share of effort on primal heuristics (default 0.05): a window has seconds, not
 #: minutes, so finding better plans early matters more than proving optimality.
-HEURISTIC_EFFORT = 0.3  # reserved for turning the solution into plans
+HEURISTIC_EFFORT = 0.3
+#: Orders re-decided together at most; larger groups are improved chunk by chunk.
+CHUNK_ORDERS = 40  # reserved for turning the solution into plans
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,29 +154,37 @@ def reoptimise(
         data = order_data(network, orders[i], stock_left, plan.explanation.target_date, cache)
         datas[i] = _keep_best_nodes(network, data, plan, max_nodes)
 
-    # Orders that share no stock row (and no binding capacity) are independent problems:
-    # solved one group at a time, smallest first, each from its one-by-one plans, until the
-    # time limit; a group keeps its one-by-one plans unless its MILP total is strictly lower.
-    before = sum(p.score.total for p in plans)
+    # Orders that share no scarce stock (and no binding capacity) are independent problems,
+    # solved one group at a time, smallest first; a large group is solved in chunks of
+    # neighbouring orders, the rest of the group held at its current plans (a large
+    # neighbourhood search). Each solve starts from the current plans and is accepted only if
+    # strictly better, so the one-by-one plans stand wherever nothing better is found in time.
     chosen = list(plans)
-    changed = [False] * len(plans)
-    after = before
     statuses: dict[str, int] = {}
     columns = rows = 0
-    for group in _independent_groups(datas, stock_left, capacity):
+    work = [
+        (group, chunk)
+        for group in _independent_groups(datas, stock_left, capacity)
+        for chunk in _chunks(group, datas, CHUNK_ORDERS)
+    ]
+    for n, (group, chunk) in enumerate(work):
         left = time_limit - (time.perf_counter() - started) - _READ_BACK_SECONDS
+        # No chunk may starve the others: each gets at most twice its fair share of the rest.
+        share = max(0.05, 2 * left / (len(work) - n))
         if left <= 0:
             statuses["not_solved"] = statuses.get("not_solved", 0) + 1
             continue
+        in_chunk = set(chunk)
+        held = [chosen[i] for i in group if i not in in_chunk]
+        stock_c, capacity_c = _net_of(stock_left, capacity, held, datas, chunk)
         builder = ModelBuilder()
-        blocks = [add_order(builder, network, datas[i]) for i in group]
-        # Constraints shared by the group: stock per (SKU, node), shipments per node and day.
-        add_stock_rows(builder, blocks, stock_left)
-        _add_capacity_rows(builder, blocks, capacity)
-        group_plans = [plans[i] for i in group]
-        start = _start_values(builder, blocks, group_plans)
+        blocks = [add_order(builder, network, datas[i]) for i in chunk]
+        add_stock_rows(builder, blocks, stock_c)
+        _add_capacity_rows(builder, blocks, capacity_c)
+        current = [chosen[i] for i in chunk]
+        start = _start_values(builder, blocks, current)
         status, values, _objective = builder.solve(
-            max(0.05, left), gap=1e-4, start=start, heuristic_effort=HEURISTIC_EFFORT
+            min(left, share), gap=1e-4, start=start, heuristic_effort=HEURISTIC_EFFORT
         )
         statuses[status] = statuses.get(status, 0) + 1
         columns += len(builder.cost)
@@ -182,16 +192,19 @@ def reoptimise(
         if values is None:
             continue
         elapsed = time.perf_counter() - started
-        milp_plans = [read_plan(network, b, values, status, None, elapsed) for b in blocks]
-        group_before = sum(p.score.total for p in group_plans)
-        group_after = sum(m.score.total for m in milp_plans)
-        if group_after >= group_before - _EPS * max(1.0, abs(group_before)):
+        found = [read_plan(network, b, values, status, None, elapsed) for b in blocks]
+        was = sum(p.score.total for p in current)
+        now = sum(m.score.total for m in found)
+        if now >= was - _EPS * max(1.0, abs(was)):
             continue
-        after += group_after - group_before
-        for i, milp_plan in zip(group, milp_plans, strict=True):
-            if not _same_allocation(milp_plan, plans[i]):
+        for i, milp_plan in zip(chunk, found, strict=True):
+            if _same_allocation(milp_plan, plans[i]):
+                chosen[i] = plans[i]
+            else:
                 chosen[i] = to_plan(network, milp_plan, plans[i])
-                changed[i] = True
+    changed = [c is not p for c, p in zip(chosen, plans, strict=True)]
+    before = sum(p.score.total for p in plans)
+    after = sum(p.score.total for p in chosen)
     solver_status = ", ".join(f"{k} x{v}" for k, v in sorted(statuses.items())) or "not_needed"
     status: Literal["improved", "fallback"] = "improved" if any(changed) else "fallback"
     return BatchResult(
@@ -323,38 +336,102 @@ def _independent_groups(
     return sorted(groups.values(), key=lambda g: (len(g), g[0]))
 
 
+def _chunks(group: list[int], datas: Mapping[int, OrderData], size: int) -> list[list[int]]:
+    """The group in chunks of ``size`` orders that share stock (breadth-first over shared
+    (SKU, node) pairs), so orders competing for the same units land in the same chunk."""
+    if len(group) <= size:
+        return [group]
+    users: dict[tuple[str, str], list[int]] = {}
+    for i in group:
+        data = datas[i]
+        for li, k in data.carriable:
+            users.setdefault((data.lines[li][0], data.lanes[k].node), []).append(i)
+    keys_of: dict[int, set] = {i: set() for i in group}
+    for key, members in users.items():
+        for i in members:
+            keys_of[i].add(key)
+    seen: set[int] = set()
+    ordered: list[int] = []
+    for root in group:
+        if root in seen:
+            continue
+        seen.add(root)
+        queue = [root]
+        while queue:
+            i = queue.pop(0)
+            ordered.append(i)
+            for key in sorted(keys_of[i]):
+                for j in users[key]:
+                    if j not in seen:
+                        seen.add(j)
+                        queue.append(j)
+    return [sorted(ordered[n : n + size]) for n in range(0, len(ordered), size)]
+
+
+def _net_of(
+    stock: Stock,
+    capacity: Mapping[str, int],
+    held: Sequence[Plan],
+    datas: Mapping[int, OrderData],
+    chunk: Sequence[int],
+) -> tuple[dict[str, dict[str, float]], dict[str, int]]:
+    """Stock of the chunk's SKUs and capacity, net of what the held plans ship."""
+    skus = {sku for i in chunk for sku, _q, _w in datas[i].lines}
+    left = {sku: dict(stock.get(sku, {})) for sku in skus}
+    cap = dict(capacity)
+    for plan in held:
+        for shipment in plan.shipments:
+            if shipment.node in cap:
+                cap[shipment.node] -= 1
+            for line in shipment.lines:
+                if line.sku in left:
+                    per_node = left[line.sku]
+                    per_node[shipment.node] = per_node.get(shipment.node, 0) - line.quantity
+    return left, cap
+
+
 def _free_orders(
     network: Network, orders: Sequence[Order], plans: Sequence[Plan], stock: Stock
 ) -> list[int]:
-    """Indices of the orders worth re-deciding: split or short ones that some single node
-    could have served whole from the window's opening stock, and the orders whose plans took
-    units of their SKUs from such a node."""
-    users: dict[tuple[str, str], list[int]] = {}
-    for i, plan in enumerate(plans):
-        for shipment in plan.shipments:
-            for line in shipment.lines:
-                users.setdefault((line.sku, shipment.node), []).append(i)
+    """Indices of the orders worth re-deciding.
+
+    An order split (or short) one by one can gain only if some single node held all of it at
+    the window's opening but no longer when its turn came: earlier orders of the window took
+    the units. Those earlier orders are re-decided with it. An order that split although a
+    node still held everything split because that was cheaper, and stays as it is.
+    """
+    excluded = network.policy.excluded_nodes
+    taken: dict[tuple[str, str], list[int]] = {}  # (sku, node) -> earlier orders that took it
+    used: dict[tuple[str, str], int] = {}
     free: set[int] = set()
     for i, (order, plan) in enumerate(zip(orders, plans, strict=True)):
-        if len(plan.shipments) <= 1 and not plan.unfulfilled:
-            continue
-        needed: dict[str, int] = {}
-        for line in order.lines:
-            needed[line.sku] = needed.get(line.sku, 0) + line.quantity
-        holders = None
-        for sku, qty in needed.items():
-            at = {n for n, q in stock.get(sku, {}).items() if q >= qty}
-            holders = at if holders is None else holders & at
-            if not holders:
-                break
-        holders = (holders or set()) - order.excluded_nodes - network.policy.excluded_nodes
-        if not holders:
-            continue  # no node holds it all: the split is forced, nothing to win here
-        free.add(i)
-        for node in holders:
-            for sku in needed:
-                free.update(users.get((sku, node), ()))
+        if len(plan.shipments) > 1 or plan.unfulfilled:
+            needed: dict[str, int] = {}
+            for line in order.lines:
+                needed[line.sku] = needed.get(line.sku, 0) + line.quantity
+            at_opening = _holders(needed, stock, {}) - order.excluded_nodes - excluded
+            if at_opening and not (_holders(needed, stock, used) & at_opening):
+                free.add(i)
+                for node in at_opening:
+                    for sku in needed:
+                        free.update(taken.get((sku, node), ()))
+        for shipment in plan.shipments:
+            for line in shipment.lines:
+                key = (line.sku, shipment.node)
+                taken.setdefault(key, []).append(i)
+                used[key] = used.get(key, 0) + line.quantity
     return sorted(free)
+
+
+def _holders(needed: Mapping[str, int], stock: Stock, used: Mapping[tuple, int]) -> set[str]:
+    """Nodes holding every needed quantity, net of what ``used`` took already."""
+    holders: set[str] | None = None
+    for sku, qty in needed.items():
+        at = {n for n, q in stock.get(sku, {}).items() if q - used.get((sku, n), 0) >= qty}
+        holders = at if holders is None else holders & at
+        if not holders:
+            return set()
+    return holders or set()
 
 
 def _start_values(
