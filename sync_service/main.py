@@ -16,6 +16,7 @@ from sync_service.checkout.router import router as checkout_router
 from sync_service.config import Settings, get_settings
 from sync_service.errors import SyncError, sync_error_handler
 from sync_service.health import router as health_router
+from sync_service.inbox.fast_path import WebhookFastPath
 from sync_service.inbox.router import router as inbox_router
 from sync_service.metrics import shared_metrics
 from sync_service.redis import RedisDep, make_async_redis
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health_router)
     app.include_router(inbox_router)
+    app.add_middleware(WebhookFastPath, fastapi_app=app)
     app.include_router(checkout_router)
 
     @app.get("/metrics", include_in_schema=False)

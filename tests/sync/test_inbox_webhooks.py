@@ -269,3 +269,21 @@ def _provider(channel: str) -> str:
     return {"webshop": "shopify", "woo": "woocommerce", "sw6": "shopware", "custom": "generic"}[
         channel
     ]
+
+
+def test_documented_route_serves_the_same_rules_without_the_fast_path(settings, redis_client):
+    app = create_app(settings)
+    kept = [m for m in app.user_middleware if m.cls.__name__ != "WebhookFastPath"]
+    assert len(kept) == len(app.user_middleware) - 1
+    app.user_middleware = kept
+    with TestClient(app) as client:
+        body, headers = helpers.shopify(webhook_id="slow-1")
+        assert client.post("/webhooks/webshop", content=body, headers=headers).status_code == 202
+        again = client.post("/webhooks/webshop", content=body, headers=headers)
+        assert again.json()["status"] == "duplicate"
+        bad_body, bad_headers = helpers.shopify(secret="wrong")
+        assert (
+            client.post("/webhooks/webshop", content=bad_body, headers=bad_headers).status_code
+            == 401
+        )
+    assert redis_client.xlen(keys.STREAM) == 1
