@@ -75,16 +75,91 @@ class ShippingOption:
         return self.accepts_bulky or not product.bulky
 
 
-@dataclass(slots=True)
 class OptionTable:
-    """Shipping options of every node for one destination zone, level and time bucket."""
+    """Shipping options of every node for one destination zone, service level and time bucket.
 
-    earliest: int | None  # earliest delivery day of any option: the default lateness target
-    options: tuple[tuple[ShippingOption, ...], ...]  # per node index; empty when none
-    rules: tuple[str | None, ...]  # per node index: why it cannot ship at all, if so
-    eligible: dict[str, int]  # node id -> index, for nodes with options and no rule
-    cheapest: tuple[float, ...]  # per node index: lowest fixed_static of its options
-    first_delivery: tuple[int, ...]  # per node index: earliest delivery of its options
+    Built lazily: the node list and the default lateness target at once (cheap), a node's
+    options only when an order needs them, then kept for the following orders of the bucket.
+    """
+
+    __slots__ = ("_network", "_options", "_services", "earliest", "eligible", "moments", "rules")
+
+    def __init__(self, network: Network, order: Order, transits: tuple) -> None:
+        level_services = network.services_by_level.get(order.service_level)
+        if level_services is None:
+            raise InvalidInput("order.service_level", "must be one of standard, express")
+        self._network = network
+        # (service index, transit days) usable from each node: zone reached, origin accepted
+        usable = [(si, transits[si]) for si in level_services if transits[si] is not None]
+        self._services: list[tuple[tuple[int, int], ...]] = []
+        rules: list[str | None] = []
+        for ni, node in enumerate(network.nodes):
+            mine = tuple(
+                (si, t)
+                for si, t in usable
+                if not network.services[si].origin_countries
+                or node.country in network.services[si].origin_countries
+            )
+            rule = network.static_rule[ni]
+            if rule is None and not mine:
+                rule = "no_carrier_service"
+            self._services.append(mine)
+            rules.append(rule)
+        self.rules: tuple[str | None, ...] = tuple(rules)
+        self.eligible: dict[str, int] = {
+            network.nodes[i].id: i for i, rule in enumerate(rules) if rule is None
+        }
+        self.moments = {}
+        self._options: dict[int, tuple[ShippingOption, ...]] = {}
+        self.earliest: int | None = _earliest(network, order, self)
+
+    def options(self, ni: int) -> tuple[ShippingOption, ...]:
+        """The node's undominated shipping options (empty when it cannot ship)."""
+        found = self._options.get(ni)
+        if found is None:
+            network = self._network
+            built = []
+            if self.rules[ni] is None:
+                day, minute = self.moments[network.tz_group_of_node[ni]]
+                for si, transit in self._services[ni]:
+                    ship, delivery = network.ship_and_delivery(ni, si, day, minute, transit)
+                    built.append(ShippingOption(network, ni, si, ship, delivery))
+            found = self._options[ni] = tuple(_undominated(built))
+        return found
+
+    def cheapest(self, ni: int) -> float:
+        """The lowest per-shipment fixed score of the node's options."""
+        return min((o.fixed_static for o in self.options(ni)), default=math.inf)
+
+    def first_delivery(self, ni: int) -> int:
+        """The earliest delivery day of the node's options."""
+        return min((o.delivery for o in self.options(ni)), default=0)
+
+
+def _earliest(network: Network, order: Order, table: OptionTable) -> int | None:
+    """The earliest delivery any eligible node could make: the default lateness target.
+
+    Delivery dates only grow with the ship date, so per (service, transit, node calendar) only
+    the earliest ship day matters; ship days repeat across zones and come from the cache.
+    """
+    for group, zone in enumerate(network.tz_zones):
+        local = order.order_time.astimezone(zone)
+        table.moments[group] = (local.toordinal(), local.hour * 60 + local.minute)
+    first: dict[tuple[int, int, str], int] = {}
+    for ni in table.eligible.values():
+        day, minute = table.moments[network.tz_group_of_node[ni]]
+        country = network.nodes[ni].country
+        for si, transit in table._services[ni]:
+            ship = network.ship_day(ni, si, day, minute)
+            key = (si, transit, country)
+            if ship < first.get(key, ship + 1):
+                first[key] = ship
+    if not first:
+        return None
+    return min(
+        network.deliver_day(si, country, ship, transit)
+        for (si, transit, country), ship in first.items()
+    )
 
 
 def option_table(network: Network, order: Order, destination_transits: tuple) -> OptionTable:
@@ -93,46 +168,11 @@ def option_table(network: Network, order: Order, destination_transits: tuple) ->
     key = (destination_transits, order.service_level, time_key)
     table = network.tables.get(key)
     if table is None:
-        table = _build_table(network, order, destination_transits)
+        table = OptionTable(network, order, destination_transits)
         if len(network.tables) > _TABLE_LIMIT:
             network.tables.clear()
         network.tables[key] = table
     return table
-
-
-def _build_table(network: Network, order: Order, transits: tuple) -> OptionTable:
-    level_services = network.services_by_level.get(order.service_level)
-    if level_services is None:
-        raise InvalidInput("order.service_level", "must be one of standard, express")
-    options: list[tuple[ShippingOption, ...]] = []
-    rules: list[str | None] = []
-    earliest = None
-    for node_idx, node in enumerate(network.nodes):
-        rule = network.static_rule[node_idx]
-        found: list[ShippingOption] = []
-        if rule is None:
-            day, minute = network.local_moment(node_idx, order.order_time)
-            for si in level_services:
-                transit = transits[si]
-                service = network.services[si]
-                if transit is None or (
-                    service.origin_countries and node.country not in service.origin_countries
-                ):
-                    continue
-                ship, delivery = network.ship_and_delivery(node_idx, si, day, minute, transit)
-                found.append(ShippingOption(network, node_idx, si, ship, delivery))
-            found = _undominated(found)
-            if not found:
-                rule = "no_carrier_service"
-            else:
-                best = min(o.delivery for o in found)
-                earliest = best if earliest is None else min(earliest, best)
-        options.append(tuple(found))
-        rules.append(rule)
-    eligible = {network.nodes[i].id: i for i, rule in enumerate(rules) if rule is None}
-    cheapest = tuple(min((o.fixed_static for o in opts), default=math.inf) for opts in options)
-    first = tuple(min((o.delivery for o in opts), default=0) for opts in options)
-    return OptionTable(earliest, tuple(options), tuple(rules), eligible, cheapest, first)
 
 
 def _undominated(options: list[ShippingOption]) -> list[ShippingOption]:
@@ -255,7 +295,7 @@ def prepare(
     capacity = [0] * n_lines
     for ni, row in rows.items():
         mask = 0
-        options = table.options[ni]
+        options = table.options(ni)
         for li in range(n_lines):
             if row[li] and (li not in special or any(o.carries(products[li]) for o in options)):
                 mask |= 1 << li
@@ -269,7 +309,7 @@ def prepare(
         row = rows[ni]
         distance = distances[ni] if distances is not None else 0.0
         built = []
-        for option in table.options[ni]:
+        for option in table.options(ni):
             per_kg = option.unit_score_per_kg
             unit: list[float | None] = [
                 per_kg * wk if have else None for have, wk in zip(row, weights, strict=True)
@@ -316,10 +356,10 @@ def _bound_nodes(network, problem, rows, carried, table, distances, build, allow
     for ni, row in rows.items():
         if not carried[ni]:
             continue
-        late = 0 if target_day is None else max(0, table.first_delivery[ni] - target_day)
+        late = 0 if target_day is None else max(0, table.first_delivery(ni) - target_day)
         distance = distances[ni] if distances is not None else 0.0
         # fixed parts add up over shipments, lateness does not (the latest counts): kept apart
-        floor[ni] = table.cheapest[ni] + w.distance * distance
+        floor[ni] = table.cheapest(ni) + w.distance * distance
         lateness[ni] = w.lateness * late
         mask = carried[ni]
         cover = 0
@@ -513,7 +553,7 @@ def node_rule(network, order, table, ni) -> str | None:
 def line_rule(network, table, ni, product, distances) -> str | None:
     """The rule ruling a node out for one product, if any (node-level rules aside)."""
     rule = _product_rule(network, ni, product, distances)
-    if rule is None and not any(o.carries(product) for o in table.options[ni]):
+    if rule is None and not any(o.carries(product) for o in table.options(ni)):
         rule = "no_carrier_for_product_class"
     return rule
 

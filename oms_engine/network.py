@@ -215,7 +215,7 @@ class Network:
         self.tables: dict[tuple, object] = {}
         self._zone_cache: dict[tuple[str, str], tuple[int | None, ...]] = {}
         self._distance_cache: dict[tuple, tuple[float, ...]] = {}
-        self._date_cache: dict[tuple, tuple[int, int]] = {}
+        self._date_cache: dict[tuple, int] = {}  # ship days and delivery days
 
     # ------------------------------------------------------------------ zones and distances
 
@@ -299,19 +299,25 @@ class Network:
         self, node_idx: int, service_idx: int, day: int, minute: int, transit: int
     ) -> tuple[int, int]:
         """Ship day and delivery day (ordinals) from a node with a service for an order placed
-        on node-local ``day`` at ``minute``.
+        on node-local ``day`` at ``minute`` (see :meth:`ship_day` and :meth:`deliver_day`)."""
+        ship = self.ship_day(node_idx, service_idx, day, minute)
+        country = self.nodes[node_idx].country
+        return ship, self.deliver_day(service_idx, country, ship, transit)
+
+    def ship_day(self, node_idx: int, service_idx: int, day: int, minute: int) -> int:
+        """The day the carrier collects an order placed on node-local ``day`` at ``minute``.
 
         The node works from the order day if it is a working day and the order came before the
         node's cutoff, else from its next working day; handling days are node working days.
         The carrier collects on the ready day if it is one of its working days (and, for a
         same-day collection, the order came before the carrier's cutoff), else on its next
-        working day. Transit days count carrier working days.
+        working day.
         """
         after_node = minute > self.node_cutoff_minutes[node_idx]
         after_carrier = minute > self.service_cutoff_minutes[service_idx]
-        key = (node_idx, service_idx, day, after_node, after_carrier, transit)
-        found = self._date_cache.get(key)
-        if found is None:
+        key = (node_idx, service_idx, day, after_node, after_carrier)
+        ship = self._date_cache.get(key)
+        if ship is None:
             node_cal = self.node_calendars[node_idx]
             start = day
             if after_node or not node_cal.is_working(day):
@@ -321,9 +327,19 @@ class Network:
             ship = ready
             if not carrier_cal.is_working(ship) or (ship == day and after_carrier):
                 ship = carrier_cal.next_working(ship + 1)
-            found = (ship, carrier_cal.add_working_days(ship, transit))
             if len(self._date_cache) > _CACHE_LIMIT:
                 self._date_cache.clear()
+            self._date_cache[key] = ship
+        return ship
+
+    def deliver_day(self, service_idx: int, country: str, ship: int, transit: int) -> int:
+        """The delivery day: ``transit`` carrier working days after the ship day, with the
+        carrier's calendar in the shipping node's country."""
+        key = (service_idx, country, ship, transit)
+        found = self._date_cache.get(key)
+        if found is None:
+            carrier_cal = self.service_calendars[(service_idx, country)]
+            found = carrier_cal.add_working_days(ship, transit)
             self._date_cache[key] = found
         return found
 
