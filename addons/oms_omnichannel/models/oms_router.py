@@ -197,7 +197,8 @@ class OmsRouter(models.AbstractModel):
     def _create_decision(
         self, order, plan, policy, trigger, excluded_warehouses, warehouses, duration_ms
     ):
-        order.oms_decision_ids.filtered("is_current").is_current = False
+        if order.oms_decision_id:
+            order.oms_decision_ids.filtered("is_current").is_current = False
         by_node = {self.env["oms.network"]._node_id(wh): wh for wh in warehouses}
         line_vals = self._prepare_decision_line_vals(plan, by_node)
         deliveries = [s for s in plan.shipments if s.kind != "transfer"]
@@ -261,8 +262,9 @@ class OmsRouter(models.AbstractModel):
 
     @api.model
     def _carrier_of(self, shipment):
+        # Service ids are carrier ids of the network the plan was made with.
         if shipment.carrier_service and shipment.carrier_service.isdigit():
-            return self.env["delivery.carrier"].browse(int(shipment.carrier_service)).exists()
+            return self.env["delivery.carrier"].browse(int(shipment.carrier_service))
         return self.env["delivery.carrier"]
 
     @api.model
@@ -289,10 +291,14 @@ class OmsRouter(models.AbstractModel):
     def _explain(self, plan, by_node):
         """The plan in words, one statement per line (rendered as paragraphs on the order)."""
         names = {code: wh.name for code, wh in by_node.items()}
-        Product = self.env["product.product"]
+        skus = {line.sku for shipment in plan.shipments for line in shipment.lines}
+        skus |= {missing.sku for missing in plan.unfulfilled}
+        skus |= {exclusion.sku for exclusion in plan.explanation.excluded if exclusion.sku}
+        products = self.env["product.product"].browse(int(sku) for sku in skus if sku.isdigit())
+        product_names = {str(product.id): product.display_name for product in products}
 
         def product_name(sku):
-            return Product.browse(int(sku)).display_name if sku and sku.isdigit() else sku
+            return product_names.get(sku, sku)
 
         def items(lines):
             return ", ".join(f"{line.quantity} x {product_name(line.sku)}" for line in lines)
