@@ -31,6 +31,7 @@ OUTBOX_LOCK_KEY = 7_106_100_001
 PENDING_KEY = "oms_omnichannel.outbox_pending"
 PENDING_STOCK_KEY = "oms_omnichannel.outbox_pending_stock"
 HOOK_KEY = "oms_omnichannel.outbox_hook"
+LOCKED_KEY = "oms_omnichannel.outbox_locked_products"
 RETENTION_PARAM = "oms_omnichannel.outbox_retention_days"
 DEFAULT_RETENTION_DAYS = 7
 
@@ -95,6 +96,7 @@ class OmsOutboxEvent(models.Model):
         """Remember (product id, warehouse id) pairs whose sellable stock may have changed."""
         if not product_warehouse_pairs:
             return
+        self._lock_stock_of({product_id for product_id, _wh in product_warehouse_pairs})
         held = _DEFERRED_STOCK.get(self.env.cr)
         if held is not None:
             held.update(product_warehouse_pairs)
@@ -102,6 +104,23 @@ class OmsOutboxEvent(models.Model):
         self._register_hook()
         data = self.env.cr.precommit.data
         data.setdefault(PENDING_STOCK_KEY, set()).update(product_warehouse_pairs)
+
+    @api.model
+    def _lock_stock_of(self, product_ids):
+        """Serialise this transaction with any other changing or routing the same products.
+
+        The sellable figure is read in this transaction's snapshot (REPEATABLE READ): without
+        the router's product lock, two transactions moving the same product in different
+        locations would each publish a figure missing the other's move. With it, the second
+        one fails to serialise and Odoo retries it with fresh data.
+        """
+        locked = self.env.cr.precommit.data.setdefault(LOCKED_KEY, set())
+        new_ids = set(product_ids) - locked
+        if new_ids:
+            self.env["oms.sellable.stock"]._lock_products(
+                self.env["product.product"].browse(new_ids)
+            )
+            locked |= new_ids
 
     @api.model
     def _pending_buffer(self):
