@@ -16,6 +16,13 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS_MD = REPO_ROOT / "docs" / "benchmarks.md"
+HEADER = """# Benchmarks
+
+`make bench` runs every benchmark (`python -m bench`); `python -m bench engine` runs one,
+`--quick` a smaller smoke run that prints without writing here. Each section below is
+rewritten by its benchmark between its markers, with the machine, versions, seed and command
+it was measured with; text outside the markers is kept.
+"""
 
 
 def machine_summary() -> dict[str, str]:
@@ -45,7 +52,7 @@ def write_section(name: str, markdown: str, path: Path = BENCHMARKS_MD) -> None:
     """
     start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
     block = f"{start}\n{markdown.rstrip()}\n{end}"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
     if start in text and end in text:
         head, rest = text.split(start, 1)
         _, tail = rest.split(end, 1)

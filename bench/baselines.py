@@ -39,7 +39,7 @@ def build_plan(
 ) -> Plan:
     """An engine Plan for an assignment ``node index -> {line index: units}``.
 
-    Per node the cheapest carrier service that may carry all its lines is used (lines no single
+    Per node the best carrier service that may carry all its lines is used (lines no single
     service carries go in a second shipment with the next service). Units not assigned are
     unfulfilled with ``short_reason[line]`` (default "insufficient_stock").
     """
@@ -52,7 +52,7 @@ def build_plan(
     for ni in sorted(by_node):
         content = {li: u for li, u in by_node[ni].items() if u > 0}
         while content:
-            k = _cheapest_lane(data, sorted(lanes_of.get(ni, ())), content)
+            k = _cheapest_lane(network, data, sorted(lanes_of.get(ni, ())), content)
             if k is None:
                 break
             lane = data.lanes[k]
@@ -141,8 +141,12 @@ def make_plan(
     )
 
 
-def _cheapest_lane(data: OrderData, lanes, content: dict[int, int]) -> int | None:
-    """The lane carrying the most of ``content``, then the cheapest for it, then by id."""
+def _cheapest_lane(network: Network, data: OrderData, lanes, content: dict[int, int]):
+    """The carrier service for a node's content: the one carrying most of it, then the best
+    by the policy's own weights (packages, cost, days late), then by id - the same carrier
+    choice for every baseline, so they differ from the engine only in where they ship from."""
+    w = network.policy.weights
+    target = data.target_day
     best, best_key = None, None
     for k in lanes:
         carried = [li for li in content if (li, k) in data.carriable]
@@ -152,7 +156,9 @@ def _cheapest_lane(data: OrderData, lanes, content: dict[int, int]) -> int | Non
         weight = sum(data.lines[li][2] * content[li] for li in carried)
         packages = max(1, math.ceil(weight / lane.max_weight_kg - 1e-9))
         cost = packages * lane.cost_per_package + lane.cost_per_kg * weight
-        key = (-len(carried), cost, lane.delivery_day, lane.service)
+        late = max(0, lane.delivery_day - target) if target is not None else 0
+        score = w.packages * packages + w.cost * cost + w.lateness * late
+        key = (-len(carried), score, lane.service)
         if best_key is None or key < best_key:
             best, best_key = k, key
     return best

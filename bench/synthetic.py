@@ -345,36 +345,41 @@ def build_stock(
 ) -> dict[str, dict[str, float]]:
     """Stock per SKU and node, sized from the replay's own demand.
 
-    Each SKU gets ``demand * U(cover)`` units in all (so some SKUs run short, as in life):
-    the head of the catalogue sits in every DC with a share in the stores, the tail in one or
-    two DCs. Dangerous goods sit in certified DCs only, bulky goods in DCs only.
+    Each SKU gets ``demand * U(cover)`` units in all (so some SKUs run short, as in life). The
+    central DC (DC1) carries the whole assortment; the regional DCs the top 8,000 SKUs (the top
+    2,000 in all of them, the rest in one); the stores hold a share of the top 3,000. Dangerous
+    goods sit in certified DCs only, bulky goods in DCs only.
     """
     demand: dict[str, int] = {}
     for order in orders:
         for line in order.lines:
             demand[line.sku] = demand.get(line.sku, 0) + line.quantity
     dcs = [n for n in nodes if n.kind == "dc"]
-    certified = [n for n in dcs if n.dangerous_goods_certified]
+    central, regional = dcs[0], dcs[1:]
     shipping_stores = [n for n in nodes if n.kind == "store" and n.ship_from_store]
     stock: dict[str, dict[str, float]] = {}
     for rank, product in enumerate(products):
         total = int(demand.get(product.sku, 0) * rng.uniform(*cover) + rng.random())
         if total <= 0:
             continue
-        pool = certified if product.dangerous_class else dcs
-        n_dcs = len(pool) if rank < 2000 else (2 if rank < 8000 else 1)
-        holders = rng.sample(pool, min(n_dcs, len(pool)))
+        pool = [n for n in regional if n.dangerous_goods_certified or not product.dangerous_class]
+        if rank < 2000:
+            holders = [central, *pool]
+        elif rank < 8000:
+            holders = [central, rng.choice(pool)]
+        else:
+            holders = [central]
         by_node: dict[str, float] = {}
         store_share = 0
         if rank < 3000 and not product.bulky and not product.dangerous_class:
-            store_share = int(total * 0.3)
+            store_share = int(total * 0.25)
             for store in rng.sample(shipping_stores, rng.randint(8, len(shipping_stores))):
                 if store_share <= 0:
                     break
                 units = min(store_share, rng.randint(1, 4))
                 by_node[store.id] = units
                 store_share -= units
-            total -= int(total * 0.3) - store_share
+            total -= int(total * 0.25) - store_share
         weights = [rng.random() + 0.2 for _ in holders]
         left = total
         for holder, weight in zip(holders, weights, strict=True):
@@ -393,7 +398,7 @@ def generate(
     n_orders: int = 100_000,
     n_skus: int = 20_000,
     days: int = 5,
-    cover: tuple[float, float] = (0.85, 1.35),
+    cover: tuple[float, float] = (0.97, 1.47),
 ) -> Retailer:
     """The synthetic retailer for ``seed``: same seed, same network, orders and stock."""
     rng = random.Random(seed)
