@@ -26,7 +26,8 @@ it was measured with; text outside the markers is kept.
 
 
 def machine_summary() -> dict[str, str]:
-    """CPU model, cores and Python version of this run, for the report header."""
+    """CPU model, cores, Python version and git commit of this run, for the report header
+    (``BENCH_COMMIT`` names the commit when running from an exported tree)."""
     cpu = platform.processor() or platform.machine()
     try:
         out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
@@ -36,7 +37,19 @@ def machine_summary() -> dict[str, str]:
                 break
     except OSError:
         pass
+    commit = os.environ.get("BENCH_COMMIT", "")
+    if not commit:
+        try:
+            commit = subprocess.run(
+                ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.strip()
+        except OSError:
+            commit = ""
     return {
+        "commit": commit or "unknown",
         "cpu": cpu,
         "cores": str(os.cpu_count() or 1),
         "python": platform.python_version(),

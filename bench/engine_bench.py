@@ -199,7 +199,8 @@ def report(args, retailer, results, hooks, batches, clean_seconds, wall) -> tupl
     lines += [
         "## Sourcing engine",
         "",
-        f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores, shared with other sessions: "
+        f"Measured {m['date']} at commit {m['commit']} on {m['cpu']} ({m['cores']} cores, "
+        "shared with other sessions: "
         f"timings are indicative), Python {m['python']}, highspy {hv}. Seed {args.seed}; "
         f"{n:,} orders ({engine.lines:,} lines), {len(retailer.products):,} SKUs, "
         f"{len(retailer.nodes)} nodes. Command: `{args.command}` (whole run {wall:.0f} s).",
