@@ -29,6 +29,7 @@ from typing import Any
 import orjson
 
 from sync_service.checkout.config import CheckoutSettings
+from sync_service.checkout.metrics import PROJECTION_SKUS, REBUILDS, STOCK_EVENTS
 from sync_service.checkout.reservations import _s, wall_clock_ms
 from sync_service.checkout.scripts import Call, channel_prefix, run_sync
 
@@ -104,6 +105,10 @@ def apply_stock_changes(
         for channel in [target] if target else channels:
             call = Call.build(settings, channel, "apply_changes", clock(), orjson.dumps(rows))
             counts = [int(n) for n in run_sync(redis, call)]
+            for outcome, n in zip(("applied", "duplicate_or_old", "foreign_node"), counts,
+                                  strict=True):  # fmt: skip
+                if n:
+                    STOCK_EVENTS.labels(channel, outcome).inc(n)
             totals = result.setdefault(channel, [0, 0, 0])
             result[channel] = [a + b for a, b in zip(totals, counts, strict=True)]
     if watermark > 0:  # only now: every channel of the batch has its figures
@@ -178,10 +183,15 @@ def rebuild_projection(
     reply = run_sync(redis, swap)
     if _s(reply[0]) != "ok":
         log.warning("checkout: rebuild g%s of %s was overtaken by another", gen, channel)
+        REBUILDS.labels(channel, "aborted").inc()
         _delete_generation(redis, prefix, gen)
         return {"channel": channel, "status": "aborted", "generation": gen}
     if reply[1] is not None:
         _delete_generation(redis, prefix, _s(reply[1]))
+    REBUILDS.labels(channel, "ok").inc()
+    PROJECTION_SKUS.labels(channel).set(len(per_sku))
+    log.info("checkout: projection of %s rebuilt as g%s: %d SKUs, %d nodes", channel, gen,
+             len(per_sku), len(nodes))  # fmt: skip
     return {
         "channel": channel,
         "status": "ok",

@@ -18,6 +18,7 @@ import orjson
 
 from sync_service.checkout import exceptions as exc
 from sync_service.checkout.config import CHANNEL_CODE, CheckoutSettings
+from sync_service.checkout.metrics import HOLDS_CONVERTED
 from sync_service.checkout.scripts import Call, run_async, run_sync
 
 MAX_PURGE_ROUNDS = 1000
@@ -285,6 +286,7 @@ def convert_hold(
     )
     _check_conversion(channel, reservation_id, order_ref, reply)
     before = _s(reply[0])
+    HOLDS_CONVERTED.labels(channel, before).inc()
     return "converted" if before == "active" else before
 
 

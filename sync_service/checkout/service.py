@@ -11,6 +11,7 @@ from sync_service.checkout import exceptions as exc
 from sync_service.checkout import schemas as s
 from sync_service.checkout.config import CheckoutSettings
 from sync_service.checkout.geo import haversine_km, normalise_postal_code, shared_prefix
+from sync_service.checkout.metrics import RESERVATIONS
 from sync_service.checkout.network import NetworkCache
 from sync_service.checkout.reservations import (
     CheckoutStore,
@@ -208,7 +209,13 @@ class CheckoutService:
             ttl_ms = min(int(request.ttl_seconds * 1000), self.settings.max_hold_ttl_ms)
         lines = [HoldLine(sku, qty, node) for sku, qty in _merge(request.lines).items()]
         rid = new_reservation_id(channel, idempotency_key)
-        return await self.store.reserve(channel, rid, lines, ttl_ms)
+        try:
+            hold = await self.store.reserve(channel, rid, lines, ttl_ms)
+        except exc.CheckoutError as error:
+            RESERVATIONS.labels(channel, error.code).inc()
+            raise
+        RESERVATIONS.labels(channel, "created" if hold.created else "repeated").inc()
+        return hold
 
     def _own(self, channel: str, reservation_id: str) -> None:
         if channel_of(reservation_id) != channel:
