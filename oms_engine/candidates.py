@@ -82,7 +82,16 @@ class OptionTable:
     options only when an order needs them, then kept for the following orders of the bucket.
     """
 
-    __slots__ = ("_network", "_options", "_services", "earliest", "eligible", "moments", "rules")
+    __slots__ = (
+        "_floors",
+        "_network",
+        "_options",
+        "_services",
+        "earliest",
+        "eligible",
+        "moments",
+        "rules",
+    )
 
     def __init__(self, network: Network, order: Order, transits: tuple) -> None:
         level_services = network.services_by_level.get(order.service_level)
@@ -111,6 +120,7 @@ class OptionTable:
         }
         self.moments = {}
         self._options: dict[int, tuple[ShippingOption, ...]] = {}
+        self._floors: dict[int, tuple[float, int]] = {}
         self.earliest: int | None = _earliest(network, order, self)
 
     def options(self, ni: int) -> tuple[ShippingOption, ...]:
@@ -125,6 +135,13 @@ class OptionTable:
                     ship, delivery = network.ship_and_delivery(ni, si, day, minute, transit)
                     built.append(ShippingOption(network, ni, si, ship, delivery))
             found = self._options[ni] = tuple(_undominated(built))
+        return found
+
+    def floor(self, ni: int) -> tuple[float, int]:
+        """(lowest fixed score, earliest delivery day) of the node's options, cached."""
+        found = self._floors.get(ni)
+        if found is None:
+            found = self._floors[ni] = (self.cheapest(ni), self.first_delivery(ni))
         return found
 
     def cheapest(self, ni: int) -> float:
@@ -292,15 +309,26 @@ def prepare(
 
     # What each node's options can carry, and the units the search tries to place.
     carried: dict[int, int] = {}
+    cover: dict[int, int] = {}  # units a node could ship alone (counted against quantities)
     capacity = [0] * n_lines
+    all_lines = (1 << n_lines) - 1
     for ni, row in rows.items():
         mask = 0
-        options = table.options(ni)
-        for li in range(n_lines):
-            if row[li] and (li not in special or any(o.carries(products[li]) for o in options)):
+        units = 0
+        for li, have in enumerate(row):
+            if have:
                 mask |= 1 << li
-                capacity[li] += row[li]
+                capacity[li] += have
+                units += have if have < quantities[li] else quantities[li]
+        if special:
+            options = table.options(ni)
+            for li in special:
+                if row[li] and not any(o.carries(products[li]) for o in options):
+                    mask &= all_lines ^ (1 << li)
+                    capacity[li] -= row[li]
+                    units -= min(row[li], quantities[li])
         carried[ni] = mask
+        cover[ni] = units
     targets = [min(q, c) for q, c in zip(quantities, capacity, strict=True)]
     problem.targets = targets
     weights = [p.weight_kg for p in products]
@@ -327,7 +355,9 @@ def prepare(
                 built.append(Candidate(option, ni, fixed, late, unit, row, distance))
         return built
 
-    kept = _bound_nodes(network, problem, rows, carried, table, distances, build, order.allow_split)
+    kept = _bound_nodes(
+        network, problem, rows, carried, cover, table, distances, build, order.allow_split
+    )
     for ni in sorted(kept):
         problem.candidates.extend(kept[ni])
     if explain:
@@ -337,7 +367,7 @@ def prepare(
     return problem
 
 
-def _bound_nodes(network, problem, rows, carried, table, distances, build, allow_split):
+def _bound_nodes(network, problem, rows, carried, cover, table, distances, build, allow_split):
     """The nodes worth searching, with their candidates built.
 
     Any plan using node n scores at least ``floor(n)``: its cheapest option's fixed part plus
@@ -353,20 +383,17 @@ def _bound_nodes(network, problem, rows, carried, table, distances, build, allow
     floor: dict[int, float] = {}
     lateness: dict[int, float] = {}
     single: list[tuple[float, int]] = []
-    for ni, row in rows.items():
+    w_distance, w_lateness, w_unfulfilled = w.distance, w.lateness, w.unfulfilled
+    for ni in rows:
         if not carried[ni]:
             continue
-        late = 0 if target_day is None else max(0, table.first_delivery(ni) - target_day)
-        distance = distances[ni] if distances is not None else 0.0
+        cheapest, first = table.floor(ni)
+        late = 0 if target_day is None or first <= target_day else first - target_day
         # fixed parts add up over shipments, lateness does not (the latest counts): kept apart
-        floor[ni] = table.cheapest(ni) + w.distance * distance
-        lateness[ni] = w.lateness * late
-        mask = carried[ni]
-        cover = 0
-        for li, have in enumerate(row):
-            if mask >> li & 1:
-                cover += have if have < targets[li] else targets[li]
-        single.append((floor[ni] + lateness[ni] + w.unfulfilled * (total - cover), ni))
+        f = floor[ni] = cheapest + (w_distance * distances[ni] if distances is not None else 0.0)
+        lateness[ni] = w_lateness * late
+        # cover counts against quantities (targets may be lower): a weaker bound, still valid
+        single.append((f + lateness[ni] + w_unfulfilled * max(0, total - cover[ni]), ni))
     if not single:
         return {}
     single.sort()
@@ -387,22 +414,18 @@ def _bound_nodes(network, problem, rows, carried, table, distances, build, allow
         best = min(
             best, _greedy_cover_score(problem, rows, carried, built, build, best_node, w, policy)
         )
-    # per line, the two lowest floors of nodes holding it: "another node" for any node
-    cheapest_two: list[list[tuple[float, int]]] = [[] for _ in targets]
-    for ni, f in floor.items():
-        mask, row = carried[ni], rows[ni]
-        for li, pair in enumerate(cheapest_two):
-            if mask >> li & 1 and row[li]:
-                pair.append((f, ni))
-                if len(pair) > 2:
-                    pair.sort()
-                    pair.pop()
     lowest = min(floor.values())
+    second = min(lowest, w_unfulfilled)  # the least any second shipment (or gap) costs
+    cheapest_two = None
     keep = []
     for bound, ni in single:
         if bound <= best + _EPS:
             keep.append(ni)
             continue
+        if floor[ni] + lateness[ni] + second > best + _EPS:
+            continue
+        if cheapest_two is None:
+            cheapest_two = _cheapest_two(floor, rows, carried, len(targets))
         multi = _multi_bound(ni, rows[ni], carried[ni], cheapest_two, lowest, targets, w)
         if floor[ni] + lateness[ni] + multi <= best + _EPS:
             keep.append(ni)
@@ -415,6 +438,20 @@ def _bound_nodes(network, problem, rows, carried, table, distances, build, allow
     problem.left_out = [ni for _, ni in single if ni not in kept][:6]
     problem.build = build
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+
+
+def _cheapest_two(floor, rows, carried, n_lines) -> list[list[tuple[float, int]]]:
+    """Per line, the two lowest floors of nodes holding it: "another node" for any node."""
+    pairs: list[list[tuple[float, int]]] = [[] for _ in range(n_lines)]
+    for ni, f in floor.items():
+        mask, row = carried[ni], rows[ni]
+        for li, pair in enumerate(pairs):
+            if mask >> li & 1 and row[li]:
+                pair.append((f, ni))
+                if len(pair) > 2:
+                    pair.sort()
+                    pair.pop()
+    return pairs
 
 
 def _multi_bound(ni, row, mask, cheapest_two, lowest, targets, w) -> float:
