@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 
 import orjson
 
@@ -17,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     api.add_argument("--workers", type=int, default=1)
     worker = commands.add_parser("worker", help="run a Celery worker (ingest, outbox, reconcile)")
     worker.add_argument("--concurrency", type=int, default=2)
-    commands.add_parser("beat", help="run Celery beat (the schedule of the drains)")
+    beat = commands.add_parser("beat", help="run Celery beat (the schedule of the drains)")
+    beat.add_argument("--schedule", default=os.path.join(tempfile.gettempdir(), "oms-beat"),
+                      help="file where beat remembers the last runs")  # fmt: skip
     replay = commands.add_parser("replay-dead-letters", help="put dead letters back in the inbox")
     replay.add_argument("--id", action="append", dest="ids", help="a dead letter id (repeatable)")
     commands.add_parser("dead-letters", help="list dead letters as JSON lines")
@@ -43,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             app.worker_main(["worker", "--loglevel", settings.log_level,
                              "--concurrency", str(args.concurrency)])  # fmt: skip
         else:
-            app.start(["beat", "--loglevel", settings.log_level])
+            app.start(["beat", "--loglevel", settings.log_level, "--schedule", args.schedule])
         return 0
 
     from sync_service import dead_letters

@@ -68,7 +68,9 @@ class Settings(BaseSettings):
 
     odoo_url: str = "http://localhost:8069"
     odoo_db: str = "oms"
+    # Either the integration user's id, or its login (the uid is then looked up once).
     odoo_uid: int = 2
+    odoo_login: str = ""
     odoo_api_key: SecretStr = SecretStr(DEFAULT_SECRET)
     odoo_timeout_s: float = 30.0
     # Implementation of the Odoo boundary (``module:attr``, called with the settings).

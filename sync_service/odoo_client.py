@@ -42,30 +42,43 @@ class JsonRpcOdoo:
 
     def __init__(self, settings: Settings, transport: httpx.BaseTransport | None = None) -> None:
         self._db = settings.odoo_db
-        self._uid = settings.odoo_uid
+        self._uid: int | None = None if settings.odoo_login else settings.odoo_uid
+        self._login = settings.odoo_login
         self._key = settings.odoo_api_key
         self._ids = itertools.count(1)
         self._http = httpx.Client(
             base_url=settings.odoo_url, timeout=settings.odoo_timeout_s, transport=transport
         )
 
-    def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+    def _post(self, service: str, method: str, args: list) -> Any:
         request = {
             "jsonrpc": "2.0",
             "method": "call",
             "id": next(self._ids),
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [self._db, self._uid, self._key.get_secret_value(), model, method,
-                         list(args), kwargs],
-            },
-        }  # fmt: skip
+            "params": {"service": service, "method": method, "args": args},
+        }
+        reply = self._http.post("/jsonrpc", json=request)
+        reply.raise_for_status()
+        return reply.json()
+
+    def uid(self) -> int:
+        if self._uid is None:
+            try:
+                secret = self._key.get_secret_value()
+                body = self._post("common", "login", [self._db, self._login, secret])
+            except (httpx.HTTPError, ValueError) as exc:
+                raise OdooError(f"login: {type(exc).__name__}: {exc}") from exc
+            if not body.get("result"):
+                raise OdooError(f"login of {self._login!r} to {self._db!r} refused")
+            self._uid = body["result"]
+        return self._uid
+
+    def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        call_args = [self._db, self.uid(), self._key.get_secret_value(), model, method,
+                     list(args), kwargs]  # fmt: skip
         started = time.perf_counter()
         try:
-            reply = self._http.post("/jsonrpc", json=request)
-            reply.raise_for_status()
-            body = reply.json()
+            body = self._post("object", "execute_kw", call_args)
         except (httpx.HTTPError, ValueError) as exc:
             raise OdooError(f"{model}.{method}: {type(exc).__name__}: {exc}") from exc
         finally:

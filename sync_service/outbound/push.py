@@ -105,7 +105,8 @@ class OutboxPusher:
         else:
             targets = [(channel_code, channel)]
         for code, config in targets:
-            self._push_one(code, config, event, attempts)
+            if config.api_url:  # a channel without a shop API (yet) is not pushed to
+                self._push_one(code, config, event, attempts)
 
     def _push_one(self, code: str, config, event: dict, attempts: int) -> None:
         topic, payload = event["topic"], event.get("payload") or {}

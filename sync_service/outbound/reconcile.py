@@ -56,6 +56,8 @@ class Reconciler:
                 return 0
             found = 0
             for code, channel in self.settings.channels.items():
+                if not channel.api_url:
+                    continue
                 found += self.orders(code, channel)
                 self.stock(code, channel)
             return found

@@ -27,6 +27,7 @@ def service_env(settings, **extra: str) -> dict[str, str]:
         "OMS_ODOO_URL": settings.odoo_url,
         "OMS_ODOO_DB": settings.odoo_db,
         "OMS_ODOO_UID": str(settings.odoo_uid),
+        "OMS_ODOO_LOGIN": settings.odoo_login,
         "OMS_CHANNELS": json.dumps({code: {**c.model_dump(mode="json"),
                                            "secret": c.secret.get_secret_value()}
                                     for code, c in settings.channels.items()}),

@@ -159,7 +159,7 @@ def test_shopify_order_is_routed_split_shipped_and_fulfilled(
     ]  # fmt: skip
     shop.add_shopify_order(order)
     settings = helpers.make_settings(
-        redis_server.url, odoo_url=odoo.url, odoo_db=odoo.db, odoo_uid=sync_uid,
+        redis_server.url, odoo_url=odoo.url, odoo_db=odoo.db, odoo_login="oms_sync",
         odoo_api_key=SYNC_PASSWORD,
         channels={"webshop": {"provider": "shopify", "secret": helpers.SHOPIFY_SECRET,
                               "api_url": shop.url + SHOPIFY, "location_id": "1",
