@@ -416,16 +416,29 @@ def _bound_nodes(network, problem, rows, carried, cover, table, distances, build
         )
     lowest = min(floor.values())
     second = min(lowest, w_unfulfilled)  # the least any second shipment (or gap) costs
+    single_only = not allow_split or policy.max_packages == 1
+    special = [li for li, p in enumerate(problem.products) if p.dangerous_class or p.bulky]
+
+    def line_floor(ni: int, li: int) -> float:
+        # A dangerous or bulky line may need a dearer service than the node's cheapest.
+        if li not in special:
+            return floor[ni]
+        product = problem.products[li]
+        fixed = min(
+            (o.fixed_static for o in table.options(ni) if o.carries(product)), default=math.inf
+        )
+        return floor[ni] - table.floor(ni)[0] + fixed
+
     cheapest_two = None
     keep = []
     for bound, ni in single:
         if bound <= best + _EPS:
             keep.append(ni)
             continue
-        if floor[ni] + lateness[ni] + second > best + _EPS:
+        if single_only or floor[ni] + lateness[ni] + second > best + _EPS:
             continue
         if cheapest_two is None:
-            cheapest_two = _cheapest_two(floor, rows, carried, len(targets))
+            cheapest_two = _cheapest_two(line_floor, rows, carried, len(targets))
         multi = _multi_bound(ni, rows[ni], carried[ni], cheapest_two, lowest, targets, w)
         if floor[ni] + lateness[ni] + multi <= best + _EPS:
             keep.append(ni)
@@ -440,14 +453,14 @@ def _bound_nodes(network, problem, rows, carried, cover, table, distances, build
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
 
 
-def _cheapest_two(floor, rows, carried, n_lines) -> list[list[tuple[float, int]]]:
-    """Per line, the two lowest floors of nodes holding it: "another node" for any node."""
+def _cheapest_two(line_floor, rows, carried, n_lines) -> list[list[tuple[float, int]]]:
+    """Per line, the two lowest floors of nodes able to ship it: "another node" for any."""
     pairs: list[list[tuple[float, int]]] = [[] for _ in range(n_lines)]
-    for ni, f in floor.items():
-        mask, row = carried[ni], rows[ni]
+    for ni, row in rows.items():
+        mask = carried[ni]
         for li, pair in enumerate(pairs):
             if mask >> li & 1 and row[li]:
-                pair.append((f, ni))
+                pair.append((line_floor(ni, li), ni))
                 if len(pair) > 2:
                     pair.sort()
                     pair.pop()
