@@ -12,7 +12,9 @@ registry.category("web_tour.tours").add("oms_order_routing_tour", {
         },
         {
             content: "The banner says it ships in two packages",
-            trigger: ".o_oms_routing_banner:contains('Ships in'):contains('2'):contains('packages')",
+            trigger:
+                ".o_oms_routing_banner:contains('Ships in'):contains('packages')" +
+                ":has(.o_field_widget[name=oms_package_count]:contains('2'))",
         },
         {
             content: "Open the Fulfilment tab",
@@ -57,7 +59,13 @@ registry.category("web_tour.tours").add("oms_order_routing_tour", {
             trigger: "body:not(:has(.modal))",
         },
         {
-            content: "Back on the order: open the Fulfilment tab again",
+            // The wizard opens the order again as a new breadcrumb step: wait for it, or the
+            // next click lands on the form being replaced.
+            content: "Back on the order, reloaded",
+            trigger: ".o_breadcrumb ol.breadcrumb .breadcrumb-item:contains('S0')",
+        },
+        {
+            content: "Open the Fulfilment tab again",
             trigger: ".o_form_view .o_notebook .nav-link[name=oms_fulfilment]",
             run: "click",
         },
