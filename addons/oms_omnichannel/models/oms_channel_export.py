@@ -86,6 +86,7 @@ class OmsChannel(models.Model):
         """Sellable stock per SKU and warehouse the channel may sell from.
 
         sellable = on hand - reserved - the channel's safety stock, never below 0.
+        ``cursor``: the last outbox event whose change the figures include.
         """
         self.check_access("read")
         channel = self._oms_get_channel(channel_code)
@@ -101,8 +102,13 @@ class OmsChannel(models.Model):
         )
         warehouses = channel._oms_sellable_warehouses()
         rows = self._oms_sellable_rows(products, warehouses, channels=channel)
+        # Read in the same snapshot as the figures: outbox events up to this id are in them,
+        # later ones are not (ids follow commit order), so a projection rebuilt from this
+        # export applies only the events after it.
+        self.env.cr.execute("SELECT coalesce(max(id), 0) FROM oms_outbox_event")
         return {
             "as_of": as_of.isoformat() + "Z",
+            "cursor": self.env.cr.fetchone()[0],
             "stock": [
                 {"sku": row["sku"], "warehouse": row["warehouse"], "sellable": row["sellable"]}
                 for row in rows

@@ -22,6 +22,20 @@ class TestExport(OmsIntakeCommon):
         product = self.product_a.with_context(warehouse_id=self.warehouse.id)
         self.assertEqual(figures[("OMS-TEST-A", code)], product.free_qty - 1)
 
+    def test_export_says_which_outbox_events_it_includes(self):
+        self._set_stock(self.product_a, 4)
+        self._flush_outbox()
+        last = self.outbox.search([], order="id desc", limit=1)
+        last_a = self.outbox.search(
+            [("topic", "=", "stock.changed"), ("res_id", "=", self.product_a.id)],
+            order="id desc",
+            limit=1,
+        )
+        export = self.env["oms.channel"].export_sellable(self.channel.code, ["OMS-TEST-A"])
+        self.assertEqual(export["cursor"], last.id)
+        self.assertEqual(last_a.payload["sellable"], export["stock"][0]["sellable"])
+        self.assertEqual(export["stock"][0]["sellable"], 3.0)
+
     def test_sellable_for_some_skus_never_negative(self):
         self._set_stock(self.product_b, 0)
         export = self.env["oms.channel"].export_sellable(self.channel.code, ["OMS-TEST-B"])
