@@ -69,8 +69,10 @@ class OmsRouter(models.AbstractModel):
         engine_order = self._prepare_engine_order(order, demand, excluded_warehouses, warehouses)
         try:
             plan = engine.route(network, engine_order, stock)
-        except engine.EngineError as error:
-            _logger.warning("Routing of %s failed: %s", order.name, error)
+        except Exception as error:  # noqa: BLE001 - a router fault must not block the sale
+            # The engine is pure (no side effect to undo): fall back to Odoo's standard
+            # procurement, loudly.
+            _logger.exception("Routing of %s failed", order.name)
             order.message_post(
                 body=self.env._(
                     "Routing failed (%(error)s): the order ships the standard way, "
