@@ -98,6 +98,20 @@ class InboxConsumer:
             if "BUSYGROUP" not in str(exc):
                 raise
 
+    def prune_consumers(self, idle_ms: int = 3_600_000) -> int:
+        """Forget consumers of worker processes long gone that hold nothing pending.
+
+        Each worker process joins the group under its own name; without this the group's
+        consumer list grows with every restart.
+        """
+        pruned = 0
+        for info in self.redis.xinfo_consumers(keys.STREAM, keys.GROUP):
+            name = info["name"].decode() if isinstance(info["name"], bytes) else info["name"]
+            if name != self.consumer and info["pending"] == 0 and info["idle"] > idle_ms:
+                self.redis.xgroup_delconsumer(keys.STREAM, keys.GROUP, name)
+                pruned += 1
+        return pruned
+
     def promote_due(self, limit: int = 1000) -> int:
         """Put retries whose backoff has passed back into the stream."""
         return self._promote(keys=[keys.STREAM, keys.RETRY], args=[_now_ms(), limit])

@@ -46,6 +46,7 @@ class Ingestor:
     def drain(self, budget_s: float = 10.0) -> int:
         """Process batches until the inbox is empty or the time budget is spent."""
         self.consumer.ensure_group()
+        self.consumer.prune_consumers()
         self.consumer.promote_due()
         handled, deadline = 0, time.monotonic() + budget_s
         while time.monotonic() < deadline:
@@ -79,7 +80,8 @@ class Ingestor:
             for event in events:
                 self._fail(event, str(exc))
             return
-        done = []
+        done, latencies = [], []
+        now_ms = int(time.time() * 1000)
         for event, order, result in zip(events, orders, results, strict=True):
             status = result.get("status")
             stats.incr(self.consumer.redis, f"ingested:order:{status}")
@@ -91,11 +93,13 @@ class Ingestor:
             )  # fmt: skip
             if status in ORDER_DONE:
                 done.append(event)
+                latencies.append(now_ms - int(event.field("received_ms") or now_ms))
             else:
                 error = result.get("error") or {}
                 code = error.get("code", "unknown_error")
                 self._fail(event, f"{code}: {error.get('message', '')}", code in PERMANENT)
         self.consumer.ack(done)
+        stats.record_latencies(self.consumer.redis, latencies)
 
     def _tracking(self, events: list[InboxEvent]) -> None:
         if not events:

@@ -197,3 +197,17 @@ def test_refund_without_an_odoo_method_is_kept_in_the_dead_letters(api, ingestor
     [(_id, dead)] = redis_client.xrange(keys.DEAD)
     assert dead[b"kind"] == b"refund"
     assert dead[b"last_error"].startswith(b"unsupported_kind")
+
+
+def test_consumers_of_gone_workers_are_forgotten_unless_they_hold_events(
+    api, fast_settings, redis_client
+):
+    post(api, helpers.shopify(helpers.shopify_order(7200, "2026-11-26T10:00:00Z")))
+    holder = make_consumer(redis_client, fast_settings, "gone-with-event")
+    holder.ensure_group()
+    assert len(holder.read(10)) == 1
+    redis_client.xgroup_createconsumer(keys.STREAM, keys.GROUP, "gone-empty")
+    current = make_consumer(redis_client, fast_settings, "current")
+    assert current.prune_consumers(idle_ms=-1) == 1
+    names = {c["name"] for c in redis_client.xinfo_consumers(keys.STREAM, keys.GROUP)}
+    assert names == {b"gone-with-event"} | ({b"current"} & names)
