@@ -410,7 +410,8 @@ def _bound_nodes(network, problem, rows, carried, cover, table, distances, build
             score = _single_score(cand, targets, total, weights, w, policy.max_packages)
             if score < best:
                 best, best_node = score, ni
-    if best_node is not None and allow_split:
+    if best_node is not None and allow_split and best >= w_unfulfilled:
+        # the best single shipment leaves units out: a greedy cover may do much better
         best = min(
             best, _greedy_cover_score(problem, rows, carried, built, build, best_node, w, policy)
         )

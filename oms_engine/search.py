@@ -86,12 +86,17 @@ class Search:
         self.evals: dict[tuple[int, ...], Evaluation | None] = {}
         self.fixed = [c.fixed for c in cands]
         self.late = [c.late_days for c in cands]
-        self.by_fixed = sorted(range(len(cands)), key=lambda j: (self.fixed[j], j))
         self.node = [c.node for c in cands]
         self.lines_of = [
             tuple(li for li in range(n_lines) if c.unit[li] is not None and targets[li])
             for c in cands
         ]
+        self.best = Evaluation((), self.w_unfilled * self.total_target, {}, {}, 0, 0)
+
+    def _prepare_branching(self) -> None:
+        """Indexes the branch-and-bound needs beyond single shipments (built on demand)."""
+        cands, targets, n_lines = self.cands, self.targets, self.n_lines
+        self.by_fixed = sorted(range(len(cands)), key=lambda j: (self.fixed[j], j))
         carriers: list[list[int]] = [[] for _ in range(n_lines)]
         for j, lines in enumerate(self.lines_of):
             for li in lines:
@@ -105,7 +110,6 @@ class Search:
             min((cands[j].unit[li] for j in carriers[li]), default=0.0) for li in range(n_lines)
         ]
         self.unit_lb = sum(u * t for u, t in zip(self.unit_min, targets, strict=True))
-        self.best = Evaluation((), self.w_unfilled * self.total_target, {}, {}, 0, 0)
 
     # ----------------------------------------------------------------- evaluation
 
@@ -264,8 +268,8 @@ class Search:
     def _single_bounds(self) -> list[tuple[float, int]]:
         """A lower bound of every one-shipment plan, cheapest first."""
         targets = self.targets
-        short_penalty = self.w_unfilled - max(self.unit_min, default=0.0)
-        base = self.unit_lb + short_penalty * self.total_target
+        short_penalty = self.w_unfilled  # per unit left out; per-unit costs are >= 0
+        base = short_penalty * self.total_target
         bounds = []
         for j, lines in enumerate(self.lines_of):
             avail = self.cands[j].avail
@@ -278,11 +282,15 @@ class Search:
         return bounds
 
     def _singles_are_optimal(self) -> bool:
-        # Any plan of two or more shipments pays at least the two cheapest fixed parts.
-        fixed = sorted(self.fixed)
-        if len(fixed) < 2:
+        # Any plan of two or more shipments pays at least the two cheapest fixed parts (and
+        # the cheapest per-unit cost of every unit, which the indexes below provide).
+        if len(self.fixed) < 2:
             return True
-        return self.best.score <= fixed[0] + fixed[1] + self.unit_lb + _EPS
+        first, second = sorted(self.fixed)[:2]
+        if self.best.score <= first + second + _EPS:
+            return True
+        self._prepare_branching()
+        return self.best.score <= first + second + self.unit_lb + _EPS
 
     def _hopeless(self) -> int:
         """Options that cannot be part of a better plan of two or more shipments."""
