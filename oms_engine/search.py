@@ -376,6 +376,10 @@ class Search:
         incumbent = self.best.score - _EPS
         if bound + gap >= incumbent:
             return
+        if pick is not None and self.max_shipments - len(key) == 1:
+            gap = self._last_shipment_gap(cap, carried, given_up, blocked)
+            if bound + gap >= incumbent:
+                return
         if key:
             self._consider(key)
         if len(key) >= self.max_shipments:
@@ -394,6 +398,28 @@ class Search:
         for j in self.carriers_of_line[pick]:
             mask |= 1 << j
         self._dfs(key, keymask, cap, carried, fixed_sum, late, given_up | 1 << pick, banned | mask)
+
+    def _last_shipment_gap(self, cap, carried, given_up, blocked) -> float:
+        """With one shipment left (max_packages), the open gaps cost at least the best single
+        option's fixed part plus what it still cannot take, or leaving them all out."""
+        shorts = []
+        for li, target in enumerate(self.targets):
+            short = target - cap[li]
+            if short > 0 and not given_up >> li & 1:
+                shorts.append((li, short, self.w_unfilled - self.unit_min[li]))
+        best = sum(short * penalty for _, short, penalty in shorts)
+        for j, cand in enumerate(self.cands):
+            if blocked >> j & 1 or self.fixed[j] >= best:
+                continue
+            mask = carried.get(cand.node, 0)
+            cost = self.fixed[j]
+            for li, short, penalty in shorts:
+                have = cand.avail[li] if cand.unit[li] is not None and not mask >> li & 1 else 0
+                if have < short:
+                    cost += penalty * (short - have)
+            if cost < best:
+                best = cost
+        return best
 
     def _child(self, key, keymask, cap, carried, fixed_sum, late, given_up, banned, j):
         cap = list(cap)
