@@ -124,7 +124,7 @@ async def cart_availability(caller: CallerDep, body: s.CartRequest):
 async def pickup_availability(caller: CallerDep, body: s.PickupRequest):
     """Stores that can hand over the cart now ("available in 3 stores near you"), nearest
     first when the shop gives coordinates or a postal code."""
-    return await caller.service.pickup(caller.channel, body)
+    return json_response(await caller.service.pickup(caller.channel, body))
 
 
 @router.post("/promise", response_model=s.PromiseResponse, summary="Delivery promise")

@@ -17,7 +17,6 @@ from sync_service.checkout.reservations import (
     CheckoutStore,
     Hold,
     HoldLine,
-    NodeStock,
     SkuStock,
     channel_of,
     new_reservation_id,
@@ -100,7 +99,9 @@ class CheckoutService:
                         "ok": available >= qty})  # fmt: skip
         return {"channel": channel, "available": all(x["ok"] for x in out), "lines": out}
 
-    async def pickup(self, channel: str, request: s.PickupRequest) -> s.PickupAvailability:
+    async def pickup(self, channel: str, request: s.PickupRequest) -> dict:
+        """The body of ``schemas.PickupAvailability``: stores able to hand over the cart,
+        nearest first (then by code); line details only for the stores answered."""
         near = request.near
         postal = None
         if near and near.postal_code:
@@ -109,21 +110,17 @@ class CheckoutService:
         figures = await self.store.read(channel, list(wanted), mode="nodes")
         _unknown(figures, list(wanted))
         snapshot = await self._network(channel)
-        stores = [n for n in snapshot.nodes.values() if n.pickup_point and n.enabled]
-        rows: list[tuple[tuple, s.StoreAvailability]] = []
-        for node in stores:
-            lines = []
-            for sku, qty in wanted.items():
-                stock: NodeStock = figures[sku]
-                have = stock.nodes.get(node.id, 0)
-                lines.append(
-                    s.CartLineAvailability(sku=sku, requested=qty, available=have, ok=have >= qty)
-                )
-            available = all(x.ok for x in lines)
+        per_sku = [(sku, qty, figures[sku].nodes) for sku, qty in wanted.items()]
+        by_coordinates = near is not None and near.lat is not None and near.lon is not None
+        ranked = []
+        for node in snapshot.nodes.values():
+            if not (node.pickup_point and node.enabled):
+                continue
+            available = all(nodes.get(node.id, 0) >= qty for _sku, qty, nodes in per_sku)
             if request.only_available and not available:
                 continue
             distance = None
-            if near and near.lat is not None and near.lon is not None:
+            if by_coordinates:
                 distance = round(haversine_km(near.lat, near.lon, node.lat, node.lon), 1)
                 rank = (distance,)
             elif postal:
@@ -131,21 +128,21 @@ class CheckoutService:
                 rank = (not same_country, -shared_prefix(postal, node.postal_code.upper()))
             else:
                 rank = ()
-            view = s.StoreAvailability(
-                store=node.id,
-                available=available,
-                lines=lines,
-                distance_km=distance,
-                postal_code=node.postal_code,
-            )
-            rows.append(((not available, *rank, node.id), view))
-        rows.sort(key=lambda row: row[0])
-        views = [view for _, view in rows]
-        return s.PickupAvailability(
-            channel=channel,
-            stores_available=sum(1 for v in views if v.available),
-            stores=views[: request.limit],
-        )
+            ranked.append(((not available, *rank, node.id), node, available, distance))
+        ranked.sort(key=lambda row: row[0])
+        stores = []
+        for _rank, node, available, distance in ranked[: request.limit]:
+            lines = []
+            for sku, qty, nodes in per_sku:
+                have = nodes.get(node.id, 0)
+                lines.append({"sku": sku, "requested": qty, "available": have, "ok": have >= qty})
+            stores.append({"store": node.id, "available": available, "lines": lines,
+                           "distance_km": distance, "postal_code": node.postal_code})  # fmt: skip
+        return {
+            "channel": channel,
+            "stores_available": sum(1 for row in ranked if row[2]),
+            "stores": stores,
+        }
 
     # ------------------------------------------------------------- promise
 
