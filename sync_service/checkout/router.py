@@ -37,9 +37,9 @@ def problem_response(error: CheckoutError) -> JSONResponse:
     return JSONResponse(body, status_code=error.status_code, media_type=PROBLEM, headers=headers)
 
 
-def json_response(body: dict) -> Response:
+def json_response(body: dict, status_code: int = 200) -> Response:
     """A ready body in its documented model's shape: FastAPI skips re-validating a Response."""
-    return Response(orjson.dumps(body), media_type="application/json")
+    return Response(orjson.dumps(body), status_code=status_code, media_type="application/json")
 
 
 def validation_problem(error: RequestValidationError) -> JSONResponse:
@@ -144,7 +144,6 @@ async def delivery_promise(caller: CallerDep, body: s.PromiseRequest):
 async def reserve(
     caller: CallerDep,
     body: s.ReservationRequest,
-    response: Response,
     idempotency_key: Annotated[
         str | None,
         Header(max_length=255, description="Retries with the same key get the same hold."),
@@ -153,14 +152,12 @@ async def reserve(
     """Hold every line of the cart, or none, until ``expires_at``. Send the
     ``reservation_id`` with the order; an unpaid hold gives its stock back when it expires."""
     hold = await caller.service.reserve(caller.channel, body, idempotency_key)
-    if not hold.created:
-        response.status_code = 200
-    return reservation_view(hold)
+    return json_response(reservation_view(hold), 201 if hold.created else 200)
 
 
 @router.get("/reservations/{reservation_id}", response_model=s.Reservation)
 async def get_reservation(caller: CallerDep, reservation_id: str):
-    return reservation_view(await caller.service.get(caller.channel, reservation_id))
+    return json_response(reservation_view(await caller.service.get(caller.channel, reservation_id)))
 
 
 @router.delete(
@@ -171,7 +168,8 @@ async def get_reservation(caller: CallerDep, reservation_id: str):
 )
 async def release_reservation(caller: CallerDep, reservation_id: str):
     """Give the stock back now (customer left, payment failed). Idempotent."""
-    return reservation_view(await caller.service.release(caller.channel, reservation_id))
+    hold = await caller.service.release(caller.channel, reservation_id)
+    return json_response(reservation_view(hold))
 
 
 @router.post(
@@ -183,6 +181,5 @@ async def release_reservation(caller: CallerDep, reservation_id: str):
 async def convert_reservation(caller: CallerDep, reservation_id: str, body: s.ConvertRequest):
     """The order arrived in Odoo: the hold keeps counting until the projection shows Odoo's
     own reservation for it, then stops. Idempotent for the same ``order_ref``."""
-    return reservation_view(
-        await caller.service.convert(caller.channel, reservation_id, body.order_ref)
-    )
+    hold = await caller.service.convert(caller.channel, reservation_id, body.order_ref)
+    return json_response(reservation_view(hold))

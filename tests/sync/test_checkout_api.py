@@ -237,3 +237,31 @@ def test_openapi_documents_models_examples_and_problems(run_api):
     assert reserve["security"] == [{"ChannelApiKey": []}]
     scheme = spec["components"]["securitySchemes"]["ChannelApiKey"]
     assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "X-API-Key")
+
+
+def test_answers_match_their_documented_models(rds, ck_settings, run_api):
+    """The hot endpoints answer plain dicts (no re-validation): check them against the
+    response models the OpenAPI page documents."""
+    from sync_service.checkout import schemas as s
+
+    seed(rds, ck_settings, STOCK)
+
+    async def calls(client):
+        cart = {"lines": [{"sku": "A", "quantity": 1}, {"sku": "B", "quantity": 2}]}
+        reserved = await client.post(f"{BASE}/reservations", json=cart)
+        rid = reserved.json()["reservation_id"]
+        return {
+            s.ListingAvailability: await client.get(f"{BASE}/availability", params={"skus": "A,B"}),
+            s.CartAvailability: await client.post(f"{BASE}/availability/cart", json=cart),
+            s.PickupAvailability: await client.post(f"{BASE}/availability/pickup", json=cart),
+            s.Reservation: reserved,
+            "get": await client.get(f"{BASE}/reservations/{rid}"),
+            "release": await client.delete(f"{BASE}/reservations/{rid}"),
+        }
+
+    replies = run_api(calls)
+    for model, reply in replies.items():
+        assert reply.status_code in (200, 201), reply.text
+        (model if isinstance(model, type) else s.Reservation).model_validate(reply.json())
+    assert replies[s.Reservation].json()["expires_at"].endswith("Z")
+    assert replies["release"].json()["state"] == "released"
