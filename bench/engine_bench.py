@@ -48,12 +48,14 @@ class Stats:
     violations: int = 0
     violation_examples: list = field(default_factory=list)
     exact: int = 0
-    latencies_ns: list = field(default_factory=list)
-    deplete_ns: int = 0
+    latencies_ns: list = field(default_factory=list)  # CPU time of the decision call
+    wall_ns: list = field(default_factory=list)  # wall time of the same call
+    deplete_ns: int = 0  # CPU time of deplete()
 
-    def pct(self, q: float) -> float:
-        data = sorted(self.latencies_ns)
-        return data[min(len(data) - 1, int(q * len(data)))] / 1000.0  # microseconds
+    def pct(self, q: float, wall: bool = False) -> float:
+        """Percentile ``q`` of the decision latency, in microseconds."""
+        data = sorted(self.wall_ns if wall else self.latencies_ns)
+        return data[min(len(data) - 1, int(q * len(data)))] / 1000.0
 
 
 def _backorder(retailer: Retailer, plan) -> tuple[float, float, int]:
@@ -83,16 +85,19 @@ def replay(retailer: Retailer, name: str, decide, checker: PlanChecker, hooks=No
     loads: dict[tuple[str, int], int] = {}
     full: dict[int, set[str]] = {}
     w = retailer.network.policy.weights
-    clock = time.perf_counter_ns
+    # CPU time of this thread: on a shared machine, time spent descheduled is not the
+    # engine's. Wall time is kept too and reported beside it.
+    clock, wall = time.thread_time_ns, time.perf_counter_ns
     for i, order in enumerate(retailer.orders):
         day = order.order_time.astimezone(BERLIN).toordinal()
         full_today = frozenset(full.get(day, ()))
         routed = replace(order, excluded_nodes=full_today) if full_today else order
         if hooks:
             hooks.before(i, routed, stock, loads, day)
-        started = clock()
+        started, started_wall = clock(), wall()
         plan = decide(routed, stock)
         stats.latencies_ns.append(clock() - started)
+        stats.wall_ns.append(wall() - started_wall)
         broken = checker.check(routed, plan, stock, full_today)
         if broken:
             stats.violations += 1
@@ -173,7 +178,7 @@ def _row(s: Stats, baseline_cost: float | None = None) -> str:
         f"| {100 * s.split_orders / shipped:.1f}% | {100 * s.late_orders / shipped:.1f}% "
         f"| {100 * s.short_lines / max(1, s.lines):.2f}% | {s.violations} "
         f"| {s.pct(0.5):.0f} | {s.pct(0.99):.0f} | {s.pct(0.999):.0f} "
-        f"| {s.orders / total_s:,.0f} |"
+        f"| {s.pct(0.99, wall=True):.0f} | {s.orders / total_s:,.0f} |"
     )
 
 
@@ -199,8 +204,9 @@ def report(args, retailer, results, hooks, batches, clean_seconds, wall) -> tupl
         f"{len(retailer.nodes)} nodes. Command: `{args.command}` (whole run {wall:.0f} s).",
         "",
         "| policy | cost/order | EUR/order | packages/order | split rate | late rate "
-        "| unfilled lines | violations | p50 µs | p99 µs | p99.9 µs | orders/s/core |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| unfilled lines | violations | p50 µs | p99 µs | p99.9 µs | p99 wall µs "
+        "| orders/s/core |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [_row(s) for s in results.values()]
     lines += [
@@ -210,8 +216,10 @@ def report(args, retailer, results, hooks, batches, clean_seconds, wall) -> tupl
         f"{BACKORDER_LATE_DAYS} days late - the same rule for every policy. Split rate and late "
         "rate are over orders with at least one shipment. Latency is the decision call only "
         "(engine: `route(..., explain=False)`; baselines are plain Python on the MILP lane "
-        "table, not optimised). Violations: plans the independent checker (bench/checker.py) "
-        "rejects.",
+        "table, not optimised), as thread CPU time - the machine was shared, so time spent "
+        "descheduled is left out - with the wall-clock p99 beside it; orders/s/core = orders "
+        "/ total CPU time of the calls. Violations: plans the independent checker "
+        "(bench/checker.py) rejects.",
         "",
     ]
 
@@ -320,7 +328,7 @@ def report(args, retailer, results, hooks, batches, clean_seconds, wall) -> tupl
         ("p99 ≤ 0.5 ms per order", f"{p99_us / 1000:.3f} ms", p99_us <= 500),
         ("≥ 20,000 orders/s on one core", f"{per_core:,.0f} /s", per_core >= 20_000),
         (
-            f"{n:,}-order replay ≤ 5 s (sum of route + deplete calls)",
+            f"{n:,}-order replay ≤ 5 s (CPU time of its route + deplete calls)",
             f"{clean_seconds:.2f} s",
             clean_seconds <= 5 if n >= 100_000 else None,
         ),
