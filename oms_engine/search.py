@@ -387,12 +387,16 @@ class Search:
         if pick is None:
             self._extend_for_savings(key, keymask, cap, carried, fixed_sum, late, given_up, banned)
             return
-        base = bound - fixed_sum - self.w_late * late
+        base = bound - self.w_late * late
+        late_of = self.late
         for j in self.carriers_of_line[pick]:
             if blocked >> j & 1:
                 continue
-            if base + fixed_sum + fixed[j] >= self.best.score - _EPS:
+            if base + fixed[j] >= self.best.score - _EPS:
                 break  # options are sorted by fixed part: the rest cost more
+            lateness = self.w_late * (late if late > late_of[j] else late_of[j])
+            if base + fixed[j] + lateness >= self.best.score - _EPS:
+                continue
             self._child(key, keymask, cap, carried, fixed_sum, late, given_up, banned, j)
         mask = 0
         for j in self.carriers_of_line[pick]:
@@ -422,6 +426,8 @@ class Search:
         return best
 
     def _child(self, key, keymask, cap, carried, fixed_sum, late, given_up, banned, j):
+        if (keymask | 1 << j, given_up) in self.expanded:
+            return  # reached before through another order of the same options
         cap = list(cap)
         carried = dict(carried)
         self._add_cover(j, cap, carried)
