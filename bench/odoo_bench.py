@@ -1,4 +1,4 @@
-"""Routing on a real Odoo 18: `python -m bench odoo [--quick] [--orders=N] [--db=NAME] [--no-write]`.
+"""Routing on a real Odoo 18: `python -m bench odoo [--quick] [--orders=N] [--db=NAME]`.
 
 Confirms the same 3-line order again and again, once with routing (it splits in two: one
 node holds two lines, another the third) and once with routing switched off for the company
@@ -57,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         return run(_parse(argv))
     python = os.environ.get("ODOO_PYTHON")
     if python and Path(python).exists():
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+        env = dict(
+            os.environ,
+            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        )
         return subprocess.run(
             [python, "-m", "bench.odoo_bench", *argv], cwd=ROOT, env=env, check=False
         ).returncode
@@ -131,6 +134,7 @@ def _fixtures(env):
             "oms_cost_per_package": 5.0,
         }
     )
+
     def triple(name):
         return env["product.product"].create(
             [
@@ -174,16 +178,20 @@ def _create_orders(env, company, home, products, customer, count):
     )
 
 
-def _confirm_each(env, orders):
-    """Seconds per order, each confirmation committed on its own."""
+def _confirm_each(env, orders, queries=None):
+    """Seconds per order, each confirmation committed on its own; SQL queries counted into
+    ``queries`` (a list) when given."""
     cr = env.cr
     timings = []
     for order in orders:
+        count = cr.sql_log_count
         started = time.perf_counter()
         order.action_confirm()
         env.flush_all()
         cr.commit()
         timings.append(time.perf_counter() - started)
+        if queries is not None:
+            queries.append(cr.sql_log_count - count)
         env.invalidate_all()
     return timings
 
@@ -212,15 +220,16 @@ def run(args) -> int:
             _confirm_each(env, vanilla_orders[:5])
             _confirm_each(env, home_orders[:5])
             routed, vanilla, vanilla_home = [], [], []
+            queries = {"routed": [], "vanilla": [], "home": []}
             for r in range(args.rounds):
                 batch = slice(5 + r * per_round, 5 + (r + 1) * per_round)
                 company.oms_routing_active = True
                 cr.commit()
-                routed += _confirm_each(env, routed_orders[batch])
+                routed += _confirm_each(env, routed_orders[batch], queries["routed"])
                 company.oms_routing_active = False
                 cr.commit()
-                vanilla += _confirm_each(env, vanilla_orders[batch])
-                vanilla_home += _confirm_each(env, home_orders[batch])
+                vanilla += _confirm_each(env, vanilla_orders[batch], queries["vanilla"])
+                vanilla_home += _confirm_each(env, home_orders[batch], queries["home"])
             checked = routed_orders[5:6]
             result["routed_pickings"] = len(checked.picking_ids)
             result["vanilla_pickings"] = len(vanilla_orders[5:6].picking_ids)
@@ -246,6 +255,8 @@ def run(args) -> int:
 
             db_service.exp_drop(args.db)
     result.update(_summary(routed, vanilla, vanilla_home))
+    for name, counts in queries.items():
+        result[f"{name}_queries"] = statistics.median(counts)
     _report(args, result)
     return 0
 
@@ -268,29 +279,36 @@ def _report(args, r):
 
     machine = machine_summary()
     verdict = "met" if r["ratio"] <= TARGET_RATIO else "**not met**"
+    rows = "\n".join(
+        f"| {label} | {r[key + '_per_s']:.1f} | {r[key + '_p50_ms']:.1f} | "
+        f"{r[key + '_p95_ms']:.1f} | {r[key + '_queries']:.0f} |"
+        for key, label in (
+            ("routed", "routed (split in two)"),
+            ("vanilla", "vanilla Odoo, same order and stock"),
+            ("home", "vanilla Odoo, every line in stock at the order's warehouse"),
+        )
+    )
     md = f"""## Odoo 18: confirming an order with routing vs vanilla
 
-`python -m bench odoo` - {machine['date']}, {machine['cpu']}, {machine['cores']} cores,
-Python {machine['python']}, Odoo {odoo.release.version}, PostgreSQL on the same machine.
-A 3-line order confirmed {r['orders']} times per mode, each confirmation its own committed
+`python -m bench odoo` - {machine["date"]}, {machine["cpu"]}, {machine["cores"]} cores,
+Python {machine["python"]}, Odoo {odoo.release.version}, PostgreSQL on the same machine.
+A 3-line order confirmed {r["orders"]} times per mode, each confirmation its own committed
 transaction, modes alternating in {args.rounds} rounds. Routed, it splits in two deliveries
-({r['routed_pickings']} pickings, routing state `{r['routed_state']}`); vanilla (routing
-switched off for the company) it makes {r['vanilla_pickings']} picking from the order's warehouse.
+({r["routed_pickings"]} pickings, routing state `{r["routed_state"]}`); vanilla (routing
+switched off for the company) it makes {r["vanilla_pickings"]} picking from the order's warehouse.
 
-| mode | orders/s | p50 ms | p95 ms |
-|---|---:|---:|---:|
-| routed (split in two) | {r['routed_per_s']:.1f} | {r['routed_p50_ms']:.1f} | {r['routed_p95_ms']:.1f} |
-| vanilla Odoo, same order and stock | {r['vanilla_per_s']:.1f} | {r['vanilla_p50_ms']:.1f} | {r['vanilla_p95_ms']:.1f} |
-| vanilla Odoo, every line in stock at the order's warehouse | {r['home_per_s']:.1f} | {r['home_p50_ms']:.1f} | {r['home_p95_ms']:.1f} |
+| mode | orders/s | p50 ms | p95 ms | SQL queries per order |
+|---|---:|---:|---:|---:|
+{rows}
 
-Cost ratio routed / vanilla (same order and stock): **{r['ratio']:.2f}x** (target <= {TARGET_RATIO}x:
-{verdict}); routed / vanilla with everything at home (one fully reserved picking):
-{r['ratio_home']:.2f}x. Vanilla on the same stock reserves only the two lines its warehouse holds
-and leaves the third waiting; routed reserves all three and creates two deliveries, each with
-Odoo's own picking creation, chatter message and reservation.
-Engine network: built in {r['network_build_ms']:.1f} ms cold, {r['network_cached_us']:.2f} us
+Cost ratio routed / vanilla (same order and stock): **{r["ratio"]:.2f}x** (target <=
+{TARGET_RATIO}x: {verdict}); routed / vanilla with everything at home (one fully reserved
+picking): {r["ratio_home"]:.2f}x. Vanilla on the same stock reserves only the two lines its
+warehouse holds and leaves the third waiting; routed reserves all three and creates two
+deliveries, each with Odoo's own picking creation, chatter message and reservation.
+Engine network: built in {r["network_build_ms"]:.1f} ms cold, {r["network_cached_us"]:.2f} us
 from the registry cache; routing itself (lock, stock, engine, decision) p50
-{r['engine_ms_p50']:.2f} ms per order.
+{r["engine_ms_p50"]:.2f} ms per order.
 """
     print(md)
     if not (args.quick or args.no_write):

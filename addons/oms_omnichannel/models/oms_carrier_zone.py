@@ -13,15 +13,11 @@ class OmsCarrierZone(models.Model):
     _description = "Carrier Transit Zone"
     _order = "carrier_id, country_id, postal_prefix desc, id"
 
-    carrier_id = fields.Many2one(
-        "delivery.carrier", string="Carrier", required=True, ondelete="cascade", index=True
-    )
+    carrier_id = fields.Many2one("delivery.carrier", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="carrier_id.company_id", store=True)
-    country_id = fields.Many2one("res.country", string="Country", required=True)
-    postal_prefix = fields.Char(
-        string="Postal Code Prefix", help="Empty: the whole country."
-    )
-    transit_days = fields.Integer(string="Transit Days", default=1, required=True)
+    country_id = fields.Many2one("res.country", required=True)
+    postal_prefix = fields.Char(string="Postal Code Prefix", help="Empty: the whole country.")
+    transit_days = fields.Integer(default=1, required=True)
 
     _sql_constraints = [
         (
@@ -37,5 +33,6 @@ class OmsCarrierZone(models.Model):
             where = zone.country_id.code or ""
             if zone.postal_prefix:
                 where = f"{where} {zone.postal_prefix}*"
-            zone.display_name = self.env._("%(where)s: %(days)s days", where=where,
-                                           days=zone.transit_days)
+            zone.display_name = self.env._(
+                "%(where)s: %(days)s days", where=where, days=zone.transit_days
+            )

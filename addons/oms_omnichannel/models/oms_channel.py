@@ -43,13 +43,11 @@ class OmsChannel(models.Model):
         help="Nodes whose stock this channel may sell. Empty: every routable node.",
     )
     safety_stock = fields.Float(
-        string="Safety Stock",
         digits="Product Unit of Measure",
         help="Units per product and node held back from this channel.",
     )
     sourcing_policy_id = fields.Many2one(
         "oms.sourcing.policy",
-        string="Sourcing Policy",
         default=lambda self: self.env.ref(
             "oms_omnichannel.oms_sourcing_policy_fewest_packages", raise_if_not_found=False
         ),

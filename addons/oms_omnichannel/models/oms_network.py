@@ -165,10 +165,10 @@ class OmsNetwork(models.AbstractModel):
             cost_per_kg=carrier.oms_cost_per_kg,
             max_weight_kg=carrier.max_weight if carrier.max_weight > 0 else 31.5,
             cutoff=_float_to_time(carrier.oms_cutoff_hour),
-            calendar=engine.Calendar(
-                working_weekdays=_weekdays(carrier.oms_working_day_ids)
-            ),
-            accepts_dangerous=ALL_DANGEROUS_CLASSES if carrier.oms_accepts_dangerous else frozenset(),
+            calendar=engine.Calendar(working_weekdays=_weekdays(carrier.oms_working_day_ids)),
+            accepts_dangerous=ALL_DANGEROUS_CLASSES
+            if carrier.oms_accepts_dangerous
+            else frozenset(),
             accepts_bulky=carrier.oms_accepts_bulky,
         )
 

@@ -69,7 +69,7 @@ class OmsRouter(models.AbstractModel):
         engine_order = self._prepare_engine_order(order, demand, excluded_warehouses, warehouses)
         try:
             plan = engine.route(network, engine_order, stock)
-        except Exception as error:  # noqa: BLE001 - a router fault must not block the sale
+        except Exception as error:
             # The engine is pure (no side effect to undo): fall back to Odoo's standard
             # procurement, loudly.
             _logger.exception("Routing of %s failed", order.name)
@@ -160,9 +160,7 @@ class OmsRouter(models.AbstractModel):
             delivery_mode="pickup" if pickup else "ship",
             pickup_node=network_model._node_id(pickup) if pickup else None,
             allow_split=order.oms_allow_split,
-            excluded_nodes=frozenset(
-                network_model._node_id(wh) for wh in (excluded & warehouses)
-            ),
+            excluded_nodes=frozenset(network_model._node_id(wh) for wh in (excluded & warehouses)),
         )
 
     @api.model
@@ -239,7 +237,9 @@ class OmsRouter(models.AbstractModel):
                         "warehouse_id": (
                             by_node[shipment.to_node].id
                             if kind == "transfer" and shipment.to_node in by_node
-                            else node.id if node else False
+                            else node.id
+                            if node
+                            else False
                         ),
                         "source_warehouse_id": node.id if kind == "transfer" and node else False,
                         "carrier_id": carrier.id,
@@ -391,9 +391,7 @@ class OmsRouter(models.AbstractModel):
         out.extend(explanation.notes)
         if plan.method != "exact":
             out.append(
-                self.env._(
-                    "The search budget ran out: the plan comes from the greedy fallback."
-                )
+                self.env._("The search budget ran out: the plan comes from the greedy fallback.")
             )
         return "\n".join(out)
 
@@ -609,7 +607,9 @@ class OmsRouter(models.AbstractModel):
         missing = decision.unfulfilled_line_ids
         note = self.env._(
             "Routing could not source %(items)s. Decide: re-route, change or cancel the order.",
-            items=", ".join(f"{line.quantity:g} x {line.product_id.display_name}" for line in missing),
+            items=", ".join(
+                f"{line.quantity:g} x {line.product_id.display_name}" for line in missing
+            ),
         )
         order.activity_schedule(
             "mail.mail_activity_data_todo",

@@ -24,7 +24,7 @@ class OmsRoutingDecision(models.Model):
     )
     company_id = fields.Many2one(related="sale_order_id.company_id", store=True)
     channel_id = fields.Many2one(related="sale_order_id.oms_channel_id", store=True)
-    policy_id = fields.Many2one("oms.sourcing.policy", string="Policy")
+    policy_id = fields.Many2one("oms.sourcing.policy")
     is_current = fields.Boolean(string="Current", default=True, index=True)
     trigger = fields.Selection(
         [
@@ -72,9 +72,7 @@ class OmsRoutingDecision(models.Model):
         string="Unfulfilled",
     )
     explanation = fields.Text(help="The engine's explanation, in words.")
-    explanation_html = fields.Html(
-        compute="_compute_explanation_html", sanitize=True, string="Why"
-    )
+    explanation_html = fields.Html(compute="_compute_explanation_html", sanitize=True, string="Why")
     duration_ms = fields.Float(string="Routing Time (ms)", digits=(12, 3))
 
     @api.depends("sale_order_id.name", "trigger")
@@ -92,6 +90,4 @@ class OmsRoutingDecision(models.Model):
 
     @staticmethod
     def _html_escape(text):
-        return (
-            text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        )
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

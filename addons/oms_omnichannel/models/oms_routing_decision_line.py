@@ -30,8 +30,8 @@ class OmsRoutingDecisionLine(models.Model):
         string="Transfer From",
         help="For click & collect: the node sending the goods to the pickup store.",
     )
-    carrier_id = fields.Many2one("delivery.carrier", string="Carrier")
-    product_id = fields.Many2one("product.product", string="Product", required=True)
+    carrier_id = fields.Many2one("delivery.carrier")
+    product_id = fields.Many2one("product.product", required=True)
     quantity = fields.Float(digits="Product Unit of Measure")
     ship_date = fields.Datetime()
     promised_date = fields.Datetime(string="Promised")

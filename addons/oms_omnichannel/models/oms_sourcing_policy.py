@@ -15,9 +15,7 @@ class OmsSourcingPolicy(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        "res.company", string="Company", help="Empty: shared by every company."
-    )
+    company_id = fields.Many2one("res.company", help="Empty: shared by every company.")
     description = fields.Text(translate=True)
     # Weights of the objective, in the company currency.
     weight_package = fields.Float(
@@ -46,9 +44,7 @@ class OmsSourcingPolicy(models.Model):
         help="Penalty per shipment for each rank step of its node (see the node's rank).",
     )
     # Hard constraints.
-    max_packages = fields.Integer(
-        string="Max Packages", default=0, help="0: no limit on the packages of one order."
-    )
+    max_packages = fields.Integer(default=0, help="0: no limit on the packages of one order.")
     max_bulky_distance_km = fields.Float(
         string="Max Distance for Bulky Goods (km)", default=0.0, help="0: no limit."
     )

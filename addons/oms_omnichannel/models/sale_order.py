@@ -65,15 +65,9 @@ class SaleOrder(models.Model):
         readonly=True,
         help="When a click & collect order will be ready in the store.",
     )
-    oms_is_split = fields.Boolean(
-        related="oms_decision_id.is_split", string="Split", store=True
-    )
-    oms_package_count = fields.Integer(
-        related="oms_decision_id.package_count", string="Packages"
-    )
-    oms_explanation_html = fields.Html(
-        related="oms_decision_id.explanation_html", string="Why"
-    )
+    oms_is_split = fields.Boolean(related="oms_decision_id.is_split", string="Split", store=True)
+    oms_package_count = fields.Integer(related="oms_decision_id.package_count", string="Packages")
+    oms_explanation_html = fields.Html(related="oms_decision_id.explanation_html", string="Why")
     oms_is_late = fields.Boolean(
         string="Late",
         compute="_compute_oms_is_late",
@@ -162,8 +156,10 @@ class SaleOrder(models.Model):
             to_cancel.action_cancel()
             if order.oms_routing_state == "hold":
                 order.activity_ids.filtered(
-                    lambda a: a.activity_type_id
-                    == self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+                    lambda a: (
+                        a.activity_type_id
+                        == self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+                    )
                 ).action_feedback(feedback=self.env._("Re-routed."))
             decisions |= self.env["oms.router"]._route_lines(
                 order._oms_routable_lines(),

@@ -20,9 +20,11 @@ class SaleOrderLine(models.Model):
         if self.env.context.get("skip_procurement") or previous_product_uom_qty:
             return super()._action_launch_stock_rule(previous_product_uom_qty)
         routed = self.filtered(
-            lambda line: line.state == "sale"
-            and line.order_id._oms_routing_applies()
-            and line._oms_is_routable()
+            lambda line: (
+                line.state == "sale"
+                and line.order_id._oms_routing_applies()
+                and line._oms_is_routable()
+            )
         )
         res = super(SaleOrderLine, self - routed)._action_launch_stock_rule(
             previous_product_uom_qty

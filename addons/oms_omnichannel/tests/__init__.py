@@ -1,17 +1,19 @@
-from . import test_routing_single_source
-from . import test_routing_split
-from . import test_dangerous_bulky
-from . import test_promise_dates
-from . import test_click_collect
-from . import test_failover
-from . import test_partial_availability
-from . import test_concurrency
-from . import test_network_cache
-from . import test_intake
-from . import test_intake_tracking
-from . import test_outbox
-from . import test_export
-from . import test_intake_access
-from . import test_outbox_cursor
-from . import test_tour_order_routing
-from . import test_tour_store_staff
+from . import (
+    test_click_collect,
+    test_concurrency,
+    test_dangerous_bulky,
+    test_export,
+    test_failover,
+    test_intake,
+    test_intake_access,
+    test_intake_tracking,
+    test_network_cache,
+    test_outbox,
+    test_outbox_cursor,
+    test_partial_availability,
+    test_promise_dates,
+    test_routing_single_source,
+    test_routing_split,
+    test_tour_order_routing,
+    test_tour_store_staff,
+)

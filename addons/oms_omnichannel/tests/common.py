@@ -21,9 +21,7 @@ class OmsRoutingCase(TransactionCase):
             {"name": "OMS Test Retail", "country_id": cls.germany.id}
         )
         cls.env.user.write({"company_ids": [Command.link(cls.company.id)]})
-        cls.env = cls.env(
-            context=dict(cls.env.context, allowed_company_ids=[cls.company.id])
-        )
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
         # Carriers of other companies or of the whole database must not take part.
         cls.env["delivery.carrier"].sudo().search([]).write({"oms_routing_enabled": False})
         # The company's own first warehouse is the orders' home: no stock, not routable,

@@ -8,7 +8,6 @@ import threading
 import uuid
 
 import psycopg2.errors
-
 from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase, tagged
 
@@ -57,7 +56,9 @@ class TestConcurrentConfirmation(TransactionCase):
                 {
                     "partner_id": customer.id,
                     "company_id": company.id,
-                    "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})],
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": 1})
+                    ],
                 }
                 for _ in range(2)
             ]
@@ -81,7 +82,9 @@ class TestConcurrentConfirmation(TransactionCase):
 
     def test_last_unit_is_sold_once(self):
         node_id, product_id, customer_id, node_partner_id, order_ids = self._committed(self._build)
-        self.addCleanup(self._cleanup, node_id, product_id, [customer_id, node_partner_id], order_ids)
+        self.addCleanup(
+            self._cleanup, node_id, product_id, [customer_id, node_partner_id], order_ids
+        )
         barrier = threading.Barrier(2, timeout=30)
         attempts = []
         errors = []
@@ -110,7 +113,7 @@ class TestConcurrentConfirmation(TransactionCase):
                     except psycopg2.errors.SerializationFailure:
                         continue
                 errors.append(f"order {order_id}: still conflicting after 5 tries")
-            except Exception as error:  # noqa: BLE001 - reported by the main thread
+            except Exception as error:
                 errors.append(error)
 
         threads = [threading.Thread(target=confirm, args=(oid,)) for oid in order_ids]
@@ -130,8 +133,7 @@ class TestConcurrentConfirmation(TransactionCase):
                     order.oms_routing_state,
                     sum(
                         order.picking_ids.move_ids.filtered(
-                            lambda m: m.picking_type_id.warehouse_id == node
-                            and m.state != "cancel"
+                            lambda m: m.picking_type_id.warehouse_id == node and m.state != "cancel"
                         ).mapped("product_uom_qty")
                     ),
                 )

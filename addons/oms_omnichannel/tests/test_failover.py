@@ -1,5 +1,4 @@
 from freezegun import freeze_time
-
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -23,8 +22,9 @@ class TestFailoverAndReroute(OmsRoutingCase):
     def _confirmed_order(self, lines=None):
         order = self._create_order(lines or [(self.shirt, 1)])
         order.action_confirm()
-        self.assertEqual(set(self._deliveries(order).picking_type_id.warehouse_id.mapped("code")),
-                         {"MAIN"})
+        self.assertEqual(
+            set(self._deliveries(order).picking_type_id.warehouse_id.mapped("code")), {"MAIN"}
+        )
         return order
 
     def _failover_wizard(self, warehouse):
@@ -39,9 +39,7 @@ class TestFailoverAndReroute(OmsRoutingCase):
         started_delivery.move_ids.picked = True
         wizard_form = self._failover_wizard(self.main)
         wizard = wizard_form.save()
-        self.assertEqual(
-            wizard.picking_ids, self._deliveries(first) | self._deliveries(second)
-        )
+        self.assertEqual(wizard.picking_ids, self._deliveries(first) | self._deliveries(second))
         wizard.action_switch_off()
         self.assertFalse(self.main.oms_routing_enabled)
         self.assertEqual(self._shipped(first), {("BKUP", self.shirt): 1.0})
@@ -80,9 +78,7 @@ class TestFailoverAndReroute(OmsRoutingCase):
         self.assertEqual(wizard.picking_ids, old)
         wizard.action_reroute()
         self.assertEqual(old.state, "cancel")
-        self.assertEqual(
-            self._shipped(order), {("BKUP", self.shirt): 1.0, ("BKUP", self.cap): 1.0}
-        )
+        self.assertEqual(self._shipped(order), {("BKUP", self.shirt): 1.0, ("BKUP", self.cap): 1.0})
         self.assertEqual(order.oms_decision_id.trigger, "reroute")
         self.assertEqual(order.oms_decision_id.excluded_warehouse_ids, self.main)
 

@@ -1,5 +1,4 @@
 from freezegun import freeze_time
-
 from odoo.tests import tagged
 
 from .common import TUESDAY_MORNING, OmsRoutingCase
@@ -28,9 +27,7 @@ class TestPartialAvailability(OmsRoutingCase):
         )
 
     def _order(self, channel):
-        order = self._create_order(
-            [(self.shirt, 5), (self.cap, 1)], oms_channel_id=channel.id
-        )
+        order = self._create_order([(self.shirt, 5), (self.cap, 1)], oms_channel_id=channel.id)
         order.action_confirm()
         return order
 

@@ -1,7 +1,6 @@
 from datetime import datetime
 
 from freezegun import freeze_time
-
 from odoo import fields
 from odoo.tests import tagged
 
@@ -54,18 +53,18 @@ class TestCutoffsAndPromise(OmsRoutingCase):
 
     def test_longest_postal_prefix_wins(self):
         with freeze_time("2026-12-01 09:00:00"):
-            order, line = self._route(partner=self.munich)
+            _order, line = self._route(partner=self.munich)
         self.assertEqual(self._day(line.promised_date), "2026-12-04")
 
     def test_after_node_cutoff_ships_next_working_day(self):
         with freeze_time("2026-12-01 14:30:00"):  # Tuesday 15:30 Berlin, after 14:00
-            order, line = self._route()
+            _order, line = self._route()
         self.assertEqual(self._day(line.ship_date), "2026-12-02")
         self.assertEqual(self._day(line.promised_date), "2026-12-03")
 
     def test_friday_after_cutoff_ships_monday(self):
         with freeze_time("2026-12-04 15:00:00"):  # Friday 16:00 Berlin
-            order, line = self._route()
+            _order, line = self._route()
         self.assertEqual(self._day(line.ship_date), "2026-12-07")
         self.assertEqual(self._day(line.promised_date), "2026-12-08")
 
@@ -73,18 +72,18 @@ class TestCutoffsAndPromise(OmsRoutingCase):
         tuesday = self.env.ref("oms_omnichannel.oms_weekday_tue")
         self.parcel.oms_working_day_ids -= tuesday
         with freeze_time("2026-12-01 09:00:00"):
-            order, line = self._route()
+            _order, line = self._route()
         self.assertEqual(self._day(line.ship_date), "2026-12-02")
 
     def test_public_holiday_is_not_a_working_day(self):
         # 2026-12-25 is a Friday and a German public holiday.
         with freeze_time("2026-12-24 15:00:00"):  # Thursday after cutoff
-            order, line = self._route()
+            _order, line = self._route()
         self.assertEqual(self._day(line.ship_date), "2026-12-28")
 
     def test_picking_carries_the_dates(self):
         with freeze_time("2026-12-01 09:00:00"):
-            order, line = self._route()
+            order, _line = self._route()
         delivery = self._deliveries(order)
         self.assertEqual(self._day(delivery.scheduled_date), "2026-12-01")
         self.assertEqual(self._day(delivery.date_deadline), "2026-12-02")

@@ -1,5 +1,4 @@
 from freezegun import freeze_time
-
 from odoo.tests import tagged
 
 from .common import TUESDAY_MORNING, OmsRoutingCase
@@ -79,6 +78,4 @@ class TestRoutingSplit(OmsRoutingCase):
         )
         order.action_confirm()
         self.assertEqual(order.oms_decision_id.package_count, 1)
-        self.assertIn(
-            "max_packages", order.oms_decision_id.unfulfilled_line_ids.mapped("reason")
-        )
+        self.assertIn("max_packages", order.oms_decision_id.unfulfilled_line_ids.mapped("reason"))

@@ -1,2 +1,1 @@
-from . import oms_reroute_wizard
-from . import oms_node_failover_wizard
+from . import oms_node_failover_wizard, oms_reroute_wizard
