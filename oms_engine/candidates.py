@@ -237,6 +237,8 @@ def aggregate_lines(order: Order) -> list[tuple[str, int]]:
     quantities: dict[str, int] = {}
     for i, line in enumerate(order.lines):
         qty = line.quantity
+        if isinstance(qty, float) and qty.is_integer():
+            qty = int(qty)  # Odoo keeps quantities as floats; 2.0 units are 2 units
         if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
             raise InvalidInput(f"order.lines[{i}].quantity", "must be a positive integer")
         if not isinstance(line.sku, str) or not line.sku:

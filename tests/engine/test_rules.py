@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from engine_builders import HAMBURG_CUSTOMER, dc, network, order, parcel, shipped, stock, store
 
-from oms_engine import Destination, route
+from oms_engine import Destination, InvalidInput, route
 
 
 def rules_of(plan):
@@ -169,3 +169,13 @@ def test_stock_is_read_not_changed():
     held = stock(("DC-BER", "SHIRT", 2))
     route(net, order([("SHIRT", 1)], destination=HAMBURG_CUSTOMER), held)
     assert held == {"SHIRT": {"DC-BER": 2}}
+
+
+def test_integral_float_quantities_are_units_and_fractions_are_refused():
+    net = network([dc("DC-BER")])
+    plan = route(net, order([("SHIRT", 2.0)]), stock(("DC-BER", "SHIRT", 5)))
+    assert shipped(plan) == {("DC-BER", "SHIRT"): 2}
+    with pytest.raises(InvalidInput) as err:
+        route(net, order([("SHIRT", 1), ("BOOTS", 1.5)]), stock(("DC-BER", "SHIRT", 5)))
+    assert err.value.path == "order.lines[1].quantity"
+    assert str(err.value) == "order.lines[1].quantity: must be a positive integer"
