@@ -1,7 +1,7 @@
 """Hooks for the sync service's workers and beat: one call each, blocking Redis client.
 
 - outbox consumer, for every fetched batch (before or after pushing it to shops):
-  ``on_outbox_batch(events, redis)``;
+  ``on_outbox_batch(events, redis)`` (stock figures, and holds of ``order.accepted``);
 - ingest worker, after ``ingest_orders`` answered: ``on_orders_ingested(orders, results,
   redis)`` converts the holds of the orders Odoo accepted;
 - beat: ``rebuild_all(gateway, redis)`` every ``rebuild_interval_s`` and
@@ -29,8 +29,30 @@ ACCEPTED = ("created", "updated", "unchanged")
 def on_outbox_batch(
     events: Sequence[Mapping], redis, settings: CheckoutSettings | None = None
 ) -> dict[str, list[int]]:
-    """Apply the batch's ``stock.changed`` events to the checkout projection (idempotent)."""
-    return apply_stock_changes(events, redis=redis, settings=settings or get_checkout_settings())
+    """Apply the batch's ``stock.changed`` events to the checkout projection (idempotent),
+    then convert the holds named by its ``order.accepted`` events: a second route to the
+    conversion, for when the ingest worker died between Odoo's answer and its own call."""
+    settings = settings or get_checkout_settings()
+    events = list(events)
+    counts = apply_stock_changes(events, redis=redis, settings=settings)
+    for event in events:
+        if event.get("topic") != "order.accepted":
+            continue
+        payload = event.get("payload") or {}
+        rid = payload.get("reservation_id")
+        if rid:
+            _convert(
+                rid, payload.get("order_name") or str(payload.get("order_id")), redis, settings
+            )
+    return counts
+
+
+def _convert(rid: str, ref: str, redis, settings: CheckoutSettings) -> str:
+    try:
+        return convert_hold(rid, ref, redis=redis, settings=settings)
+    except exc.CheckoutError as error:
+        log.warning("checkout: hold %s of order %s not converted: %s", rid, ref, error)
+        return error.code
 
 
 def on_orders_ingested(
@@ -50,12 +72,8 @@ def on_orders_ingested(
         rid = order.get("reservation_id")
         if not rid or result.get("status") not in ACCEPTED:
             continue
-        ref = result.get("order_name") or f"{order.get('channel')}:{order.get('external_id')}"
-        try:
-            outcome[rid] = convert_hold(rid, ref, redis=redis, settings=settings)
-        except exc.CheckoutError as error:
-            log.warning("checkout: hold %s of order %s not converted: %s", rid, ref, error)
-            outcome[rid] = error.code
+        ref = result.get("order_name") or str(result.get("order_id"))
+        outcome[rid] = _convert(rid, ref, redis, settings)
     return outcome
 
 

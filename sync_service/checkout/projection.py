@@ -179,7 +179,8 @@ def rebuild_projection(
     if nodes:
         pipe.sadd(g + "nodes", *nodes)
     pipe.execute()
-    swap = Call.build(settings, channel, "rebuild_swap", clock(), gen, snapshot_ms)
+    export_cursor = int(snapshot.get("cursor") or 0)
+    swap = Call.build(settings, channel, "rebuild_swap", clock(), gen, snapshot_ms, export_cursor)
     reply = run_sync(redis, swap)
     if _s(reply[0]) != "ok":
         log.warning("checkout: rebuild g%s of %s was overtaken by another", gen, channel)

@@ -86,3 +86,27 @@ def test_outbox_batch_and_sweep(rds, ck_settings, run_store):
     assert rds.zcard(prefix + "exp") == 1
     jobs.sweep_all(rds, ck_settings)
     assert rds.zcard(prefix + "exp") == 0 and not rds.exists(prefix + "h:A")
+
+
+def test_order_accepted_in_the_outbox_converts_its_hold(rds, ck_settings, clock, run_store):
+    """The ingest worker may die between Odoo's answer and its convert call: the order's
+    order.accepted event (which names the reservation) converts the hold too, once."""
+    seed(rds, ck_settings, [("A", "DC1", 5)])
+    clock.now = wall_clock_ms()
+    rid = new_reservation_id(CHANNEL)
+
+    async def reserve(store):
+        await store.reserve(CHANNEL, rid, [HoldLine("A", 2)], 60_000)
+
+    run_store(reserve)
+    accepted = {"id": 77, "topic": "order.accepted", "channel_code": CHANNEL,
+                "payload": {"external_id": "1", "order_name": "S00077", "order_id": 77,
+                            "reservation_id": rid, "shipments": []}}  # fmt: skip
+    jobs.on_outbox_batch([accepted], rds, ck_settings)
+    jobs.on_outbox_batch([accepted], rds, ck_settings)  # redelivered: same order, no conflict
+
+    async def state(store):
+        hold = await store.get(rid)
+        return hold.state, hold.order_ref, (await store.read(CHANNEL, ["A"]))["A"].available
+
+    assert run_store(state) == ("converted", "S00077", 3)

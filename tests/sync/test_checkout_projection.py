@@ -278,3 +278,20 @@ def test_events_during_the_very_first_rebuild_are_kept(rds, ck_settings):
         "A": {"DC1": 2},
         "B": {"DC1": 1},
     }
+
+
+def test_the_exports_cursor_keeps_late_old_events_out(rds, ck_settings):
+    """export_sellable says which outbox event its figures include: a consumer lagging
+    behind the export must not put older figures back on top of the snapshot."""
+
+    def export(_channel):
+        stock = [{"sku": "A", "warehouse": "DC1", "sellable": 5}]
+        return {"as_of": "x", "cursor": 40, "stock": stock}
+
+    rebuild_projection(CHANNEL, export, redis=rds, settings=ck_settings)
+    late = [event(39, "A", "DC1", 9), event(41, "A", "DC1", 4)]
+    counts = apply_stock_changes(late[:1], redis=rds, settings=ck_settings, channels=[CHANNEL])
+    assert counts[CHANNEL] == [0, 1, 0]
+    assert read_projection(CHANNEL, redis=rds, settings=ck_settings) == {"A": {"DC1": 5}}
+    apply_stock_changes(late[1:], redis=rds, settings=ck_settings, channels=[CHANNEL])
+    assert read_projection(CHANNEL, redis=rds, settings=ck_settings) == {"A": {"DC1": 4}}
