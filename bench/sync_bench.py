@@ -1,8 +1,14 @@
 """Webhook acceptance: how many signed shop webhooks the API verifies, stores durably and
 acknowledges per second, and the acknowledgement latency at a steady 1,000/s.
 
-`python -m bench sync [--quick] [--workers N] [--fsync always|everysec] [--log-level L]
-[--json PATH]`
+`python -m bench sync [--quick] [--workers=N] [--fsync=always|everysec] [--log-level=L]
+[--json=PATH] [--odoo]`
+
+With `--odoo` (and Odoo 18 importable: ODOO_PYTHON, ODOO_HOME, ODOO_DB_HOST/PORT/USER,
+ODOO_DATA_DIR as for tests/sync/test_e2e_odoo.py) it also measures webhook -> confirmed Odoo
+order: latency at a sustained 20 orders/s, and the time to drain a backlog of 1,000 orders
+piled up while the workers could not reach Odoo. A fresh database with the addon and its demo
+data is created for it (minutes) and dropped after.
 
 Real redis-server (own port, temp dir, append-only file on) and the real app under uvicorn on
 127.0.0.1, driven by a minimal keep-alive HTTP/1.1 client on asyncio streams. Every request
@@ -22,6 +28,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -219,6 +226,188 @@ def _stream_length(redis_port: int) -> int:
         return int(sock.recv(64).strip()[1:])
 
 
+# ------------------------------------------------------------ webhook -> confirmed Odoo order
+
+
+def _sync_env(redis_port: int, odoo_url: str, db: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OMS_")}
+    env.update({
+        "PYTHONPATH": str(ROOT), "OMS_ENVIRONMENT": "test", "OMS_LOG_LEVEL": "WARNING",
+        "OMS_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "OMS_ODOO_URL": odoo_url,
+        "OMS_ODOO_DB": db, "OMS_ODOO_LOGIN": "oms_sync", "OMS_ODOO_API_KEY": "bench-sync-key",
+        "OMS_CHANNELS": json.dumps({"webshop": {"provider": "shopify", "secret": SECRET}}),
+        "OMS_INGEST_INTERVAL_S": "0.25", "OMS_OUTBOX_INTERVAL_S": "3600",
+        "OMS_RECONCILE_INTERVAL_S": "3600", "OMS_CARRIER_POLL_INTERVAL_S": "3600",
+        "OMS_RETRY_BASE_S": "0.5", "OMS_RETRY_MAX_S": "5", "OMS_INGEST_MAX_ATTEMPTS": "20",
+    })  # fmt: skip
+    env.update(extra)
+    return env
+
+
+def _odoo_order_requests(count: int, start: int, currency: str) -> list[bytes]:
+    template = json.loads(FIXTURE.read_text())
+    template["currency"] = currency
+    template["shipping_address"].update(
+        first_name="Jonas", last_name="Weber", name="Jonas Weber", address1="Sendlinger Str. 12",
+        city="München", zip="80331", country_code="DE", country="Germany")  # fmt: skip
+    template["billing_address"] = dict(template["shipping_address"])
+    line = template["line_items"][0]
+    template["line_items"] = [
+        {**line, "id": 1, "sku": "TSHIRT-BLK-M", "quantity": 1, "price": "19.90"},
+        {**line, "id": 2, "sku": "MUG-STONE", "quantity": 1, "price": "12.50"},
+    ]
+    out = []
+    for n in range(start, start + count):
+        template["id"] = 8_000_000_000 + n
+        template["name"] = f"#O{n}"
+        body = json.dumps(template, separators=(",", ":")).encode()
+        digest = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest())
+        out.append(
+            b"POST /webhooks/webshop HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nX-Shopify-Topic: orders/create\r\n"
+            + f"Content-Length: {len(body)}\r\nX-Shopify-Hmac-Sha256: {digest.decode()}\r\n"
+            f"X-Shopify-Webhook-Id: odoo-bench-{n}\r\n\r\n".encode()
+            + body
+        )
+    return out
+
+
+def _redis_cmd(port: int, *args: str):
+    import redis
+
+    return redis.Redis(port=port).execute_command(*args)
+
+
+def _ingested(redis_port: int) -> int:
+    raw = _redis_cmd(redis_port, "HGET", "oms:stats", "ingested:order:created") or 0
+    return int(raw)
+
+
+def _start_worker(env: dict[str, str], workdir: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "sync_service.worker.celery_app", "worker", "-B",
+         "-s", str(workdir / "beat"), "--concurrency", "2", "--loglevel", "WARNING"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def _stop(proc: subprocess.Popen | None) -> None:
+    if proc is not None and proc.poll() is None:
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait()
+
+
+def odoo_phase(quick: bool, workdir: Path) -> dict:
+    odoo_python = os.environ.get("ODOO_PYTHON", "/opt/odoo-venv/bin/python")
+    odoo_home = Path(os.environ.get("ODOO_HOME", "/opt/odoo18"))
+    if not (odoo_home / "odoo-bin").exists() or not os.path.exists(odoo_python):
+        return {"skipped": f"no Odoo 18 at {odoo_home} / {odoo_python}"}
+    import httpx
+
+    db = f"sync_bench_{os.getpid()}"
+    db_args = [f"--db_host={os.environ.get('ODOO_DB_HOST', '127.0.0.1')}",
+               f"--db_port={os.environ.get('ODOO_DB_PORT', '5432')}",
+               f"--db_user={os.environ.get('ODOO_DB_USER', 'odoo')}"]  # fmt: skip
+    base = [odoo_python, str(odoo_home / "odoo-bin"),
+            f"--addons-path={odoo_home}/addons,{odoo_home}/odoo/addons,{ROOT}/addons",
+            *db_args, f"--data-dir={os.environ.get('ODOO_DATA_DIR', '/opt/odoo-data')}",
+            "-d", db, "--log-level=warn"]  # fmt: skip
+    started = time.perf_counter()
+    subprocess.run([*base, "-i", "oms_omnichannel", "--stop-after-init", "--http-port=0"],
+                   check=True, capture_output=True, timeout=1800)  # fmt: skip
+    result: dict = {"install_s": round(time.perf_counter() - started, 1)}
+    port = _free_port()
+    odoo = subprocess.Popen([*base, f"--http-port={port}", "--http-interface=127.0.0.1",
+                             f"--db-filter=^{db}$", "--workers=2", "--max-cron-threads=0"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    redis_proc = api_proc = worker = None
+    try:
+
+        def rpc(model, method, *args, **kw):
+            body = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                "service": "object", "method": "execute_kw",
+                "args": [db, 2, "admin", model, method, list(args), kw]}}  # fmt: skip
+            return httpx.post(f"{url}/jsonrpc", json=body, timeout=60).json()["result"]
+
+        _wait(lambda: _http_up(url), "odoo-bin", timeout=120)
+        [uid] = rpc("res.users", "search", [["login", "=", "oms_sync"]])
+        rpc("res.users", "write", [uid], {"password": "bench-sync-key"})
+        [user] = rpc("res.users", "read", [uid], fields=["company_id"])
+        [company] = rpc("res.company", "read", [user["company_id"][0]], fields=["currency_id"])
+        currency = company["currency_id"][1]
+
+        redis_proc, redis_port = start_redis(workdir, "always")
+        env = _sync_env(redis_port, url, db)
+        api_proc, api_port = start_api(redis_port, 1, "WARNING")
+        worker = _start_worker(env, workdir)
+
+        # Sustained 20 orders/s.
+        sustained = 300 if quick else 1200
+        reqs = _odoo_order_requests(sustained, 0, currency)
+        sent = asyncio.run(steady_rate(api_port, reqs, 20.0, 8))
+        _wait(lambda: _ingested(redis_port) >= sustained, "sustained orders in Odoo", 600)
+        lat = sorted(
+            int(x)
+            for x in _redis_cmd(redis_port, "LRANGE", "oms:stats:ingest_latency_ms", "0", "-1")
+        )
+        result["sustained_20_per_s"] = {
+            "orders": sustained, "webhook_p99_ms": sent["p99_ms"],
+            "to_confirmed_p50_ms": lat[len(lat) // 2],
+            "to_confirmed_p99_ms": lat[min(len(lat) - 1, int(0.99 * len(lat)))],
+            "to_confirmed_max_ms": lat[-1],
+        }  # fmt: skip
+
+        # Backlog: workers cannot reach Odoo while 1,000 orders arrive, then they can.
+        _stop(worker)
+        backlog = 200 if quick else 1000
+        down_env = _sync_env(redis_port, "http://127.0.0.1:9", db)
+        worker = _start_worker(down_env, workdir)
+        asyncio.run(throughput(api_port, _odoo_order_requests(backlog, 100_000, currency), 8))
+        time.sleep(3)  # a few failed attempts: the events wait in the retry set
+        _stop(worker)
+        before = _ingested(redis_port)
+        started = time.perf_counter()
+        worker = _start_worker(_sync_env(redis_port, url, db, OMS_RETRY_BASE_S="0.1",
+                                         OMS_RETRY_MAX_S="0.5"), workdir)  # fmt: skip
+        _wait(lambda: _ingested(redis_port) >= before + backlog, "backlog drained", 1800)
+        drained = time.perf_counter() - started
+        result["backlog_after_odoo_down"] = {
+            "orders": backlog, "drain_s": round(drained, 1),
+            "orders_per_s": round(backlog / drained, 1),
+        }  # fmt: skip
+        return result
+    finally:
+        _stop(worker)
+        _stop(api_proc)
+        if redis_proc is not None:
+            redis_proc.terminate()
+            redis_proc.wait(timeout=10)
+        _stop(odoo)
+        dropdb = shutil.which("dropdb") or next(
+            (str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin/dropdb"))), "dropdb"
+        )
+        subprocess.run([dropdb, "--if-exists", "--force", "-h",
+                        os.environ.get("ODOO_DB_HOST", "127.0.0.1"), "-U",
+                        os.environ.get("ODOO_DB_USER", "odoo"), db],
+                       capture_output=True, check=False)  # fmt: skip
+
+
+def _http_up(url: str) -> bool:
+    import httpx
+
+    try:
+        return httpx.post(f"{url}/web/webclient/version_info", json={}, timeout=2).is_success
+    except httpx.HTTPError:
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench sync")
     parser.add_argument("--quick", action="store_true")
@@ -227,7 +416,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--odoo", action="store_true", help="also webhook -> Odoo order")
     args, _unknown = parser.parse_known_args(argv or [])
+    # Stopped from outside: still run the clean-up below (processes, temp dirs, database).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     burst = 5_000 if args.quick else 30_000
     steady = 5_000 if args.quick else 15_000
     try:
@@ -269,6 +461,12 @@ def main(argv: list[str] | None = None) -> int:
         stored = _stream_length(redis_port)
         expected = 500 + burst + steady
         results["stored_in_inbox"] = stored
+        if args.odoo:
+            odoo_dir = Path(tempfile.mkdtemp(prefix="sync-bench-odoo-"))
+            try:
+                results["odoo"] = odoo_phase(args.quick, odoo_dir)
+            finally:
+                shutil.rmtree(odoo_dir, ignore_errors=True)
         print(json.dumps(results, indent=2))
         print(f"[sync] acceptance {results['throughput']['events_per_s']} events/s; "
               f"at 1,000/s p99 {results['steady_1000_per_s']['p99_ms']} ms; "

@@ -72,7 +72,8 @@ class Settings(BaseSettings):
     odoo_uid: int = 2
     odoo_login: str = ""
     odoo_api_key: SecretStr = SecretStr(DEFAULT_SECRET)
-    odoo_timeout_s: float = 30.0
+    # One ingest call creates and routes a whole batch: give it time (and keep the batch small).
+    odoo_timeout_s: float = 120.0
     # Implementation of the Odoo boundary (``module:attr``, called with the settings).
     odoo_gateway: str = "sync_service.odoo_client:JsonRpcOdoo"
 
@@ -87,13 +88,15 @@ class Settings(BaseSettings):
     dedupe_ttl_s: int = 7 * 24 * 3600
 
     # Workers
-    ingest_batch_size: int = 100
+    # Orders per ingest_orders call. Each is created, routed and confirmed inside the call
+    # (~50-300 ms each in Odoo), so a batch must finish well inside odoo_timeout_s.
+    ingest_batch_size: int = 25
     ingest_max_attempts: int = 6
     retry_base_s: float = 2.0
     retry_max_s: float = 300.0
     # Pending entries idle longer than this were taken by a worker that died: reclaim them.
     # Must stay above the longest ingest batch (Odoo timeout + slack).
-    claim_idle_ms: int = 120_000
+    claim_idle_ms: int = 300_000
     # Celery's Redis visibility timeout: above the longest task, else Redis redelivers a task
     # that is still running.
     celery_visibility_timeout_s: int = 3600

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -114,11 +115,12 @@ def test_backoff_grows_between_attempts(ingestor, fast_settings, redis_client):
     redis_client.xadd(keys.STREAM, {"event_id": "x:1", "kind": "order", "attempts": "3",
                                     "data": "{}"})  # fmt: skip
     [event] = consumer.read(10)
+    before_ms = int(time.time() * 1000)
     assert consumer.fail(event, "boom") == "retry"
+    after_ms = int(time.time() * 1000)
     [(_member, due_ms)] = redis_client.zrange(keys.RETRY, 0, -1, withscores=True)
-    now_ms = int(redis_client.time()[0]) * 1000
-    # 4th attempt: 100 s * 2**3 = 800 s, jittered into [400 s, 800 s]
-    assert 390_000 <= due_ms - now_ms <= 801_000
+    # 4th attempt: 100 s * 2**3 = 800 s, jittered into [400 s, 800 s] after the failure
+    assert before_ms + 400_000 <= due_ms <= after_ms + 800_000
     assert consumer.promote_due() == 0  # not due yet
 
 
