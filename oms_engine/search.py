@@ -29,7 +29,7 @@ _EPS = 1e-9
 class Evaluation:
     """A set of options with its best allocation and score (lower is better)."""
 
-    __slots__ = ("alloc", "key", "late_days", "packages", "score", "shipments")
+    __slots__ = ("_rank", "alloc", "key", "late_days", "packages", "score", "shipments")
 
     def __init__(self, key, score, alloc, packages, late_days, shipments):
         self.key: tuple[int, ...] = key  # candidate indices that ship something
@@ -38,10 +38,11 @@ class Evaluation:
         self.packages: dict[int, int] = packages  # candidate index -> packages
         self.late_days: int = late_days
         self.shipments: int = shipments
+        self._rank = (round(score, 6), shipments, key)
 
     def rank(self) -> tuple:
         """Total order on plans: score, then fewer shipments, then node ids (stable)."""
-        return (round(self.score, 6), self.shipments, self.key)
+        return self._rank
 
 
 class _OutOfBudget(Exception):
@@ -84,6 +85,7 @@ class Search:
         self.seen: set[tuple[int, ...]] = set()
         self.expanded: set[tuple[int, int]] = set()
         self.evals: dict[tuple[int, ...], Evaluation | None] = {}
+        self.explain = False  # keep the runners-up (set by run)
         self.fixed = [c.fixed for c in cands]
         self.late = [c.late_days for c in cands]
         self.node = [c.node for c in cands]
@@ -198,9 +200,10 @@ class Search:
         self.evals[key] = found
         if found is None:
             return
-        if found.rank() < self.best.rank():
+        if found._rank < self.best._rank:
             self.best = found
-        self._remember(found)
+        if self.explain:
+            self._remember(found)
 
     def _remember(self, found: Evaluation) -> None:
         top = self.top
@@ -221,6 +224,7 @@ class Search:
         they are worse than the plan found by construction, so the plan does not change.
         """
         method = "exact"
+        self.explain = explain
         singles = self._single_bounds()
         rest = []
         try:
@@ -354,6 +358,7 @@ class Search:
         blocked = banned | keymask
         bound = fixed_sum + self.w_late * late + self.unit_lb
         gap = 0.0
+        open_gaps = 0.0  # what the set itself pays for the lines it leaves short
         pick = None
         for li in self.line_order:
             short = targets[li] - cap[li]
@@ -363,6 +368,7 @@ class Search:
             if given_up >> li & 1:
                 bound += give_up
                 continue
+            open_gaps += give_up
             cheapest = math.inf
             for j in self.carriers_of_line[li]:
                 if not blocked >> j & 1:
@@ -380,7 +386,7 @@ class Search:
             gap = self._last_shipment_gap(cap, carried, given_up, blocked)
             if bound + gap >= incumbent:
                 return
-        if key:
+        if key and bound + open_gaps < incumbent:
             self._consider(key)
         if len(key) >= self.max_shipments:
             return
