@@ -11,13 +11,16 @@
 #   ODOO_DB_TEMPLATE  database to copy for a fast start (e.g. base, sale_stock, stock_delivery)
 #   ODOO_DATA_DIR     Odoo data_dir, so the template's filestore is copied too
 #   ODOO_TEST_ADDONS  addons to test, comma-separated      (default: every addon in addons/)
-#   ODOO_KEEP_DB=1    keep the test database afterwards
+#   ODOO_DB_TEMPLATE_DEMO  same, with demo data, for the demo install check
+#   ODOO_KEEP_DB=1    keep the test databases afterwards
+#   ODOO_TEST_QUICK=1 only steps 1 and 2 (for a quick loop while developing)
 #
-# Steps: a fresh database -> install the addons with --test-enable, running their browser
-# tours (HttpCase, tagged post_install) with Odoo's own runner -> every other test of the
-# addons through pytest-odoo on that database. It fails when a test fails, when nothing ran,
-# when a tour was skipped (Odoo skips HttpCase silently without websocket-client or Chrome)
-# and when the install logs an error.
+# Steps: a fresh database -> 1. install the addons with --test-enable, running their browser
+# tours (HttpCase, tagged post_install) with Odoo's own runner -> 2. every other test of the
+# addons through pytest-odoo on that database -> 3. upgrade (-u) -> 4. uninstall, which must
+# leave no table or column behind -> 5. install with demo data on another fresh database.
+# It fails when a test fails, when nothing ran, when a tour was skipped (Odoo skips HttpCase
+# silently without websocket-client or Chrome) and when a step logs an error.
 set -uo pipefail
 
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
@@ -93,9 +96,21 @@ for addon in "${addons[@]}"; do
 done
 # Odoo's runner only sees test modules that tests/__init__.py imports: a tour file left out
 # would never run, silently.
+imported_by_init() {  # the module names tests/__init__.py imports, whatever its layout
+    "$ODOO_PYTHON" - "$1" <<'PY'
+import ast, sys
+tree = ast.parse(open(sys.argv[1]).read())
+for node in ast.walk(tree):
+    if isinstance(node, ast.ImportFrom) and node.level == 1 and not node.module:
+        print("\n".join(alias.name for alias in node.names))
+    elif isinstance(node, ast.ImportFrom) and node.level == 1:
+        print(node.module.split(".")[0])
+PY
+}
 for f in "${tour_files[@]}"; do
     module="$(basename "$f" .py)"
-    grep -qE "^from \. import .*\b${module}\b" "$(dirname "$f")/__init__.py" \
+    imported="$(imported_by_init "$(dirname "$f")/__init__.py")"
+    grep -qx "$module" <<< "$imported" \
         || fail "$f is not imported by $(dirname "$f")/__init__.py: Odoo would never run it" \
                 "add: from . import $module"
 done
@@ -145,10 +160,14 @@ params = {k: v for k, v in {
     "host": os.environ.get("ODOO_DB_HOST"), "port": os.environ.get("ODOO_DB_PORT"),
     "user": os.environ.get("ODOO_DB_USER"), "password": os.environ.get("ODOO_DB_PASSWORD"),
 }.items() if v}
-conn = psycopg2.connect(dbname="postgres", **params)
+conn = psycopg2.connect(dbname=db if action == "schema" else "postgres", **params)
 conn.autocommit = True
 with conn.cursor() as cr:
-    if action == "create":
+    if action == "schema":
+        cr.execute("""SELECT table_name || '.' || column_name FROM information_schema.columns
+                      WHERE table_schema = 'public' ORDER BY 1""")
+        print("\n".join(row[0] for row in cr.fetchall()))
+    elif action == "create":
         query = sql.SQL("CREATE DATABASE {} ENCODING 'unicode'").format(sql.Identifier(db))
         if template:
             query = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
@@ -158,10 +177,12 @@ with conn.cursor() as cr:
         cr.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
 PY
 }
+DEMO_DB="${DB}_demo"
 cleanup() {
     if [[ "${ODOO_KEEP_DB:-0}" != "1" ]]; then
         db_admin drop "$DB" >/dev/null 2>&1
-        rm -rf "$DATA_DIR/filestore/$DB"
+        db_admin drop "$DEMO_DB" >/dev/null 2>&1
+        rm -rf "$DATA_DIR/filestore/$DB" "$DATA_DIR/filestore/$DEMO_DB"
         rm -rf "$WORK"
     else
         echo "Kept database $DB and $WORK (ODOO_KEEP_DB=1)"
@@ -174,6 +195,21 @@ if [[ -n "${ODOO_DB_TEMPLATE:-}" && -d "$DATA_DIR/filestore/$ODOO_DB_TEMPLATE" ]
     mkdir -p "$DATA_DIR/filestore" && cp -a "$DATA_DIR/filestore/$ODOO_DB_TEMPLATE" "$DATA_DIR/filestore/$DB"
 fi
 echo "Database: $DB${ODOO_DB_TEMPLATE:+ (from template $ODOO_DB_TEMPLATE)}, HTTP 127.0.0.1:$HTTP_PORT"
+db_admin schema "$DB" > "$WORK/schema_before.txt"
+steps=5
+[[ "${ODOO_TEST_QUICK:-0}" == "1" ]] && steps=2
+
+odoo_bin() {
+    "$ODOO_PYTHON" "$ODOO_BIN" -c "$CONF" --log-level=info "$@"
+}
+# Problems of an odoo-bin run: its exit code, and errors in its log.
+log_problems() {
+    local rc=$1 log=$2
+    [[ $rc -eq 0 ]] || echo "odoo-bin exited with $rc"
+    grep -qE " (ERROR|CRITICAL) " "$log" && echo "errors in $log"
+    grep -qE " (ERROR|CRITICAL) " "$log" && grep -E " (ERROR|CRITICAL) " "$log" | head -n 5 >&2
+    return 0
+}
 
 # --- 1. install with --test-enable; Odoo's runner plays the browser tours ------------------
 # Exactly the classes of the tour files: /<addon>:<Class> (a spec is tag/module:class.method).
@@ -187,9 +223,9 @@ done
 # Without tours, a tag that matches nothing: the step is then only the install.
 tour_tags="${tour_tags:-/no_tour_in_these_addons,}"
 INSTALL_LOG="$WORK/install.log"
-echo "== 1/2 install $addon_list with --test-enable (tours: ${tour_tags%,})"
-"$ODOO_PYTHON" "$ODOO_BIN" -c "$CONF" -d "$DB" -i "$addon_list" --stop-after-init \
-    --test-enable --test-tags "${tour_tags%,}" --log-level=info > "$INSTALL_LOG" 2>&1
+echo "== 1/$steps install $addon_list with --test-enable (tours: ${tour_tags%,})"
+odoo_bin -d "$DB" -i "$addon_list" --stop-after-init \
+    --test-enable --test-tags "${tour_tags%,}" > "$INSTALL_LOG" 2>&1
 install_rc=$?
 grep -E " (ERROR|CRITICAL) | odoo\.tests\.(result|stats): |post-tests in | skipped " "$INSTALL_LOG" | tail -n 40
 
@@ -219,7 +255,7 @@ for addon in "${addons[@]}"; do
 done
 [[ ${#test_dirs[@]} -gt 0 ]] || fail "the addons have no tests/ directory"
 JUNIT="$WORK/pytest.xml"
-echo "== 2/2 pytest-odoo on ${test_dirs[*]} (tours already ran in step 1)"
+echo "== 2/$steps pytest-odoo on ${test_dirs[*]} (tours already ran in step 1)"
 (cd "$ADDONS_DIR" && "$ODOO_PYTHON" -m pytest -p no:cacheprovider \
     --odoo-config="$CONF" --odoo-database="$DB" --odoo-http \
     -p no:warnings --ignore-glob='*/tests/test_tour*.py' --junitxml="$JUNIT" -q -rfEs \
@@ -245,5 +281,51 @@ problems=()
 if [[ ${#problems[@]} -gt 0 ]]; then
     fail "pytest-odoo: $(IFS=';'; echo "${problems[*]}")"
 fi
-banner "ADDON TESTS PASSED on Odoo 18: $addon_list" \
-    "browser tours: $tours_run (Odoo runner, Chrome), tests: $p_tests (pytest-odoo), 0 failed, 0 skipped"
+summary="browser tours: $tours_run (Odoo runner, Chrome), tests: $p_tests (pytest-odoo), 0 failed, 0 skipped"
+if [[ $steps -eq 2 ]]; then
+    banner "ADDON TESTS PASSED on Odoo 18: $addon_list (QUICK: no upgrade/uninstall/demo checks)" "$summary"
+    exit 0
+fi
+
+# --- 3. upgrade -----------------------------------------------------------------------------
+echo "== 3/$steps upgrade (-u $addon_list)"
+odoo_bin -d "$DB" -u "$addon_list" --stop-after-init > "$WORK/upgrade.log" 2>&1
+rc=$?
+mapfile -t problems < <(log_problems $rc "$WORK/upgrade.log")
+[[ ${#problems[@]} -eq 0 ]] || fail "upgrade: ${problems[*]}" "log: $WORK/upgrade.log"
+
+# --- 4. uninstall: Odoo drops what its models created; anything else is left behind --------
+echo "== 4/$steps uninstall"
+"$ODOO_PYTHON" "$ODOO_BIN" shell -c "$CONF" -d "$DB" --no-http > "$WORK/uninstall.log" 2>&1 <<PY
+names = "$addon_list".split(",")
+env["ir.module.module"].search([("name", "in", names)]).button_immediate_uninstall()
+env.cr.commit()
+states = env["ir.module.module"].search([("name", "in", names)]).mapped("state")
+print("OMS-UNINSTALL-STATES", sorted(set(states)))
+PY
+uninstall_rc=$?
+mapfile -t problems < <(log_problems $uninstall_rc "$WORK/uninstall.log")
+grep -q "OMS-UNINSTALL-STATES \['uninstalled'\]" "$WORK/uninstall.log" || problems+=("the addons are not uninstalled")
+db_admin schema "$DB" > "$WORK/schema_after.txt"
+leftovers="$(comm -13 "$WORK/schema_before.txt" "$WORK/schema_after.txt")"
+[[ -z "$leftovers" ]] || problems+=("left behind: $(echo "$leftovers" | cut -d. -f1 | sort -u | tr '\n' ' ')")
+[[ ${#problems[@]} -eq 0 ]] || fail "uninstall: ${problems[*]}" "log: $WORK/uninstall.log"
+echo "Uninstall OK: no table or column left behind"
+
+# --- 5. install with demo data ----------------------------------------------------------------
+echo "== 5/$steps install with demo data on $DEMO_DB${ODOO_DB_TEMPLATE_DEMO:+ (from $ODOO_DB_TEMPLATE_DEMO)}"
+db_admin create "$DEMO_DB" "${ODOO_DB_TEMPLATE_DEMO:-}" || fail "cannot create database $DEMO_DB"
+if [[ -n "${ODOO_DB_TEMPLATE_DEMO:-}" && -d "$DATA_DIR/filestore/$ODOO_DB_TEMPLATE_DEMO" ]]; then
+    cp -a "$DATA_DIR/filestore/$ODOO_DB_TEMPLATE_DEMO" "$DATA_DIR/filestore/$DEMO_DB"
+fi
+grep -v '^without_demo' "$CONF" > "$WORK/odoo-demo.conf"
+"$ODOO_PYTHON" "$ODOO_BIN" -c "$WORK/odoo-demo.conf" --log-level=info -d "$DEMO_DB" \
+    -i "$addon_list" --stop-after-init > "$WORK/demo.log" 2>&1
+rc=$?
+mapfile -t problems < <(log_problems $rc "$WORK/demo.log")
+grep -qE "loading [a-z_]+/demo/" "$WORK/demo.log" || problems+=("no demo file was loaded")
+[[ ${#problems[@]} -eq 0 ]] || fail "install with demo data: ${problems[*]}" "log: $WORK/demo.log"
+echo "Demo install OK"
+
+banner "ADDON TESTS PASSED on Odoo 18: $addon_list" "$summary" \
+    "install, upgrade, uninstall (nothing left behind), install with demo data: OK"
