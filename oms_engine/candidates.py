@@ -264,7 +264,7 @@ def prepare(
     dest = order.destination
     transits = network.transit_days(dest.country, dest.postal_code)
     table = option_table(network, order, transits)
-    distances = network.distances_km(dest)
+    distances = network.node_distances(dest)
     w = network.policy.weights
     target_day = table.earliest
     if order.promised_date is not None:
@@ -576,7 +576,7 @@ def _single_score(cand, targets, total, weights, w, max_packages) -> float:
 def explain_exclusions(network, order, stock, problem, table, skip_nodes) -> list[Exclusion]:
     """Every node holding stock of the order that a rule ruled out, with the rule."""
     out: list[Exclusion] = []
-    distances = network.distances_km(order.destination)
+    distances = network.node_distances(order.destination)
     seen: set[int] = set()
     for sku, product in zip(problem.skus, problem.products, strict=True):
         for node_id, qty in sorted((stock.get(sku) or {}).items()):
@@ -616,7 +616,7 @@ def shortage_reason(network, order, stock, sku, product, skip_nodes=frozenset())
     ``out_of_stock`` / ``no_eligible_node``."""
     dest = order.destination
     table = option_table(network, order, network.transit_days(dest.country, dest.postal_code))
-    distances = network.distances_km(dest)
+    distances = network.node_distances(dest)
     rules = set()
     for node_id, qty in (stock.get(sku) or {}).items():
         ni = network.node_index.get(node_id)

@@ -79,6 +79,36 @@ class WorkCalendar:
         return ordinal
 
 
+class NodeDistances:
+    """Great-circle km from each node to one destination, by node index, computed lazily."""
+
+    __slots__ = ("_cos_lat", "_known", "_lat", "_lon", "_network", "_sin_lat")
+
+    def __init__(self, network: Network, lat: float, lon: float) -> None:
+        self._network = network
+        self._lat = math.radians(lat)
+        self._lon = math.radians(lon)
+        self._sin_lat = math.sin(self._lat)
+        self._cos_lat = math.cos(self._lat)
+        self._known: list[float | None] = [None] * len(network.nodes)
+
+    def __getitem__(self, ni: int) -> float:
+        km = self._known[ni]
+        if km is None:
+            # Spherical law of cosines: two trigonometric calls; it loses precision below a
+            # few km, where haversine takes over.
+            sin_n, cos_n, lon_n = self._network._trig[ni]
+            cosine = self._sin_lat * sin_n + self._cos_lat * cos_n * math.cos(self._lon - lon_n)
+            km = EARTH_RADIUS_KM * math.acos(max(-1.0, min(1.0, cosine)))
+            if km < 5.0:
+                network = self._network
+                km = _haversine_km(
+                    self._lat, self._lon, network.node_lat_rad[ni], network.node_lon_rad[ni]
+                )
+            self._known[ni] = km
+        return km
+
+
 class Network:
     """Nodes, carrier services, products and policy, validated and indexed once.
 
@@ -214,7 +244,7 @@ class Network:
         #: level and time bucket (see oms_engine.candidates).
         self.tables: dict[tuple, object] = {}
         self._zone_cache: dict[tuple[str, str], tuple[int | None, ...]] = {}
-        self._distance_cache: dict[tuple, tuple[float, ...]] = {}
+        self._distance_cache: dict[tuple, NodeDistances] = {}
         self._date_cache: dict[tuple, int] = {}  # ship days and delivery days
 
     # ------------------------------------------------------------------ zones and distances
@@ -247,27 +277,21 @@ class Network:
 
     def distances_km(self, destination: Destination) -> tuple[float, ...] | None:
         """Great-circle distance from every node to the destination, ``None`` if unlocated."""
+        found = self.node_distances(destination)
+        if found is None:
+            return None
+        return tuple(found[i] for i in range(len(self.nodes)))
+
+    def node_distances(self, destination: Destination) -> NodeDistances | None:
+        """Distances from nodes to the destination, computed per node on first use (an order
+        only needs the nodes holding its stock), ``None`` if the destination is unlocated."""
         if destination.lat is None or destination.lon is None:
             return None
         key = (destination.lat, destination.lon)
         found = self._distance_cache.get(key)
         if found is None:
-            # Spherical law of cosines: the great-circle distance with two trigonometric calls
-            # per node; it loses precision below a few km, where haversine takes over.
-            lat = math.radians(destination.lat)
-            lon = math.radians(destination.lon)
-            sin_lat, cos_lat = math.sin(lat), math.cos(lat)
-            cos, acos = math.cos, math.acos
-            out = [
-                EARTH_RADIUS_KM
-                * acos(max(-1.0, min(1.0, sin_lat * ns + cos_lat * nc * cos(lon - nl))))
-                for ns, nc, nl in self._trig
-            ]
-            for i, km in enumerate(out):
-                if km < 5.0:
-                    out[i] = _haversine_km(lat, lon, self.node_lat_rad[i], self.node_lon_rad[i])
-            found = tuple(out)
-            if len(self._distance_cache) > _CACHE_LIMIT:
+            found = NodeDistances(self, destination.lat, destination.lon)
+            if len(self._distance_cache) > _CACHE_LIMIT // 10:
                 self._distance_cache.clear()
             self._distance_cache[key] = found
         return found
