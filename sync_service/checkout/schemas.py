@@ -191,13 +191,21 @@ class PromiseRequest(BaseModel):
     service_levels: list[Literal["standard", "express"]] = ["standard", "express"]
 
 
+class UnfulfilledLine(BaseModel):
+    sku: str
+    quantity: int
+    reason: str = Field(
+        description="The engine's reason code (docs/engine.md), e.g. no stock that can ship."
+    )
+
+
 class ServicePromise(BaseModel):
     service_level: Literal["standard", "express"]
     status: Literal["complete", "partial", "unfulfilled"]
     delivery_date: date | None = Field(description="Earliest date every line arrives.")
     splits: bool = Field(description="The cart would arrive in more than one parcel.")
     shipments: int
-    unfulfilled: list[CartLine] = Field(default_factory=list)
+    unfulfilled: list[UnfulfilledLine] = Field(default_factory=list)
 
 
 class PromiseResponse(BaseModel):

@@ -182,7 +182,8 @@ class CheckoutService:
                     splits=len(deliveries) > 1,
                     shipments=len(deliveries),
                     unfulfilled=[
-                        s.CartLine(sku=u.sku, quantity=u.quantity) for u in result.unfulfilled
+                        s.UnfulfilledLine(sku=u.sku, quantity=u.quantity, reason=u.reason)
+                        for u in result.unfulfilled
                     ],
                 )
             )
