@@ -339,16 +339,16 @@ def report(args, retailer, results, hooks, batches, clean_seconds, wall) -> tupl
         "",
         "### Batch re-optimisation of release windows",
         "",
-        "| window (first order) | orders | split one-by-one | of which split by competition "
+        "| window (first order) | orders | split one-by-one | by competition | by choice "
         "| extra shipments one-by-one | after batch | removed | score saved | solver | status "
         "| seconds |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for start, b in sorted(batches_by_start(batches, hooks).items()):
         base = b.extra_shipments_before
-        split, avoidable = split_diagnostic(retailer, hooks.windows[start])
+        split, avoidable, chosen = split_diagnostic(retailer, hooks.windows[start])
         lines.append(
-            f"| {start:,} | {len(b.orders):,} | {split} | {avoidable} | {base} "
+            f"| {start:,} | {len(b.orders):,} | {split} | {avoidable} | {chosen} | {base} "
             f"| {b.extra_shipments_after} | "
             f"{100 * (base - b.extra_shipments_after) / base if base else 0:.0f}% | "
             f"{b.improvement:.2f} | {b.solver_status} | {b.status} | {b.seconds:.2f} |"
@@ -364,9 +364,10 @@ def report(args, retailer, results, hooks, batches, clean_seconds, wall) -> tupl
         "(building the models included). 'Split by competition': split orders for which "
         "some single node held every "
         "line's quantity at the window's opening but no longer at their turn (rules aside) - "
-        "about the most splits a re-allocation inside the window can undo; the other splits "
-        "are forced by where the stock sits, or chosen as cheaper. A time-limited MIP is not "
-        "deterministic: figures may differ slightly run to run.",
+        "about the most splits a re-allocation inside the window can undo. 'By choice': a node "
+        "still held it all at the order's turn, and splitting scored better (e.g. on time). "
+        "The other splits were forced by where the stock sat before the window. A "
+        "time-limited MIP is not deterministic: figures may differ slightly run to run.",
         "",
         "### Targets",
         "",
@@ -425,12 +426,14 @@ def report(args, retailer, results, hooks, batches, clean_seconds, wall) -> tupl
     return "\n".join(lines) + "\n", targets
 
 
-def split_diagnostic(retailer: Retailer, window: dict) -> tuple[int, int]:
-    """(orders split one by one, those a batch could undo at most): split orders some single
-    node could have served whole at the window's opening, but not by their turn."""
+def split_diagnostic(retailer: Retailer, window: dict) -> tuple[int, int, int]:
+    """(orders split one by one, split by competition, split by choice). Competition: some
+    single node held the whole order at the window's opening but not by its turn - what a
+    batch could undo at most. Choice: a node still held it all at its turn, and splitting
+    scored better. The rest were forced by where the stock sat before the window."""
     stock = window["stock"]
     used: dict[tuple[str, str], int] = {}
-    split = avoidable = 0
+    split = avoidable = chosen = 0
 
     def holders(order, used):
         found = None
@@ -447,11 +450,13 @@ def split_diagnostic(retailer: Retailer, window: dict) -> tuple[int, int]:
         if len(plan.shipments) > 1:
             split += 1
             opening = holders(order, {})
-            avoidable += bool(opening) and not (holders(order, used) & opening)
+            at_turn = holders(order, used) & opening
+            avoidable += bool(opening) and not at_turn
+            chosen += bool(at_turn)
         for s in plan.shipments:
             for line in s.lines:
                 used[(line.sku, s.node)] = used.get((line.sku, s.node), 0) + line.quantity
-    return split, avoidable
+    return split, avoidable, chosen
 
 
 def batches_by_start(batches, hooks):
