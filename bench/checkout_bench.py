@@ -261,6 +261,11 @@ def run_phases(port: int, skus: list[str], quick: bool) -> dict:
         query = "skus=" + ",".join(skus[start : start + 100])
         return request("GET", f"{base}/availability?{query}")
 
+    def listing_stores(i: int) -> bytes:
+        start = (i * 100) % (len(skus) - 100)
+        query = "stores=true&skus=" + ",".join(skus[start : start + 100])
+        return request("GET", f"{base}/availability?{query}")
+
     def pickup(i: int) -> bytes:
         picked = rng.sample(head, 5)
         return request("POST", f"{base}/availability/pickup", {
@@ -302,6 +307,7 @@ def run_phases(port: int, skus: list[str], quick: bool) -> dict:
             "reservation_loaded": await drive(port, reserve, n // 2, 16),
             "listing_100x50": await drive(port, listing, n // 10, 1),
             "listing_100x50_loaded": await drive(port, listing, n // 4, 8),
+            "listing_100x50_stores": await drive(port, listing_stores, n // 10, 1),
             "pickup_5_skus_45_stores": await drive(port, pickup, n // 10, 1),
         }
 

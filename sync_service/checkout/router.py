@@ -105,11 +105,14 @@ async def listing_availability(
     skus: Annotated[
         str | None, Query(description="Comma-separated SKUs: a listing page in one parameter.")
     ] = None,
+    stores: Annotated[
+        bool, Query(description="Also count, per SKU, the pickup stores holding it.")
+    ] = False,
 ):
     """Sellable units per SKU for the channel: a product page (one SKU) or a listing page
     (up to 100, as repeated ``sku`` or one comma-separated ``skus``)."""
     wanted = [*sku, *(x for x in (skus or "").split(",") if x)]
-    return json_response(await caller.service.listing(caller.channel, wanted))
+    return json_response(await caller.service.listing(caller.channel, wanted, stores))
 
 
 @router.post("/availability/cart", response_model=s.CartAvailability, summary="A cart")

@@ -34,6 +34,10 @@ class SkuAvailability(BaseModel):
     sku: str
     available: int = Field(description="Sellable units for the channel: projection - holds.")
     in_stock: bool
+    stores_in_stock: int | None = Field(
+        default=None,
+        description='With stores=true: pickup stores holding at least one unit ("in 3 stores").',
+    )
 
 
 class ListingAvailability(BaseModel):

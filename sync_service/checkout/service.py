@@ -17,6 +17,7 @@ from sync_service.checkout.reservations import (
     CheckoutStore,
     Hold,
     HoldLine,
+    NodeStock,
     SkuStock,
     channel_of,
     new_reservation_id,
@@ -67,22 +68,30 @@ class CheckoutService:
     # in the shape of their response models: 100 pydantic objects per listing cost more
     # than the Redis call. The router serialises them with orjson.
 
-    async def listing(self, channel: str, skus: Sequence[str]) -> dict:
-        """The body of ``schemas.ListingAvailability``."""
+    async def listing(self, channel: str, skus: Sequence[str], stores: bool = False) -> dict:
+        """The body of ``schemas.ListingAvailability``; with ``stores``, per SKU the number of
+        pickup stores that can hand over at least one unit now."""
         skus = list(dict.fromkeys(skus))
         if not 1 <= len(skus) <= self.settings.max_listing_skus:
             raise exc.InvalidRequest(
                 f"ask for 1 to {self.settings.max_listing_skus} SKUs", field="sku"
             )
-        figures = await self.store.read(channel, skus)
+        figures = await self.store.read(channel, skus, mode="nodes" if stores else "total")
+        pickup: list[str] = []
+        if stores:
+            snapshot = await self._network(channel)
+            pickup = [n.id for n in snapshot.nodes.values() if n.pickup_point and n.enabled]
         known, unknown = [], []
         for sku in skus:
-            stock: SkuStock | None = figures[sku]
+            stock: SkuStock | NodeStock | None = figures[sku]
             if stock is None:
                 unknown.append(sku)
-            else:
-                available = stock.available
-                known.append({"sku": sku, "available": available, "in_stock": available > 0})
+                continue
+            available = stock.total.available if stores else stock.available
+            item = {"sku": sku, "available": available, "in_stock": available > 0}
+            if stores:
+                item["stores_in_stock"] = sum(1 for n in pickup if stock.nodes.get(n, 0) > 0)
+            known.append(item)
         if not known:
             raise exc.UnknownSku(f"unknown SKU for this channel: {', '.join(skus)}", skus=skus)
         return {"channel": channel, "skus": known, "unknown": unknown}

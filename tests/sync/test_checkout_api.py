@@ -265,3 +265,20 @@ def test_answers_match_their_documented_models(rds, ck_settings, run_api):
         (model if isinstance(model, type) else s.Reservation).model_validate(reply.json())
     assert replies[s.Reservation].json()["expires_at"].endswith("Z")
     assert replies["release"].json()["state"] == "released"
+
+
+def test_listing_counts_the_stores_holding_each_sku(rds, ck_settings, run_api):
+    seed(rds, ck_settings, STOCK)
+
+    async def calls(client):
+        before = await client.get(f"{BASE}/availability", params={"skus": "A,B,C", "stores": True})
+        hold = {"lines": [{"sku": "B", "quantity": 1}], "pickup_store": "FAO1"}
+        await client.post(f"{BASE}/reservations", json=hold)
+        after = await client.get(f"{BASE}/availability", params={"skus": "B", "stores": "true"})
+        return before.json(), after.json()
+
+    before, after = run_api(calls)
+    # A: LIS1 2, OPO1 1, FAO1 0 -> 2 stores; B: 1, 3, 1 -> 3; C: DC1 only -> 0
+    assert [(x["sku"], x["available"], x["stores_in_stock"]) for x in before["skus"]] == [
+        ("A", 8, 2), ("B", 5, 3), ("C", 1, 0)]  # fmt: skip
+    assert after["skus"] == [{"sku": "B", "available": 4, "in_stock": True, "stores_in_stock": 2}]
