@@ -384,34 +384,64 @@ def _bound_nodes(network, problem, rows, carried, cover, table, distances, build
     target_day = problem.target_day
     floor: dict[int, float] = {}
     lateness: dict[int, float] = {}
-    single: list[tuple[float, int]] = []
     w_distance, w_lateness, w_unfulfilled = w.distance, w.lateness, w.unfulfilled
-    for ni in rows:
-        if not carried[ni]:
-            continue
+
+    def bound_of(ni: int) -> tuple[float, int]:
         cheapest, first = table.floor(ni)
         late = 0 if target_day is None or first <= target_day else first - target_day
         # fixed parts add up over shipments, lateness does not (the latest counts): kept apart
         f = floor[ni] = cheapest + (w_distance * distances[ni] if distances is not None else 0.0)
         lateness[ni] = w_lateness * late
         # cover counts against quantities (targets may be lower): a weaker bound, still valid
-        single.append((f + lateness[ni] + w_unfulfilled * max(0, total - cover[ni]), ni))
-    if not single:
-        return {}
+        return (f + lateness[ni] + w_unfulfilled * max(0, total - cover[ni]), ni)
+
+    # Nodes that hold everything first: usually one of them wins and the others never cost
+    # more than a glance at their cover.
+    single: list[tuple[float, int]] = []
+    partial: list[tuple[int, int]] = []  # (units it cannot cover, node)
+    for ni in rows:
+        if carried[ni]:
+            if cover[ni] >= total:
+                single.append(bound_of(ni))
+            else:
+                partial.append((total - cover[ni], ni))
     single.sort()
     built: dict[int, list[Candidate]] = {}
     best = math.inf
     best_node = None
     weights = [p.weight_kg for p in problem.products]
     policy = network.policy
-    for bound, ni in single:
-        if bound > best + _EPS:
-            break
-        built[ni] = build(ni)
-        for cand in built[ni]:
-            score = _single_score(cand, targets, total, weights, w, policy.max_packages)
-            if score < best:
-                best, best_node = score, ni
+
+    def evaluate_singles(bounds) -> None:
+        nonlocal best, best_node
+        for bound, ni in bounds:
+            if bound > best + _EPS:
+                break
+            if ni not in built:
+                built[ni] = build(ni)
+                for cand in built[ni]:
+                    score = _single_score(cand, targets, total, weights, w, policy.max_packages)
+                    if score < best:
+                        best, best_node = score, ni
+
+    evaluate_singles(single)
+    least = network.min_shipment_score  # no shipment's fixed part is below it
+    if (
+        single
+        and 2 * least > best + _EPS
+        and least + w_unfulfilled * min((units for units, _ in partial), default=math.inf)
+        > best + _EPS
+    ):
+        # No plan of two shipments and no partial node alone can beat the best single.
+        keep = [ni for bound, ni in single if bound <= best + _EPS]
+        problem.left_out = [ni for _, ni in single if ni not in keep][:6]
+        problem.build = build
+        return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+    single.extend(bound_of(ni) for _, ni in partial)
+    if not single:
+        return {}
+    single.sort()
+    evaluate_singles(single)
     if best_node is not None and allow_split and best >= w_unfulfilled:
         # the best single shipment leaves units out: a greedy cover may do much better
         best = min(

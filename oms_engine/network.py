@@ -123,6 +123,7 @@ class Network:
         "_tz_by_node",
         "_zone_cache",
         "_zones_by_service",
+        "min_shipment_score",
         "node_calendars",
         "node_cos_lat",
         "node_cutoff_minutes",
@@ -219,6 +220,20 @@ class Network:
         for i, node in enumerate(sorted(self.policy.excluded_nodes)):
             if node not in self.node_index:
                 raise InvalidInput(f"policy.excluded_nodes[{i}]", f"unknown node {node!r}")
+        w = self.policy.weights
+        for name in ("packages", "cost", "lateness", "distance", "priority", "unfulfilled"):
+            if getattr(w, name) < 0:
+                # every bound of the search assumes score parts never go negative
+                raise InvalidInput(f"policy.weights.{name}", "must be >= 0")
+        cheapest_package = min((s.cost_per_package for s in self.services), default=0.0)
+        #: No shipment's fixed score is below this (a bound of the sourcing search).
+        self.min_shipment_score = min(
+            (
+                w.packages + w.cost * (n.handling_cost + cheapest_package) + w.priority * n.priority
+                for n in self.nodes
+            ),
+            default=0.0,
+        )
         self.static_rule: tuple[str | None, ...] = tuple(
             _static_rule(n, self.policy) for n in self.nodes
         )
