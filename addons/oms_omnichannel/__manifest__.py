@@ -11,6 +11,7 @@
     "installable": True,
     "depends": ["sale_stock", "stock_delivery"],
     "external_dependencies": {"python": ["oms-omnichannel"]},
+    "uninstall_hook": "uninstall_hook",
     "data": [
         "security/oms_security.xml",
         "security/ir.model.access.csv",

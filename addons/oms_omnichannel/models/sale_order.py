@@ -65,6 +65,12 @@ class SaleOrder(models.Model):
         readonly=True,
         help="When a click & collect order will be ready in the store.",
     )
+    oms_decision_status = fields.Selection(
+        related="oms_decision_id.status",
+        string="Sourcing",
+        store=True,
+        help="Whether the current routing decision sourced everything, part or nothing.",
+    )
     oms_is_split = fields.Boolean(related="oms_decision_id.is_split", string="Split", store=True)
     oms_package_count = fields.Integer(related="oms_decision_id.package_count", string="Packages")
     oms_explanation_html = fields.Html(related="oms_decision_id.explanation_html", string="Why")

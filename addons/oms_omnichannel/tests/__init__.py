@@ -7,6 +7,7 @@ from . import (
     test_intake,
     test_intake_access,
     test_intake_tracking,
+    test_multi_company,
     test_network_cache,
     test_outbox,
     test_outbox_cursor,
