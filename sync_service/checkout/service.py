@@ -17,8 +17,6 @@ from sync_service.checkout.reservations import (
     CheckoutStore,
     Hold,
     HoldLine,
-    NodeStock,
-    SkuStock,
     channel_of,
     new_reservation_id,
 )
@@ -76,21 +74,23 @@ class CheckoutService:
             raise exc.InvalidRequest(
                 f"ask for 1 to {self.settings.max_listing_skus} SKUs", field="sku"
             )
-        figures = await self.store.read(channel, skus, mode="nodes" if stores else "total")
-        pickup: list[str] = []
         if stores:
             snapshot = await self._network(channel)
             pickup = [n.id for n in snapshot.nodes.values() if n.pickup_point and n.enabled]
+            figures = await self.store.stores_in_stock(channel, skus, pickup)
+        else:
+            totals = await self.store.read(channel, skus)
+            figures = {sku: (stock, None) if stock else None for sku, stock in totals.items()}
         known, unknown = [], []
         for sku in skus:
-            stock: SkuStock | NodeStock | None = figures[sku]
-            if stock is None:
+            found = figures[sku]
+            if found is None:
                 unknown.append(sku)
                 continue
-            available = stock.total.available if stores else stock.available
+            available = found[0].available
             item = {"sku": sku, "available": available, "in_stock": available > 0}
             if stores:
-                item["stores_in_stock"] = sum(1 for n in pickup if stock.nodes.get(n, 0) > 0)
+                item["stores_in_stock"] = found[1]
             known.append(item)
         if not known:
             raise exc.UnknownSku(f"unknown SKU for this channel: {', '.join(skus)}", skus=skus)

@@ -4,7 +4,9 @@
 -- Returns one JSON string (a single bulk reply parses far faster than nested arrays):
 -- [more_to_purge, gen, totals, held, nodes?]: totals and held are HMGETs in SKU order
 -- (false = SKU unknown / nothing held); in nodes mode, per SKU [projection HGETALL, holds
--- HGETALL]. A listing page is two HMGETs whatever its size and the number of nodes.
+-- HGETALL]; in stores mode (ARGV[9] = JSON list of pickup stores), per SKU how many of those
+-- stores can hand over a unit now. A listing page is two HMGETs whatever its size and the
+-- number of nodes.
 local more = purge()
 local gen = current_gen()
 if not gen then
@@ -25,5 +27,25 @@ if ARGV[7] == 'nodes' then
     end
   end
   out[5] = nodes
+elseif ARGV[7] == 'stores' then
+  local stores = cjson.decode(ARGV[9])
+  local counts = {}
+  for i, sku in ipairs(skus) do
+    local n = 0
+    if totals[i] and num(totals[i]) - num(held[i]) > 0 then
+      local figures = redis.call('HMGET', Gp .. 's:' .. sku, unpack(stores))
+      local hk = P .. 'h:' .. sku
+      local has_store_holds = num(redis.call('HGET', hk, 't')) > num(redis.call('HGET', hk, '*'))
+      for j, store in ipairs(stores) do
+        local have = num(figures[j])
+        if have > 0 and has_store_holds then
+          have = have - num(redis.call('HGET', hk, 'n:' .. store))
+        end
+        if have > 0 then n = n + 1 end
+      end
+    end
+    counts[i] = n
+  end
+  out[5] = counts
 end
 return cjson.encode(out)
