@@ -98,6 +98,10 @@ def test_random_checkouts_match_the_model(checkout_redis_server, rds, ck_setting
                 for sku in SKUS:
                     assert figures[sku].total.available == max(model.free(sku), 0), (op, sku)
                     assert figures[sku].nodes["ST1"] == model.store_free(sku, "ST1"), (op, sku)
+                counted = await store.stores_in_stock(CHANNEL, list(SKUS), list(NODES))
+                for sku in SKUS:
+                    expected = sum(1 for n in NODES if model.store_free(sku, n) > 0)
+                    assert counted[sku][1] == expected, (op, sku)
         finally:
             await client.aclose()
 
