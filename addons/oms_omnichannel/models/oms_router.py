@@ -83,6 +83,9 @@ class OmsRouter(models.AbstractModel):
             self._launch_standard(lines)
             return self.env["oms.routing.decision"]
         duration_ms = (_time.perf_counter() - started) * 1000.0
+        if trigger == "retry" and plan.status != "complete":
+            # Still waiting: the cron asks again later; no new decision for every attempt.
+            return self.env["oms.routing.decision"]
         decision = self._create_decision(
             order, plan, policy, trigger, excluded_warehouses, warehouses, duration_ms
         )

@@ -61,9 +61,12 @@ class TestPartialAvailability(OmsRoutingCase):
 
     def test_wait_stays_waiting_while_stock_is_missing(self):
         order = self._order(self._channel("wait"))
+        decision = order.oms_decision_id
         self.env["sale.order"]._cron_oms_route_waiting()
         self.assertEqual(order.oms_routing_state, "waiting")
         self.assertFalse(order.picking_ids)
+        # Retrying does not pile up identical decisions.
+        self.assertEqual(order.oms_decision_ids, decision)
 
     def test_hold_asks_a_person(self):
         order = self._order(self._channel("hold"))
