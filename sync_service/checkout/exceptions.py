@@ -77,6 +77,13 @@ class ProjectionNotReady(CheckoutError):
     code = "projection_not_ready"
 
 
+class StoreUnavailable(CheckoutError):
+    """Redis cannot be reached: nothing can be promised or held, retry shortly."""
+
+    status_code = 503
+    code = "store_unavailable"
+
+
 class NetworkUnavailable(CheckoutError):
     """The network could not be loaded from Odoo for a promise: retry shortly."""
 

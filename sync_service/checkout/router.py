@@ -7,6 +7,7 @@ insufficient-stock refusal, ``skus`` of an unknown-SKU one).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Annotated
 
@@ -15,13 +16,16 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from sync_service.checkout import schemas as s
 from sync_service.checkout.dependencies import CallerDep
-from sync_service.checkout.exceptions import CheckoutError
+from sync_service.checkout.exceptions import CheckoutError, StoreUnavailable
 from sync_service.checkout.service import reservation_view
 
 PROBLEM = "application/problem+json"
+log = logging.getLogger(__name__)
 
 
 def problem_response(error: CheckoutError) -> JSONResponse:
@@ -72,6 +76,9 @@ class ProblemRoute(APIRoute):
                 return problem_response(error)
             except RequestValidationError as error:
                 return validation_problem(error)
+            except (RedisConnectionError, RedisTimeoutError) as error:
+                log.warning("checkout: Redis unavailable: %s", error)
+                return problem_response(StoreUnavailable("stock store unavailable; retry shortly"))
 
         return problem_handler
 
@@ -87,7 +94,7 @@ COMMON = _problems(
     (401, "missing_api_key / bad_api_key"),
     (404, "unknown_channel, unknown_sku, unknown_store or unknown_reservation"),
     (422, "invalid_request (field named), invalid_postal_code"),
-    (503, "projection_not_ready / network_unavailable: retry after Retry-After"),
+    (503, "projection_not_ready / network_unavailable / store_unavailable: retry later"),
 )
 
 router = APIRouter(

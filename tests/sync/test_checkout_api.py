@@ -282,3 +282,21 @@ def test_listing_counts_the_stores_holding_each_sku(rds, ck_settings, run_api):
     assert [(x["sku"], x["available"], x["stores_in_stock"]) for x in before["skus"]] == [
         ("A", 8, 2), ("B", 5, 3), ("C", 1, 0)]  # fmt: skip
     assert after["skus"] == [{"sku": "B", "available": 4, "in_stock": True, "stores_in_stock": 2}]
+
+
+def test_redis_away_is_503_problem_not_a_traceback(ck_settings, clock, run_api):
+    import socket
+
+    from tests.sync.checkout_conftest import make_app
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = make_app(port, ck_settings, clock)
+
+    async def calls(client):
+        return await client.get(f"{BASE}/availability", params={"sku": "A"})
+
+    reply = run_api(calls, app=app)
+    is_problem(reply, 503, "store_unavailable")
+    assert reply.headers["retry-after"]
