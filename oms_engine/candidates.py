@@ -334,6 +334,7 @@ def prepare(
     targets = [min(q, c) for q, c in zip(quantities, capacity, strict=True)]
     problem.targets = targets
     weights = [p.weight_kg for p in products]
+    order_kg = sum(t * wk for t, wk in zip(targets, weights, strict=True))
 
     def build(ni: int) -> list[Candidate]:
         row = rows[ni]
@@ -355,6 +356,8 @@ def prepare(
                 late = 0 if target_day is None else max(0, option.delivery - target_day)
                 fixed = option.fixed_static + w.distance * distance
                 built.append(Candidate(option, ni, fixed, late, unit, row, distance))
+        if len(built) > 1:
+            built = _undominated_for_order(built, targets, order_kg)
         return built
 
     kept = _bound_nodes(
@@ -472,7 +475,7 @@ def _bound_nodes(network, problem, rows, carried, cover, table, distances, build
             continue
         if cheapest_two is None:
             cheapest_two = _cheapest_two(line_floor, rows, carried, len(targets))
-        multi = _multi_bound(ni, rows[ni], carried[ni], cheapest_two, lowest, targets, w)
+        multi = _multi_bound(ni, rows[ni], carried[ni], cheapest_two, lowest, targets, w, carried)
         if floor[ni] + lateness[ni] + multi <= best + _EPS:
             keep.append(ni)
     max_nodes = policy.budget.max_nodes
@@ -484,6 +487,36 @@ def _bound_nodes(network, problem, rows, carried, cover, table, distances, build
     problem.left_out = [ni for _, ni in single if ni not in kept][:6]
     problem.build = build
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+
+
+def _undominated_for_order(cands: list[Candidate], targets, order_kg) -> list[Candidate]:
+    """A node's options minus those another option of the same node beats for this order.
+
+    ``d`` beats ``c`` when it carries every line ``c`` carries, is not later, takes the whole
+    order in one package, and its fixed part plus every unit ``c`` could carry at ``d``'s
+    rate costs no more than ``c``'s fixed part alone: swapping ``c`` for ``d`` in any plan
+    (or merging them when the plan has both) never scores worse, so the optimum keeps.
+    """
+
+    def beats(d: Candidate, c: Candidate) -> bool:
+        if d.late_days > c.late_days or order_kg > d.option.max_weight:
+            return False
+        cost = d.fixed
+        for li, unit in enumerate(c.unit):
+            if unit is not None:
+                if d.unit[li] is None:
+                    return False
+                have = c.avail[li]
+                cost += d.unit[li] * (targets[li] if targets[li] < have else have)
+        return cost <= c.fixed
+
+    kept = []
+    for i, c in enumerate(cands):
+        if not any(
+            beats(d, c) and (not beats(c, d) or k < i) for k, d in enumerate(cands) if k != i
+        ):
+            kept.append(c)
+    return kept
 
 
 def _cheapest_two(line_floor, rows, carried, n_lines) -> list[list[tuple[float, int]]]:
@@ -500,16 +533,26 @@ def _cheapest_two(line_floor, rows, carried, n_lines) -> list[list[tuple[float, 
     return pairs
 
 
-def _multi_bound(ni, row, mask, cheapest_two, lowest, targets, w) -> float:
+def _multi_bound(ni, row, mask, cheapest_two, lowest, targets, w, carried) -> float:
     """What a plan of two or more shipments using node ``ni`` pays beyond ni's own floor: for
     the worst line ni cannot fully serve, the cheaper of another node's floor and leaving the
-    shortfall out; when ni serves everything, the lowest floor of any second shipment."""
+    shortfall out; when no other node even holds all those lines, two more shipments (or a
+    unit left out); when ni serves everything, the lowest floor of any second shipment."""
     need = 0.0
+    rest = 0
     for li, target in enumerate(targets):
         have = row[li] if mask >> li & 1 else 0
         if target > have:
+            rest |= 1 << li
             other = next((f for f, nj in sorted(cheapest_two[li]) if nj != ni), math.inf)
             need = max(need, min(other, w.unfulfilled * (target - have)))
+    if (
+        rest
+        and need < 2 * lowest
+        and need < w.unfulfilled
+        and not any(nj != ni and not rest & ~other for nj, other in carried.items())
+    ):
+        need = max(need, min(2 * lowest, w.unfulfilled))
     return need or lowest
 
 
