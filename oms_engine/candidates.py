@@ -448,7 +448,10 @@ def _bound_nodes(network, problem, rows, carried, cover, table, distances, build
     if best_node is not None and allow_split and best >= w_unfulfilled:
         # the best single shipment leaves units out: a greedy cover may do much better
         best = min(
-            best, _greedy_cover_score(problem, rows, carried, built, build, best_node, w, policy)
+            best,
+            _greedy_cover_score(
+                problem, rows, carried, built, build, best_node, w, policy, floor, lateness
+            ),
         )
     lowest = min(floor.values())
     second = min(lowest, w_unfulfilled)  # the least any second shipment (or gap) costs
@@ -465,9 +468,12 @@ def _bound_nodes(network, problem, rows, carried, cover, table, distances, build
         )
         return floor[ni] - table.floor(ni)[0] + fixed
 
+    forced = _forced_cost(rows, carried, targets, floor, w_unfulfilled)
     cheapest_two = None
     keep = []
     for bound, ni in single:
+        if ni not in forced and forced and forced[None] + floor[ni] + lateness[ni] > best + _EPS:
+            continue
         if bound <= best + _EPS:
             keep.append(ni)
             continue
@@ -519,6 +525,23 @@ def _undominated_for_order(cands: list[Candidate], targets, order_kg) -> list[Ca
     return kept
 
 
+def _forced_cost(rows, carried, targets, floor, w_unfulfilled) -> dict:
+    """Nodes every plan needs: a line whose eligible stock is just enough needs each node
+    holding it (or leaves a unit out). Returns node -> the least that costs (its floor, or a
+    unit left out), and under ``None`` their sum: a lower bound of every plan's fixed parts."""
+    forced: dict = {}
+    for li, target in enumerate(targets):
+        if not target:
+            continue
+        holders = [ni for ni, row in rows.items() if carried[ni] >> li & 1 and row[li]]
+        if sum(rows[ni][li] for ni in holders) <= target:
+            for ni in holders:
+                forced[ni] = min(floor[ni], w_unfulfilled)
+    if forced:
+        forced[None] = sum(forced.values())
+    return forced
+
+
 def _cheapest_two(line_floor, rows, carried, n_lines) -> list[list[tuple[float, int]]]:
     """Per line, the two lowest floors of nodes able to ship it: "another node" for any."""
     pairs: list[list[tuple[float, int]]] = [[] for _ in range(n_lines)]
@@ -556,7 +579,9 @@ def _multi_bound(ni, row, mask, cheapest_two, lowest, targets, w, carried) -> fl
     return need or lowest
 
 
-def _greedy_cover_score(problem, rows, carried, built, build, first, w, policy) -> float:
+def _greedy_cover_score(
+    problem, rows, carried, built, build, first, w, policy, floor, lateness
+) -> float:
     """The score of an explicit plan: ``first`` plus the nodes closing the most shortfall,
     each shipping what it newly covers with its best option carrying all of it. An upper
     bound of the optimum (any feasible plan is), used to leave more nodes out."""
@@ -584,10 +609,11 @@ def _greedy_cover_score(problem, rows, carried, built, build, first, w, policy) 
             mask_j = carried[nj]
             gain = sum(min(left[li], row_j[li]) for li in range(n_lines) if mask_j >> li & 1)
             if gain:
-                gains.append((-gain, nj))
+                # most shortfall closed first, then the cheapest and earliest node
+                gains.append((-gain, floor[nj] + lateness[nj], nj))
         if not gains:
             break
-        chosen.append(min(gains)[1])
+        chosen.append(min(gains)[2])
     weights = [p.weight_kg for p in problem.products]
     total = w.unfulfilled * sum(left)
     late = 0
