@@ -469,10 +469,11 @@ def _bound_nodes(network, problem, rows, carried, cover, table, distances, build
         return floor[ni] - table.floor(ni)[0] + fixed
 
     forced = _forced_cost(rows, carried, targets, floor, w_unfulfilled)
+    needs = _line_needs(rows, carried, targets, floor)
     cheapest_two = None
     keep = []
     for bound, ni in single:
-        if ni not in forced and forced and forced[None] + floor[ni] + lateness[ni] > best + _EPS:
+        if _needs_bound(ni, needs, forced, w_unfulfilled) + floor[ni] + lateness[ni] > best + _EPS:
             continue
         if bound <= best + _EPS:
             keep.append(ni)
@@ -540,6 +541,43 @@ def _forced_cost(rows, carried, targets, floor, w_unfulfilled) -> dict:
     if forced:
         forced[None] = sum(forced.values())
     return forced
+
+
+def _line_needs(rows, carried, targets, floor) -> list[tuple[int, list[tuple[float, int]]]]:
+    """Per line that takes several nodes: (how many nodes at least, its holders' floors
+    cheapest first). The fewest nodes is what the largest stocks need to reach the target."""
+    needs = []
+    for li, target in enumerate(targets):
+        if not target:
+            continue
+        holders = [(rows[ni][li], ni) for ni in rows if carried[ni] >> li & 1 and rows[ni][li]]
+        stocks = sorted((q for q, _ in holders), reverse=True)
+        count, got = 0, 0
+        for q in stocks:
+            if got >= target:
+                break
+            got += q
+            count += 1
+        if count >= 2:
+            needs.append((count, sorted((floor[ni], ni) for _, ni in holders)))
+    return needs
+
+
+def _needs_bound(ni, needs, forced, w_unfulfilled) -> float:
+    """Beyond node ``ni``'s own floor, the least any plan using ni pays: every forced node,
+    plus, for the line needing the most further nodes, their cheapest floors (or a unit left
+    out)."""
+    base = forced.get(None, 0.0) - forced.get(ni, 0.0)
+    most = 0.0
+    for count, holders in needs:
+        inside = sum(1 for _, nj in holders if nj == ni or nj in forced)
+        extra = count - inside
+        if extra <= 0:
+            continue
+        others = [f for f, nj in holders if nj != ni and nj not in forced]
+        cost = sum(others[:extra]) if len(others) >= extra else math.inf
+        most = max(most, min(cost, w_unfulfilled))
+    return base + most
 
 
 def _cheapest_two(line_floor, rows, carried, n_lines) -> list[list[tuple[float, int]]]:
