@@ -35,13 +35,19 @@ elseif ARGV[7] == 'stores' then
     if totals[i] and num(totals[i]) - num(held[i]) > 0 then
       local figures = redis.call('HMGET', Gp .. 's:' .. sku, unpack(stores))
       local hk = P .. 'h:' .. sku
-      local has_store_holds = num(redis.call('HGET', hk, 't')) > num(redis.call('HGET', hk, '*'))
-      for j, store in ipairs(stores) do
-        local have = num(figures[j])
-        if have > 0 and has_store_holds then
-          have = have - num(redis.call('HGET', hk, 'n:' .. store))
+      -- store holds only exist when the total held exceeds the channel-wide part
+      if held[i] and num(held[i]) > num(redis.call('HGET', hk, '*')) then
+        for j = 1, #stores do
+          local v = figures[j]
+          if v and tonumber(v) - num(redis.call('HGET', hk, 'n:' .. stores[j])) > 0 then
+            n = n + 1
+          end
         end
-        if have > 0 then n = n + 1 end
+      else
+        for j = 1, #stores do
+          local v = figures[j]
+          if v and tonumber(v) > 0 then n = n + 1 end
+        end
       end
     end
     counts[i] = n
