@@ -256,7 +256,7 @@ class Network:
             for name in tz_names
         )
         #: Per-order option tables of the sourcing module, keyed by destination zone, service
-        #: level and time bucket (see oms_engine.candidates).
+        #: level and time bucket (see oms_engine.options).
         self.tables: dict[tuple, object] = {}
         self._zone_cache: dict[tuple[str, str], tuple[int | None, ...]] = {}
         self._distance_cache: dict[tuple, NodeDistances] = {}

@@ -1,0 +1,354 @@
+"""Node bounds: which nodes an order's search needs at all, before their options are built.
+
+Any plan using node n scores at least n's floor (cheapest option's fixed part plus distance)
+plus its lateness. One-shipment plans are scored cheapest bound first, a greedy cover gives a
+multi-shipment incumbent, and a node stays only if some plan using it could still beat that.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from oms_engine.candidates import Candidate
+
+_EPS = 1e-9
+
+
+def bound_nodes(network, problem, rows, carried, cover, table, distances, build, allow_split):
+    """The nodes worth searching, with their candidates built.
+
+    Any plan using node n scores at least ``floor(n)``: its cheapest option's fixed part plus
+    distance and lateness. A one-shipment plan from n also pays for the units n cannot cover,
+    a plan of two shipments or more pays for at least one more floor. The best one-shipment
+    plans are evaluated first (cheapest bound first); a node whose bounds reach that score
+    cannot improve on it and is left out.
+    """
+    w = network.policy.weights
+    targets = problem.targets
+    total = sum(targets)
+    target_day = problem.target_day
+    floor: dict[int, float] = {}
+    lateness: dict[int, float] = {}
+    w_distance, w_lateness, w_unfulfilled = w.distance, w.lateness, w.unfulfilled
+
+    def bound_of(ni: int) -> tuple[float, int]:
+        cheapest, first = table.floor(ni)
+        late = 0 if target_day is None or first <= target_day else first - target_day
+        # fixed parts add up over shipments, lateness does not (the latest counts): kept apart
+        f = floor[ni] = cheapest + (w_distance * distances[ni] if distances is not None else 0.0)
+        lateness[ni] = w_lateness * late
+        # cover counts against quantities (targets may be lower): a weaker bound, still valid
+        return (f + lateness[ni] + w_unfulfilled * max(0, total - cover[ni]), ni)
+
+    # Nodes that hold everything first: usually one of them wins and the others never cost
+    # more than a glance at their cover.
+    single: list[tuple[float, int]] = []
+    partial: list[tuple[int, int]] = []  # (units it cannot cover, node)
+    for ni in rows:
+        if carried[ni]:
+            if cover[ni] >= total:
+                single.append(bound_of(ni))
+            else:
+                partial.append((total - cover[ni], ni))
+    single.sort()
+    built: dict[int, list[Candidate]] = {}
+    best = math.inf
+    best_node = None
+    weights = [p.weight_kg for p in problem.products]
+    policy = network.policy
+
+    def evaluate_singles(bounds) -> None:
+        nonlocal best, best_node
+        for bound, ni in bounds:
+            if bound > best + _EPS:
+                break
+            if ni not in built:
+                built[ni] = build(ni)
+                for cand in built[ni]:
+                    score = _single_score(cand, targets, total, weights, w, policy.max_packages)
+                    if score < best:
+                        best, best_node = score, ni
+
+    evaluate_singles(single)
+    least = network.min_shipment_score  # no shipment's fixed part is below it
+    if (
+        single
+        and 2 * least > best + _EPS
+        and least + w_unfulfilled * min((units for units, _ in partial), default=math.inf)
+        > best + _EPS
+    ):
+        # No plan of two shipments and no partial node alone can beat the best single.
+        keep = [ni for bound, ni in single if bound <= best + _EPS]
+        problem.left_out = [ni for _, ni in single if ni not in keep][:6]
+        problem.build = build
+        return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+    single.extend(bound_of(ni) for _, ni in partial)
+    if not single:
+        return {}
+    single.sort()
+    evaluate_singles(single)
+    if best_node is not None and allow_split and best >= w_unfulfilled:
+        # the best single shipment leaves units out: a greedy cover may do much better
+        best = min(
+            best,
+            _greedy_cover_score(
+                problem, rows, carried, built, build, best_node, w, policy, floor, lateness
+            ),
+        )
+    lowest = min(floor.values())
+    second = min(lowest, w_unfulfilled)  # the least any second shipment (or gap) costs
+    single_only = not allow_split or policy.max_packages == 1
+    special = [li for li, p in enumerate(problem.products) if p.dangerous_class or p.bulky]
+
+    def line_floor(ni: int, li: int) -> float:
+        # A dangerous or bulky line may need a dearer service than the node's cheapest.
+        if li not in special:
+            return floor[ni]
+        product = problem.products[li]
+        fixed = min(
+            (o.fixed_static for o in table.options(ni) if o.carries(product)), default=math.inf
+        )
+        return floor[ni] - table.floor(ni)[0] + fixed
+
+    forced = _forced_cost(rows, carried, targets, floor, w_unfulfilled)
+    needs = _line_needs(rows, carried, targets, floor)
+    cheapest_two = None
+    keep = []
+    for bound, ni in single:
+        if _needs_bound(ni, needs, forced, w_unfulfilled) + floor[ni] + lateness[ni] > best + _EPS:
+            continue
+        if bound <= best + _EPS:
+            keep.append(ni)
+            continue
+        if single_only or floor[ni] + lateness[ni] + second > best + _EPS:
+            continue
+        if cheapest_two is None:
+            cheapest_two = _cheapest_two(line_floor, rows, carried, len(targets))
+        multi = _multi_bound(ni, rows[ni], carried[ni], cheapest_two, lowest, targets, w, carried)
+        if floor[ni] + lateness[ni] + multi <= best + _EPS:
+            keep.append(ni)
+    max_nodes = policy.budget.max_nodes
+    if len(keep) > max_nodes:
+        problem.truncated = True
+        keep = keep[:max_nodes]
+    kept = set(keep)
+    # Left out by the bounds, not by a rule: shown as runners-up when explaining.
+    problem.left_out = [ni for _, ni in single if ni not in kept][:6]
+    problem.build = build
+    return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+
+
+def undominated_for_order(cands: list[Candidate], targets, order_kg) -> list[Candidate]:
+    """A node's options minus those another option of the same node beats for this order.
+
+    ``d`` beats ``c`` when it carries every line ``c`` carries, is not later, takes the whole
+    order in one package, and its fixed part plus every unit ``c`` could carry at ``d``'s
+    rate costs no more than ``c``'s fixed part alone: swapping ``c`` for ``d`` in any plan
+    (or merging them when the plan has both) never scores worse, so the optimum keeps.
+    """
+
+    def beats(d: Candidate, c: Candidate) -> bool:
+        if d.late_days > c.late_days or order_kg > d.option.max_weight:
+            return False
+        cost = d.fixed
+        for li, unit in enumerate(c.unit):
+            if unit is not None:
+                if d.unit[li] is None:
+                    return False
+                have = c.avail[li]
+                cost += d.unit[li] * (targets[li] if targets[li] < have else have)
+        return cost <= c.fixed
+
+    kept = []
+    for i, c in enumerate(cands):
+        if not any(
+            beats(d, c) and (not beats(c, d) or k < i) for k, d in enumerate(cands) if k != i
+        ):
+            kept.append(c)
+    return kept
+
+
+def _forced_cost(rows, carried, targets, floor, w_unfulfilled) -> dict:
+    """Nodes every plan needs: a line whose eligible stock is just enough needs each node
+    holding it (or leaves a unit out). Returns node -> the least that costs (its floor, or a
+    unit left out), and under ``None`` their sum: a lower bound of every plan's fixed parts."""
+    forced: dict = {}
+    for li, target in enumerate(targets):
+        if not target:
+            continue
+        holders = [ni for ni, row in rows.items() if carried[ni] >> li & 1 and row[li]]
+        if sum(rows[ni][li] for ni in holders) <= target:
+            for ni in holders:
+                forced[ni] = min(floor[ni], w_unfulfilled)
+    if forced:
+        forced[None] = sum(forced.values())
+    return forced
+
+
+def _line_needs(rows, carried, targets, floor) -> list[tuple[int, list[tuple[float, int]]]]:
+    """Per line that takes several nodes: (how many nodes at least, its holders' floors
+    cheapest first). The fewest nodes is what the largest stocks need to reach the target."""
+    needs = []
+    for li, target in enumerate(targets):
+        if not target:
+            continue
+        holders = [(rows[ni][li], ni) for ni in rows if carried[ni] >> li & 1 and rows[ni][li]]
+        stocks = sorted((q for q, _ in holders), reverse=True)
+        count, got = 0, 0
+        for q in stocks:
+            if got >= target:
+                break
+            got += q
+            count += 1
+        if count >= 2:
+            needs.append((count, sorted((floor[ni], ni) for _, ni in holders)))
+    return needs
+
+
+def _needs_bound(ni, needs, forced, w_unfulfilled) -> float:
+    """Beyond node ``ni``'s own floor, the least any plan using ni pays: every forced node,
+    plus, for the line needing the most further nodes, their cheapest floors (or a unit left
+    out)."""
+    base = forced.get(None, 0.0) - forced.get(ni, 0.0)
+    most = 0.0
+    for count, holders in needs:
+        inside = sum(1 for _, nj in holders if nj == ni or nj in forced)
+        extra = count - inside
+        if extra <= 0:
+            continue
+        others = [f for f, nj in holders if nj != ni and nj not in forced]
+        cost = sum(others[:extra]) if len(others) >= extra else math.inf
+        most = max(most, min(cost, w_unfulfilled))
+    return base + most
+
+
+def _cheapest_two(line_floor, rows, carried, n_lines) -> list[list[tuple[float, int]]]:
+    """Per line, the two lowest floors of nodes able to ship it: "another node" for any."""
+    pairs: list[list[tuple[float, int]]] = [[] for _ in range(n_lines)]
+    for ni, row in rows.items():
+        mask = carried[ni]
+        for li, pair in enumerate(pairs):
+            if mask >> li & 1 and row[li]:
+                pair.append((line_floor(ni, li), ni))
+                if len(pair) > 2:
+                    pair.sort()
+                    pair.pop()
+    return pairs
+
+
+def _multi_bound(ni, row, mask, cheapest_two, lowest, targets, w, carried) -> float:
+    """What a plan of two or more shipments using node ``ni`` pays beyond ni's own floor: for
+    the worst line ni cannot fully serve, the cheaper of another node's floor and leaving the
+    shortfall out; when no other node even holds all those lines, two more shipments (or a
+    unit left out); when ni serves everything, the lowest floor of any second shipment."""
+    need = 0.0
+    rest = 0
+    for li, target in enumerate(targets):
+        have = row[li] if mask >> li & 1 else 0
+        if target > have:
+            rest |= 1 << li
+            other = next((f for f, nj in sorted(cheapest_two[li]) if nj != ni), math.inf)
+            need = max(need, min(other, w.unfulfilled * (target - have)))
+    if (
+        rest
+        and need < 2 * lowest
+        and need < w.unfulfilled
+        and not any(nj != ni and not rest & ~other for nj, other in carried.items())
+    ):
+        need = max(need, min(2 * lowest, w.unfulfilled))
+    return need or lowest
+
+
+def _greedy_cover_score(
+    problem, rows, carried, built, build, first, w, policy, floor, lateness
+) -> float:
+    """The score of an explicit plan: ``first`` plus the nodes closing the most shortfall,
+    each shipping what it newly covers with its best option carrying all of it. An upper
+    bound of the optimum (any feasible plan is), used to leave more nodes out."""
+    targets = problem.targets
+    n_lines = len(targets)
+    limit = policy.max_packages or len(rows)
+    chosen = [first]
+    left = list(targets)
+    plan_units: list[list[int]] = []
+    for step in range(limit):
+        ni = chosen[-1]
+        units = [0] * n_lines
+        row, mask = rows[ni], carried[ni]
+        for li in range(n_lines):
+            if left[li] and mask >> li & 1 and row[li]:
+                units[li] = min(left[li], row[li])
+                left[li] -= units[li]
+        plan_units.append(units)
+        if not any(left) or step + 1 == limit:
+            break
+        gains = []
+        for nj, row_j in rows.items():
+            if nj in chosen:
+                continue
+            mask_j = carried[nj]
+            gain = sum(min(left[li], row_j[li]) for li in range(n_lines) if mask_j >> li & 1)
+            if gain:
+                # most shortfall closed first, then the cheapest and earliest node
+                gains.append((-gain, floor[nj] + lateness[nj], nj))
+        if not gains:
+            break
+        chosen.append(min(gains)[2])
+    weights = [p.weight_kg for p in problem.products]
+    total = w.unfulfilled * sum(left)
+    late = 0
+    packages = 0
+    for ni, units in zip(chosen, plan_units, strict=False):
+        if ni not in built:
+            built[ni] = build(ni)
+        best = None
+        for cand in built[ni]:
+            if any(q and cand.unit[li] is None for li, q in enumerate(units)):
+                continue
+            kg = sum(q * wk for q, wk in zip(units, weights, strict=True))
+            option = cand.option
+            count = 1 if kg <= option.max_weight else math.ceil(kg / option.max_weight - _EPS)
+            cost = cand.fixed + (count - 1) * option.extra_package_score
+            cost += sum(q * cand.unit[li] for li, q in enumerate(units) if q)
+            key = (cost + w.lateness * cand.late_days, cost, count, cand.late_days)
+            if best is None or key < best:
+                best = key
+        if best is None:
+            return math.inf
+        total += best[1]
+        packages += best[2]
+        late = max(late, best[3])
+    if policy.max_packages is not None and packages > policy.max_packages:
+        return math.inf
+    return total + w.lateness * late
+
+
+def _single_score(cand, targets, total, weights, w, max_packages) -> float:
+    """The score of shipping everything this option can carry from it alone (as the search
+    scores it), infinite when it breaks max_packages."""
+    unit = cand.unit
+    avail = cand.avail
+    placed = 0
+    units = 0.0
+    kg = 0.0
+    for li, u in enumerate(unit):
+        if u is not None:
+            take = avail[li] if avail[li] < targets[li] else targets[li]
+            placed += take
+            units += take * u
+            kg += take * weights[li]
+    if not placed:
+        return math.inf
+    option = cand.option
+    count = 1 if kg <= option.max_weight else math.ceil(kg / option.max_weight - _EPS)
+    if max_packages is not None and count > max_packages:
+        return math.inf
+    return (
+        cand.fixed
+        + (count - 1) * option.extra_package_score
+        + units
+        + w.unfulfilled * (total - placed)
+        + w.lateness * cand.late_days
+    )

@@ -1,0 +1,199 @@
+"""Shipping options: (node, carrier service) pairs with their dates and fixed score parts.
+
+Their dates and fixed costs depend only on the destination zone, the service level and the
+order's time bucket, so they live in an :class:`OptionTable` cached on the Network, built
+lazily per node.
+"""
+
+from __future__ import annotations
+
+import math
+
+from oms_engine.errors import InvalidInput
+from oms_engine.model import Order, Product
+from oms_engine.network import Network
+
+_TABLE_LIMIT = 50_000
+
+
+class ShippingOption:
+    """One node shipping with one carrier service, with its dates and its score parts."""
+
+    __slots__ = (
+        "accepts_bulky",
+        "cost_fixed",
+        "cost_per_kg",
+        "cost_per_package",
+        "delivery",
+        "dg_classes",
+        "extra_package_score",
+        "fixed_static",
+        "max_weight",
+        "node",
+        "service",
+        "ship",
+        "unit_score_per_kg",
+    )
+
+    def __init__(self, network: Network, node: int, service: int, ship: int, delivery: int):
+        w = network.policy.weights
+        n = network.nodes[node]
+        s = network.services[service]
+        self.node = node
+        self.service = service
+        self.ship = ship
+        self.delivery = delivery
+        self.cost_fixed = n.handling_cost + s.cost_per_package
+        self.cost_per_package = s.cost_per_package
+        self.cost_per_kg = s.cost_per_kg
+        self.fixed_static = w.packages + w.cost * self.cost_fixed + w.priority * n.priority
+        self.extra_package_score = w.packages + w.cost * s.cost_per_package
+        self.unit_score_per_kg = w.cost * s.cost_per_kg
+        self.max_weight = s.max_weight_kg
+        self.dg_classes = s.accepts_dangerous
+        self.accepts_bulky = s.accepts_bulky
+
+    def dominates(self, other: ShippingOption) -> bool:
+        """At least as good as ``other`` on every score part and carries everything it does."""
+        return (
+            self.fixed_static <= other.fixed_static
+            and self.unit_score_per_kg <= other.unit_score_per_kg
+            and self.extra_package_score <= other.extra_package_score
+            and self.max_weight >= other.max_weight
+            and self.delivery <= other.delivery
+            and self.dg_classes >= other.dg_classes
+            and (self.accepts_bulky or not other.accepts_bulky)
+        )
+
+    def carries(self, product: Product) -> bool:
+        """Whether the carrier service accepts the product's classes."""
+        if product.dangerous_class is not None and product.dangerous_class not in self.dg_classes:
+            return False
+        return self.accepts_bulky or not product.bulky
+
+
+class OptionTable:
+    """Shipping options of every node for one destination zone, service level and time bucket.
+
+    Built lazily: the node list and the default lateness target at once (cheap), a node's
+    options only when an order needs them, then kept for the following orders of the bucket.
+    """
+
+    __slots__ = (
+        "_floors",
+        "_network",
+        "_options",
+        "_services",
+        "earliest",
+        "eligible",
+        "moments",
+        "rules",
+    )
+
+    def __init__(self, network: Network, order: Order, transits: tuple) -> None:
+        level_services = network.services_by_level.get(order.service_level)
+        if level_services is None:
+            raise InvalidInput("order.service_level", "must be one of standard, express")
+        self._network = network
+        # (service index, transit days) usable from each node: zone reached, origin accepted
+        usable = [(si, transits[si]) for si in level_services if transits[si] is not None]
+        self._services: list[tuple[tuple[int, int], ...]] = []
+        rules: list[str | None] = []
+        for ni, node in enumerate(network.nodes):
+            mine = tuple(
+                (si, t)
+                for si, t in usable
+                if not network.services[si].origin_countries
+                or node.country in network.services[si].origin_countries
+            )
+            rule = network.static_rule[ni]
+            if rule is None and not mine:
+                rule = "no_carrier_service"
+            self._services.append(mine)
+            rules.append(rule)
+        self.rules: tuple[str | None, ...] = tuple(rules)
+        self.eligible: dict[str, int] = {
+            network.nodes[i].id: i for i, rule in enumerate(rules) if rule is None
+        }
+        self.moments = {}
+        self._options: dict[int, tuple[ShippingOption, ...]] = {}
+        self._floors: dict[int, tuple[float, int]] = {}
+        self.earliest: int | None = _earliest(network, order, self)
+
+    def options(self, ni: int) -> tuple[ShippingOption, ...]:
+        """The node's undominated shipping options (empty when it cannot ship)."""
+        found = self._options.get(ni)
+        if found is None:
+            network = self._network
+            built = []
+            if self.rules[ni] is None:
+                day, minute = self.moments[network.tz_group_of_node[ni]]
+                for si, transit in self._services[ni]:
+                    ship, delivery = network.ship_and_delivery(ni, si, day, minute, transit)
+                    built.append(ShippingOption(network, ni, si, ship, delivery))
+            found = self._options[ni] = tuple(_undominated(built))
+        return found
+
+    def floor(self, ni: int) -> tuple[float, int]:
+        """(lowest fixed score, earliest delivery day) of the node's options, cached."""
+        found = self._floors.get(ni)
+        if found is None:
+            found = self._floors[ni] = (self.cheapest(ni), self.first_delivery(ni))
+        return found
+
+    def cheapest(self, ni: int) -> float:
+        """The lowest per-shipment fixed score of the node's options."""
+        return min((o.fixed_static for o in self.options(ni)), default=math.inf)
+
+    def first_delivery(self, ni: int) -> int:
+        """The earliest delivery day of the node's options."""
+        return min((o.delivery for o in self.options(ni)), default=0)
+
+
+def _earliest(network: Network, order: Order, table: OptionTable) -> int | None:
+    """The earliest delivery any eligible node could make: the default lateness target.
+
+    Delivery dates only grow with the ship date, so per (service, transit, node calendar) only
+    the earliest ship day matters; ship days repeat across zones and come from the cache.
+    """
+    for group, zone in enumerate(network.tz_zones):
+        local = order.order_time.astimezone(zone)
+        table.moments[group] = (local.toordinal(), local.hour * 60 + local.minute)
+    first: dict[tuple[int, int, str], int] = {}
+    for ni in table.eligible.values():
+        day, minute = table.moments[network.tz_group_of_node[ni]]
+        country = network.nodes[ni].country
+        for si, transit in table._services[ni]:
+            ship = network.ship_day(ni, si, day, minute)
+            key = (si, transit, country)
+            if ship < first.get(key, ship + 1):
+                first[key] = ship
+    if not first:
+        return None
+    return min(
+        network.deliver_day(si, country, ship, transit)
+        for (si, transit, country), ship in first.items()
+    )
+
+
+def option_table(network: Network, order: Order, destination_transits: tuple) -> OptionTable:
+    """The cached option table for the order's destination zone, service level and time."""
+    time_key = network.time_key(order.order_time)
+    key = (destination_transits, order.service_level, time_key)
+    table = network.tables.get(key)
+    if table is None:
+        table = OptionTable(network, order, destination_transits)
+        if len(network.tables) > _TABLE_LIMIT:
+            network.tables.clear()
+        network.tables[key] = table
+    return table
+
+
+def _undominated(options: list[ShippingOption]) -> list[ShippingOption]:
+    options.sort(key=lambda o: (o.fixed_static, o.delivery, o.service))
+    kept: list[ShippingOption] = []
+    for option in options:
+        if not any(k.dominates(option) for k in kept):
+            kept.append(option)
+    kept.sort(key=lambda o: o.service)
+    return kept
