@@ -111,7 +111,7 @@ class OmsNetwork(models.AbstractModel):
     @api.model
     def _prepare_node(self, warehouse):
         country = (warehouse.oms_country_id.code or "").upper()
-        timezone = warehouse.partner_id.tz or warehouse.company_id.partner_id.tz or "UTC"
+        timezone = warehouse._oms_timezone()
         return engine.Node(
             id=self._node_id(warehouse),
             kind=warehouse.oms_node_kind,

@@ -229,7 +229,7 @@ class OmsRouter(models.AbstractModel):
         vals_list = []
         for index, shipment in enumerate(plan.shipments, start=1):
             node = by_node.get(shipment.node)
-            tz = node.partner_id.tz if node else "UTC"
+            tz = node._oms_timezone() if node else "UTC"
             carrier = self._carrier_of(shipment)
             for position, line in enumerate(shipment.lines):
                 kind = "transfer" if shipment.kind == "transfer" else "shipment"
@@ -430,7 +430,7 @@ class OmsRouter(models.AbstractModel):
             else:
                 warehouse = by_node[shipment.node]
                 placed.append((warehouse, shipment))
-            tz = warehouse.partner_id.tz or "UTC"
+            tz = warehouse._oms_timezone()
             date_planned = _to_odoo_datetime(shipment.ship_date, time(8), tz)
             date_deadline = _to_odoo_datetime(
                 plan.promised_date if shipment.kind == "transfer" else shipment.promised_date,
@@ -448,9 +448,15 @@ class OmsRouter(models.AbstractModel):
         leftovers = [
             (line, qty) for per_line in remaining.values() for line, qty in per_line.items() if qty
         ]
+        backorder_warehouse = (
+            order.oms_pickup_warehouse_id if order.oms_delivery_mode == "pickup" else None
+        )
         for line, qty in leftovers:
-            # Backorder: Odoo's own way, from the order's warehouse, waiting for replenishment.
-            procurements += self._prepare_procurements(line, qty, line.warehouse_id)
+            # Backorder: Odoo's own way, from the order's warehouse (the pickup store for
+            # click & collect), waiting for replenishment.
+            procurements += self._prepare_procurements(
+                line, qty, backorder_warehouse or line.warehouse_id
+            )
         if procurements:
             self.env["procurement.group"].run(procurements)
         self._tag_pickings(order, plan, decision, placed, by_node)
@@ -516,7 +522,7 @@ class OmsRouter(models.AbstractModel):
             pickings = open_pickings.filtered(
                 lambda p, wh=warehouse: p.picking_type_id.warehouse_id == wh
             )
-            tz = warehouse.partner_id.tz or "UTC"
+            tz = warehouse._oms_timezone()
             vals = {
                 "oms_decision_id": decision.id,
                 "oms_promised_date": _to_odoo_datetime(shipment.promised_date, time(12), tz),
@@ -540,7 +546,7 @@ class OmsRouter(models.AbstractModel):
         """
         source = by_node[shipment.node]
         store = by_node[shipment.to_node]
-        tz = source.partner_id.tz or "UTC"
+        tz = source._oms_timezone()
         date = _to_odoo_datetime(shipment.ship_date, time(8), tz)
         group = order.procurement_group_id
         carrier = self._carrier_of(shipment)
@@ -590,7 +596,7 @@ class OmsRouter(models.AbstractModel):
         pickup = order.oms_delivery_mode == "pickup"
         if pickup:
             store = order.oms_pickup_warehouse_id
-            promised = _to_odoo_datetime(plan.promised_date, time(12), store.partner_id.tz)
+            promised = _to_odoo_datetime(plan.promised_date, time(12), store._oms_timezone())
         else:
             dates = decision.shipment_line_ids.filtered(lambda dl: dl.kind == "shipment").mapped(
                 "promised_date"

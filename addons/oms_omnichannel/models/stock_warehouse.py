@@ -124,6 +124,11 @@ class StockWarehouse(models.Model):
         watched = {"active", "code", "company_id", "partner_id", "name"}
         return any(key.startswith("oms_") or key in watched for key in vals)
 
+    def _oms_timezone(self):
+        """The node's local time zone: its address's, else its company's, else UTC."""
+        self.ensure_one()
+        return self.partner_id.tz or self.company_id.partner_id.tz or "UTC"
+
     def action_oms_switch_off(self):
         """Failover: list the open deliveries this node would hand over, then switch it off."""
         self.ensure_one()

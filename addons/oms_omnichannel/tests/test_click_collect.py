@@ -77,3 +77,16 @@ class TestClickAndCollect(OmsRoutingCase):
         transfer.move_ids.picked = True
         transfer._action_done()
         self.assertEqual(handover.state, "assigned")
+
+    def test_store_that_takes_no_pickups(self):
+        closed = self._create_node("SHUT", oms_node_kind="store", oms_pickup_point=False)
+        order = self._create_order(
+            [(self.shirt, 1)], oms_delivery_mode="pickup", oms_pickup_warehouse_id=closed.id
+        )
+        order.action_confirm()
+        decision = order.oms_decision_id
+        self.assertEqual(decision.status, "unfulfilled")
+        self.assertEqual(decision.unfulfilled_line_ids.reason, "pickup_node_unavailable")
+        # Backordered at the chosen store, never shipped from elsewhere instead.
+        self.assertEqual(set(self._shipped(order)), {("SHUT", self.shirt)})
+        self.assertNotEqual(self._deliveries(order).state, "assigned")
