@@ -266,6 +266,20 @@ class CheckoutStore:
             )
         return await self.get(reservation_id)
 
+    async def extend(self, reservation_id: str, ttl_ms: int) -> Hold:
+        """Move an active hold's expiry to ``now + ttl_ms`` (never earlier)."""
+        channel = channel_of(reservation_id)
+        state, _expires = await self._run(channel, "extend", reservation_id, ttl_ms)
+        if state is None:
+            raise exc.UnknownReservation(f"unknown reservation {reservation_id!r}")
+        if _s(state) != "active":
+            raise exc.ReservationConflict(
+                f"only an active hold can be extended; this one is {_s(state)}",
+                reservation_id=reservation_id,
+                state=_s(state),
+            )
+        return await self.get(reservation_id)
+
     async def convert(self, reservation_id: str, order_ref: str) -> Hold:
         channel = channel_of(reservation_id)
         reply = await self._run(channel, "convert", reservation_id, order_ref)

@@ -183,6 +183,19 @@ async def release_reservation(caller: CallerDep, reservation_id: str):
 
 
 @router.post(
+    "/reservations/{reservation_id}/extend",
+    response_model=s.Reservation,
+    summary="Give a hold more time",
+    responses=_problems((409, "reservation_conflict: the hold is no longer active")),
+)
+async def extend_reservation(caller: CallerDep, reservation_id: str, body: s.ExtendRequest):
+    """Payment still in progress (3-D Secure, a slow wallet): the hold lives ``ttl_seconds``
+    from now, never less than it had. An expired hold cannot come back: reserve again."""
+    hold = await caller.service.extend(caller.channel, reservation_id, body.ttl_seconds)
+    return json_response(reservation_view(hold))
+
+
+@router.post(
     "/reservations/{reservation_id}/convert",
     response_model=s.Reservation,
     summary="Convert a hold into an order",

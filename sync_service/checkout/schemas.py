@@ -295,5 +295,11 @@ class Reservation(BaseModel):
     order_ref: str | None = None
 
 
+class ExtendRequest(BaseModel):
+    ttl_seconds: float | None = Field(
+        default=None, gt=0, description="New time left from now; default and maximum configured."
+    )
+
+
 class ConvertRequest(BaseModel):
     order_ref: str = Field(min_length=1, max_length=128, examples=["S00042"])

@@ -29,6 +29,7 @@ SCRIPTS = {
     "rebuild_begin": _PRELUDE,
     "rebuild_swap": _PRELUDE + _WRITERS,
     "watermark": _PRELUDE,
+    "extend": _PRELUDE,
 }
 
 

@@ -236,6 +236,13 @@ class CheckoutService:
         self._own(channel, reservation_id)
         return await self.store.release(reservation_id)
 
+    async def extend(self, channel: str, reservation_id: str, ttl_seconds: float | None) -> Hold:
+        self._own(channel, reservation_id)
+        ttl_ms = self.settings.hold_ttl_ms
+        if ttl_seconds is not None:
+            ttl_ms = min(int(ttl_seconds * 1000), self.settings.max_hold_ttl_ms)
+        return await self.store.extend(reservation_id, ttl_ms)
+
     async def convert(self, channel: str, reservation_id: str, order_ref: str) -> Hold:
         self._own(channel, reservation_id)
         return await self.store.convert(reservation_id, order_ref)

@@ -300,3 +300,20 @@ def test_redis_away_is_503_problem_not_a_traceback(ck_settings, clock, run_api):
     reply = run_api(calls, app=app)
     is_problem(reply, 503, "store_unavailable")
     assert reply.headers["retry-after"]
+
+
+def test_extend_over_http(rds, ck_settings, run_api):
+    seed(rds, ck_settings, STOCK)
+
+    async def calls(client):
+        cart = {"lines": [{"sku": "A", "quantity": 1}], "ttl_seconds": 1}
+        hold = await client.post(f"{BASE}/reservations", json=cart)
+        rid = hold.json()["reservation_id"]
+        longer = await client.post(f"{BASE}/reservations/{rid}/extend", json={"ttl_seconds": 600})
+        await client.delete(f"{BASE}/reservations/{rid}")
+        too_late = await client.post(f"{BASE}/reservations/{rid}/extend", json={})
+        return hold.json(), longer.json(), too_late
+
+    hold, longer, too_late = run_api(calls)
+    assert longer["state"] == "active" and longer["expires_at"] > hold["expires_at"]
+    assert is_problem(too_late, 409, "reservation_conflict")["state"] == "released"

@@ -262,3 +262,22 @@ def test_convert_after_expiry_reports_it(rds, ck_settings, clock, run_store):
     assert state == "expired"
     with pytest.raises(exc.UnknownReservation):
         convert_hold(rid(), "S1", redis=rds, settings=ck_settings, now_ms=clock())
+
+
+def test_extending_a_hold_keeps_its_stock_until_the_new_expiry(rds, ck_settings, clock, run_store):
+    seed(rds, ck_settings, [("A", "DC1", 1)])
+
+    async def scenario(store):
+        hold = await store.reserve(CHANNEL, rid(), [HoldLine("A", 1)], 1000)
+        clock.advance(0.9)
+        extended = await store.extend(hold.reservation_id, 5000)
+        clock.advance(2)  # past the first expiry, before the new one
+        during = (await store.read(CHANNEL, ["A"]))["A"].available
+        clock.advance(3.5)
+        after = (await store.read(CHANNEL, ["A"]))["A"].available
+        with pytest.raises(exc.ReservationConflict):
+            await store.extend(hold.reservation_id, 5000)  # expired: it cannot come back
+        return extended.expires_ms - hold.expires_ms, during, after
+
+    moved, during, after = run_store(scenario)
+    assert moved == 4900 and during == 0 and after == 1
