@@ -13,13 +13,20 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 import orjson
 
 from sync_service.checkout import exceptions as exc
 from sync_service.checkout.config import CHANNEL_CODE, CheckoutSettings
 from sync_service.checkout.metrics import HOLDS_CONVERTED
-from sync_service.checkout.scripts import Call, run_async, run_sync
+from sync_service.checkout.scripts import (
+    Call,
+    channel_prefix,
+    pool_prefix,
+    run_async,
+    run_sync,
+)
 
 MAX_PURGE_ROUNDS = 1000
 
@@ -190,6 +197,33 @@ class CheckoutStore:
     async def _run(self, channel: str, name: str, *args):
         call = Call.build(self.settings, channel, name, self.clock(), *args)
         return await run_async(self.redis, call)
+
+    async def status(self, channel: str) -> dict:
+        """How fresh the channel's projection is, for operators and shops' health checks."""
+        prefix, pool = channel_prefix(self.settings, channel), pool_prefix(self.settings)
+        gen = await self.redis.get(prefix + "gen")
+        meta = {_s(k): _s(v) for k, v in (await self.redis.hgetall(prefix + "meta")).items()}
+        pool_wm = await self.redis.hget(pool + "meta", "wm")
+        skus = await self.redis.hlen(f"{prefix}g{_s(gen)}:tot") if gen else 0
+
+        def moment(ms) -> str | None:
+            if not ms or not int(float(ms)):
+                return None
+            when = datetime.fromtimestamp(int(float(ms)) / 1000, timezone.utc)
+            return when.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+        return {
+            "channel": channel,
+            "ready": gen is not None,
+            "generation": int(gen) if gen else None,
+            "skus": skus,
+            "rebuilt_at": moment(meta.get("rebuilt_ms")),
+            "rebuilding": "building" in meta,
+            "outbox_cursor": int(meta.get("cursor", 0)),
+            "settled_up_to": moment(pool_wm),
+            "active_holds": await self.redis.zcard(pool + "exp"),
+            "converted_holds": await self.redis.zcard(pool + "conv"),
+        }
 
     async def sweep(self, channel: str) -> int:
         """Purge every expired/settled hold of a channel; returns the rounds it took."""

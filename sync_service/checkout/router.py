@@ -105,6 +105,12 @@ router = APIRouter(
 )
 
 
+@router.get("/status", response_model=s.ChannelStatus, summary="Projection freshness")
+async def channel_status(caller: CallerDep):
+    """Is the channel's projection there, how fresh is it, how many holds are open."""
+    return json_response(await caller.service.store.status(caller.channel))
+
+
 @router.get("/availability", response_model=s.ListingAvailability, summary="SKUs (1-100)")
 async def listing_availability(
     caller: CallerDep,

@@ -301,5 +301,33 @@ class ExtendRequest(BaseModel):
     )
 
 
+class ChannelStatus(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "channel": "webshop", "ready": True, "generation": 42, "skus": 20000,
+                    "rebuilt_at": "2026-11-26T09:10:00Z", "rebuilding": False,
+                    "outbox_cursor": 918273, "settled_up_to": "2026-11-26T09:12:01Z",
+                    "active_holds": 37, "converted_holds": 4,
+                }
+            ]
+        }
+    )  # fmt: skip
+
+    channel: str
+    ready: bool = Field(description="A projection exists (the first rebuild is done).")
+    generation: int | None
+    skus: int
+    rebuilt_at: datetime | None
+    rebuilding: bool
+    outbox_cursor: int = Field(description="Highest Odoo outbox event applied.")
+    settled_up_to: datetime | None = Field(
+        description="Odoo's changes up to this moment are in every projection (watermark)."
+    )
+    active_holds: int = Field(description="Active holds of the stock pool (all channels).")
+    converted_holds: int
+
+
 class ConvertRequest(BaseModel):
     order_ref: str = Field(min_length=1, max_length=128, examples=["S00042"])

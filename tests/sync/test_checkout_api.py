@@ -317,3 +317,23 @@ def test_extend_over_http(rds, ck_settings, run_api):
     hold, longer, too_late = run_api(calls)
     assert longer["state"] == "active" and longer["expires_at"] > hold["expires_at"]
     assert is_problem(too_late, 409, "reservation_conflict")["state"] == "released"
+
+
+def test_status_tells_readiness_and_freshness(rds, ck_settings, run_api):
+    from sync_service.checkout import schemas as s
+
+    async def status(client):
+        return (await client.get(f"{BASE}/status")).json()
+
+    before = run_api(status)
+    seed(rds, ck_settings, STOCK)
+
+    async def after(client):
+        await client.post(f"{BASE}/reservations", json={"lines": [{"sku": "A", "quantity": 1}]})
+        return await status(client)
+
+    now = run_api(after)
+    s.ChannelStatus.model_validate(now)
+    assert (before["ready"], before["skus"], before["active_holds"]) == (False, 0, 0)
+    assert (now["ready"], now["skus"], now["active_holds"]) == (True, 3, 1)
+    assert now["rebuilt_at"] and not now["rebuilding"]
