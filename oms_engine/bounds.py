@@ -113,7 +113,7 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         return floor[ni] - table.floor(ni)[0] + fixed
 
     forced = _forced_cost(rows, carried, targets, floor, w_unfulfilled)
-    needs = _line_needs(rows, carried, targets, floor)
+    needs = _line_needs(rows, carried, targets, floor, forced)
     cheapest_two = None
     keep = []
     for bound, ni in single:
@@ -187,15 +187,16 @@ def _forced_cost(rows, carried, targets, floor, w_unfulfilled) -> dict:
     return forced
 
 
-def _line_needs(rows, carried, targets, floor) -> list[tuple[int, list[tuple[float, int]]]]:
-    """Per line that takes several nodes: (how many nodes at least, its holders' floors
-    cheapest first). The fewest nodes is what the largest stocks need to reach the target."""
+def _line_needs(rows, carried, targets, floor, forced) -> list[tuple]:
+    """Per line that takes several nodes: how many nodes at least (what its largest stocks need
+    to reach the target), how many of its holders are forced, its other holders, and the
+    cheapest of those (floor, node), enough for any node's bound."""
     needs = []
     for li, target in enumerate(targets):
         if not target:
             continue
-        holders = [(rows[ni][li], ni) for ni in rows if carried[ni] >> li & 1 and rows[ni][li]]
-        stocks = sorted((q for q, _ in holders), reverse=True)
+        holders = [ni for ni in rows if carried[ni] >> li & 1 and rows[ni][li]]
+        stocks = sorted((rows[ni][li] for ni in holders), reverse=True)
         count, got = 0, 0
         for q in stocks:
             if got >= target:
@@ -203,7 +204,9 @@ def _line_needs(rows, carried, targets, floor) -> list[tuple[int, list[tuple[flo
             got += q
             count += 1
         if count >= 2:
-            needs.append((count, sorted((floor[ni], ni) for _, ni in holders)))
+            free = [ni for ni in holders if ni not in forced]
+            cheapest = sorted((floor[ni], ni) for ni in free)[: count + 1]
+            needs.append((count, len(holders) - len(free), set(free), cheapest))
     return needs
 
 
@@ -213,13 +216,15 @@ def _needs_bound(ni, needs, forced, w_unfulfilled) -> float:
     out)."""
     base = forced.get(None, 0.0) - forced.get(ni, 0.0)
     most = 0.0
-    for count, holders in needs:
-        inside = sum(1 for _, nj in holders if nj == ni or nj in forced)
-        extra = count - inside
+    for count, forced_holders, free, cheapest in needs:
+        mine = ni in free
+        extra = count - forced_holders - mine
         if extra <= 0:
             continue
-        others = [f for f, nj in holders if nj != ni and nj not in forced]
-        cost = sum(others[:extra]) if len(others) >= extra else math.inf
+        if len(free) - mine < extra:
+            cost = math.inf
+        else:
+            cost = sum([f for f, nj in cheapest if nj != ni][:extra])
         most = max(most, min(cost, w_unfulfilled))
     return base + most
 
@@ -235,6 +240,8 @@ def _cheapest_two(line_floor, rows, carried, n_lines) -> list[list[tuple[float, 
                 if len(pair) > 2:
                     pair.sort()
                     pair.pop()
+    for pair in pairs:
+        pair.sort()
     return pairs
 
 
@@ -249,7 +256,7 @@ def _multi_bound(ni, row, mask, cheapest_two, lowest, targets, w, carried) -> fl
         have = row[li] if mask >> li & 1 else 0
         if target > have:
             rest |= 1 << li
-            other = next((f for f, nj in sorted(cheapest_two[li]) if nj != ni), math.inf)
+            other = next((f for f, nj in cheapest_two[li] if nj != ni), math.inf)
             need = max(need, min(other, w.unfulfilled * (target - have)))
     if (
         rest
