@@ -262,3 +262,22 @@ def test_module_entry_point_exits_2_without_traceback(tmp_path):
 def test_problem_schema_names_exactly_the_dataclass_fields(definition, cls):
     props = schema("problem-1")["$defs"][definition]["properties"]
     assert set(props) == {f.name for f in dataclasses.fields(cls)}
+
+
+def test_orders_are_routed_in_sequence_against_the_same_stock(capsys, tmp_path):
+    doc = json.loads((EXAMPLES / "split_order.json").read_text())
+    first = doc.pop("order")
+    second = copy.deepcopy(first)
+    second["id"] = "WEB-1043"
+    doc["orders"] = [first, second]
+    # one pair of boots left in the whole network: the first order takes it
+    doc["stock"] = [row for row in doc["stock"] if row["sku"] != "BOOTS-BROWN-42"]
+    doc["stock"].append({"node": "STORE-HAMBURG", "sku": "BOOTS-BROWN-42", "sellable": 1})
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps(doc))
+    plans = route_json(capsys, path)["plans"]
+    assert [p["order_id"] for p in plans] == ["WEB-1042", "WEB-1043"]
+    assert plans[0]["status"] == "complete"
+    assert plans[1]["unfulfilled"] == [
+        {"sku": "BOOTS-BROWN-42", "quantity": 1, "reason": "out_of_stock"}
+    ]
