@@ -93,15 +93,18 @@ def apply_stock_changes(
     """Apply outbox events (any topic; only ``stock.changed`` is used) to the projection.
 
     For the outbox consumer: pass each fetched batch, in any order, as many times as it is
-    redelivered - a figure is only replaced by a newer event id. An event without
-    ``channel_code`` applies to every channel (default: those with an API key) that sells
-    from its warehouse. Returns {channel: [applied, duplicate_or_old, foreign_node]}.
+    redelivered - a figure is only replaced by a newer event id. Only ``channels`` (default:
+    those with a checkout API key) are projected: events of other channels are skipped, and
+    an event without ``channel_code`` applies to every one of them that sells from its
+    warehouse. Returns {channel: [applied, duplicate_or_old, foreign_node]}.
     """
     channels = list(channels if channels is not None else settings.api_keys)
     margin = int(settings.clock_margin_s * 1000)
     result: dict[str, list[int]] = {}
     grouped, watermark = stock_rows(events, margin)
     for target, rows in grouped.items():
+        if target and target not in channels:
+            continue  # a channel without checkout (POS, a marketplace fed elsewhere)
         for channel in [target] if target else channels:
             call = Call.build(settings, channel, "apply_changes", clock(), orjson.dumps(rows))
             counts = [int(n) for n in run_sync(redis, call)]

@@ -215,6 +215,7 @@ def test_hold_converted_into_an_odoo_order_is_counted_once(odoo, retailer, rds, 
     import asyncio
 
     import redis.asyncio as aioredis
+    from pydantic import SecretStr
 
     from sync_service.checkout.jobs import on_outbox_batch
     from sync_service.checkout.reservations import (
@@ -224,7 +225,9 @@ def test_hold_converted_into_an_odoo_order_is_counted_once(odoo, retailer, rds, 
         new_reservation_id,
     )
 
-    settings = ck_settings.model_copy(update={"clock_margin_s": 1.0})
+    # this channel has checkout: its outbox events are projected
+    keys = {CHANNEL: SecretStr("ck_test_ckweb_0123456789")}
+    settings = ck_settings.model_copy(update={"clock_margin_s": 1.0, "api_keys": keys})
     set_on_hand(odoo, retailer, "CK-MUG", "CKB", 6)  # 5 sellable at CKB
     cursor = odoo.call("oms.outbox.event", "fetch_since", 0, 5000)["cursor"]
     rebuild_projection(CHANNEL, lambda c: odoo.call("oms.channel", "export_sellable", c, None),

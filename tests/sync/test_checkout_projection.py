@@ -295,3 +295,12 @@ def test_the_exports_cursor_keeps_late_old_events_out(rds, ck_settings):
     assert read_projection(CHANNEL, redis=rds, settings=ck_settings) == {"A": {"DC1": 5}}
     apply_stock_changes(late[1:], redis=rds, settings=ck_settings, channels=[CHANNEL])
     assert read_projection(CHANNEL, redis=rds, settings=ck_settings) == {"A": {"DC1": 4}}
+
+
+def test_events_of_channels_without_checkout_are_not_projected(rds, ck_settings):
+    seed(rds, ck_settings, [("A", "DC1", 1)])
+    counts = apply_stock_changes([event(5, "A", "DC1", 9, "pos")], redis=rds,
+                                 settings=ck_settings)  # fmt: skip
+    assert counts == {}
+    assert read_projection("pos", redis=rds, settings=ck_settings) == {}
+    assert read_projection(CHANNEL, redis=rds, settings=ck_settings) == {"A": {"DC1": 1}}
