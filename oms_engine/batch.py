@@ -50,7 +50,9 @@ _READ_BACK_SECONDS = 0.1
 #: minutes, so finding better plans early matters more than proving optimality.
 HEURISTIC_EFFORT = 0.3
 #: Orders re-decided together at most; larger groups are improved chunk by chunk.
-CHUNK_ORDERS = 40  # reserved for turning the solution into plans
+CHUNK_ORDERS = 40
+#: Orders of small independent groups solved in one model.
+BUNDLE_ORDERS = 200  # reserved for turning the solution into plans
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,27 +164,23 @@ def reoptimise(
     chosen = list(plans)
     statuses: dict[str, int] = {}
     columns = rows = 0
-    work = [
-        (group, chunk)
-        for group in _independent_groups(datas, stock_left, capacity)
-        for chunk in _chunks(group, datas, CHUNK_ORDERS)
-    ]
-    for n, (group, chunk) in enumerate(work):
+    work = _work_items(_independent_groups(datas, stock_left, capacity), datas)
+    for n, (group, parts) in enumerate(work):
         left = time_limit - (time.perf_counter() - started) - _READ_BACK_SECONDS
-        # No chunk may starve the others: each gets at most twice its fair share of the rest.
+        # No item may starve the others: each gets at most twice its fair share of the rest.
         share = max(0.05, 2 * left / (len(work) - n))
         if left <= 0:
             statuses["not_solved"] = statuses.get("not_solved", 0) + 1
             continue
+        chunk = [i for part in parts for i in part]
         in_chunk = set(chunk)
         held = [chosen[i] for i in group if i not in in_chunk]
         stock_c, capacity_c = _net_of(stock_left, capacity, held, datas, chunk)
         builder = ModelBuilder()
-        blocks = [add_order(builder, network, datas[i]) for i in chunk]
-        add_stock_rows(builder, blocks, stock_c)
-        _add_capacity_rows(builder, blocks, capacity_c)
-        current = [chosen[i] for i in chunk]
-        start = _start_values(builder, blocks, current)
+        blocks = {i: add_order(builder, network, datas[i]) for i in chunk}
+        add_stock_rows(builder, list(blocks.values()), stock_c)
+        _add_capacity_rows(builder, list(blocks.values()), capacity_c)
+        start = _start_values(builder, list(blocks.values()), [chosen[i] for i in chunk])
         status, values, _objective = builder.solve(
             min(left, share), gap=1e-4, start=start, heuristic_effort=HEURISTIC_EFFORT
         )
@@ -192,16 +190,18 @@ def reoptimise(
         if values is None:
             continue
         elapsed = time.perf_counter() - started
-        found = [read_plan(network, b, values, status, None, elapsed) for b in blocks]
-        was = sum(p.score.total for p in current)
-        now = sum(m.score.total for m in found)
-        if now >= was - _EPS * max(1.0, abs(was)):
-            continue
-        for i, milp_plan in zip(chunk, found, strict=True):
-            if _same_allocation(milp_plan, plans[i]):
-                chosen[i] = plans[i]
-            else:
-                chosen[i] = to_plan(network, milp_plan, plans[i])
+        # Parts share no constraint: each is kept or dropped on its own.
+        for part in parts:
+            found = [read_plan(network, blocks[i], values, status, None, elapsed) for i in part]
+            was = sum(chosen[i].score.total for i in part)
+            now = sum(m.score.total for m in found)
+            if now >= was - _EPS * max(1.0, abs(was)):
+                continue
+            for i, milp_plan in zip(part, found, strict=True):
+                if _same_allocation(milp_plan, plans[i]):
+                    chosen[i] = plans[i]
+                else:
+                    chosen[i] = to_plan(network, milp_plan, plans[i])
     changed = [c is not p for c, p in zip(chosen, plans, strict=True)]
     before = sum(p.score.total for p in plans)
     after = sum(p.score.total for p in chosen)
@@ -334,6 +334,31 @@ def _independent_groups(
     for i in sorted(datas):
         groups.setdefault(find(i), []).append(i)
     return sorted(groups.values(), key=lambda g: (len(g), g[0]))
+
+
+def _work_items(
+    groups: list[list[int]], datas: Mapping[int, OrderData]
+) -> list[tuple[list[int], list[list[int]]]]:
+    """What to solve, in order: (the group whose other orders are held, the independent parts
+    solved together). Small groups are bundled into one model each (HiGHS costs milliseconds
+    per call), large groups are split into chunks of neighbouring orders."""
+    items: list[tuple[list[int], list[list[int]]]] = []
+    bundle: list[list[int]] = []
+    size = 0
+    for group in groups:
+        if len(group) > CHUNK_ORDERS:
+            items.extend((group, [chunk]) for chunk in _chunks(group, datas, CHUNK_ORDERS))
+            continue
+        if bundle and size + len(group) > BUNDLE_ORDERS:
+            items.append(([], bundle))
+            bundle, size = [], 0
+        bundle.append(group)
+        size += len(group)
+    if bundle:
+        items.append(([], bundle))
+    # Bundles of small groups are cheap and certain: solve them before the large chunks.
+    items.sort(key=lambda item: bool(item[0]))
+    return items
 
 
 def _chunks(group: list[int], datas: Mapping[int, OrderData], size: int) -> list[list[int]]:
