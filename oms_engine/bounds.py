@@ -43,35 +43,47 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         return (f + lateness[ni] + w_unfulfilled * max(0, total - cover[ni]), ni)
 
     # Nodes that hold everything first: usually one of them wins and the others never cost
-    # more than a glance at their cover.
-    single: list[tuple[float, int]] = []
+    # more than a glance at their cover. Their bound without the distance part (cached per
+    # table) orders them, so the distance is only computed for the few that could win.
+    full: list[tuple[float, int]] = []
     partial: list[tuple[int, int]] = []  # (units it cannot cover, node)
     for ni in rows:
         if carried[ni]:
             if cover[ni] >= total:
-                single.append(bound_of(ni))
+                cheapest, first = table.floor(ni)
+                late = 0 if target_day is None or first <= target_day else first - target_day
+                full.append((cheapest + w_lateness * late, ni))
             else:
                 partial.append((total - cover[ni], ni))
-    single.sort()
+    full.sort()
     built: dict[int, list[Candidate]] = {}
     best = math.inf
     best_node = None
     weights = [p.weight_kg for p in problem.products]
     policy = network.policy
 
-    def evaluate_singles(bounds) -> None:
+    def evaluate_node(ni: int) -> None:
         nonlocal best, best_node
+        built[ni] = build(ni)
+        for cand in built[ni]:
+            score = _single_score(cand, targets, total, weights, w, policy.max_packages)
+            if score < best:
+                best, best_node = score, ni
+
+    def evaluate_singles(bounds) -> None:
         for bound, ni in bounds:
             if bound > best + _EPS:
                 break
             if ni not in built:
-                built[ni] = build(ni)
-                for cand in built[ni]:
-                    score = _single_score(cand, targets, total, weights, w, policy.max_packages)
-                    if score < best:
-                        best, best_node = score, ni
+                evaluate_node(ni)
 
-    evaluate_singles(single)
+    single: list[tuple[float, int]] = []
+    for static, ni in full:
+        if static > best + _EPS:
+            break  # the rest cost more even before their distance
+        single.append(bound_of(ni))
+        if single[-1][0] <= best + _EPS:
+            evaluate_node(ni)
     least = network.min_shipment_score  # no shipment's fixed part is below it
     if (
         single
@@ -80,10 +92,13 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         > best + _EPS
     ):
         # No plan of two shipments and no partial node alone can beat the best single.
+        single.sort()
         keep = [ni for bound, ni in single if bound <= best + _EPS]
         problem.left_out = [ni for _, ni in single if ni not in keep][:6]
         problem.build = build
         return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+    seen = {ni for _, ni in single}
+    single.extend(bound_of(ni) for _, ni in full if ni not in seen)
     single.extend(bound_of(ni) for _, ni in partial)
     if not single:
         return {}
