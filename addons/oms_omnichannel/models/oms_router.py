@@ -293,6 +293,27 @@ class OmsRouter(models.AbstractModel):
         return texts.get(reason, reason)
 
     @api.model
+    def _compare_scores(self, other, chosen):
+        """How a rejected plan is worse than the chosen one, in the retailer's words."""
+        parts = []
+        units = other.unfulfilled_units - chosen.unfulfilled_units
+        if units > 0:
+            parts.append(self.env._("%(n)s unit(s) left unsourced", n=units))
+        packages = other.package_count - chosen.package_count
+        if packages > 0:
+            parts.append(self.env._("%(n)s more package(s)", n=packages))
+        cost = other.cost_amount - chosen.cost_amount
+        if cost > 0.005:
+            parts.append(self.env._("costs %(amount).2f more", amount=cost))
+        late = other.late_days - chosen.late_days
+        if late > 0:
+            parts.append(self.env._("%(n)s day(s) later", n=late))
+        distance = other.distance_km - chosen.distance_km
+        if distance >= 1:
+            parts.append(self.env._("%(km).0f km farther", km=distance))
+        return ", ".join(parts)
+
+    @api.model
     def _explain(self, plan, by_node):
         """The plan in words, one statement per line (rendered as paragraphs on the order)."""
         names = {code: wh.name for code, wh in by_node.items()}
@@ -313,7 +334,7 @@ class OmsRouter(models.AbstractModel):
         if deliveries:
             out.append(
                 self.env._(
-                    "%(count)s shipment(s) from %(nodes)s, promised for %(date)s.",
+                    "%(count)s shipment(s) from %(nodes)s; everything arrives by %(date)s.",
                     count=len(deliveries),
                     nodes=", ".join(names.get(s.node, s.node) for s in deliveries),
                     date=plan.promised_date or "-",
@@ -379,16 +400,12 @@ class OmsRouter(models.AbstractModel):
                 )
             )
         for runner_up in explanation.runners_up:
-            worse = ", ".join(
-                f"{key} +{value:.2f}" for key, value in sorted(runner_up.delta.items()) if value > 0
-            )
             out.append(
                 self.env._(
-                    "Runner-up: %(nodes)s, score %(score).2f (worse: %(worse)s) - %(reason)s.",
+                    "Runner-up: %(nodes)s - %(worse)s (score %(delta)+.2f).",
                     nodes=" + ".join(names.get(n, n) for n in runner_up.nodes),
-                    score=runner_up.score.total,
-                    worse=worse or "-",
-                    reason=runner_up.reason,
+                    worse=self._compare_scores(runner_up.score, plan.score) or runner_up.reason,
+                    delta=runner_up.score.total - plan.score.total,
                 )
             )
         out.extend(explanation.notes)
