@@ -35,6 +35,9 @@ class TestRoutingSplit(OmsRoutingCase):
         self.assertEqual(order.oms_decision_id.package_count, 2)
         self.assertTrue(order.oms_decision_id.is_split)
         self.assertTrue(order.oms_is_split)
+        # Why not one package: the runner-ups say what they would have cost, in words.
+        explanation = order.oms_decision_id.explanation
+        self.assertIn("Runner-up: DCA - 1 unit(s) left unsourced", explanation)
         # Each source's delivery carries its own carrier and promised date.
         for delivery in deliveries:
             self.assertEqual(delivery.carrier_id, self.parcel)
