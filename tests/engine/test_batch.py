@@ -133,3 +133,35 @@ def test_batch_never_allocates_more_than_stock_and_explains_every_short_unit(see
     # Never worse than one by one: the fallback guarantees it.
     assert result.score_after <= result.score_before + 1e-6
     assert result.extra_shipments_after <= result.extra_shipments_before or result.improvement > 0
+
+
+def test_a_large_group_is_improved_chunk_by_chunk_within_stock():
+    # 120 orders competing for 6 SKUs in two DCs: one group, re-decided in 40-order chunks
+    # while the rest of the group is held at its current plans.
+    rng = random.Random(7)
+    network = _network(n_products=6)
+    stock = {f"P{i}": {"DC-WEST": 12, "DC-EAST": 12} for i in range(6)}
+    orders = [
+        Order(
+            f"O{k}",
+            tuple(OrderLine(f"P{i}", 1) for i in rng.sample(range(6), rng.randint(1, 3))),
+            rng.choice((KASSEL, LEIPZIG)),
+            MONDAY + timedelta(minutes=k),
+        )
+        for k in range(120)
+    ]
+    result = reoptimise(network, orders, stock, time_limit=20)
+    taken: dict[tuple[str, str], int] = {}
+    for order, decided in zip(orders, result.orders, strict=True):
+        ordered = {line.sku: line.quantity for line in order.lines}
+        shipped = {}
+        for s in decided.plan.shipments:
+            for line in s.lines:
+                shipped[line.sku] = shipped.get(line.sku, 0) + line.quantity
+                taken[(line.sku, s.node)] = taken.get((line.sku, s.node), 0) + line.quantity
+        short = {u.sku: u.quantity for u in decided.plan.unfulfilled if u.reason}
+        assert all(shipped.get(k, 0) + short.get(k, 0) == q for k, q in ordered.items())
+    assert all(qty <= stock[sku][node] for (sku, node), qty in taken.items())
+    assert result.score_after <= result.score_before + 1e-6
+    assert result.status == "improved"
+    assert result.extra_shipments_after < result.extra_shipments_before
