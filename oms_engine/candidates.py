@@ -160,14 +160,12 @@ def prepare(
             unit: list[float | None] = [
                 per_kg * wk if have else None for have, wk in zip(row, weights, strict=True)
             ]
-            any_line = False
-            for li in range(n_lines):
-                if unit[li] is not None:
-                    if li in special and not option.carries(products[li]):
+            if special:
+                for li in special:
+                    if unit[li] is not None and not option.carries(products[li]):
                         unit[li] = None
-                    else:
-                        any_line = True
-            if any_line:
+            # without special lines every option carries the lines the node holds
+            if not special or any(u is not None for u in unit):
                 late = 0 if target_day is None else max(0, option.delivery - target_day)
                 fixed = option.fixed_static + w.distance * distance
                 built.append(Candidate(option, ni, fixed, late, unit, row, distance))
