@@ -16,6 +16,7 @@ from . import (
     test_routing_single_source,
     test_routing_split,
     test_sellable_stock,
+    test_tour_failover,
     test_tour_order_routing,
     test_tour_store_staff,
 )
