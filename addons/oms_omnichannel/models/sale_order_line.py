@@ -5,13 +5,16 @@ class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
     def _oms_is_routable(self):
-        """Storable goods are routed; services, kits of other addons and notes are not."""
+        """Storable goods from stock are routed; services, notes, and lines whose route says
+        where they come from (a route chosen on the line, make-to-order, drop-ship) are not."""
         self.ensure_one()
         return (
             not self.display_type
             and not self.is_expense
             and self.product_id.type == "consu"
             and self.product_id.is_storable
+            and not self.route_id
+            and not self.is_mto
         )
 
     def _action_launch_stock_rule(self, previous_product_uom_qty=False):

@@ -70,3 +70,12 @@ class TestRoutingSingleSource(OmsRoutingCase):
         order.action_confirm()
         self.assertEqual(order.oms_routing_state, "none")
         self.assertFalse(order.picking_ids)
+
+    def test_a_line_with_its_own_route_is_left_to_odoo(self):
+        order = self._create_order([(self.shirt, 1), (self.cap, 1)])
+        order.order_line[0].route_id = self.home.delivery_route_id
+        order.action_confirm()
+        shipped = self._shipped(order)
+        self.assertEqual(shipped[(self.home.code, self.shirt)], 1.0)
+        self.assertEqual(shipped[("NORTH", self.cap)], 1.0)
+        self.assertEqual(order.oms_decision_id.line_ids.product_id, self.cap)
