@@ -119,6 +119,8 @@ class Network:
     __slots__ = (
         "_date_cache",
         "_distance_cache",
+        "_prefix_cache",
+        "_prefix_len",
         "_trig",
         "_tz_by_node",
         "_zone_cache",
@@ -205,6 +207,11 @@ class Network:
                 prefixes.setdefault(_norm_postal(zone.postal_prefix), zone.transit_days)
             zones_by_service.append(by_country)
         self._zones_by_service = tuple(zones_by_service)
+        self._prefix_len: dict[str, int] = {}
+        for by_country in zones_by_service:
+            for country_u, prefixes in by_country.items():
+                longest = max((len(p) for p in prefixes), default=0)
+                self._prefix_len[country_u] = max(self._prefix_len.get(country_u, 0), longest)
         self.service_cutoff_minutes = tuple(
             s.cutoff.hour * 60 + s.cutoff.minute for s in self.services
         )
@@ -259,6 +266,8 @@ class Network:
         #: level and time bucket (see oms_engine.options).
         self.tables: dict[tuple, object] = {}
         self._zone_cache: dict[tuple[str, str], tuple[int | None, ...]] = {}
+        # one entry per zone prefix actually used: bounded by the zone tables
+        self._prefix_cache: dict[tuple[str, str], tuple[int | None, ...]] = {}
         self._distance_cache: dict[tuple, NodeDistances] = {}
         self._date_cache: dict[tuple, int] = {}  # ship days and delivery days
 
@@ -274,21 +283,28 @@ class Network:
         if found is None:
             country_u = country.upper()
             postal = _norm_postal(postal_code)
-            out: list[int | None] = []
-            for by_country in self._zones_by_service:
-                days = None
-                prefixes = by_country.get(country_u)
-                if prefixes:
-                    for length in range(len(postal), -1, -1):
-                        days = prefixes.get(postal[:length])
-                        if days is not None:
-                            break
-                out.append(days)
-            found = tuple(out)
+            # Codes sharing the longest prefix any zone of the country uses share the answer.
+            prefix_key = (country_u, postal[: self._prefix_len.get(country_u, 0)])
+            found = self._prefix_cache.get(prefix_key)
+            if found is None:
+                found = self._prefix_cache[prefix_key] = self._transit_uncached(country_u, postal)
             if len(self._zone_cache) > _CACHE_LIMIT:
                 self._zone_cache.clear()
             self._zone_cache[key] = found
         return found
+
+    def _transit_uncached(self, country_u: str, postal: str) -> tuple[int | None, ...]:
+        out: list[int | None] = []
+        for by_country in self._zones_by_service:
+            days = None
+            prefixes = by_country.get(country_u)
+            if prefixes:
+                for length in range(len(postal), -1, -1):
+                    days = prefixes.get(postal[:length])
+                    if days is not None:
+                        break
+            out.append(days)
+        return tuple(out)
 
     def distances_km(self, destination: Destination) -> tuple[float, ...] | None:
         """Great-circle distance from every node to the destination, ``None`` if unlocated."""
