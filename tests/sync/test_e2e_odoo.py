@@ -227,7 +227,85 @@ def test_shopify_order_is_routed_split_shipped_and_fulfilled(
         # must split the order into deliveries from two warehouses.
         warehouses = {p["picking_type_id"][0] for p in pickings}
         assert len(pickings) == 2 and len(warehouses) == 2, pickings
+
+        # Carrier scans reach the delivery; a late scan does not move it backwards.
+        for event_id, status in (("evt_e2e_2", "out_for_delivery"), ("evt_e2e_1", "in_transit")):
+            scan = helpers.fixture("easypost_tracker_updated.json")
+            scan["id"] = event_id
+            scan["result"].update(tracking_code="E2E-TRACK-0", status=status)
+            body, headers = helpers.easypost(scan)
+            assert (
+                httpx.post(
+                    f"{api_url}/webhooks/carriers/dhl", content=body, headers=headers
+                ).status_code
+                == 202
+            )
+
+        def tracking_status():
+            [picking] = odoo.admin("stock.picking", "search_read",
+                                   [["carrier_tracking_ref", "=", "E2E-TRACK-0"]],
+                                   fields=["oms_tracking_status"])  # fmt: skip
+            return picking["oms_tracking_status"]
+
+        wait_until(lambda: tracking_status() == "out_for_delivery"
+                   and redis_client.xlen("oms:inbox") == 0,
+                   what="the scans applied", timeout=120, process=worker)  # fmt: skip
+        assert tracking_status() == "out_for_delivery"
     finally:
         worker.stop()
         api.stop()
         shop.close()
+
+
+def test_update_before_create_makes_one_order_in_odoo(odoo, redis_server, redis_client, tmp_path):
+    [sync_uid] = odoo.admin("res.users", "search", [["login", "=", "oms_sync"]])
+    odoo.admin("res.users", "write", [sync_uid], {"password": SYNC_PASSWORD})
+    [company] = odoo.admin("res.users", "read", [sync_uid], fields=["company_id"])
+    [currency] = odoo.admin("res.company", "read", [company["company_id"][0]],
+                            fields=["currency_id"])  # fmt: skip
+    settings = helpers.make_settings(
+        redis_server.url,
+        odoo_url=odoo.url,
+        odoo_db=odoo.db,
+        odoo_login="oms_sync",
+        odoo_api_key=SYNC_PASSWORD,
+        channels={"webshop": {"provider": "shopify", "secret": helpers.SHOPIFY_SECRET}},
+    )
+    base = helpers.fixture("shopify_order.json")
+    base["currency"] = currency["currency_id"][1]
+    base["shipping_address"].update(
+        address1="Torstr. 120", city="Berlin", zip="10119", country_code="DE", country="Germany"
+    )
+    base["line_items"][0].update(sku="MUG-STONE", price="12.50", quantity=1)
+    update = helpers.shopify_order(7400000002, "2026-11-26T11:00:00Z", financial_status="paid",
+                                   **{k: v for k, v in base.items()
+                                      if k not in ("id", "name", "updated_at",
+                                                   "financial_status")})  # fmt: skip
+    create = {**update, "updated_at": "2026-11-26T10:00:00Z", "financial_status": "pending"}
+    api, api_url = start_api(settings, tmp_path)
+    worker = start_worker(
+        settings, tmp_path, OMS_ODOO_GATEWAY="sync_service.odoo_client:JsonRpcOdoo"
+    )
+    try:
+        for payload, topic in ((update, "orders/updated"), (create, "orders/create")):
+            body, headers = helpers.shopify(payload, topic=topic)
+            assert httpx.post(
+                f"{api_url}/webhooks/webshop", content=body, headers=headers
+            ).is_success
+
+        def orders():
+            return odoo.admin(
+                "sale.order",
+                "search_read",
+                [["oms_external_id", "=", "7400000002"]],
+                fields=["state", "oms_payment_status", "oms_external_version"],
+            )
+
+        wait_until(lambda: orders() and redis_client.xlen("oms:inbox") == 0,
+                   what="the order in Odoo", timeout=120, process=worker)  # fmt: skip
+    finally:
+        worker.stop()
+        api.stop()
+    [order] = orders()
+    assert order["state"] == "sale"
+    assert order["oms_payment_status"] == "paid"  # the update's content created the order
