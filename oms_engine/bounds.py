@@ -92,6 +92,7 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         > best + _EPS
     ):
         # No plan of two shipments and no partial node alone can beat the best single.
+        problem.singles_suffice = True
         single.sort()
         keep = [ni for bound, ni in single if bound <= best + _EPS]
         problem.left_out = [ni for _, ni in single if ni not in keep][:6]

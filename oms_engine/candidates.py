@@ -43,6 +43,7 @@ class OrderProblem:
     excluded: list[Exclusion] = field(default_factory=list)
     unknown: list[tuple[str, int]] = field(default_factory=list)  # (sku, qty) not in products
     truncated: bool = False  # Budget.max_nodes cut candidate nodes: the plan is not exact
+    singles_suffice: bool = False  # the bounds proved no plan of 2+ shipments can win
     left_out: list[int] = field(default_factory=list)  # nodes the bounds left out, best first
     build: object = None  # node index -> its candidates (for the explanation only)
 

@@ -233,7 +233,11 @@ class Search:
                     rest = singles[position:]
                     break
                 self._consider((j,))
-            if self.max_shipments >= 2 and not self._singles_are_optimal():
+            if (
+                self.max_shipments >= 2
+                and not self.problem.singles_suffice
+                and not self._singles_are_optimal()
+            ):
                 self._cover_greedily(list(self.best.key))
                 banned = self._hopeless()
                 n_lines = self.n_lines

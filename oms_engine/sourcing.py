@@ -112,12 +112,14 @@ def _status(shipments, unfulfilled) -> str:
 
 
 def _shipments(network, problem: OrderProblem, ev: Evaluation, kind, to_node):
+    products = problem.products
+    skus = problem.skus
     for j in ev.key:
         cand = problem.candidates[j]
         option = cand.option
         units = ev.alloc[j]
-        lines = tuple(OrderLine(problem.skus[li], q) for li, q in enumerate(units) if q)
-        kg = sum(q * p.weight_kg for q, p in zip(units, problem.products, strict=True))
+        lines = tuple(OrderLine(skus[li], q) for li, q in enumerate(units) if q)
+        kg = sum(q * products[li].weight_kg for li, q in enumerate(units) if q)
         packages = ev.packages[j]
         cost = option.cost_fixed + (packages - 1) * option.cost_per_package
         cost += option.cost_per_kg * kg
