@@ -16,6 +16,7 @@ from . import product_template
 from . import sale_order
 from . import sale_order_line
 from . import stock_picking
+from . import stock_move
 from . import oms_outbox_event
 from . import oms_outbox_consumer
 from . import oms_channel_export

@@ -475,7 +475,16 @@ class OmsRouter(models.AbstractModel):
                 line, qty, backorder_warehouse or line.warehouse_id
             )
         if procurements:
-            self.env["procurement.group"].run(procurements)
+            picking_values = tuple(
+                (
+                    warehouse.id,
+                    tuple(self._prepare_picking_vals(warehouse, shipment, decision).items()),
+                )
+                for warehouse, shipment in placed
+            )
+            self.env["procurement.group"].with_context(oms_picking_values=picking_values).run(
+                procurements
+            )
         self._tag_pickings(order, plan, decision, placed, by_node)
         for shipment in transfers:
             self._create_transfer(order, shipment, decision, by_node, plan)
@@ -530,25 +539,40 @@ class OmsRouter(models.AbstractModel):
         return lines.with_context(oms_skip_routing=True)._action_launch_stock_rule()
 
     @api.model
+    def _prepare_picking_vals(self, warehouse, shipment, decision):
+        """What a source's delivery carries: decision, promised date, role and carrier."""
+        return {
+            "oms_decision_id": decision.id,
+            "oms_promised_date": _to_odoo_datetime(
+                shipment.promised_date, time(12), warehouse._oms_timezone()
+            ),
+            "oms_shipment_kind": "pickup" if shipment.kind == "pickup" else "ship",
+            "carrier_id": self._carrier_of(shipment).id,
+        }
+
+    @api.model
     def _tag_pickings(self, order, plan, decision, placed, by_node):
-        """Carrier, promised date and decision on each source's new pickings."""
+        """Link the decision's lines to the deliveries; tag deliveries that Odoo reused
+        instead of creating (those were not born with the values)."""
         open_pickings = order.picking_ids.filtered(
-            lambda p: p.state not in ("cancel", "done") and not p.oms_decision_id
+            lambda p: (
+                p.state not in ("cancel", "done")
+                and p.oms_decision_id in (decision, self.env["oms.routing.decision"])
+            )
         )
         for warehouse, shipment in placed:
             pickings = open_pickings.filtered(
                 lambda p, wh=warehouse: p.picking_type_id.warehouse_id == wh
             )
-            tz = warehouse._oms_timezone()
-            vals = {
-                "oms_decision_id": decision.id,
-                "oms_promised_date": _to_odoo_datetime(shipment.promised_date, time(12), tz),
-                "oms_shipment_kind": "pickup" if shipment.kind == "pickup" else "ship",
-            }
-            pickings.write(vals)
-            carrier = self._carrier_of(shipment)
+            vals = self._prepare_picking_vals(warehouse, shipment, decision)
+            untagged = pickings.filtered(lambda p: not p.oms_decision_id)
+            if untagged:
+                carrier_id = vals.pop("carrier_id")
+                untagged.write(vals)
+                untagged.filtered(lambda p: p.picking_type_code == "outgoing").write(
+                    {"carrier_id": carrier_id}
+                )
             outgoing = pickings.filtered(lambda p: p.picking_type_code == "outgoing")
-            outgoing.write({"carrier_id": carrier.id})
             lines = decision.line_ids.filtered(
                 lambda dl, wh=warehouse: dl.kind == "shipment" and dl.warehouse_id == wh
             )
