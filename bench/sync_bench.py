@@ -453,11 +453,14 @@ def main(argv: list[str] | None = None) -> int:
         }
         server_pids = [*_descendants(api_proc.pid), redis_proc.pid]
         cpu_before = _cpu_seconds(server_pids)
+        redis_before = _cpu_seconds([redis_proc.pid])
         burst_result = asyncio.run(throughput(api_port, signed_requests(burst), args.connections))
         cpu_used = _cpu_seconds(server_pids) - cpu_before
         # Server CPU per event does not depend on what else runs on the machine; events/s
         # does (the load generator and everyone else share the same cores).
         burst_result["server_cpu_us_per_event"] = round(cpu_used / burst * 1e6)
+        redis_used = _cpu_seconds([redis_proc.pid]) - redis_before
+        burst_result["of_which_redis_us_per_event"] = round(redis_used / burst * 1e6)
         burst_result["events_per_s_per_server_core"] = round(burst / cpu_used)
         results["throughput"] = burst_result
         results["steady_1000_per_s"] = asyncio.run(

@@ -38,7 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         configure_logging(settings.log_level)
         uvicorn.run("sync_service.main:create_app", factory=True, host=args.host,
                     port=args.port, workers=args.workers, log_config=None,
-                    access_log=False)  # fmt: skip
+                    # Per-request work that buys nothing here: access lines (the webhook
+                    # logs its own line with ids), forwarded-for rewriting, server header.
+                    access_log=False, proxy_headers=False, server_header=False)  # fmt: skip
         return 0
     if args.command in ("worker", "beat"):
         from sync_service.worker.celery_app import app

@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health_router)
     app.include_router(inbox_router)
-    app.add_middleware(WebhookFastPath, fastapi_app=app)
+    WebhookFastPath.install(app)
     app.include_router(checkout_router)
 
     @app.get("/metrics", include_in_schema=False)

@@ -21,6 +21,18 @@ class WebhookFastPath:
         self.app = app
         self.fastapi_app = fastapi_app
 
+    @classmethod
+    def install(cls, fastapi_app) -> None:
+        """Put the fast path outside FastAPI's whole middleware stack (error, telemetry and
+        exception layers cost per request too); everything else still goes through it."""
+        build = fastapi_app.build_middleware_stack
+
+        def build_with_fast_path():
+            return cls(build(), fastapi_app=fastapi_app)
+
+        fastapi_app.build_middleware_stack = build_with_fast_path
+        fastapi_app.state.webhook_fast_path = True
+
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "")
         if scope["type"] != "http" or scope["method"] != "POST" or not path.startswith(PREFIX):
