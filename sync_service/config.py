@@ -13,6 +13,8 @@ Channels and carriers are configured as JSON, e.g.::
 
 from __future__ import annotations
 
+import base64
+import binascii
 import warnings
 from functools import lru_cache
 from typing import Literal
@@ -27,6 +29,18 @@ Provider = Literal["shopify", "woocommerce", "shopware", "generic"]
 
 class ChannelSettings(BaseModel):
     """One sales channel (an ``oms.channel`` code in Odoo) and how to talk to its shop."""
+
+    @model_validator(mode="after")
+    def _standard_webhooks_secret(self) -> ChannelSettings:
+        secret = self.secret.get_secret_value()
+        if self.provider == "generic" and secret != DEFAULT_SECRET:
+            try:
+                key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+            except (binascii.Error, ValueError):
+                key = b""
+            if not secret.startswith("whsec_") or len(key) < 16:
+                raise ValueError("a generic channel's secret is whsec_ + base64 of >= 16 bytes")
+        return self
 
     provider: Provider
     # Shared secret that signs the shop's webhooks to us. For ``generic`` channels it is a

@@ -29,6 +29,13 @@ def test_production_refuses_default_secrets(monkeypatch):
     assert Settings().channels["webshop"].secret.get_secret_value() == "s3"
 
 
+def test_generic_channel_secret_must_be_a_standard_webhooks_secret(redis_server):
+    with pytest.raises(ValidationError, match="whsec_"):
+        helpers.make_settings(redis_server.url, channels={
+            "custom": {"provider": "generic", "secret": "plain-text"}})  # fmt: skip
+    assert helpers.make_settings(redis_server.url).channels["custom"].provider == "generic"
+
+
 def test_health_reports_redis_and_odoo(settings, redis_client):
     with TestClient(create_app(settings)) as client:
         reply = client.get("/health")
