@@ -216,7 +216,9 @@ class OmsRouter(models.AbstractModel):
                 "cost": plan.score.cost_amount,
                 "package_count": plan.score.package_count,
                 "is_split": len(deliveries) > 1,
-                "excluded_warehouse_ids": [fields.Command.set(excluded_warehouses.ids)],
+                "excluded_warehouse_ids": [fields.Command.set(excluded_warehouses.ids)]
+                if excluded_warehouses
+                else [],
                 "line_ids": [fields.Command.create(vals) for vals in line_vals],
                 "explanation": self._explain(plan, by_node),
                 "duration_ms": duration_ms,
@@ -552,31 +554,28 @@ class OmsRouter(models.AbstractModel):
 
     @api.model
     def _tag_pickings(self, order, plan, decision, placed, by_node):
-        """Link the decision's lines to the deliveries; tag deliveries that Odoo reused
-        instead of creating (those were not born with the values)."""
-        open_pickings = order.picking_ids.filtered(
-            lambda p: (
-                p.state not in ("cancel", "done")
-                and p.oms_decision_id in (decision, self.env["oms.routing.decision"])
-            )
+        """Tag the deliveries Odoo reused instead of creating: new ones are born tagged.
+
+        Reuse needs an open picking of the order at the same source, so a first
+        confirmation has none to look for.
+        """
+        if decision.trigger == "confirm":
+            return
+        untagged = order.picking_ids.filtered(
+            lambda p: p.state not in ("cancel", "done") and not p.oms_decision_id
         )
         for warehouse, shipment in placed:
-            pickings = open_pickings.filtered(
+            pickings = untagged.filtered(
                 lambda p, wh=warehouse: p.picking_type_id.warehouse_id == wh
             )
+            if not pickings:
+                continue
             vals = self._prepare_picking_vals(warehouse, shipment, decision)
-            untagged = pickings.filtered(lambda p: not p.oms_decision_id)
-            if untagged:
-                carrier_id = vals.pop("carrier_id")
-                untagged.write(vals)
-                untagged.filtered(lambda p: p.picking_type_code == "outgoing").write(
-                    {"carrier_id": carrier_id}
-                )
-            outgoing = pickings.filtered(lambda p: p.picking_type_code == "outgoing")
-            lines = decision.line_ids.filtered(
-                lambda dl, wh=warehouse: dl.kind == "shipment" and dl.warehouse_id == wh
+            carrier_id = vals.pop("carrier_id")
+            pickings.write(vals)
+            pickings.filtered(lambda p: p.picking_type_code == "outgoing").write(
+                {"carrier_id": carrier_id}
             )
-            lines.picking_id = outgoing[:1] or pickings[:1]
 
     @api.model
     def _create_transfer(self, order, shipment, decision, by_node, plan):
@@ -627,9 +626,6 @@ class OmsRouter(models.AbstractModel):
         )
         picking.action_confirm()
         picking.action_assign()
-        decision.line_ids.filtered(
-            lambda dl: dl.kind == "transfer" and dl.source_warehouse_id == source
-        ).picking_id = picking
         return picking
 
     @api.model

@@ -71,6 +71,9 @@ class OmsRoutingDecision(models.Model):
         domain=[("kind", "=", "unfulfilled")],
         string="Unfulfilled",
     )
+    picking_ids = fields.One2many(
+        "stock.picking", "oms_decision_id", string="Deliveries", readonly=True
+    )
     explanation = fields.Text(help="The engine's explanation, in words.")
     explanation_html = fields.Html(compute="_compute_explanation_html", sanitize=True, string="Why")
     duration_ms = fields.Float(string="Routing Time (ms)", digits=(12, 3))

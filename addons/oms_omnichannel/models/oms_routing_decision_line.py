@@ -38,4 +38,32 @@ class OmsRoutingDecisionLine(models.Model):
     cost = fields.Float(help="Cost of the shipment (on its first line).")
     reason = fields.Char(help="Why this quantity could not be sourced (reason code).")
     reason_text = fields.Char(string="Why Not")
-    picking_id = fields.Many2one("stock.picking", string="Transfer")
+    picking_id = fields.Many2one(
+        "stock.picking",
+        string="Transfer",
+        compute="_compute_picking_id",
+        help="The delivery (or transfer to the store) that carries this line.",
+    )
+
+    def _compute_picking_id(self):
+        # Found from the decision's pickings rather than stored: routing creates the lines
+        # before the pickings exist, and a second write per line would cost every order.
+        for line in self:
+            pickings = line.decision_id.picking_ids.filtered(lambda p: p.state != "cancel")
+            if line.kind == "transfer":
+                pickings = pickings.filtered(
+                    lambda p, line=line: (
+                        p.oms_shipment_kind == "transfer"
+                        and p.picking_type_id.warehouse_id == line.source_warehouse_id
+                    )
+                )
+            elif line.kind == "shipment":
+                pickings = pickings.filtered(
+                    lambda p, line=line: (
+                        p.oms_shipment_kind in ("ship", "pickup")
+                        and p.picking_type_id.warehouse_id == line.warehouse_id
+                    )
+                ).sorted(lambda p: p.picking_type_code != "outgoing")
+            else:
+                pickings = pickings.browse()
+            line.picking_id = pickings[:1]

@@ -81,6 +81,10 @@ class TestFailoverAndReroute(OmsRoutingCase):
         self.assertEqual(self._shipped(order), {("BKUP", self.shirt): 1.0, ("BKUP", self.cap): 1.0})
         self.assertEqual(order.oms_decision_id.trigger, "reroute")
         self.assertEqual(order.oms_decision_id.excluded_warehouse_ids, self.main)
+        new = self._deliveries(order)
+        self.assertEqual(new.oms_decision_id, order.oms_decision_id)
+        self.assertEqual(new.carrier_id, self.parcel)
+        self.assertEqual(order.oms_decision_id.shipment_line_ids.picking_id, new)
 
     def test_reroute_without_exclusion_plans_again(self):
         order = self._confirmed_order()
