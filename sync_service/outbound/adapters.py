@@ -137,9 +137,19 @@ class ShopifyAdapter(ShopAdapter):
         _check(self._post("/inventory_levels/set.json", body), "set inventory level")
         return "pushed"
 
-    def orders_updated_since(self, watermark: str) -> list[dict]:
-        return self._get("/orders.json", updated_at_min=watermark, status="any",
-                         limit=250)["orders"]  # fmt: skip
+    def orders_updated_since(self, watermark: str, max_pages: int = 20) -> list[dict]:
+        """Every page (Shopify paginates with a ``Link: <...>; rel="next"`` cursor)."""
+        url = f"{self.channel.api_url}/orders.json"
+        params: dict | None = {"updated_at_min": watermark, "status": "any", "limit": 250}
+        orders: list[dict] = []
+        for _ in range(max_pages):
+            reply = _check(self.http.get(url, params=params, headers=self._headers()), "orders")
+            orders.extend(reply.json()["orders"])
+            following = reply.links.get("next", {}).get("url")
+            if not following:
+                break
+            url, params = following, None  # the cursor URL carries every parameter
+        return orders
 
 
 class WooCommerceAdapter(ShopAdapter):
@@ -185,9 +195,16 @@ class WooCommerceAdapter(ShopAdapter):
                    json={"manage_stock": True, "stock_quantity": available})  # fmt: skip
         return "pushed"
 
-    def orders_updated_since(self, watermark: str) -> list[dict]:
-        return self._call("GET", "/orders", params={"modified_after": watermark,
-                                                     "per_page": 100}).json()  # fmt: skip
+    def orders_updated_since(self, watermark: str, max_pages: int = 20) -> list[dict]:
+        """Every page (WooCommerce says how many in ``X-WP-TotalPages``)."""
+        orders: list[dict] = []
+        for page in range(1, max_pages + 1):
+            params = {"modified_after": watermark, "per_page": 100, "page": page}
+            reply = self._call("GET", "/orders", params=params)
+            orders.extend(reply.json())
+            if page >= int(reply.headers.get("x-wp-totalpages") or 1):
+                break
+        return orders
 
 
 class GenericAdapter(ShopAdapter):

@@ -33,6 +33,7 @@ class ShopDouble:
         self.woo_notes: dict[str, list[dict]] = {}
         self.woo_products = {"TSHIRT-RED-M": 93}
         self.trackers: dict[str, dict] = {}
+        self.orders_page_size = 250
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -121,9 +122,21 @@ class ShopDouble:
         if rest == "/inventory_levels/set.json":
             return 200, {"inventory_level": {**body, "updated_at": "2026-11-26T12:00:00Z"}}
         if rest == "/orders.json":
-            since = query.get("updated_at_min", [""])[0]
-            return 200, {"orders": [o for o in self.shopify_orders.values()
-                                    if o["updated_at"] >= since]}  # fmt: skip
+            # Cursor pagination as documented: the next page is a Link header with page_info.
+            if "page_info" in query:
+                since, offset = query["page_info"][0].split("|")
+            else:
+                since, offset = query.get("updated_at_min", [""])[0], "0"
+            limit = min(int(query.get("limit", ["50"])[0]), self.orders_page_size)
+            found = [o for o in self.shopify_orders.values() if o["updated_at"] >= since]
+            start = int(offset)
+            page = found[start : start + limit]
+            headers = {}
+            if start + limit < len(found):
+                cursor = f"{since}|{start + limit}"
+                headers["Link"] = (f'<{self.url}{SHOPIFY}/orders.json?limit={limit}'
+                                   f'&page_info={cursor}>; rel="next"')  # fmt: skip
+            return 200, {"orders": page}, headers
         return 404, {"errors": "Not Found"}
 
     # -- WooCommerce -----------------------------------------------------------------------
@@ -172,11 +185,13 @@ class ShopDouble:
                     double.requests.append({"method": self.command, "path": url.path,
                                             "query": query, "headers": headers, "body": body,
                                             "raw": raw})  # fmt: skip
+                    extra: dict = {}
                     if double.fail_next > 0:
                         double.fail_next -= 1
                         status, answer = 503, {"errors": "Service Unavailable"}
                     elif url.path.startswith(SHOPIFY):
-                        status, answer = double._shopify(self.command, url.path, query, body)
+                        status, answer, *more = double._shopify(self.command, url.path, query, body)
+                        extra = more[0] if more else {}
                     elif url.path.startswith(WOO):
                         status, answer = double._woo(self.command, url.path, query, body)
                     elif url.path == "/hooks":
@@ -190,6 +205,8 @@ class ShopDouble:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
+                for name, value in extra.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
 

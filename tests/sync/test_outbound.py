@@ -175,6 +175,17 @@ def test_reconciliation_finds_orders_a_lost_webhook_missed(out_settings, redis_c
     assert Reconciler(only_shopify, redis_client, odoo).run() == 0  # already in the inbox
 
 
+def test_reconciliation_follows_shopify_pages(out_settings, redis_client, odoo, shop):
+    for n in range(5):
+        shop.add_shopify_order(helpers.shopify_order(3200 + n, "2099-01-01T00:00:00Z"))
+    shop.orders_page_size = 2
+    only_shopify = helpers.make_settings(out_settings.redis_url, channels={
+        "webshop": {"provider": "shopify", "secret": helpers.SHOPIFY_SECRET,
+                    "api_url": shop.url + SHOPIFY, "location_id": "24826418"}})  # fmt: skip
+    assert Reconciler(only_shopify, redis_client, odoo).run() == 5
+    assert len(shop.requests_to("GET", r"/orders\.json$")) == 3
+
+
 def test_carrier_without_webhooks_is_polled_into_the_inbox(out_settings, redis_client, odoo, shop):
     from sync_service.carriers.polling import poll_all
 
