@@ -156,7 +156,9 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
 
 
-def undominated_for_order(cands: list[Candidate], targets, order_kg) -> list[Candidate]:
+def undominated_for_order(
+    cands: list[Candidate], targets, order_kg, same_lines: bool = False
+) -> list[Candidate]:
     """A node's options minus those another option of the same node beats for this order.
 
     ``d`` beats ``c`` when it carries every line ``c`` carries, is not later, takes the whole
@@ -164,6 +166,9 @@ def undominated_for_order(cands: list[Candidate], targets, order_kg) -> list[Can
     rate costs no more than ``c``'s fixed part alone: swapping ``c`` for ``d`` in any plan
     (or merging them when the plan has both) never scores worse, so the optimum keeps.
     """
+
+    if same_lines:
+        return _undominated_same_lines(cands, targets, order_kg)
 
     def beats(d: Candidate, c: Candidate) -> bool:
         if d.late_days > c.late_days or order_kg > d.option.max_weight:
@@ -182,6 +187,36 @@ def undominated_for_order(cands: list[Candidate], targets, order_kg) -> list[Can
         if not any(
             beats(d, c) and (not beats(c, d) or k < i) for k, d in enumerate(cands) if k != i
         ):
+            kept.append(c)
+    return kept
+
+
+def _undominated_same_lines(cands: list[Candidate], targets, order_kg) -> list[Candidate]:
+    """:func:`undominated_for_order` when every option carries the same lines (no dangerous
+    or bulky line): what ``d`` pays for ``c``'s units no longer depends on ``c``, so it is
+    summed once per option (in the same order, so the same floats) instead of once per pair."""
+    avail = cands[0].avail
+    takes = [(li, t if t < avail[li] else avail[li]) for li, t in enumerate(targets) if avail[li]]
+    loads = []
+    for d in cands:
+        if order_kg > d.option.max_weight:
+            loads.append(None)
+            continue
+        cost = d.fixed
+        unit = d.unit
+        for li, take in takes:
+            cost += unit[li] * take
+        loads.append(cost)
+    kept = []
+    for i, c in enumerate(cands):
+        for k, d in enumerate(cands):
+            if k == i or loads[k] is None or d.late_days > c.late_days or loads[k] > c.fixed:
+                continue
+            # d beats c; c survives only if it beats d back and comes first
+            c_beats_d = loads[i] is not None and c.late_days <= d.late_days and loads[i] <= d.fixed
+            if not c_beats_d or k < i:
+                break
+        else:
             kept.append(c)
     return kept
 

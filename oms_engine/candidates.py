@@ -100,13 +100,21 @@ def prepare(
         quantities.append(qty)
     n_lines = len(skus)
 
-    # Stock scan: node index -> sellable units per line, for nodes passing node-level rules.
-    eligible = table.eligible
+    # Stock scan: node index -> sellable units per line, for nodes passing node-level rules,
+    # with what each node could ship alone (mask of lines, units counted against quantities)
+    # and the eligible units per line, in the same pass.
+    eligible = table.eligible_for(order.excluded_nodes, skip_nodes)
     rows: dict[int, list[int]] = {}
+    masks = [0] * len(network.nodes)
+    covers = [0] * len(network.nodes)
+    capacity = [0] * n_lines
     for li, sku in enumerate(skus):
         per_node = stock.get(sku)
         if not per_node:
             continue
+        bit = 1 << li
+        quantity = quantities[li]
+        units = 0
         for node_id, qty in per_node.items():
             if qty >= 1:
                 ni = eligible.get(node_id)
@@ -114,64 +122,58 @@ def prepare(
                     row = rows.get(ni)
                     if row is None:
                         row = rows[ni] = [0] * n_lines
-                    row[li] = int(qty)
-    for node_id in order.excluded_nodes:
-        rows.pop(eligible.get(node_id), None)
-    for ni in skip_nodes:
-        rows.pop(ni, None)
+                    have = row[li] = int(qty)
+                    masks[ni] |= bit
+                    covers[ni] += have if have < quantity else quantity
+                    units += have
+        capacity[li] = units
     special = [li for li, p in enumerate(products) if p.dangerous_class is not None or p.bulky]
     for li in special:
+        product = products[li]
         for ni, row in rows.items():
-            if row[li] and _product_rule(network, ni, products[li], distances) is not None:
+            have = row[li]
+            if not have:
+                continue
+            if _product_rule(network, ni, product, distances) is not None:
                 row[li] = 0
-
-    # What each node's options can carry, and the units the search tries to place.
-    carried: dict[int, int] = {}
-    cover: dict[int, int] = {}  # units a node could ship alone (counted against quantities)
-    capacity = [0] * n_lines
-    all_lines = (1 << n_lines) - 1
-    for ni, row in rows.items():
-        mask = 0
-        units = 0
-        for li, have in enumerate(row):
-            if have:
-                mask |= 1 << li
-                capacity[li] += have
-                units += have if have < quantities[li] else quantities[li]
-        if special:
-            options = table.options(ni)
-            for li in special:
-                if row[li] and not any(o.carries(products[li]) for o in options):
-                    mask &= all_lines ^ (1 << li)
-                    capacity[li] -= row[li]
-                    units -= min(row[li], quantities[li])
-        carried[ni] = mask
-        cover[ni] = units
+            elif any(o.carries(product) for o in table.options(ni)):
+                continue
+            # the node may not ship it, or no service of the node takes it: not carried
+            masks[ni] &= ~(1 << li)
+            capacity[li] -= have
+            covers[ni] -= have if have < quantities[li] else quantities[li]
+    carried = {ni: masks[ni] for ni in rows}
+    cover = {ni: covers[ni] for ni in rows}  # units a node could ship alone
     targets = [min(q, c) for q, c in zip(quantities, capacity, strict=True)]
     problem.targets = targets
     weights = [p.weight_kg for p in products]
     order_kg = sum(t * wk for t, wk in zip(targets, weights, strict=True))
 
+    w_distance = w.distance
+
     def build(ni: int) -> list[Candidate]:
         row = rows[ni]
         distance = distances[ni] if distances is not None else 0.0
+        by_distance = w_distance * distance
+        # without a dangerous or bulky line here, every option carries the lines the node holds
+        same_lines = not special or not any(row[li] for li in special)
+        held = [wk if have else None for have, wk in zip(row, weights, strict=True)]
         built = []
         for option in table.options(ni):
             per_kg = option.unit_score_per_kg
-            unit: list[float | None] = [
-                per_kg * wk if have else None for have, wk in zip(row, weights, strict=True)
-            ]
-            if special:
+            unit: list[float | None] = [None if wk is None else per_kg * wk for wk in held]
+            if not same_lines:
                 for li in special:
                     if unit[li] is not None and not option.carries(products[li]):
                         unit[li] = None
-            # without special lines every option carries the lines the node holds
-            if not special or any(u is not None for u in unit):
-                late = 0 if target_day is None else max(0, option.delivery - target_day)
-                fixed = option.fixed_static + w.distance * distance
-                built.append(Candidate(option, ni, fixed, late, unit, row, distance))
+                if all(u is None for u in unit):
+                    continue
+            delivery = option.delivery
+            late = 0 if target_day is None or delivery <= target_day else delivery - target_day
+            fixed = option.fixed_static + by_distance
+            built.append(Candidate(option, ni, fixed, late, unit, row, distance))
         if len(built) > 1:
-            built = undominated_for_order(built, targets, order_kg)
+            built = undominated_for_order(built, targets, order_kg, same_lines)
         return built
 
     kept = bound_nodes(

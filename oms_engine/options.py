@@ -80,6 +80,7 @@ class OptionTable:
     """
 
     __slots__ = (
+        "_eligible_for",
         "_floors",
         "_network",
         "_options",
@@ -115,6 +116,7 @@ class OptionTable:
         self.eligible: dict[str, int] = {
             network.nodes[i].id: i for i, rule in enumerate(rules) if rule is None
         }
+        self._eligible_for: dict[tuple, dict[str, int]] = {}
         self.moments = {}
         self._options: dict[int, tuple[ShippingOption, ...]] = {}
         self._floors: dict[int, tuple[float, int]] = {}
@@ -132,6 +134,28 @@ class OptionTable:
                     ship, delivery = network.ship_and_delivery(ni, si, day, minute, transit)
                     built.append(ShippingOption(network, ni, si, ship, delivery))
             found = self._options[ni] = tuple(_undominated(built))
+        return found
+
+    def eligible_for(self, excluded: frozenset[str], skip: frozenset[int]) -> dict[str, int]:
+        """``eligible`` minus the order's excluded nodes (ids) and ``skip`` (indexes), cached:
+        the orders of a day share the few sets of nodes that reached their capacity."""
+        if not excluded and not skip:
+            return self.eligible
+        key = (excluded, skip)
+        try:
+            found = self._eligible_for.get(key)
+        except TypeError:  # a mutable set: not cached
+            key, found = None, None
+        if found is None:
+            found = {
+                node_id: ni
+                for node_id, ni in self.eligible.items()
+                if node_id not in excluded and ni not in skip
+            }
+            if key is not None:
+                if len(self._eligible_for) > 64:
+                    self._eligible_for.clear()
+                self._eligible_for[key] = found
         return found
 
     def floor(self, ni: int) -> tuple[float, int]:
