@@ -131,6 +131,7 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     forced = _forced_cost(rows, carried, targets, floor, w_unfulfilled)
     needs = _line_needs(rows, carried, targets, floor, forced)
     cheapest_two = None
+    covering: dict[int, list[int]] = {}
     keep = []
     for bound, ni in single:
         if _needs_bound(ni, needs, forced, w_unfulfilled) + floor[ni] + lateness[ni] > best + _EPS:
@@ -141,8 +142,12 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         if single_only or floor[ni] + lateness[ni] + second > best + _EPS:
             continue
         if cheapest_two is None:
-            cheapest_two = _cheapest_two(line_floor, rows, carried, len(targets))
-        multi = _multi_bound(ni, rows[ni], carried[ni], cheapest_two, lowest, targets, w, carried)
+            cheapest_two = _cheapest_two(
+                line_floor, rows, carried, len(targets), floor, set(special)
+            )
+        multi = _multi_bound(
+            ni, rows[ni], carried[ni], cheapest_two, lowest, targets, w, carried, covering
+        )
         if floor[ni] + lateness[ni] + multi <= best + _EPS:
             keep.append(ni)
     max_nodes = policy.budget.max_nodes
@@ -280,42 +285,60 @@ def _needs_bound(ni, needs, forced, w_unfulfilled) -> float:
     return base + most
 
 
-def _cheapest_two(line_floor, rows, carried, n_lines) -> list[list[tuple[float, int]]]:
+def _cheapest_two(line_floor, rows, carried, n_lines, floor, special) -> list[list[tuple]]:
     """Per line, the two lowest floors of nodes able to ship it: "another node" for any."""
     pairs: list[list[tuple[float, int]]] = [[] for _ in range(n_lines)]
+    lines = range(n_lines)
     for ni, row in rows.items():
         mask = carried[ni]
-        for li, pair in enumerate(pairs):
+        if not mask:
+            continue  # holds nothing it may ship (and has no floor)
+        own = floor[ni]
+        for li in lines:
             if mask >> li & 1 and row[li]:
-                pair.append((line_floor(ni, li), ni))
-                if len(pair) > 2:
-                    pair.sort()
-                    pair.pop()
+                pairs[li].append((line_floor(ni, li) if li in special else own, ni))
     for pair in pairs:
-        pair.sort()
+        if len(pair) > 2:
+            pair.sort()
+            del pair[2:]
+        else:
+            pair.sort()
     return pairs
 
 
-def _multi_bound(ni, row, mask, cheapest_two, lowest, targets, w, carried) -> float:
+def _multi_bound(ni, row, mask, cheapest_two, lowest, targets, w, carried, covering) -> float:
     """What a plan of two or more shipments using node ``ni`` pays beyond ni's own floor: for
     the worst line ni cannot fully serve, the cheaper of another node's floor and leaving the
     shortfall out; when no other node even holds all those lines, two more shipments (or a
-    unit left out); when ni serves everything, the lowest floor of any second shipment."""
+    unit left out); when ni serves everything, the lowest floor of any second shipment.
+    ``covering`` memoises, per set of lines, up to two nodes holding them all (per order)."""
     need = 0.0
     rest = 0
+    w_unfulfilled = w.unfulfilled
     for li, target in enumerate(targets):
         have = row[li] if mask >> li & 1 else 0
         if target > have:
             rest |= 1 << li
-            other = next((f for f, nj in cheapest_two[li] if nj != ni), math.inf)
-            need = max(need, min(other, w.unfulfilled * (target - have)))
-    if (
-        rest
-        and need < 2 * lowest
-        and need < w.unfulfilled
-        and not any(nj != ni and not rest & ~other for nj, other in carried.items())
-    ):
-        need = max(need, min(2 * lowest, w.unfulfilled))
+            pair = cheapest_two[li]
+            if pair and pair[0][1] != ni:
+                other = pair[0][0]
+            elif len(pair) > 1:
+                other = pair[1][0]
+            else:
+                other = math.inf
+            gap = w_unfulfilled * (target - have)
+            if other < gap:
+                gap = other
+            if gap > need:
+                need = gap
+    if rest and need < 2 * lowest and need < w_unfulfilled:
+        holders = covering.get(rest)
+        if holders is None:
+            holders = covering[rest] = [nj for nj, other in carried.items() if not rest & ~other][
+                :2
+            ]
+        if not any(nj != ni for nj in holders):
+            need = max(need, min(2 * lowest, w_unfulfilled))
     return need or lowest
 
 
