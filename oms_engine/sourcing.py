@@ -59,9 +59,8 @@ def route_shipping(
     problem = prepare(network, order, stock, explain=explain, skip_nodes=skip_nodes)
     result = Search(problem, network.policy, order.allow_split).run(explain)
     best = result.best
-    shipments = tuple(_shipments(network, problem, best, kind, to_node))
+    shipments, score = _shipments_and_score(network, problem, best, kind, to_node)
     unfulfilled = tuple(_unfulfilled(network, order, stock, problem, best, skip_nodes))
-    score = score_of(network, problem, best)
     notes: list[str] = []
     runners: tuple[RunnerUp, ...] = ()
     if explain:
@@ -78,7 +77,7 @@ def route_shipping(
             )
     target = day_of(problem.target_day) if problem.target_day is not None else None
     explanation = Explanation(tuple(problem.excluded), runners, target, tuple(notes))
-    promised = max((s.promised_date for s in shipments), default=None)
+    promised = max(days) if (days := [s.promised_date for s in shipments]) else None
     return Plan(
         order_id=order.id,
         status=_status(shipments, unfulfilled),
@@ -111,33 +110,58 @@ def _status(shipments, unfulfilled) -> str:
     return "partial" if shipments else "unfulfilled"
 
 
-def _shipments(network, problem: OrderProblem, ev: Evaluation, kind, to_node):
+def _shipments_and_score(network, problem: OrderProblem, ev: Evaluation, kind, to_node):
+    """The plan's shipments and its score, weighing each shipment once for both."""
     products = problem.products
     skus = problem.skus
+    weights = [p.weight_kg for p in products]
+    nodes, services = network.nodes, network.services
+    shipments = []
+    packages_total = 0
+    cost_total = 0.0
+    distance = 0.0
+    priority = 0
+    placed = 0
     for j in ev.key:
         cand = problem.candidates[j]
         option = cand.option
         units = ev.alloc[j]
-        lines = tuple(OrderLine(skus[li], q) for li, q in enumerate(units) if q)
-        kg = sum(q * products[li].weight_kg for li, q in enumerate(units) if q)
+        lines = []
+        kg = 0
+        for li, q in enumerate(units):
+            if q:
+                lines.append(OrderLine(skus[li], q))
+                kg += q * weights[li]
+                placed += q
         packages = ev.packages[j]
+        packages_total += packages
         cost = option.cost_fixed + (packages - 1) * option.cost_per_package
         cost += option.cost_per_kg * kg
-        service = network.services[option.service]
-        yield Shipment(
-            node=network.nodes[cand.node].id,
-            carrier_service=service.id,
-            carrier=service.carrier,
-            lines=lines,
-            ship_date=day_of(option.ship),
-            promised_date=day_of(option.delivery),
-            packages=packages,
-            weight_kg=round(kg, 6),
-            cost=round(cost, 6),
-            distance_km=round(cand.distance_km, 3),
-            kind=kind,
-            to_node=to_node,
+        cost_total += cost
+        distance += cand.distance_km
+        node = nodes[cand.node]
+        priority += node.priority
+        service = services[option.service]
+        shipments.append(
+            Shipment(
+                node=node.id,
+                carrier_service=service.id,
+                carrier=service.carrier,
+                lines=tuple(lines),
+                ship_date=day_of(option.ship),
+                promised_date=day_of(option.delivery),
+                packages=packages,
+                weight_kg=round(kg, 6),
+                cost=round(cost, 6),
+                distance_km=round(cand.distance_km, 3),
+                kind=kind,
+                to_node=to_node,
+            )
         )
+    units_out = sum(problem.quantities) + sum(q for _, q in problem.unknown) - placed
+    return tuple(shipments), _score(
+        network, packages_total, cost_total, ev.late_days, distance, priority, units_out
+    )
 
 
 def _unfulfilled(network, order, stock, problem: OrderProblem, ev: Evaluation, skip_nodes):
@@ -169,7 +193,6 @@ def _unfulfilled(network, order, stock, problem: OrderProblem, ev: Evaluation, s
 
 def score_of(network, problem: OrderProblem, ev: Evaluation) -> Score:
     """The weighted score breakdown of an evaluated plan (every unit not placed counts)."""
-    w = network.policy.weights
     packages = sum(ev.packages.values())
     cost = 0.0
     distance = 0.0
@@ -185,20 +208,30 @@ def score_of(network, problem: OrderProblem, ev: Evaluation) -> Score:
         priority += network.nodes[cand.node].priority
     placed = sum(sum(units) for units in ev.alloc.values())
     units_out = sum(problem.quantities) + sum(q for _, q in problem.unknown) - placed
-    parts = {
-        "packages": w.packages * packages,
-        "cost": w.cost * cost,
-        "lateness": w.lateness * ev.late_days,
-        "distance": w.distance * distance,
-        "priority": w.priority * priority,
-        "unfulfilled": w.unfulfilled * units_out,
-    }
+    return _score(network, packages, cost, ev.late_days, distance, priority, units_out)
+
+
+def _score(network, packages, cost, late_days, distance, priority, units_out) -> Score:
+    w = network.policy.weights
+    parts = (
+        w.packages * packages,
+        w.cost * cost,
+        w.lateness * late_days,
+        w.distance * distance,
+        w.priority * priority,
+        w.unfulfilled * units_out,
+    )
     return Score(
-        total=round(sum(parts.values()), 6),
-        **{k: round(v, 6) for k, v in parts.items()},
+        round(sum(parts), 6),
+        round(parts[0], 6),
+        round(parts[1], 6),
+        round(parts[2], 6),
+        round(parts[3], 6),
+        round(parts[4], 6),
+        round(parts[5], 6),
         package_count=packages,
         cost_amount=round(cost, 6),
-        late_days=ev.late_days,
+        late_days=late_days,
         distance_km=round(distance, 3),
         unfulfilled_units=units_out,
     )
