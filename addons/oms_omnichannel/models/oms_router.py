@@ -1,3 +1,4 @@
+import dataclasses
 import logging
 import time as _time
 from collections import defaultdict
@@ -448,7 +449,20 @@ class OmsRouter(models.AbstractModel):
                 warehouse = by_node[shipment.to_node]
             else:
                 warehouse = by_node[shipment.node]
+            if shipment.kind == "delivery":
                 placed.append((warehouse, shipment))
+            elif warehouse not in [placed_wh for placed_wh, _s in placed]:
+                # One handover at the store, ready when the last transfer has arrived.
+                handover = dataclasses.replace(
+                    shipment,
+                    kind="pickup",
+                    node=shipment.to_node or shipment.node,
+                    to_node=None,
+                    carrier_service="",
+                    carrier="",
+                    promised_date=plan.promised_date or shipment.promised_date,
+                )
+                placed.append((warehouse, handover))
             tz = warehouse._oms_timezone()
             date_planned = _to_odoo_datetime(shipment.ship_date, time(8), tz)
             date_deadline = _to_odoo_datetime(

@@ -156,9 +156,14 @@ class SaleOrder(models.Model):
                     self.env._("Only confirmed orders can be re-routed (%s).", order.name)
                 )
             candidates = order.picking_ids if pickings is None else pickings & order.picking_ids
-            to_cancel = candidates.filtered(
+            unstarted = order.picking_ids.filtered(
                 lambda p: p.state not in ("done", "cancel") and not p._oms_is_started()
             )
+            to_cancel = candidates & unstarted
+            if any(p.oms_shipment_kind == "transfer" for p in to_cancel):
+                # The store's handover counts the transferred goods as procured: plan the
+                # pickup again as a whole, or nothing would bring them to the store.
+                to_cancel |= unstarted.filtered(lambda p: p.oms_shipment_kind == "pickup")
             to_cancel.action_cancel()
             if order.oms_routing_state == "hold":
                 order.activity_ids.filtered(

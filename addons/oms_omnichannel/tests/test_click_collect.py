@@ -71,6 +71,9 @@ class TestClickAndCollect(OmsRoutingCase):
         order = self._pickup_order([(self.cap, 1)])
         order.action_confirm()
         handover = self._deliveries(order)
+        self.assertEqual(handover.oms_shipment_kind, "pickup")
+        self.assertEqual(handover.oms_decision_id, order.oms_decision_id)
+        self.assertEqual(handover.oms_promised_date, order.oms_ready_date)
         self.assertNotEqual(handover.state, "assigned")
         transfer = order.picking_ids.filtered(lambda p: p.oms_shipment_kind == "transfer")
         transfer.move_ids.quantity = 1
@@ -90,3 +93,22 @@ class TestClickAndCollect(OmsRoutingCase):
         # Backordered at the chosen store, never shipped from elsewhere instead.
         self.assertEqual(set(self._shipped(order)), {("SHUT", self.shirt)})
         self.assertNotEqual(self._deliveries(order).state, "assigned")
+
+    def test_failover_of_the_transfer_source_plans_a_new_transfer(self):
+        other_dc = self._create_node("DC2")
+        self._stock(self.cap, other_dc, 10)
+        order = self._pickup_order([(self.cap, 1)])
+        order.action_confirm()
+        first = order.picking_ids.filtered(lambda p: p.oms_shipment_kind == "transfer")
+        self.assertEqual(first.location_id, self.dc.lot_stock_id)
+        action = self.dc.action_oms_switch_off()
+        wizard = self.env[action["res_model"]].with_context(**action["context"]).create({})
+        self.assertIn(first, wizard.picking_ids)
+        wizard.action_switch_off()
+        self.assertEqual(first.state, "cancel")
+        transfer = order.picking_ids.filtered(
+            lambda p: p.oms_shipment_kind == "transfer" and p.state != "cancel"
+        )
+        self.assertEqual(transfer.location_id, other_dc.lot_stock_id)
+        self.assertEqual(transfer.location_dest_id, self.store.lot_stock_id)
+        self.assertEqual(self._shipped(order), {("MITTE", self.cap): 1.0})
