@@ -195,7 +195,6 @@ if [[ -n "${ODOO_DB_TEMPLATE:-}" && -d "$DATA_DIR/filestore/$ODOO_DB_TEMPLATE" ]
     mkdir -p "$DATA_DIR/filestore" && cp -a "$DATA_DIR/filestore/$ODOO_DB_TEMPLATE" "$DATA_DIR/filestore/$DB"
 fi
 echo "Database: $DB${ODOO_DB_TEMPLATE:+ (from template $ODOO_DB_TEMPLATE)}, HTTP 127.0.0.1:$HTTP_PORT"
-db_admin schema "$DB" > "$WORK/schema_before.txt"
 steps=5
 [[ "${ODOO_TEST_QUICK:-0}" == "1" ]] && steps=2
 
@@ -210,6 +209,26 @@ log_problems() {
     grep -qE " (ERROR|CRITICAL) " "$log" && grep -E " (ERROR|CRITICAL) " "$log" | head -n 5 >&2
     return 0
 }
+
+# Without a template, install the dependencies first: the uninstall check compares the
+# schema before our addons with the schema after, and the dependencies stay installed.
+if [[ -z "${ODOO_DB_TEMPLATE:-}" ]]; then
+    deps="$("$ODOO_PYTHON" - "$ADDONS_DIR" "${addons[@]}" <<'PY'
+import ast, sys
+base, names = sys.argv[1], sys.argv[2:]
+deps = set()
+for name in names:
+    deps |= set(ast.literal_eval(open(f"{base}/{name}/__manifest__.py").read()).get("depends", []))
+print(",".join(sorted(deps - set(names)) or ["base"]))
+PY
+)"
+    echo "== 0 install the dependencies ($deps) on the empty database"
+    odoo_bin -d "$DB" -i "$deps" --stop-after-init > "$WORK/deps.log" 2>&1
+    rc=$?
+    mapfile -t problems < <(log_problems $rc "$WORK/deps.log")
+    [[ ${#problems[@]} -eq 0 ]] || fail "installing the dependencies: ${problems[*]}" "log: $WORK/deps.log"
+fi
+db_admin schema "$DB" > "$WORK/schema_before.txt"
 
 # --- 1. install with --test-enable; Odoo's runner plays the browser tours ------------------
 # Exactly the classes of the tour files: /<addon>:<Class> (a spec is tag/module:class.method).
