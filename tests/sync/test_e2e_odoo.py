@@ -9,8 +9,10 @@ docs/sync_service.md).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -87,25 +89,92 @@ def odoo(tmp_path_factory):
         pytest.skip(_banner(reason))
     workdir = tmp_path_factory.mktemp("odoo")
     db = f"sync_e2e_{os.getpid()}"
-    addons = f"--addons-path={ODOO_HOME}/addons,{ODOO_HOME}/odoo/addons,{ROOT}/addons"
-    base = [ODOO_PYTHON, str(ODOO_HOME / "odoo-bin"), addons, *DB_ARGS,
-            f"--data-dir={DATA_DIR}", "-d", db]  # fmt: skip
-    subprocess.run(["dropdb", "--if-exists", "--force", *_pg_args(), db], check=False,
-                   capture_output=True)  # fmt: skip
-    install = subprocess.run([*base, "-i", "oms_omnichannel", "--stop-after-init",
-                              "--http-port=0", "--log-level=warn"],
-                             capture_output=True, text=True, timeout=900)  # fmt: skip
-    assert install.returncode == 0, install.stderr[-3000:]
+    _drop(db)
+    _pg("createdb", "-T", _demo_template(), db)
+    _copy_filestore(_demo_template(), db)
     port = free_port()
-    server = Process([*base, f"--http-port={port}", "--http-interface=127.0.0.1",
-                      f"--db-filter=^{db}$", "--workers=0", "--max-cron-threads=0",
-                      "--log-level=warn"], dict(os.environ), workdir / "odoo.log")  # fmt: skip
+    server = Process([*_odoo_base(db), f"--http-port={port}", "--http-interface=127.0.0.1",
+                      f"--db-filter=^{db}$", "--workers=0", "--max-cron-threads=0"],
+                     dict(os.environ), workdir / "odoo.log")  # fmt: skip
     client = Odoo(f"http://127.0.0.1:{port}", db)
     wait_until(lambda: _up(client.url), what="odoo-bin serving", timeout=120, process=server)
     yield client
     server.stop()
-    subprocess.run(["dropdb", "--if-exists", "--force", *_pg_args(), db], check=False,
-                   capture_output=True)  # fmt: skip
+    _drop(db)
+
+
+def _odoo_base(db: str) -> list[str]:
+    addons = f"--addons-path={ODOO_HOME}/addons,{ODOO_HOME}/odoo/addons,{ROOT}/addons"
+    return [ODOO_PYTHON, str(ODOO_HOME / "odoo-bin"), addons, *DB_ARGS,
+            f"--data-dir={DATA_DIR}", "-d", db, "--log-level=warn"]  # fmt: skip
+
+
+def _demo_template() -> str:
+    """A database with the addon and its demo data, built once per version of the addon and
+    the engine (installing with demo data takes minutes; copying a template, seconds)."""
+    digest = hashlib.sha256()
+    for folder in (ROOT / "addons" / "oms_omnichannel", ROOT / "oms_engine"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    name = f"sync_e2e_tpl_{digest.hexdigest()[:12]}"
+    if _pg_out("psql", "-d", "postgres", "-Atc",
+               f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1":  # fmt: skip
+        return name
+    building = f"{name}_{os.getpid()}"
+    _drop(building)
+    install = subprocess.run([*_odoo_base(building), "-i", "oms_omnichannel",
+                              "--stop-after-init", "--http-port=0"],
+                             capture_output=True, text=True, timeout=1800)  # fmt: skip
+    assert install.returncode == 0, install.stderr[-3000:]
+    listed = _pg_out("psql", "-d", "postgres", "-Atc", "SELECT datname FROM pg_database")
+    for stale in listed.split():  # templates of older versions of the addon
+        if re.fullmatch(r"sync_e2e_tpl_[0-9a-f]{12}", stale) and stale != name:
+            _drop(stale)
+    # Renaming is atomic: a concurrent run either sees the finished template or builds its own.
+    renamed = subprocess.run([_pg_bin("psql"), *_pg_args(), "-d", "postgres", "-c",
+                              f'ALTER DATABASE "{building}" RENAME TO "{name}"'],
+                             capture_output=True, text=True)  # fmt: skip
+    if renamed.returncode == 0:
+        _move_filestore(building, name)
+    else:
+        _drop(building)
+    return name
+
+
+def _pg_bin(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    return str(candidates[-1]) if candidates else name
+
+
+def _pg(tool: str, *args: str) -> None:
+    subprocess.run([_pg_bin(tool), *_pg_args(), *args], check=True, capture_output=True)
+
+
+def _pg_out(tool: str, *args: str) -> str:
+    return subprocess.run([_pg_bin(tool), *_pg_args(), *args], capture_output=True,
+                          text=True).stdout.strip()  # fmt: skip
+
+
+def _drop(db: str) -> None:
+    subprocess.run([_pg_bin("dropdb"), *_pg_args(), "--if-exists", "--force", db],
+                   capture_output=True, check=False)  # fmt: skip
+    shutil.rmtree(Path(DATA_DIR) / "filestore" / db, ignore_errors=True)
+
+
+def _copy_filestore(source: str, target: str) -> None:
+    origin = Path(DATA_DIR) / "filestore" / source
+    if origin.exists():
+        shutil.copytree(origin, Path(DATA_DIR) / "filestore" / target, dirs_exist_ok=True)
+
+
+def _move_filestore(source: str, target: str) -> None:
+    origin = Path(DATA_DIR) / "filestore" / source
+    if origin.exists():
+        origin.rename(Path(DATA_DIR) / "filestore" / target)
 
 
 def _pg_args() -> list[str]:
