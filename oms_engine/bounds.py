@@ -43,19 +43,14 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         return (f + lateness[ni] + w_unfulfilled * max(0, total - cover[ni]), ni)
 
     # Nodes that hold everything first: usually one of them wins and the others never cost
-    # more than a glance at their cover. Their bound without the distance part (cached per
-    # table) orders them, so the distance is only computed for the few that could win.
-    full: list[tuple[float, int]] = []
-    partial: list[tuple[int, int]] = []  # (units it cannot cover, node)
-    for ni in rows:
-        if carried[ni]:
-            if cover[ni] >= total:
-                cheapest, first = table.floor(ni)
-                late = 0 if target_day is None or first <= target_day else first - target_day
-                full.append((cheapest + w_lateness * late, ni))
-            else:
-                partial.append((total - cover[ni], ni))
-    full.sort()
+    # more than a glance at their cover. Their bound without the distance part orders them,
+    # so the distance is only computed for the few that could win. Against the table's own
+    # lateness target that order is the same for every order of the table (cached there):
+    # the walk stops at the first node that cannot win, without scanning the others.
+    if target_day == table.earliest:
+        by_static = table.static_order()
+    else:
+        by_static = sorted(_full_nodes(rows, carried, cover, total, table, target_day, w))
     built: dict[int, list[Candidate]] = {}
     best = math.inf
     best_node = None
@@ -78,9 +73,11 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
                 evaluate_node(ni)
 
     single: list[tuple[float, int]] = []
-    for static, ni in full:
+    for static, ni in by_static:
         if static > best + _EPS:
             break  # the rest cost more even before their distance
+        if ni not in rows or not carried[ni] or cover[ni] < total:
+            continue  # not a node holding everything
         single.append(bound_of(ni))
         if single[-1][0] <= best + _EPS:
             evaluate_node(ni)
@@ -88,8 +85,13 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     if (
         single
         and 2 * least > best + _EPS
-        and least + w_unfulfilled * min((units for units, _ in partial), default=math.inf)
-        > best + _EPS
+        # a partial node leaves a unit out at least: often enough, without looking at them
+        and (
+            (w_unfulfilled > 0 and least + w_unfulfilled > best + _EPS)
+            or least
+            + w_unfulfilled * min(_uncovered(rows, carried, cover, total), default=math.inf)
+            > best + _EPS
+        )
     ):
         # No plan of two shipments and no partial node alone can beat the best single.
         problem.singles_suffice = True
@@ -99,8 +101,12 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         problem.build = build
         return {ni: built[ni] if ni in built else build(ni) for ni in keep}
     seen = {ni for _, ni in single}
-    single.extend(bound_of(ni) for _, ni in full if ni not in seen)
-    single.extend(bound_of(ni) for _, ni in partial)
+    single.extend(
+        bound_of(ni)
+        for _, ni in _full_nodes(rows, carried, cover, total, table, target_day, w)
+        if ni not in seen
+    )
+    single.extend(bound_of(ni) for ni in rows if carried[ni] and cover[ni] < total)
     if not single:
         return {}
     single.sort()
@@ -159,6 +165,22 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     problem.left_out = [ni for _, ni in single if ni not in kept][:6]
     problem.build = build
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+
+
+def _full_nodes(rows, carried, cover, total, table, target_day, w) -> list[tuple[float, int]]:
+    """(bound without distance, node) of the nodes able to cover the whole order alone."""
+    full = []
+    for ni in rows:
+        if carried[ni] and cover[ni] >= total:
+            cheapest, first = table.floor(ni)
+            late = 0 if target_day is None or first <= target_day else first - target_day
+            full.append((cheapest + w.lateness * late, ni))
+    return full
+
+
+def _uncovered(rows, carried, cover, total):
+    """Units each partial node cannot cover."""
+    return [total - cover[ni] for ni in rows if carried[ni] and cover[ni] < total]
 
 
 def undominated_for_order(

@@ -85,6 +85,7 @@ class OptionTable:
         "_network",
         "_options",
         "_services",
+        "_static_order",
         "earliest",
         "eligible",
         "moments",
@@ -120,6 +121,7 @@ class OptionTable:
         self.moments = {}
         self._options: dict[int, tuple[ShippingOption, ...]] = {}
         self._floors: dict[int, tuple[float, int]] = {}
+        self._static_order: list[tuple[float, int]] | None = None
         self.earliest: int | None = _earliest(network, order, self)
 
     def options(self, ni: int) -> tuple[ShippingOption, ...]:
@@ -156,6 +158,23 @@ class OptionTable:
                 if len(self._eligible_for) > 64:
                     self._eligible_for.clear()
                 self._eligible_for[key] = found
+        return found
+
+    def static_order(self) -> list[tuple[float, int]]:
+        """Eligible nodes by (lowest fixed score + lateness against ``earliest``, node index):
+        the one-shipment bound without distance and cover, the same for every order of the
+        table, computed once."""
+        found = self._static_order
+        if found is None:
+            w_lateness = self._network.policy.weights.lateness
+            target = self.earliest
+            found = []
+            for ni in self.eligible.values():
+                cheapest, first = self.floor(ni)
+                late = 0 if target is None or first <= target else first - target
+                found.append((cheapest + w_lateness * late, ni))
+            found.sort()
+            self._static_order = found
         return found
 
     def floor(self, ni: int) -> tuple[float, int]:
