@@ -84,7 +84,7 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     least = network.min_shipment_score  # no shipment's fixed part is below it
     if (
         single
-        and 2 * least > best + _EPS
+        and (2 * least > best + _EPS or _two_floors_lose(rows, carried, floor, bound_of, best))
         # a partial node leaves a unit out at least: often enough, without looking at them
         and (
             (w_unfulfilled > 0 and least + w_unfulfilled > best + _EPS)
@@ -165,6 +165,20 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     problem.left_out = [ni for _, ni in single if ni not in kept][:6]
     problem.build = build
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+
+
+def _two_floors_lose(rows, carried, floor, bound_of, best) -> bool:
+    """Whether every plan of two shipments or more scores above ``best``: each shipment pays
+    at least its node's floor (cheapest fixed part plus distance), a node shipping twice pays
+    it twice, and only nodes holding a line of the order ship anything."""
+    lowest = math.inf
+    for ni in rows:
+        if carried[ni]:
+            if ni not in floor:
+                bound_of(ni)
+            if floor[ni] < lowest:
+                lowest = floor[ni]
+    return 2 * lowest > best + _EPS
 
 
 def _full_nodes(rows, carried, cover, total, table, target_day, w) -> list[tuple[float, int]]:
