@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
                       help="file where beat remembers the last runs")  # fmt: skip
     replay = commands.add_parser("replay-dead-letters", help="put dead letters back in the inbox")
     replay.add_argument("--id", action="append", dest="ids", help="a dead letter id (repeatable)")
+    replay.add_argument("--outbox", action="store_true",
+                        help="replay dead pushes to shops, not inbox events")  # fmt: skip
     commands.add_parser("dead-letters", help="list dead letters as JSON lines")
     args = parser.parse_args(argv)
 
@@ -60,8 +62,12 @@ def main(argv: list[str] | None = None) -> int:
         for row in dead_letters.list_dead(client):
             sys.stdout.write(orjson.dumps(row).decode() + "\n")
         return 0
-    moved = dead_letters.replay(client, args.ids)
-    sys.stdout.write(f"replayed {len(moved)} dead letter(s) into the inbox\n")
+    if args.outbox:
+        moved = dead_letters.replay_outbox(client, args.ids)
+        sys.stdout.write(f"replayed {len(moved)} dead push(es) to the shops' retry set\n")
+    else:
+        moved = dead_letters.replay(client, args.ids)
+        sys.stdout.write(f"replayed {len(moved)} dead letter(s) into the inbox\n")
     for entry_id in moved:
         sys.stdout.write(f"  {entry_id}\n")
     return 0 if moved or not args.ids else 1

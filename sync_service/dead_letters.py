@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
+import orjson
 import redis
 
 from sync_service.inbox import keys
+from sync_service.outbound import keys as outbox_keys
 
 # KEYS: dead stream, inbox stream. ARGV: dead entry id. Move one entry back, attempts reset.
 _REPLAY = """
@@ -42,4 +46,21 @@ def replay(client: redis.Redis, ids: list[str] | None = None) -> list[str]:
     for entry_id in ids:
         if script(keys=[keys.DEAD, keys.STREAM], args=[entry_id]) is not None:
             moved.append(entry_id)
+    return moved
+
+
+def replay_outbox(client: redis.Redis, ids: list[str] | None = None) -> list[str]:
+    """Move dead shop pushes (all, or those ids) back to the push retry set, due now."""
+    entries = client.xrange(outbox_keys.DEAD)
+    wanted = set(ids or [entry_id.decode() for entry_id, _ in entries])
+    moved = []
+    for entry_id, fields in entries:
+        if entry_id.decode() not in wanted:
+            continue
+        parked = orjson.dumps({"event": orjson.loads(fields[b"event"]), "attempts": 0})
+        with client.pipeline(transaction=True) as pipe:
+            pipe.zadd(outbox_keys.RETRY, {parked: time.time()})
+            pipe.xdel(outbox_keys.DEAD, entry_id)
+            pipe.execute()
+        moved.append(entry_id.decode())
     return moved

@@ -4,6 +4,8 @@ the shops' and carriers' HTTP APIs (real HTTP on loopback) and the real redis-se
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -114,6 +116,24 @@ def test_push_dead_letters_after_the_last_attempt(out_settings, redis_client, od
     [(_id, dead)] = redis_client.xrange(keys.DEAD)
     assert dead[b"attempts"] == b"3"
     assert b"503" in dead[b"last_error"]
+
+    shop.fail_next = 0  # the shop is back; an operator replays the dead push
+    env = {
+        "OMS_REDIS_URL": out_settings.redis_url,
+        "OMS_ENVIRONMENT": "test",
+        "PATH": "/usr/bin:/bin",
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "sync_service", "replay-dead-letters", "--outbox"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "replayed 1" in out.stdout
+    OutboxPusher(out_settings, redis_client, odoo).run()
+    assert len(shop.fulfillments["5678901234"]) == 1
+    assert redis_client.xlen(keys.DEAD) == 0
 
 
 def test_generic_channel_gets_a_standard_webhook_signed_with_its_secret(
