@@ -33,14 +33,17 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     lateness: dict[int, float] = {}
     w_distance, w_lateness, w_unfulfilled = w.distance, w.lateness, w.unfulfilled
 
+    table_floor = table.floor
+
     def bound_of(ni: int) -> tuple[float, int]:
-        cheapest, first = table.floor(ni)
+        cheapest, first = table_floor(ni)
         late = 0 if target_day is None or first <= target_day else first - target_day
         # fixed parts add up over shipments, lateness does not (the latest counts): kept apart
         f = floor[ni] = cheapest + (w_distance * distances[ni] if distances is not None else 0.0)
-        lateness[ni] = w_lateness * late
+        late_score = lateness[ni] = w_lateness * late
         # cover counts against quantities (targets may be lower): a weaker bound, still valid
-        return (f + lateness[ni] + w_unfulfilled * max(0, total - cover[ni]), ni)
+        uncovered = total - cover[ni]
+        return (f + late_score + w_unfulfilled * (uncovered if uncovered > 0 else 0), ni)
 
     # Nodes that hold everything first: usually one of them wins and the others never cost
     # more than a glance at their cover. Their bound without the distance part orders them,

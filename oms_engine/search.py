@@ -89,10 +89,8 @@ class Search:
         self.fixed = [c.fixed for c in cands]
         self.late = [c.late_days for c in cands]
         self.node = [c.node for c in cands]
-        self.lines_of = [
-            tuple(li for li in range(n_lines) if c.unit[li] is not None and targets[li])
-            for c in cands
-        ]
+        wanted = [li for li in range(n_lines) if targets[li]]
+        self.lines_of = [tuple([li for li in wanted if c.unit[li] is not None]) for c in cands]
         self.best = Evaluation((), self.w_unfilled * self.total_target, {}, {}, 0, 0)
 
     def _prepare_branching(self) -> None:
