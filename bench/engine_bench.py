@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import time
 from dataclasses import dataclass, field, replace
@@ -243,8 +244,8 @@ def report(args, retailer, results, hooks, batches, clean_seconds, wall) -> tupl
         "## Sourcing engine",
         "",
         f"Measured {m['date']} at commit {m['commit']} on {m['cpu']} ({m['cores']} cores, "
-        "shared with other sessions: "
-        f"timings are indicative), Python {m['python']}, highspy {hv}. Seed {args.seed}; "
+        f"shared with other sessions: load average {args.load:.1f} at the start, timings are "
+        f"indicative), Python {m['python']}, highspy {hv}. Seed {args.seed}; "
         f"{n:,} orders ({engine.lines:,} lines), {len(retailer.products):,} SKUs, "
         f"{len(retailer.nodes)} nodes. Command: `{args.command}` (one of the benchmarks "
         f"`make bench` runs; this one took {wall:.0f} s).",
@@ -478,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
     args, _unknown = parser.parse_known_args(argv or [])
     args.command = "python -m bench engine" + (" --quick" if args.quick else "")
     started = time.perf_counter()
+    args.load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     if args.quick:
         n_orders, n_skus, milp_every, window, n_windows = 10_000, 5_000, 50, 1_000, 1
     else:
