@@ -137,8 +137,9 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         )
         return floor[ni] - table.floor(ni)[0] + fixed
 
-    forced = _forced_cost(rows, carried, targets, floor, w_unfulfilled)
-    needs = _line_needs(rows, carried, targets, floor, forced)
+    holders = _holders(rows, carried, len(targets))
+    forced = _forced_cost(holders, targets, floor, w_unfulfilled)
+    needs = _line_needs(holders, targets, floor, forced)
     cheapest_two = None
     covering: dict[int, list[int]] = {}
     keep = []
@@ -265,7 +266,20 @@ def _undominated_same_lines(cands: list[Candidate], targets, order_kg) -> list[C
     return kept
 
 
-def _forced_cost(rows, carried, targets, floor, w_unfulfilled) -> dict:
+def _holders(rows, carried, n_lines) -> list[list[tuple[int, int]]]:
+    """Per line, (node, units) of the nodes that may ship it, in one pass over the nodes."""
+    holders: list[list[tuple[int, int]]] = [[] for _ in range(n_lines)]
+    lines = range(n_lines)
+    for ni, row in rows.items():
+        mask = carried[ni]
+        if mask:
+            for li in lines:
+                if mask >> li & 1 and row[li]:
+                    holders[li].append((ni, row[li]))
+    return holders
+
+
+def _forced_cost(holders, targets, floor, w_unfulfilled) -> dict:
     """Nodes every plan needs: a line whose eligible stock is just enough needs each node
     holding it (or leaves a unit out). Returns node -> the least that costs (its floor, or a
     unit left out), and under ``None`` their sum: a lower bound of every plan's fixed parts."""
@@ -273,16 +287,16 @@ def _forced_cost(rows, carried, targets, floor, w_unfulfilled) -> dict:
     for li, target in enumerate(targets):
         if not target:
             continue
-        holders = [ni for ni, row in rows.items() if carried[ni] >> li & 1 and row[li]]
-        if sum(rows[ni][li] for ni in holders) <= target:
-            for ni in holders:
+        here = holders[li]
+        if sum(have for _, have in here) <= target:
+            for ni, _ in here:
                 forced[ni] = min(floor[ni], w_unfulfilled)
     if forced:
         forced[None] = sum(forced.values())
     return forced
 
 
-def _line_needs(rows, carried, targets, floor, forced) -> list[tuple]:
+def _line_needs(holders, targets, floor, forced) -> list[tuple]:
     """Per line that takes several nodes: how many nodes at least (what its largest stocks need
     to reach the target), how many of its holders are forced, its other holders, and the
     cheapest of those (floor, node), enough for any node's bound."""
@@ -290,8 +304,8 @@ def _line_needs(rows, carried, targets, floor, forced) -> list[tuple]:
     for li, target in enumerate(targets):
         if not target:
             continue
-        holders = [ni for ni in rows if carried[ni] >> li & 1 and rows[ni][li]]
-        stocks = sorted((rows[ni][li] for ni in holders), reverse=True)
+        here = holders[li]
+        stocks = sorted((have for _, have in here), reverse=True)
         count, got = 0, 0
         for q in stocks:
             if got >= target:
@@ -299,9 +313,9 @@ def _line_needs(rows, carried, targets, floor, forced) -> list[tuple]:
             got += q
             count += 1
         if count >= 2:
-            free = [ni for ni in holders if ni not in forced]
+            free = [ni for ni, _ in here if ni not in forced]
             cheapest = sorted((floor[ni], ni) for ni in free)[: count + 1]
-            needs.append((count, len(holders) - len(free), set(free), cheapest))
+            needs.append((count, len(here) - len(free), set(free), cheapest))
     return needs
 
 
