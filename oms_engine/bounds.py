@@ -419,11 +419,17 @@ def _greedy_cover_score(
         if not any(left) or step + 1 == limit:
             break
         gains = []
+        open_lines = [li for li in range(n_lines) if left[li]]
+        open_mask = sum(1 << li for li in open_lines)
         for nj, row_j in rows.items():
-            if nj in chosen:
-                continue
             mask_j = carried[nj]
-            gain = sum(min(left[li], row_j[li]) for li in range(n_lines) if mask_j >> li & 1)
+            if not mask_j & open_mask or nj in chosen:
+                continue
+            gain = 0
+            for li in open_lines:
+                if mask_j >> li & 1:
+                    have, short = row_j[li], left[li]
+                    gain += have if have < short else short
             if gain:
                 # most shortfall closed first, then the cheapest and earliest node
                 gains.append((-gain, floor[nj] + lateness[nj], nj))
