@@ -96,13 +96,13 @@ class Search:
     def _prepare_branching(self) -> None:
         """Indexes the branch-and-bound needs beyond single shipments (built on demand)."""
         cands, targets, n_lines = self.cands, self.targets, self.n_lines
-        self.by_fixed = sorted(range(len(cands)), key=lambda j: (self.fixed[j], j))
+        self.by_fixed = by_fixed = self._by_fixed()
+        # filled in (fixed part, index) order, so each line's options come out sorted that way
         carriers: list[list[int]] = [[] for _ in range(n_lines)]
-        for j, lines in enumerate(self.lines_of):
-            for li in lines:
+        lines_of = self.lines_of
+        for j in by_fixed:
+            for li in lines_of[j]:
                 carriers[li].append(j)
-        for options in carriers:
-            options.sort(key=lambda j: (self.fixed[j], j))
         self.carriers_of_line = carriers
         # Branch first on the line with the fewest options: the narrowest part of the tree.
         self.line_order = sorted(range(n_lines), key=lambda li: (len(carriers[li]), li))
@@ -110,6 +110,10 @@ class Search:
             min((cands[j].unit[li] for j in carriers[li]), default=0.0) for li in range(n_lines)
         ]
         self.unit_lb = sum(u * t for u, t in zip(self.unit_min, targets, strict=True))
+
+    def _by_fixed(self) -> list[int]:
+        """Option indexes by (fixed part, index)."""
+        return [j for _, j in sorted(zip(self.fixed, range(len(self.fixed)), strict=True))]
 
     # ----------------------------------------------------------------- evaluation
 
@@ -300,7 +304,7 @@ class Search:
 
     def _hopeless(self) -> int:
         """Options that cannot be part of a better plan of two or more shipments."""
-        order = sorted(range(len(self.fixed)), key=lambda j: (self.fixed[j], j))
+        order = self.by_fixed
         banned = 0
         threshold = self.best.score - self.unit_lb - _EPS
         for j in order:
