@@ -242,27 +242,33 @@ def _undominated_same_lines(cands: list[Candidate], targets, order_kg) -> list[C
     summed once per option (in the same order, so the same floats) instead of once per pair."""
     avail = cands[0].avail
     takes = [(li, t if t < avail[li] else avail[li]) for li, t in enumerate(targets) if avail[li]]
-    loads = []
+    parts = []
     for d in cands:
-        if order_kg > d.option.max_weight:
-            loads.append(None)
-            continue
-        cost = d.fixed
-        unit = d.unit
-        for li, take in takes:
-            cost += unit[li] * take
-        loads.append(cost)
+        load = None
+        if order_kg <= d.option.max_weight:
+            load = d.fixed
+            unit = d.unit
+            for li, take in takes:
+                load += unit[li] * take
+        parts.append((d.fixed, d.late_days, load))
+    return [cands[i] for i in undominated_parts(parts)]
+
+
+def undominated_parts(parts: list[tuple[float, int, float | None]]) -> list[int]:
+    """Indexes of the options no other option beats, from each option's (fixed part, late
+    days, load): load is its fixed part plus the order's units at its per-unit cost, ``None``
+    when the order does not fit one package of it. ``d`` beats ``c`` when it is not later and
+    its load is at most ``c``'s fixed part; of two options beating each other the first stays."""
     kept = []
-    for i, c in enumerate(cands):
-        for k, d in enumerate(cands):
-            if k == i or loads[k] is None or d.late_days > c.late_days or loads[k] > c.fixed:
+    for i, (c_fixed, c_late, c_load) in enumerate(parts):
+        for k, (d_fixed, d_late, d_load) in enumerate(parts):
+            if k == i or d_load is None or d_late > c_late or d_load > c_fixed:
                 continue
             # d beats c; c survives only if it beats d back and comes first
-            c_beats_d = loads[i] is not None and c.late_days <= d.late_days and loads[i] <= d.fixed
-            if not c_beats_d or k < i:
+            if c_load is None or c_late > d_late or c_load > d_fixed or k < i:
                 break
         else:
-            kept.append(c)
+            kept.append(i)
     return kept
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from oms_engine.bounds import bound_nodes, undominated_for_order
+from oms_engine.bounds import bound_nodes, undominated_for_order, undominated_parts
 from oms_engine.errors import InvalidInput
 from oms_engine.model import Exclusion, Order, Product, Stock
 from oms_engine.network import Network
@@ -155,11 +155,14 @@ def prepare(
         row = rows[ni]
         distance = distances[ni] if distances is not None else 0.0
         by_distance = w_distance * distance
+        options = table.options(ni)
         # without a dangerous or bulky line here, every option carries the lines the node holds
         same_lines = not special or not any(row[li] for li in special)
+        if same_lines and len(options) > 1:
+            return _build_same_lines(ni, row, distance, by_distance, options)
         held = [wk if have else None for have, wk in zip(row, weights, strict=True)]
         built = []
-        for option in table.options(ni):
+        for option in options:
             per_kg = option.unit_score_per_kg
             unit: list[float | None] = [None if wk is None else per_kg * wk for wk in held]
             if not same_lines:
@@ -173,7 +176,36 @@ def prepare(
             fixed = option.fixed_static + by_distance
             built.append(Candidate(option, ni, fixed, late, unit, row, distance))
         if len(built) > 1:
-            built = undominated_for_order(built, targets, order_kg, same_lines)
+            built = undominated_for_order(built, targets, order_kg)
+        return built
+
+    def _build_same_lines(ni, row, distance, by_distance, options) -> list[Candidate]:
+        # The options an option of the same node beats for this order are dropped before
+        # their candidates are built (same test, same floats as undominated_for_order).
+        takes = [
+            (li, weights[li], t if t < row[li] else row[li])
+            for li, t in enumerate(targets)
+            if row[li]
+        ]
+        parts = []
+        for option in options:
+            delivery = option.delivery
+            late = 0 if target_day is None or delivery <= target_day else delivery - target_day
+            fixed = option.fixed_static + by_distance
+            load = None
+            if order_kg <= option.max_weight:
+                load = fixed
+                per_kg = option.unit_score_per_kg
+                for _, wk, take in takes:
+                    load += per_kg * wk * take
+            parts.append((fixed, late, load))
+        built = []
+        for i in undominated_parts(parts):
+            option = options[i]
+            per_kg = option.unit_score_per_kg
+            unit = [per_kg * wk if have else None for have, wk in zip(row, weights, strict=True)]
+            fixed, late, _ = parts[i]
+            built.append(Candidate(option, ni, fixed, late, unit, row, distance))
         return built
 
     kept = bound_nodes(
