@@ -21,8 +21,4 @@ from . import oms_outbox_event
 from . import oms_outbox_consumer
 from . import oms_channel_export
 from . import oms_intake
-from . import sale_order_intake
-from . import sale_order_line_intake
-from . import sale_order_outbox
-from . import stock_picking_outbox
 from . import stock_quant_outbox

@@ -17,7 +17,7 @@ from odoo.exceptions import UserError, ValidationError
 from psycopg2 import errors as pg_errors
 
 from .oms_outbox_event import defer_stock_changes
-from .stock_picking_outbox import TRACKING_EVENT_MEMORY, TRACKING_RANK
+from .stock_picking import TRACKING_EVENT_MEMORY, TRACKING_RANK
 
 _logger = logging.getLogger(__name__)
 
