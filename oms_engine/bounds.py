@@ -152,9 +152,7 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         if single_only or floor[ni] + lateness[ni] + second > best + _EPS:
             continue
         if cheapest_two is None:
-            cheapest_two = _cheapest_two(
-                line_floor, rows, carried, len(targets), floor, set(special)
-            )
+            cheapest_two = _cheapest_two(line_floor, holders, floor, set(special))
         multi = _multi_bound(
             ni, rows[ni], carried[ni], cheapest_two, lowest, targets, w, carried, covering
         )
@@ -344,24 +342,15 @@ def _needs_bound(ni, needs, forced, w_unfulfilled) -> float:
     return base + most
 
 
-def _cheapest_two(line_floor, rows, carried, n_lines, floor, special) -> list[list[tuple]]:
+def _cheapest_two(line_floor, holders, floor, special) -> list[list[tuple]]:
     """Per line, the two lowest floors of nodes able to ship it: "another node" for any."""
-    pairs: list[list[tuple[float, int]]] = [[] for _ in range(n_lines)]
-    lines = range(n_lines)
-    for ni, row in rows.items():
-        mask = carried[ni]
-        if not mask:
-            continue  # holds nothing it may ship (and has no floor)
-        own = floor[ni]
-        for li in lines:
-            if mask >> li & 1 and row[li]:
-                pairs[li].append((line_floor(ni, li) if li in special else own, ni))
-    for pair in pairs:
-        if len(pair) > 2:
-            pair.sort()
-            del pair[2:]
+    pairs = []
+    for li, here in enumerate(holders):
+        if li in special:
+            pair = sorted((line_floor(ni, li), ni) for ni, _ in here)
         else:
-            pair.sort()
+            pair = sorted((floor[ni], ni) for ni, _ in here)
+        pairs.append(pair[:2])
     return pairs
 
 
