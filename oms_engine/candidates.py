@@ -115,17 +115,19 @@ def prepare(
         bit = 1 << li
         quantity = quantities[li]
         units = 0
-        for node_id, qty in per_node.items():
-            if qty >= 1:
-                ni = eligible.get(node_id)
-                if ni is not None:
-                    row = rows.get(ni)
-                    if row is None:
-                        row = rows[ni] = [0] * n_lines
-                    have = row[li] = int(qty)
-                    masks[ni] |= bit
-                    covers[ni] += have if have < quantity else quantity
-                    units += have
+        held = [
+            (ni, qty)
+            for node_id, qty in per_node.items()
+            if qty >= 1 and (ni := eligible.get(node_id)) is not None
+        ]
+        for ni, qty in held:
+            row = rows.get(ni)
+            if row is None:
+                row = rows[ni] = [0] * n_lines
+            have = row[li] = int(qty)
+            masks[ni] |= bit
+            covers[ni] += have if have < quantity else quantity
+            units += have
         capacity[li] = units
     special = [li for li, p in enumerate(products) if p.dangerous_class is not None or p.bulky]
     for li in special:
