@@ -16,6 +16,11 @@ class DeliveryCarrier(models.Model):
         default=True,
         help="The router may choose this service for shipments.",
     )
+    oms_carrier_code = fields.Char(
+        string="Carrier Code",
+        help="The carrier's code outside Odoo (e.g. dhl, dpd), as in carrier tracking events; "
+        "sent beside the carrier's name in the shipments told to the shops.",
+    )
     oms_service_level = fields.Selection(
         [("standard", "Standard"), ("express", "Express")],
         string="Service Level",

@@ -330,6 +330,7 @@ class SaleOrder(models.Model):
                 {
                     "warehouse": first.warehouse_id.code,
                     "carrier": first.carrier_id.name or None,
+                    "carrier_code": first.carrier_id.oms_carrier_code or None,
                     "promised_date": _iso(first.promised_date),
                     "lines": _sku_lines((line.product_id, line.quantity) for line in lines),
                 }
@@ -346,6 +347,7 @@ class SaleOrder(models.Model):
                 {
                     "warehouse": picking.picking_type_id.warehouse_id.code,
                     "carrier": picking.carrier_id.name or None,
+                    "carrier_code": picking.carrier_id.oms_carrier_code or None,
                     "promised_date": _iso(
                         picking.oms_promised_date or picking.date_deadline or picking.scheduled_date
                     ),

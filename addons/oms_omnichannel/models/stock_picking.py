@@ -107,6 +107,7 @@ class StockPicking(models.Model):
                 "picking_name": self.name,
                 "warehouse": self.picking_type_id.warehouse_id.code,
                 "carrier": self.carrier_id.name or None,
+                "carrier_code": self.carrier_id.oms_carrier_code or None,
                 "tracking_number": self.carrier_tracking_ref or None,
                 "tracking_url": self.carrier_tracking_url or None,
                 "lines": lines,

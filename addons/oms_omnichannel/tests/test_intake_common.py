@@ -34,6 +34,7 @@ class OmsIntakeCommon(TransactionCase):
         cls.carrier = cls.env["delivery.carrier"].create(
             {
                 "name": "Test Parcel",
+                "oms_carrier_code": "testparcel",
                 "sequence": 0,
                 "product_id": shipping_product.id,
                 "delivery_type": "fixed",

@@ -12,6 +12,10 @@ class TestOutbox(OmsIntakeCommon):
         return self.outbox.search([], order="id desc", limit=1).id or 0
 
     def test_order_accepted_is_written_with_the_order(self):
+        carriers = self.env["delivery.carrier"].search([])
+        for carrier in carriers:
+            carrier.oms_carrier_code = f"code-{carrier.id}"
+        codes = {carrier.name: carrier.oms_carrier_code for carrier in carriers}
         start = self._cursor()
         [result] = self._ingest(self._payload())
         # ingest_orders flushes each order's savepoint: the row is in the database
@@ -32,6 +36,7 @@ class TestOutbox(OmsIntakeCommon):
         shipped = {}
         for shipment in payload["shipments"]:
             self.assertEqual(shipment["warehouse"], self.warehouse.code)
+            self.assertEqual(shipment["carrier_code"], codes[shipment["carrier"]])
             for line in shipment["lines"]:
                 shipped[line["sku"]] = shipped.get(line["sku"], 0) + line["quantity"]
         self.assertEqual(shipped, {"OMS-TEST-A": 2.0, "OMS-TEST-B": 1.0})
@@ -137,6 +142,8 @@ class TestOutbox(OmsIntakeCommon):
         self.assertEqual(payload["tracking_number"], "JD0146")
         self.assertEqual(payload["tracking_url"], "https://track.example.com/?n=JD0146")
         self.assertEqual(payload["carrier"], "Test Parcel")
+        # Tracking events name carriers by code: the shop matches the two by it.
+        self.assertEqual(payload["carrier_code"], "testparcel")
         self.assertEqual(payload["warehouse"], self.warehouse.code)
         lines = {line["external_line_id"]: line for line in payload["lines"]}
         self.assertEqual(lines["li-1"]["sku"], "OMS-TEST-A")
