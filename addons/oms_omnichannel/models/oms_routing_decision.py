@@ -83,6 +83,16 @@ class OmsRoutingDecision(models.Model):
         for decision in self:
             decision.name = f"{decision.sale_order_id.name or ''} / {decision.trigger or ''}"
 
+    @api.depends("sale_order_id.name", "trigger")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # The stored name keeps the trigger's value (searchable, one language); people read
+        # the trigger's label, in their own language.
+        labels = dict(self._fields["trigger"]._description_selection(self.env))
+        for decision in self:
+            trigger = labels.get(decision.trigger, "")
+            decision.display_name = f"{decision.sale_order_id.name or ''} / {trigger}"
+
     @api.depends("explanation")
     def _compute_explanation_html(self):
         for decision in self:

@@ -56,6 +56,11 @@ class TestRoutingSingleSource(OmsRoutingCase):
         self.assertIn("Parcel", explanation)
         self.assertIn("<p>", order.oms_explanation_html)
 
+    def test_decision_is_named_by_order_and_trigger_label(self):
+        order = self._create_order([(self.shirt, 1)])
+        order.action_confirm()
+        self.assertEqual(order.oms_decision_id.display_name, f"{order.name} / Order confirmed")
+
     def test_routing_switched_off_for_the_company_is_vanilla_odoo(self):
         self.company.oms_routing_active = False
         order = self._create_order([(self.shirt, 1)])
