@@ -115,7 +115,9 @@ class Settings(BaseSettings):
     # that is still running.
     celery_visibility_timeout_s: int = 3600
     ingest_interval_s: float = 1.0
-    outbox_interval_s: float = 5.0
+    # Also how stale the checkout projection may get: a stock change in Odoo reaches the
+    # checkout APIs one poll later (docs/checkout.md). One fetch_outbox call per second.
+    outbox_interval_s: float = 1.0
     outbox_consumer: str = "sync_service"
     reconcile_interval_s: float = 900.0
     carrier_poll_interval_s: float = 600.0

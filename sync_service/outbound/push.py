@@ -1,9 +1,10 @@
 """Pull Odoo's outbox by cursor, push each event to its shop, then acknowledge.
 
 Order of steps, so a crash anywhere repeats work instead of losing it: fetch after the cursor
--> push (idempotent at the shop) or park for retry -> save the cursor in Redis -> ``ack`` in
-Odoo. A shop that is down does not hold back the others: its events wait in a retry set with
-backoff and, after the last attempt, in a dead-letter stream.
+-> apply the batch to the checkout projection (``checkout.jobs.on_outbox_batch``) -> push
+(idempotent at the shop) or park for retry -> save the cursor in Redis -> ``ack`` in Odoo. A
+shop that is down does not hold back the others: its events wait in a retry set with backoff
+and, after the last attempt, in a dead-letter stream.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import orjson
 import redis
 
 from sync_service import metrics, stats
+from sync_service.checkout.config import CheckoutSettings, get_checkout_settings
+from sync_service.checkout.jobs import on_outbox_batch
 from sync_service.config import Settings
 from sync_service.odoo_client import OdooError, OdooGateway
 from sync_service.outbound import keys
@@ -46,11 +49,13 @@ def single_runner(client: redis.Redis, key: str, ttl_ms: int):
 
 class OutboxPusher:
     def __init__(self, settings: Settings, client: redis.Redis, odoo: OdooGateway,
-                 http: httpx.Client | None = None) -> None:  # fmt: skip
+                 http: httpx.Client | None = None,
+                 checkout: CheckoutSettings | None = None) -> None:  # fmt: skip
         self.settings = settings
         self.redis = client
         self.odoo = odoo
         self.http = http or httpx.Client(timeout=20)
+        self.checkout = checkout or get_checkout_settings()
 
     def run(self, max_batches: int = 20) -> int:
         with single_runner(self.redis, keys.LOCK, 120_000) as held:
@@ -72,6 +77,8 @@ class OutboxPusher:
             log.warning("outbox fetch failed: %s", exc)
             return 0
         events = batch.get("events", [])
+        if events and not self._project(events):
+            return 0  # cursor not moved: the whole batch comes again next tick
         for event in events:
             self._deliver(event, attempts=0)
         new_cursor = int(batch.get("cursor", cursor))
@@ -83,6 +90,18 @@ class OutboxPusher:
             except OdooError as exc:  # harmless: Odoo only keeps rows a little longer
                 log.warning("outbox ack failed: %s", exc)
         return len(events)
+
+    def _project(self, events: list[dict]) -> bool:
+        """Checkout projection first, before the (slow) shop pushes: a stock change is then
+        visible at checkout one poll after Odoo wrote it. Should it fail, the cursor must not
+        move: later batches would raise the hold watermark past events never applied, and
+        converted holds would stop counting before Odoo's stock drop is in the projection."""
+        try:
+            on_outbox_batch(events, self.redis, self.checkout)
+        except Exception:
+            log.exception("checkout projection of outbox batch failed; batch left for next tick")
+            return False
+        return True
 
     def _retry_due(self) -> int:
         now = time.time()

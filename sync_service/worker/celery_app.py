@@ -10,10 +10,12 @@ from __future__ import annotations
 from celery import Celery
 from celery.signals import setup_logging
 
+from sync_service.checkout.config import get_checkout_settings
 from sync_service.config import get_settings
 from sync_service.logs import configure_logging
 
 settings = get_settings()
+checkout = get_checkout_settings()
 
 app = Celery("sync_service", broker=settings.redis_url, include=["sync_service.worker.tasks"])
 app.conf.update(
@@ -48,6 +50,18 @@ app.conf.update(
             "task": "oms.poll_carriers",
             "schedule": settings.carrier_poll_interval_s,
             "options": {"expires": settings.carrier_poll_interval_s},
+        },
+        # Checkout (docs/checkout.md): the projection rebuilt from Odoo's export_sellable,
+        # and the backstop sweep of expired and settled holds.
+        "checkout-rebuild": {
+            "task": "oms.checkout_rebuild",
+            "schedule": checkout.rebuild_interval_s,
+            "options": {"expires": checkout.rebuild_interval_s},
+        },
+        "checkout-sweep": {
+            "task": "oms.checkout_sweep",
+            "schedule": checkout.sweep_interval_s,
+            "options": {"expires": checkout.sweep_interval_s},
         },
     },
 )

@@ -15,6 +15,8 @@ import redis
 
 from sync_service import stats
 from sync_service.canonical import TrackingStatus
+from sync_service.checkout.config import CheckoutSettings, get_checkout_settings
+from sync_service.checkout.jobs import on_orders_ingested
 from sync_service.inbox import keys
 from sync_service.inbox.consumer import InboxConsumer, InboxEvent
 from sync_service.odoo_client import OdooError, OdooGateway
@@ -37,10 +39,12 @@ return 1
 
 
 class Ingestor:
-    def __init__(self, consumer: InboxConsumer, odoo: OdooGateway, batch_size: int) -> None:
+    def __init__(self, consumer: InboxConsumer, odoo: OdooGateway, batch_size: int,
+                 checkout: CheckoutSettings | None = None) -> None:  # fmt: skip
         self.consumer = consumer
         self.odoo = odoo
         self.batch_size = batch_size
+        self.checkout = checkout or get_checkout_settings()
         self._advance = consumer.redis.register_script(_ADVANCE)
 
     def drain(self, budget_s: float = 10.0) -> int:
@@ -80,6 +84,7 @@ class Ingestor:
             for event in events:
                 self._fail(event, str(exc))
             return
+        self._convert_holds(orders, results)
         done, latencies = [], []
         now_ms = int(time.time() * 1000)
         for event, order, result in zip(events, orders, results, strict=True):
@@ -100,6 +105,17 @@ class Ingestor:
                 self._fail(event, f"{code}: {error.get('message', '')}", code in PERMANENT)
         self.consumer.ack(done)
         stats.record_latencies(self.consumer.redis, latencies)
+
+    def _convert_holds(self, orders: list[dict], results: list[dict]) -> None:
+        """Checkout holds (``reservation_id``) of the orders Odoo accepted become converted.
+        Before the ack, so a worker dying here leaves the events to be redelivered (Odoo then
+        answers ``unchanged`` and the hold is converted then). A failure is logged, not
+        raised: the order is in Odoo either way, the outbox's ``order.accepted`` converts the
+        hold too, and an unconverted hold only stays conservative until it expires."""
+        try:
+            on_orders_ingested(orders, results, self.consumer.redis, self.checkout)
+        except Exception:
+            log.exception("checkout: converting the holds of an ingested batch failed")
 
     def _tracking(self, events: list[InboxEvent]) -> None:
         if not events:

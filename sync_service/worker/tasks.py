@@ -63,3 +63,22 @@ def poll_carriers() -> int:
 
     settings, client, _odoo, _name = state()
     return poll_all(settings, client)
+
+
+@app.task(name="oms.checkout_rebuild", **RETRY)
+def checkout_rebuild() -> int:
+    """Every checkout channel's projection from Odoo's ``export_sellable``; a channel that
+    fails keeps its last generation and is retried at the next tick."""
+    from sync_service.checkout.jobs import rebuild_all
+
+    _settings, client, odoo, _name = state()
+    reports = rebuild_all(odoo, client)
+    return sum(1 for report in reports if report.get("status") == "ok")
+
+
+@app.task(name="oms.checkout_sweep", **RETRY)
+def checkout_sweep() -> None:
+    from sync_service.checkout.jobs import sweep_all
+
+    _settings, client, _odoo, _name = state()
+    sweep_all(client)
