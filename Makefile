@@ -36,12 +36,11 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pylint --rcfile=.pylintrc-mandatory addons/*/
-	$(VENV)/bin/manifestoo --select-addons-dir addons check-dev-status
-	@# Licence compatibility needs Odoo's own addons to read their manifests.
-	@if [ -n "$(ODOO_HOME)" ]; then \
+	@# manifestoo reads the manifests of Odoo's own addons to judge dependencies and licences.
+	@if [ -n "$(ODOO_HOME)" ]; then for check in check-dev-status check-licenses; do \
 		$(VENV)/bin/manifestoo --select-addons-dir addons --no-addons-path-from-import-odoo \
-			--addons-path $(ODOO_HOME)/addons,$(ODOO_HOME)/odoo/addons check-licenses; \
-	else echo "manifestoo check-licenses skipped: set ODOO_HOME to an Odoo 18 source tree"; fi
+			--addons-path $(ODOO_HOME)/addons,$(ODOO_HOME)/odoo/addons $$check || exit 1; done; \
+	else echo "manifestoo skipped: set ODOO_HOME to an Odoo 18 source tree"; fi
 
 format: setup
 	$(VENV)/bin/ruff check --fix .
