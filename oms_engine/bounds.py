@@ -169,6 +169,52 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
 
 
+def whole_order_nodes(network, problem, table, distances, build, holds_all):
+    """The first step of :func:`bound_nodes` alone, for an order whose lines are all held by
+    some node (``holds_all(ni)`` tells, reading only that node's stock): the nodes holding
+    everything, walked in the table's order, then the same proof that no split and no partial
+    node can win, with the same arithmetic. ``None`` when the proof fails or no node holds
+    everything: the caller then scans the stock and runs :func:`bound_nodes`."""
+    w = network.policy.weights
+    targets = problem.targets
+    total = sum(targets)
+    target_day = problem.target_day
+    weights = [p.weight_kg for p in problem.products]
+    max_packages = network.policy.max_packages
+    w_distance, w_lateness, w_unfulfilled = w.distance, w.lateness, w.unfulfilled
+    built: dict[int, list[Candidate]] = {}
+    best = math.inf
+    single: list[tuple[float, int]] = []
+    for static, ni in table.static_order():
+        if static > best + _EPS:
+            break  # the rest cost more even before their distance
+        if not holds_all(ni):
+            continue
+        cheapest, first = table.floor(ni)
+        late = 0 if target_day is None or first <= target_day else first - target_day
+        f = cheapest + (w_distance * distances[ni] if distances is not None else 0.0)
+        bound = f + w_lateness * late + w_unfulfilled * 0  # covers everything: as bound_of
+        single.append((bound, ni))
+        if bound <= best + _EPS:
+            built[ni] = cands = build(ni)
+            for cand in cands:
+                score = _single_score(cand, targets, total, weights, w, max_packages)
+                if score < best:
+                    best = score
+    least = network.min_shipment_score
+    if not (
+        single
+        and 2 * least > best + _EPS
+        and w_unfulfilled > 0
+        and least + w_unfulfilled > best + _EPS
+    ):
+        return None
+    problem.singles_suffice = True
+    single.sort()
+    keep = [ni for bound, ni in single if bound <= best + _EPS]
+    return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+
+
 def _two_floors_lose(rows, carried, floor, bound_of, best) -> bool:
     """Whether every plan of two shipments or more scores above ``best``: each shipment pays
     at least its node's floor (cheapest fixed part plus distance), a node shipping twice pays

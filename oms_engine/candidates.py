@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from oms_engine.bounds import bound_nodes, undominated_for_order, undominated_parts
+from oms_engine.bounds import (
+    bound_nodes,
+    undominated_for_order,
+    undominated_parts,
+    whole_order_nodes,
+)
 from oms_engine.errors import InvalidInput
 from oms_engine.model import Exclusion, Order, Product, Stock
 from oms_engine.network import Network
@@ -81,7 +86,6 @@ def prepare(
     transits = network.transit_days(dest.country, dest.postal_code)
     table = option_table(network, order, transits)
     distances = network.node_distances(dest)
-    w = network.policy.weights
     target_day = table.earliest
     if order.promised_date is not None:
         target_day = order.promised_date.toordinal()
@@ -100,10 +104,19 @@ def prepare(
         quantities.append(qty)
     n_lines = len(skus)
 
+    special = [li for li, p in enumerate(products) if p.dangerous_class is not None or p.bulky]
+    eligible = table.eligible_for(order.excluded_nodes, skip_nodes)
+    weights = [p.weight_kg for p in products]
+    if not explain and not special and skus and order.promised_date is None:
+        kept = _whole_order_first(network, problem, stock, table, distances, eligible, weights)
+        if kept is not None:
+            for ni in sorted(kept):
+                problem.candidates.extend(kept[ni])
+            return problem
+
     # Stock scan: node index -> sellable units per line, for nodes passing node-level rules,
     # with what each node could ship alone (mask of lines, units counted against quantities)
     # and the eligible units per line, in the same pass.
-    eligible = table.eligible_for(order.excluded_nodes, skip_nodes)
     rows: dict[int, list[int]] = {}
     masks = [0] * len(network.nodes)
     covers = [0] * len(network.nodes)
@@ -129,7 +142,6 @@ def prepare(
             covers[ni] += have if have < quantity else quantity
             units += have
         capacity[li] = units
-    special = [li for li, p in enumerate(products) if p.dangerous_class is not None or p.bulky]
     for li in special:
         product = products[li]
         for ni, row in rows.items():
@@ -148,10 +160,27 @@ def prepare(
     cover = {ni: covers[ni] for ni in rows}  # units a node could ship alone
     targets = [min(q, c) for q, c in zip(quantities, capacity, strict=True)]
     problem.targets = targets
+    build = _builder(network, problem, rows, table, distances, special)
+    kept = bound_nodes(
+        network, problem, rows, carried, cover, table, distances, build, order.allow_split
+    )
+    for ni in sorted(kept):
+        problem.candidates.extend(kept[ni])
+    if explain:
+        problem.excluded.extend(
+            explain_exclusions(network, order, stock, problem, table, skip_nodes)
+        )
+    return problem
+
+
+def _builder(network, problem, rows, table, distances, special):
+    """The function building a node's candidates for this order (rows: node -> units)."""
+    targets = problem.targets
+    products = problem.products
+    target_day = problem.target_day
     weights = [p.weight_kg for p in products]
     order_kg = sum(t * wk for t, wk in zip(targets, weights, strict=True))
-
-    w_distance = w.distance
+    w_distance = network.policy.weights.distance
 
     def build(ni: int) -> list[Candidate]:
         row = rows[ni]
@@ -210,16 +239,41 @@ def prepare(
             built.append(Candidate(option, ni, fixed, late, unit, row, distance))
         return built
 
-    kept = bound_nodes(
-        network, problem, rows, carried, cover, table, distances, build, order.allow_split
-    )
-    for ni in sorted(kept):
-        problem.candidates.extend(kept[ni])
-    if explain:
-        problem.excluded.extend(
-            explain_exclusions(network, order, stock, problem, table, skip_nodes)
-        )
-    return problem
+    return build
+
+
+def _whole_order_first(network, problem, stock, table, distances, eligible, weights):
+    """Orders without dangerous or bulky lines, against the table's own lateness target: the
+    nodes holding the whole order are walked in the table's cached order, reading only their
+    stock; when the best of them provably beats every split (:func:`whole_order_nodes`),
+    that is the answer and the rest of the stock is never scanned. ``None`` otherwise."""
+    quantities = problem.quantities
+    per_line = [stock.get(sku) or {} for sku in problem.skus]
+    pairs = list(zip(per_line, quantities, strict=True))
+    nodes = network.nodes
+    rows: dict[int, list[int]] = {}
+
+    def holds_all(ni: int) -> bool:
+        node_id = nodes[ni].id
+        if node_id not in eligible:
+            return False
+        row = []
+        for per_node, quantity in pairs:
+            have = per_node.get(node_id, 0)
+            if have < quantity:
+                return False
+            row.append(int(have))
+        rows[ni] = row
+        return True
+
+    # If a node holds every line, eligible stock covers each quantity: targets = quantities.
+    saved = problem.targets
+    problem.targets = list(quantities)
+    build = _builder(network, problem, rows, table, distances, ())
+    kept = whole_order_nodes(network, problem, table, distances, build, holds_all)
+    if kept is None:
+        problem.targets = saved
+    return kept
 
 
 def explain_exclusions(network, order, stock, problem, table, skip_nodes) -> list[Exclusion]:

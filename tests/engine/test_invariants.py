@@ -304,6 +304,22 @@ def test_exact_plan_scores_the_brute_force_optimum(instance):
     assert math.isclose(plan.score.total, best, rel_tol=1e-9, abs_tol=1e-6), (plan, best)
 
 
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(instances(heavy=False), instances(heavy=False, open_rules=True)))
+def test_lean_plan_equals_the_explained_plan_and_the_brute_force_optimum(instance):
+    """explain=False takes its own shortcuts (whole-order nodes walked without the stock scan):
+    the same shipments and score as the explained plan, and still the optimum."""
+    network, stock, order = instance
+    full = route(network, order, stock)
+    lean = route(network, order, stock, explain=False)
+    assert lean.shipments == full.shipments and lean.score == full.score
+    assert lean.unfulfilled == full.unfulfilled and lean.method == full.method
+    target = full.explanation.target_date
+    target_day = target.toordinal() if target is not None else 0
+    best = brute_force_best(network, order, stock, target_day)
+    assert math.isclose(lean.score.total, best, rel_tol=1e-9, abs_tol=1e-6), (lean, best)
+
+
 def test_the_brute_force_can_disagree():
     """A deliberately worse plan score is told apart: the comparison is not vacuous."""
     nodes = [
