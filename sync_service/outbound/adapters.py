@@ -1,7 +1,8 @@
 """Shop adapters: one outbox event -> the calls a shop's API needs.
 
-Every push is idempotent at the shop: a fulfilment is keyed by the Odoo picking id (a marker
-in Redis, and the shop's own fulfilments checked for the tracking number before creating one);
+Every push is idempotent at the shop: a shipment is keyed by the Odoo picking id and its
+tracking number (a marker in Redis, and the shop's own fulfilments checked for the tracking
+number before creating or updating one; a number added later updates the picking's fulfilment);
 generic channels get a Standard Webhooks ``webhook-id`` derived from the outbox id, so their
 receiver drops a repeat. Errors say whether a retry can help.
 """
@@ -14,9 +15,11 @@ from datetime import datetime, timezone
 
 import httpx
 import orjson
+import redis
 
 from sync_service.config import ChannelSettings
 from sync_service.inbox.providers import generic
+from sync_service.outbound import keys
 
 log = logging.getLogger("sync_service.outbound")
 
@@ -35,13 +38,31 @@ def _check(reply: httpx.Response, what: str) -> httpx.Response:
     return reply
 
 
+def carrier_of(payload: dict) -> str:
+    """The carrier as the shops and our carrier settings name it: the carrier's code
+    (``carrier_code``, e.g. ``dhl``) when Odoo sends one, else the service's display name."""
+    return str(payload.get("carrier_code") or payload.get("carrier") or "")
+
+
+def _tracking_numbers(fulfilment: dict) -> list[str]:
+    return [n for n in fulfilment.get("tracking_numbers") or [fulfilment.get("tracking_number")]
+            if n]  # fmt: skip
+
+
+def _wanted_lines(payload: dict) -> dict[str, float]:
+    return {str(line["external_line_id"]): line["quantity"] for line in payload["lines"]
+            if line.get("external_line_id")}  # fmt: skip
+
+
 class ShopAdapter:
     """Base: does nothing for a topic it does not know (returns ``"skipped"``)."""
 
-    def __init__(self, code: str, channel: ChannelSettings, http: httpx.Client) -> None:
+    def __init__(self, code: str, channel: ChannelSettings, http: httpx.Client,
+                 redis: redis.Redis | None = None) -> None:  # fmt: skip
         self.code = code
         self.channel = channel
         self.http = http
+        self.redis = redis  # remembers shop-side ids (Shopify fulfilment per picking)
 
     def push(self, topic: str, event_id: int, payload: dict) -> str:
         handler = getattr(self, "on_" + topic.replace(".", "_"), None)
@@ -71,16 +92,25 @@ class ShopifyAdapter(ShopAdapter):
         return self.http.post(url, json=body, headers=self._headers())
 
     def on_shipment_shipped(self, _event_id: int, payload: dict) -> str:
-        order_id = payload["external_id"]
+        """One fulfilment per picking. Odoo publishes the picking again when a tracking number
+        is added (or changed) after validation: the picking's fulfilment then gets it through
+        ``update_tracking`` instead of a second fulfilment being attempted."""
+        order_id = str(payload["external_id"])
         tracking = payload.get("tracking_number") or ""
         existing = self._get(f"/orders/{order_id}/fulfillments.json")["fulfillments"]
-        if tracking and any(
-            tracking in (f.get("tracking_numbers") or [f.get("tracking_number")]) for f in existing
-        ):
+        if tracking and any(tracking in _tracking_numbers(f) for f in existing):
             return "already"  # pushed before a crash lost our marker
+        fulfilment = self._picking_fulfilment(payload, existing)
+        if fulfilment is not None:
+            if not tracking:
+                return "already"  # a replay without tracking never clears the shop's number
+            body = {"fulfillment": {"notify_customer": True,
+                                    "tracking_info": self._tracking_info(payload)}}  # fmt: skip
+            path = f"/fulfillments/{fulfilment['id']}/update_tracking.json"
+            _check(self._post(path, body), "update fulfillment tracking")
+            return "updated"
         fulfillment_orders = self._get(f"/orders/{order_id}/fulfillment_orders.json")
-        wanted = {str(line["external_line_id"]): line["quantity"] for line in payload["lines"]
-                  if line.get("external_line_id")}  # fmt: skip
+        wanted = _wanted_lines(payload)
         by_order = []
         for fo in fulfillment_orders["fulfillment_orders"]:
             if fo.get("status") not in ("open", "in_progress", "scheduled"):
@@ -99,12 +129,41 @@ class ShopifyAdapter(ShopAdapter):
             raise PushError(f"order {order_id}: nothing left to fulfil", retryable=False)
         body = {"fulfillment": {
             "line_items_by_fulfillment_order": by_order,
-            "tracking_info": {"number": tracking, "url": payload.get("tracking_url") or "",
-                              "company": payload.get("carrier") or ""},
+            "tracking_info": self._tracking_info(payload),
             "notify_customer": True,
         }}  # fmt: skip
-        _check(self._post("/fulfillments.json", body), "create fulfillment")
+        reply = _check(self._post("/fulfillments.json", body), "create fulfillment")
+        created = (reply.json() or {}).get("fulfillment") or {}
+        if self.redis is not None and created.get("id") and payload.get("picking_id"):
+            key = keys.fulfilment(self.code, payload["picking_id"])
+            self.redis.set(key, created["id"], ex=keys.PUSHED_TTL_S)
         return "pushed"
+
+    @staticmethod
+    def _tracking_info(payload: dict) -> dict:
+        return {"number": payload.get("tracking_number") or "",
+                "url": payload.get("tracking_url") or "",
+                "company": carrier_of(payload)}  # fmt: skip
+
+    def _picking_fulfilment(self, payload: dict, existing: list[dict]) -> dict | None:
+        """The shop's live fulfilment of this picking: the one we created (id remembered in
+        Redis), else - for fulfilments created before that was remembered - the only one
+        without a tracking number whose lines are exactly the picking's."""
+        live = [f for f in existing if f.get("status") not in ("cancelled", "error", "failure")]
+        if self.redis is not None and payload.get("picking_id"):
+            known = self.redis.get(keys.fulfilment(self.code, payload["picking_id"]))
+            if known is not None:
+                for fulfilment in live:
+                    if str(fulfilment.get("id")) == known.decode():
+                        return fulfilment
+        wanted = {line_id: int(qty) for line_id, qty in _wanted_lines(payload).items()}
+        matches = [
+            f for f in live
+            if not any(_tracking_numbers(f))
+            and {str(li.get("id")): int(li.get("quantity", 0))
+                 for li in f.get("line_items") or []} == wanted
+        ]  # fmt: skip
+        return matches[0] if wanted and len(matches) == 1 else None
 
     def on_order_cancelled(self, _event_id: int, payload: dict) -> str:
         reply = self._post(f"/orders/{payload['external_id']}/cancel.json", {})
@@ -172,9 +231,14 @@ class WooCommerceAdapter(ShopAdapter):
         return "pushed"
 
     def on_shipment_shipped(self, _event_id: int, payload: dict) -> str:
-        marker = f"[oms:{payload['picking_id']}]"
+        # A note per (picking, tracking number): a number added after validation is told too.
+        tracking = payload.get("tracking_number") or ""
+        legacy = f"[oms:{payload['picking_id']}]"  # notes written before the number counted
+        marker = f"[oms:{payload['picking_id']}:{tracking}]" if tracking else legacy
         notes = self._call("GET", f"/orders/{payload['external_id']}/notes").json()
-        if any(marker in note.get("note", "") for note in notes):
+        if any(marker in note.get("note", "") or (legacy in note.get("note", "") and tracking
+                                                  and tracking in note.get("note", ""))
+               for note in notes):  # fmt: skip
             return "already"
         note = (
             f"Shipped {payload.get('picking_name', '')} with {payload.get('carrier', '')}: "
@@ -241,5 +305,7 @@ ADAPTERS = {"shopify": ShopifyAdapter, "woocommerce": WooCommerceAdapter,
             "generic": GenericAdapter, "shopware": ShopAdapter}  # fmt: skip
 
 
-def adapter_for(code: str, channel: ChannelSettings, http: httpx.Client) -> ShopAdapter:
-    return ADAPTERS[channel.provider](code, channel, http)
+def adapter_for(
+    code: str, channel: ChannelSettings, http: httpx.Client, redis: redis.Redis | None = None
+) -> ShopAdapter:
+    return ADAPTERS[channel.provider](code, channel, http, redis)

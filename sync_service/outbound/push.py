@@ -25,7 +25,7 @@ from sync_service.checkout.jobs import on_outbox_batch
 from sync_service.config import Settings
 from sync_service.odoo_client import OdooError, OdooGateway
 from sync_service.outbound import keys
-from sync_service.outbound.adapters import PushError, adapter_for
+from sync_service.outbound.adapters import PushError, adapter_for, carrier_of
 
 log = logging.getLogger("sync_service.outbound")
 
@@ -129,25 +129,59 @@ class OutboxPusher:
 
     def _push_one(self, code: str, config, event: dict, attempts: int) -> None:
         topic, payload = event["topic"], event.get("payload") or {}
-        ref = str(payload.get("picking_id") or event["id"])
-        marker = keys.pushed(code, topic, ref)
-        if topic != "stock.changed" and self.redis.exists(marker):
+        if self._already_pushed(code, event):
             return
         extra = {"channel": code, "topic": topic, "outbox_id": event["id"],
                  "external_id": payload.get("external_id")}  # fmt: skip
         try:
-            result = adapter_for(code, config, self.http).push(topic, event["id"], payload)
+            adapter = adapter_for(code, config, self.http, self.redis)
+            result = adapter.push(topic, event["id"], payload)
         except (PushError, httpx.HTTPError) as exc:
             retryable = getattr(exc, "retryable", True)
             self._park(code, event, attempts + 1, str(exc), retryable)
             metrics.OUTBOX_PUSHED.labels(topic, config.provider, "failed").inc()
             log.warning("push failed: %s", exc, extra=extra)
             return
-        if topic != "stock.changed":
-            self.redis.set(marker, event["id"], ex=90 * 24 * 3600)
+        self._mark_pushed(code, event)
         metrics.OUTBOX_PUSHED.labels(topic, config.provider, result).inc()
         stats.incr(self.redis, f"outbox:{topic}:{result}")
         log.info("push %s", result, extra=extra)
+
+    def _markers(self, code: str, event: dict) -> list[str]:
+        """Redis markers of an accepted push. stock.changed has none (an absolute figure,
+        harmless to send twice). shipment.shipped: one per (picking, tracking number), plus
+        the picking's newest pushed outbox id - the marker's format before the tracking
+        number counted, so those markers still stop a replay, and an older event of the
+        picking (a parked retry overtaken by a newer number) never undoes the newer one."""
+        topic, payload = event["topic"], event.get("payload") or {}
+        if topic == "stock.changed":
+            return []
+        picking = payload.get("picking_id")
+        if topic == "shipment.shipped" and picking:
+            ref = keys.shipped_ref(picking, payload.get("tracking_number"))
+            return [keys.pushed(code, topic, ref), keys.pushed(code, topic, str(picking))]
+        return [keys.pushed(code, topic, str(picking or event["id"]))]
+
+    def _already_pushed(self, code: str, event: dict) -> bool:
+        markers = self._markers(code, event)
+        if not markers:
+            return False
+        if self.redis.exists(markers[0]):
+            return True
+        if len(markers) == 2:
+            newest = self.redis.get(markers[1])
+            return newest is not None and int(newest) >= int(event["id"])
+        return False
+
+    def _mark_pushed(self, code: str, event: dict) -> None:
+        markers = self._markers(code, event)
+        if not markers:
+            return
+        self.redis.set(markers[0], event["id"], ex=keys.PUSHED_TTL_S)
+        if len(markers) == 2:  # pushes run under the single-runner lock: no race here
+            newest = int(self.redis.get(markers[1]) or 0)
+            if int(event["id"]) > newest:
+                self.redis.set(markers[1], event["id"], ex=keys.PUSHED_TTL_S)
 
     def _park(self, code: str, event: dict, attempts: int, error: str, retryable: bool) -> None:
         # A parked copy targets only the channel that failed.
@@ -162,6 +196,8 @@ class OutboxPusher:
         self.redis.zadd(keys.RETRY, {orjson.dumps({"event": parked, "attempts": attempts}): due})
 
     def _remember_tracking(self, payload: dict) -> None:
-        carrier = str(payload.get("carrier") or "").lower()
+        # OMS_CARRIERS is keyed by carrier code (dhl), as tracking events name the carrier;
+        # payloads without carrier_code (older addon) fall back to the carrier's name.
+        carrier = carrier_of(payload).lower()
         if carrier in self.settings.carriers and self.settings.carriers[carrier].poll_url:
             self.redis.sadd(keys.active_tracking(carrier), payload["tracking_number"])

@@ -1,7 +1,8 @@
 """Recorded-contract doubles of the shops' and carriers' HTTP APIs, served over real HTTP.
 
 Responses follow the documented shapes of the Shopify Admin REST API (2024-10:
-fulfillment_orders, fulfillments, orders/cancel, inventory_levels/set, GraphQL productVariants),
+fulfillment_orders, fulfillments, fulfillments/{id}/update_tracking, orders/cancel,
+inventory_levels/set, GraphQL productVariants),
 the WooCommerce REST API v3 (orders, order notes, products) and EasyPost trackers. They keep
 just enough state to answer consistently (fulfilled quantities, notes) and record every request.
 """
@@ -100,6 +101,22 @@ class ShopDouble:
         self.fulfillments[order_id].append(fulfillment)
         return 201, {"fulfillment": fulfillment}
 
+    def _update_tracking(self, fulfillment_id: int, body: dict) -> tuple[int, dict]:
+        """POST /fulfillments/{id}/update_tracking.json: replaces the tracking info."""
+        tracking = body["fulfillment"]["tracking_info"]
+        for fulfillments in self.fulfillments.values():
+            for fulfillment in fulfillments:
+                if fulfillment["id"] == fulfillment_id:
+                    fulfillment.update({
+                        "tracking_company": tracking.get("company"),
+                        "tracking_number": tracking.get("number"),
+                        "tracking_numbers": [tracking.get("number")],
+                        "tracking_url": tracking.get("url"),
+                        "tracking_urls": [tracking.get("url")],
+                    })  # fmt: skip
+                    return 200, {"fulfillment": fulfillment}
+        return 404, {"errors": "Not Found"}
+
     def _shopify(self, method: str, path: str, query: dict, body) -> tuple[int, dict]:
         rest = path.removeprefix(SHOPIFY)
         if m := re.fullmatch(r"/orders/(\d+)/fulfillment_orders\.json", rest):
@@ -108,6 +125,8 @@ class ShopDouble:
             return 200, {"fulfillments": self.fulfillments.get(m[1], [])}
         if rest == "/fulfillments.json" and method == "POST":
             return self._create_fulfillment(body)
+        if m := re.fullmatch(r"/fulfillments/(\d+)/update_tracking\.json", rest):
+            return self._update_tracking(int(m[1]), body)
         if m := re.fullmatch(r"/orders/(\d+)/cancel\.json", rest):
             if m[1] in self.cancelled:
                 return 422, {"error": "Cannot cancel an order that has already been cancelled"}

@@ -83,7 +83,7 @@ def test_shipment_becomes_one_shopify_fulfillment_with_tracking(
     # The same outbox row again (cursor lost), and again with our marker lost as well:
     redis_client.delete(keys.CURSOR)
     OutboxPusher(out_settings, redis_client, odoo).run()
-    redis_client.delete(keys.CURSOR, keys.pushed("webshop", "shipment.shipped", "501"))
+    redis_client.delete(keys.CURSOR, *redis_client.keys("oms:pushed:*"))
     OutboxPusher(out_settings, redis_client, odoo).run()
     assert len(shop.fulfillments["5678901234"]) == 1  # idempotent at the shop
 
@@ -225,3 +225,96 @@ def test_carrier_without_webhooks_is_polled_into_the_inbox(out_settings, redis_c
         "JD0146",
         "in_transit",
     )
+
+
+def with_tracking(event: dict, event_id: int, number: str | None, **payload) -> dict:
+    return {**event, "id": event_id, "payload": {
+        **event["payload"], "tracking_number": number,
+        "tracking_url": number and f"https://dhl.example/t/{number}", **payload}}  # fmt: skip
+
+
+def test_tracking_number_added_after_validation_updates_the_shopify_fulfillment(
+    out_settings, redis_client, odoo, shop
+):
+    shop.add_shopify_order(helpers.fixture("shopify_order.json"))
+    validated = with_tracking(shipped(71, picking_id=511), 71, None)
+    outbox(redis_client, validated)
+    OutboxPusher(out_settings, redis_client, odoo).run()
+    [fulfillment] = shop.fulfillments["5678901234"]
+    assert not fulfillment["tracking_number"]
+
+    # Odoo publishes the picking again once the carrier's number is on it.
+    outbox(redis_client, with_tracking(validated, 72, "JD0777"))
+    OutboxPusher(out_settings, redis_client, odoo).run()
+    [update] = shop.requests_to("POST", r"/fulfillments/\d+/update_tracking\.json$")
+    assert update["path"].endswith(f"/fulfillments/{fulfillment['id']}/update_tracking.json")
+    assert update["body"]["fulfillment"]["tracking_info"] == {
+        "number": "JD0777",
+        "url": "https://dhl.example/t/JD0777",
+        "company": "DHL",
+    }
+    [fulfillment] = shop.fulfillments["5678901234"]
+    assert fulfillment["tracking_number"] == "JD0777"
+
+    # Exact replays (cursor lost) change nothing, nor does the older event without a number.
+    redis_client.delete(keys.CURSOR)
+    OutboxPusher(out_settings, redis_client, odoo).run()
+    assert len(shop.requests_to("POST", r"/update_tracking\.json$")) == 1
+    assert len(shop.requests_to("POST", r"/fulfillments\.json$")) == 1
+    assert shop.fulfillments["5678901234"][0]["tracking_number"] == "JD0777"
+
+    # A corrected number is pushed too.
+    outbox(redis_client, with_tracking(validated, 73, "JD0888"))
+    OutboxPusher(out_settings, redis_client, odoo).run()
+    assert len(shop.requests_to("POST", r"/update_tracking\.json$")) == 2
+    [fulfillment] = shop.fulfillments["5678901234"]
+    assert fulfillment["tracking_number"] == "JD0888"
+
+
+def test_tracking_added_later_finds_the_fulfillment_when_redis_forgot_it(
+    out_settings, redis_client, odoo, shop
+):
+    shop.add_shopify_order(helpers.fixture("shopify_order.json"))
+    validated = with_tracking(shipped(81, picking_id=521), 81, None)
+    outbox(redis_client, validated)
+    OutboxPusher(out_settings, redis_client, odoo).run()
+    # e.g. pushed by a version that did not remember the fulfilment id
+    redis_client.delete(keys.fulfilment("webshop", 521))
+    outbox(redis_client, with_tracking(validated, 82, "JD0999"))
+    OutboxPusher(out_settings, redis_client, odoo).run()
+    [fulfillment] = shop.fulfillments["5678901234"]
+    assert fulfillment["tracking_number"] == "JD0999"
+    assert redis_client.xlen(keys.DEAD) == 0 and redis_client.zcard(keys.RETRY) == 0
+
+
+def test_marker_of_the_picking_alone_still_stops_a_replay(out_settings, redis_client, odoo, shop):
+    """Markers written before the tracking number counted: picking id -> outbox id."""
+    shop.add_shopify_order(helpers.fixture("shopify_order.json"))
+    redis_client.set(keys.pushed("webshop", "shipment.shipped", "531"), 91)
+    outbox(redis_client, with_tracking(shipped(91, picking_id=531), 91, None))
+    OutboxPusher(out_settings, redis_client, odoo).run()
+    assert shop.requests_to("POST", r"/fulfillments") == []
+
+
+def test_woocommerce_gets_a_note_per_tracking_number(out_settings, redis_client, odoo, shop):
+    validated = with_tracking(shipped(101, picking_id=541, channel="woo", external_id="4750"),
+                              101, None)  # fmt: skip
+    outbox(redis_client, validated, with_tracking(validated, 102, "JD0555"))
+    OutboxPusher(out_settings, redis_client, odoo).run()
+    redis_client.delete(keys.CURSOR, *redis_client.keys("oms:pushed:*"))
+    OutboxPusher(out_settings, redis_client, odoo).run()  # replayed, markers lost
+    notes = [note["note"] for note in shop.woo_notes["4750"]]
+    assert len(notes) == 2 and "JD0555" in notes[1] and "JD0555" not in notes[0]
+
+
+def test_carrier_code_is_preferred_for_tracking_company_and_carrier_settings(
+    out_settings, redis_client, odoo, shop
+):
+    shop.add_shopify_order(helpers.fixture("shopify_order.json"))
+    event = with_tracking(shipped(111, picking_id=551), 111, "JD0111",
+                          carrier="PostNL Standaard", carrier_code="postnl")  # fmt: skip
+    outbox(redis_client, event)
+    OutboxPusher(out_settings, redis_client, odoo).run()
+    [create] = shop.requests_to("POST", r"/fulfillments\.json$")
+    assert create["body"]["fulfillment"]["tracking_info"]["company"] == "postnl"
+    assert redis_client.smembers(keys.active_tracking("postnl")) == {b"JD0111"}
