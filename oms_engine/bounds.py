@@ -87,7 +87,10 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     least = network.min_shipment_score  # no shipment's fixed part is below it
     if (
         single
-        and (2 * least > best + _EPS or _two_floors_lose(rows, carried, floor, bound_of, best))
+        and (
+            _split_floor(network, problem, table) > best + _EPS
+            or _two_floors_lose(rows, carried, floor, bound_of, best)
+        )
         # a partial node leaves a unit out at least: often enough, without looking at them
         and (
             (w_unfulfilled > 0 and least + w_unfulfilled > best + _EPS)
@@ -204,7 +207,7 @@ def whole_order_nodes(network, problem, table, distances, build, holds_all):
     least = network.min_shipment_score
     if not (
         single
-        and 2 * least > best + _EPS
+        and _split_floor(network, problem, table) > best + _EPS
         and w_unfulfilled > 0
         and least + w_unfulfilled > best + _EPS
     ):
@@ -213,6 +216,21 @@ def whole_order_nodes(network, problem, table, distances, build, holds_all):
     single.sort()
     keep = [ni for bound, ni in single if bound <= best + _EPS]
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+
+
+def _split_floor(network, problem, table) -> float:
+    """A lower bound of every plan of two shipments or more: two shipments' fixed parts, none
+    below the network's cheapest; for a dangerous or bulky line, one of them ships it with a
+    service accepting its class, or the whole line stays out."""
+    least = network.min_shipment_score
+    w_unfulfilled = network.policy.weights.unfulfilled
+    bound = 2 * least
+    for product, target in zip(problem.products, problem.targets, strict=True):
+        if target and (product.dangerous_class is not None or product.bulky):
+            carrying = table.cheapest_carrying(product) + least
+            left_out = 2 * least + w_unfulfilled * target
+            bound = max(bound, min(carrying, left_out))
+    return bound
 
 
 def _two_floors_lose(rows, carried, floor, bound_of, best) -> bool:

@@ -106,9 +106,8 @@ def prepare(
 
     special = [li for li, p in enumerate(products) if p.dangerous_class is not None or p.bulky]
     eligible = table.eligible_for(order.excluded_nodes, skip_nodes)
-    weights = [p.weight_kg for p in products]
-    if not explain and not special and skus and order.promised_date is None:
-        kept = _whole_order_first(network, problem, stock, table, distances, eligible, weights)
+    if not explain and skus and order.promised_date is None:
+        kept = _whole_order_first(network, problem, stock, table, distances, eligible, special)
         if kept is not None:
             for ni in sorted(kept):
                 problem.candidates.extend(kept[ni])
@@ -242,12 +241,14 @@ def _builder(network, problem, rows, table, distances, special):
     return build
 
 
-def _whole_order_first(network, problem, stock, table, distances, eligible, weights):
-    """Orders without dangerous or bulky lines, against the table's own lateness target: the
-    nodes holding the whole order are walked in the table's cached order, reading only their
-    stock; when the best of them provably beats every split (:func:`whole_order_nodes`),
-    that is the answer and the rest of the stock is never scanned. ``None`` otherwise."""
+def _whole_order_first(network, problem, stock, table, distances, eligible, special):
+    """Orders against the table's own lateness target: the nodes able to ship the whole order
+    (stock, and for dangerous or bulky lines the same rules as the stock scan) are walked in
+    the table's cached order, reading only their stock; when the best of them provably beats
+    every split (:func:`whole_order_nodes`), that is the answer and the rest of the stock is
+    never scanned. ``None`` otherwise."""
     quantities = problem.quantities
+    products = problem.products
     per_line = [stock.get(sku) or {} for sku in problem.skus]
     pairs = list(zip(per_line, quantities, strict=True))
     nodes = network.nodes
@@ -263,13 +264,19 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, weig
             if have < quantity:
                 return False
             row.append(int(have))
+        for li in special:
+            product = products[li]
+            if _product_rule(network, ni, product, distances) is not None or not any(
+                o.carries(product) for o in table.options(ni)
+            ):
+                return False
         rows[ni] = row
         return True
 
     # If a node holds every line, eligible stock covers each quantity: targets = quantities.
     saved = problem.targets
     problem.targets = list(quantities)
-    build = _builder(network, problem, rows, table, distances, ())
+    build = _builder(network, problem, rows, table, distances, special)
     kept = whole_order_nodes(network, problem, table, distances, build, holds_all)
     if kept is None:
         problem.targets = saved

@@ -80,6 +80,7 @@ class OptionTable:
     """
 
     __slots__ = (
+        "_carrying",
         "_eligible_for",
         "_floors",
         "_network",
@@ -118,6 +119,7 @@ class OptionTable:
             network.nodes[i].id: i for i, rule in enumerate(rules) if rule is None
         }
         self._eligible_for: dict[tuple, dict[str, int]] = {}
+        self._carrying: dict[tuple, float] = {}
         self.moments = {}
         self._options: dict[int, tuple[ShippingOption, ...]] = {}
         self._floors: dict[int, tuple[float, int]] = {}
@@ -175,6 +177,24 @@ class OptionTable:
                 found.append((cheapest + w_lateness * late, ni))
             found.sort()
             self._static_order = found
+        return found
+
+    def cheapest_carrying(self, product: Product) -> float:
+        """The lowest fixed score of any eligible node's option accepting the product's class
+        (infinite when none does), cached per class."""
+        key = (product.dangerous_class, product.bulky)
+        found = self._carrying.get(key)
+        if found is None:
+            found = min(
+                (
+                    o.fixed_static
+                    for ni in self.eligible.values()
+                    for o in self.options(ni)
+                    if o.carries(product)
+                ),
+                default=math.inf,
+            )
+            self._carrying[key] = found
         return found
 
     def floor(self, ni: int) -> tuple[float, int]:
