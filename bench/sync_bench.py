@@ -303,20 +303,15 @@ def _stop(proc: subprocess.Popen | None) -> None:
 
 
 def odoo_phase(quick: bool, workdir: Path) -> dict:
-    odoo_python = os.environ.get("ODOO_PYTHON", "/opt/odoo-venv/bin/python")
-    odoo_home = Path(os.environ.get("ODOO_HOME", "/opt/odoo18"))
-    if not (odoo_home / "odoo-bin").exists() or not os.path.exists(odoo_python):
-        return {"skipped": f"no Odoo 18 at {odoo_home} / {odoo_python}"}
+    from tests import odoo_env
+
+    reason = odoo_env.why_no_odoo()
+    if reason:
+        return {"skipped": reason}
     import httpx
 
     db = f"sync_bench_{os.getpid()}"
-    db_args = [f"--db_host={os.environ.get('ODOO_DB_HOST', '127.0.0.1')}",
-               f"--db_port={os.environ.get('ODOO_DB_PORT', '5432')}",
-               f"--db_user={os.environ.get('ODOO_DB_USER', 'odoo')}"]  # fmt: skip
-    base = [odoo_python, str(odoo_home / "odoo-bin"),
-            f"--addons-path={odoo_home}/addons,{odoo_home}/odoo/addons,{ROOT}/addons",
-            *db_args, f"--data-dir={os.environ.get('ODOO_DATA_DIR', '/opt/odoo-data')}",
-            "-d", db, "--log-level=warn"]  # fmt: skip
+    base = [*odoo_env.odoo_command(db, ROOT), "--log-level=warn"]
     started = time.perf_counter()
     subprocess.run([*base, "-i", "oms_omnichannel", "--stop-after-init", "--http-port=0"],
                    check=True, capture_output=True, timeout=1800)  # fmt: skip

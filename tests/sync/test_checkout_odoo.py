@@ -2,8 +2,8 @@
 """The projection against a real Odoo 18 with the addon: rebuilt from ``export_sellable`` it
 equals Odoo's figures, and fed by the outbox it stays equal after stock moves.
 
-Starts its own Odoo server on a fresh database made from the template described in
-/work/odoo-env/ENV.md (override with ODOO_PYTHON, ODOO_HOME, ODOO_CONF, ODOO_DB_TEMPLATE,
+Starts its own Odoo server on a fresh database (copied from ODOO_DB_TEMPLATE when set), found
+through the variables of tools/test_addons.sh (docs/odoo.md: ODOO_PYTHON, ODOO_HOME,
 ODOO_DB_HOST/PORT/USER, ODOO_DATA_DIR). Skipped, loudly, when no Odoo 18 is available.
 """
 
@@ -26,6 +26,7 @@ from sync_service.checkout.projection import (
     rebuild_projection,
     sellable_units,
 )
+from tests import odoo_env
 from tests.sync.checkout_conftest import (  # noqa: F401
     checkout_redis_server,
     ck_settings,
@@ -34,29 +35,8 @@ from tests.sync.checkout_conftest import (  # noqa: F401
 
 pytestmark = pytest.mark.integration
 
-ODOO_PYTHON = os.environ.get("ODOO_PYTHON", "/opt/odoo-venv/bin/python")
-ODOO_HOME = os.environ.get("ODOO_HOME", "/opt/odoo18")
-ODOO_CONF = os.environ.get("ODOO_CONF", "/work/odoo-env/odoo.conf")
-TEMPLATE = os.environ.get("ODOO_DB_TEMPLATE", "oms_template")
-PG = {
-    "PGHOST": os.environ.get("ODOO_DB_HOST", "127.0.0.1"),
-    "PGPORT": os.environ.get("ODOO_DB_PORT", "5432"),
-    "PGUSER": os.environ.get("ODOO_DB_USER", "odoo"),
-}
-PGBIN = Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"))
-DATA_DIR = Path(os.environ.get("ODOO_DATA_DIR", "/opt/odoo-data"))
+ROOT = Path(__file__).resolve().parents[2]
 CHANNEL = "ckweb"
-
-
-def _why_no_odoo() -> str | None:
-    for path in (ODOO_PYTHON, f"{ODOO_HOME}/odoo-bin", ODOO_CONF, PGBIN / "createdb"):
-        if not Path(path).exists():
-            return f"{path} is missing"
-    ready = subprocess.run([PGBIN / "pg_isready", "-h", PG["PGHOST"], "-p", PG["PGPORT"]],
-                           capture_output=True, check=False)  # fmt: skip
-    if ready.returncode:
-        return "PostgreSQL is not accepting connections"
-    return None
 
 
 def _free_port() -> int:
@@ -91,20 +71,21 @@ class Odoo:
 
 @pytest.fixture(scope="module")
 def odoo(tmp_path_factory):
-    reason = _why_no_odoo()
+    reason = odoo_env.why_no_odoo()
     if reason:
         print(f"\n{'#' * 70}\n# CHECKOUT ODOO TESTS SKIPPED: no real Odoo 18 here ({reason})\n"
               f"{'#' * 70}")  # fmt: skip
         pytest.skip(f"REAL ODOO 18 NOT AVAILABLE: {reason}")
-    env = {**os.environ, **PG}
+    env = odoo_env.pg_env()
     db = f"ck_test_{os.getpid()}_{int(time.time())}"
     logs = tmp_path_factory.mktemp("odoo")
-    subprocess.run([PGBIN / "createdb", "-T", TEMPLATE, db], env=env, check=True)
-    template_store = DATA_DIR / "filestore" / TEMPLATE
-    if template_store.exists():
-        shutil.copytree(template_store, DATA_DIR / "filestore" / db, dirs_exist_ok=True)
-    base = [ODOO_PYTHON, f"{ODOO_HOME}/odoo-bin", "-c", ODOO_CONF, "-d", db,
-            "--db-filter", f"^{db}$", "--without-demo=all"]  # fmt: skip
+    template = odoo_env.DB_TEMPLATE  # copying one saves installing base and the dependencies
+    createdb = [odoo_env.pg_bin("createdb"), *(["-T", template] if template else []), db]
+    subprocess.run(createdb, env=env, check=True)
+    template_store = odoo_env.DATA_DIR / "filestore" / (template or "")
+    if template and template_store.exists():
+        shutil.copytree(template_store, odoo_env.DATA_DIR / "filestore" / db, dirs_exist_ok=True)
+    base = [*odoo_env.odoo_command(db, ROOT), "--db-filter", f"^{db}$", "--without-demo=all"]
     server = None
     try:
         with open(logs / "install.log", "w") as out:
@@ -133,8 +114,8 @@ def odoo(tmp_path_factory):
         if server is not None:
             server.terminate()
             server.wait(timeout=60)
-        subprocess.run([PGBIN / "dropdb", "--if-exists", db], env=env, check=False)
-        shutil.rmtree(DATA_DIR / "filestore" / db, ignore_errors=True)
+        subprocess.run([odoo_env.pg_bin("dropdb"), "--if-exists", db], env=env, check=False)
+        shutil.rmtree(odoo_env.DATA_DIR / "filestore" / db, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests import odoo_env
 from tests.sync import helpers
 from tests.sync.conftest import ROOT, free_port
 from tests.sync.processes import Process, start_api, start_worker, wait_until
@@ -29,26 +30,8 @@ from tests.sync.shop_doubles import SHOPIFY, ShopDouble
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-ODOO_PYTHON = os.environ.get("ODOO_PYTHON", "/opt/odoo-venv/bin/python")
-ODOO_HOME = Path(os.environ.get("ODOO_HOME", "/opt/odoo18"))
-DB_ARGS = [
-    f"--db_host={os.environ.get('ODOO_DB_HOST', '127.0.0.1')}",
-    f"--db_port={os.environ.get('ODOO_DB_PORT', '5432')}",
-    f"--db_user={os.environ.get('ODOO_DB_USER', 'odoo')}",
-]
-DATA_DIR = os.environ.get("ODOO_DATA_DIR", "/opt/odoo-data")
+DATA_DIR = odoo_env.DATA_DIR
 SYNC_PASSWORD = "sync-api-key-e2e"
-
-
-def _odoo_missing() -> str | None:
-    if not (shutil.which(ODOO_PYTHON) or os.path.exists(ODOO_PYTHON)):
-        return f"no Odoo Python at {ODOO_PYTHON} (set ODOO_PYTHON)"
-    probe = subprocess.run([ODOO_PYTHON, "-c", "import odoo, sys; sys.exit(0)"],
-                           cwd=ODOO_HOME if ODOO_HOME.exists() else None,
-                           capture_output=True, text=True)  # fmt: skip
-    if probe.returncode != 0 or not (ODOO_HOME / "odoo-bin").exists():
-        return f"Odoo 18 not importable with {ODOO_PYTHON} / {ODOO_HOME}"
-    return None
 
 
 def _banner(reason: str) -> str:
@@ -83,7 +66,7 @@ class Odoo:
 
 @pytest.fixture(scope="module")
 def odoo(tmp_path_factory):
-    reason = _odoo_missing()
+    reason = odoo_env.why_no_odoo()
     if reason:
         sys.stderr.write(_banner(reason) + "\n")
         pytest.skip(_banner(reason))
@@ -104,9 +87,7 @@ def odoo(tmp_path_factory):
 
 
 def _odoo_base(db: str) -> list[str]:
-    addons = f"--addons-path={ODOO_HOME}/addons,{ODOO_HOME}/odoo/addons,{ROOT}/addons"
-    return [ODOO_PYTHON, str(ODOO_HOME / "odoo-bin"), addons, *DB_ARGS,
-            f"--data-dir={DATA_DIR}", "-d", db, "--log-level=warn"]  # fmt: skip
+    return [*odoo_env.odoo_command(db, ROOT), "--log-level=warn"]
 
 
 def _demo_template() -> str:
@@ -132,9 +113,9 @@ def _demo_template() -> str:
         if re.fullmatch(r"sync_e2e_tpl_[0-9a-f]{12}", stale) and stale != name:
             _drop(stale)
     # Renaming is atomic: a concurrent run either sees the finished template or builds its own.
-    renamed = subprocess.run([_pg_bin("psql"), *_pg_args(), "-d", "postgres", "-c",
+    renamed = subprocess.run([_pg_bin("psql"), "-d", "postgres", "-c",
                               f'ALTER DATABASE "{building}" RENAME TO "{name}"'],
-                             capture_output=True, text=True)  # fmt: skip
+                             env=odoo_env.pg_env(), capture_output=True, text=True)  # fmt: skip
     if renamed.returncode == 0:
         _move_filestore(building, name)
     else:
@@ -142,25 +123,20 @@ def _demo_template() -> str:
     return name
 
 
-def _pg_bin(name: str) -> str:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
-    return str(candidates[-1]) if candidates else name
+_pg_bin = odoo_env.pg_bin
 
 
 def _pg(tool: str, *args: str) -> None:
-    subprocess.run([_pg_bin(tool), *_pg_args(), *args], check=True, capture_output=True)
+    subprocess.run([_pg_bin(tool), *args], env=odoo_env.pg_env(), check=True, capture_output=True)
 
 
 def _pg_out(tool: str, *args: str) -> str:
-    return subprocess.run([_pg_bin(tool), *_pg_args(), *args], capture_output=True,
+    return subprocess.run([_pg_bin(tool), *args], env=odoo_env.pg_env(), capture_output=True,
                           text=True).stdout.strip()  # fmt: skip
 
 
 def _drop(db: str) -> None:
-    subprocess.run([_pg_bin("dropdb"), *_pg_args(), "--if-exists", "--force", db],
+    subprocess.run([_pg_bin("dropdb"), "--if-exists", "--force", db], env=odoo_env.pg_env(),
                    capture_output=True, check=False)  # fmt: skip
     shutil.rmtree(Path(DATA_DIR) / "filestore" / db, ignore_errors=True)
 
@@ -175,10 +151,6 @@ def _move_filestore(source: str, target: str) -> None:
     origin = Path(DATA_DIR) / "filestore" / source
     if origin.exists():
         origin.rename(Path(DATA_DIR) / "filestore" / target)
-
-
-def _pg_args() -> list[str]:
-    return [a.replace("--db_", "--").replace("--user", "--username") for a in DB_ARGS]
 
 
 def _up(url: str) -> bool:
