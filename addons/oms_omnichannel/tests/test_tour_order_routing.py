@@ -5,69 +5,47 @@ letting Odoo skip it, when Chrome or websocket-client is missing.
 """
 
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .tour_common import OmsTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestOrderRoutingTour(HttpCase):
+class TestOrderRoutingTour(OmsTourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        germany = cls.env.ref("base.de")
-        company = cls.env.ref("base.main_company")
-        # Only this test's carrier and nodes take part, whatever else the database holds.
-        cls.env["delivery.carrier"].search([]).write({"oms_routing_enabled": False})
-        cls.env["stock.warehouse"].search([("company_id", "=", company.id)]).write(
-            {"oms_routing_enabled": False}
+        cls._create_tour_carrier(
+            "Tour Parcel",
+            oms_cost_per_package=5.0,
+            oms_default_transit_days=-1,
+            oms_zone_ids=[
+                Command.create(
+                    {"country_id": cls.germany.id, "postal_prefix": "", "transit_days": 2}
+                )
+            ],
         )
-        shipping = cls.env["product.product"].create({"name": "Tour shipping", "type": "service"})
-        cls.env["delivery.carrier"].create(
-            {
-                "name": "Tour Parcel",
-                "product_id": shipping.id,
-                "delivery_type": "fixed",
-                "oms_cost_per_package": 5.0,
-                "oms_default_transit_days": -1,
-                "oms_zone_ids": [
-                    Command.create(
-                        {"country_id": germany.id, "postal_prefix": "", "transit_days": 2}
-                    )
-                ],
-            }
-        )
-
-        def node(name, code, zip_code, **vals):
-            partner = cls.env["res.partner"].create(
-                {"name": name, "zip": zip_code, "country_id": germany.id, "tz": "Europe/Berlin"}
-            )
-            return cls.env["stock.warehouse"].create(
-                {"name": name, "code": code, "partner_id": partner.id, **vals}
-            )
 
         def store(name, code, zip_code, **vals):
-            return node(
+            return cls._create_tour_node(
                 name, code, zip_code, oms_node_kind="store", oms_ship_from_store=True, **vals
             )
 
-        dc = node("Tour DC", "TDC", "20457")
+        dc = cls._create_tour_node("Tour DC", "TDC", "20457")
         store_b = store("Tour Store B", "TSB", "10178", oms_handling_cost=1.0)
         # The second store is the fallback: dearer, so the first plan does not use it.
         store_c = store("Tour Store C", "TSC", "50667", oms_handling_cost=9.0)
 
-        def product(name):
-            return cls.env["product.product"].create(
-                {"name": name, "type": "consu", "is_storable": True, "weight": 0.5}
-            )
-
-        shirt, lamp = product("Tour shirt"), product("Tour lamp")
-        quants = cls.env["stock.quant"]
-        quants._update_available_quantity(shirt, dc.lot_stock_id, 10)
-        quants._update_available_quantity(lamp, store_b.lot_stock_id, 10)
-        quants._update_available_quantity(lamp, store_c.lot_stock_id, 10)
+        shirt = cls._create_tour_product("Tour shirt", 0.5, {dc: 10})
+        lamp = cls._create_tour_product("Tour lamp", 0.5, {store_b: 10, store_c: 10})
 
         customer = cls.env["res.partner"].create(
-            {"name": "Tour Customer", "zip": "10117", "city": "Berlin", "country_id": germany.id}
+            {
+                "name": "Tour Customer",
+                "zip": "10117",
+                "city": "Berlin",
+                "country_id": cls.germany.id,
+            }
         )
         cls.order = cls.env["sale.order"].create(
             {
@@ -82,16 +60,10 @@ class TestOrderRoutingTour(HttpCase):
         cls.order.action_confirm()
         cls.store_b, cls.store_c = store_b, store_c
 
-    def _shipping_nodes(self):
-        pickings = self.order.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing" and p.state != "cancel"
-        )
-        return set(pickings.picking_type_id.warehouse_id.mapped("code"))
-
     def test_order_form_shows_plan_and_reroutes(self):
         # The tour starts from a split order: check the premise, so the tour tests the UI.
         self.assertEqual(self.order.oms_package_count, 2)
-        self.assertEqual(self._shipping_nodes(), {"TDC", "TSB"})
+        self.assertEqual(self._shipping_nodes(self.order), {"TDC", "TSB"})
 
         self.start_tour(
             "/odoo/action-oms_omnichannel.sale_order_action",
@@ -100,7 +72,7 @@ class TestOrderRoutingTour(HttpCase):
         )
 
         self.order.invalidate_recordset()
-        self.assertEqual(self._shipping_nodes(), {"TDC", "TSC"})
+        self.assertEqual(self._shipping_nodes(self.order), {"TDC", "TSC"})
         self.assertEqual(
             self.order.oms_decision_ids.sorted("id").mapped("trigger"), ["confirm", "reroute"]
         )

@@ -5,60 +5,32 @@ back office would show a forbidden record or fail with an access error on a spli
 """
 
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
+
+from .tour_common import OmsTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestStoreStaffTour(HttpCase):
+class TestStoreStaffTour(OmsTourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        germany = cls.env.ref("base.de")
-        company = cls.env.ref("base.main_company")
-        cls.env["delivery.carrier"].search([]).write({"oms_routing_enabled": False})
-        cls.env["stock.warehouse"].search([("company_id", "=", company.id)]).write(
-            {"oms_routing_enabled": False}
-        )
-        shipping = cls.env["product.product"].create({"name": "Staff shipping", "type": "service"})
-        cls.env["delivery.carrier"].create(
-            {
-                "name": "Staff Parcel",
-                "product_id": shipping.id,
-                "delivery_type": "fixed",
-                "oms_default_transit_days": 2,
-            }
-        )
+        cls._create_tour_carrier("Staff Parcel", oms_default_transit_days=2)
 
         def store(name, code, zip_code):
-            partner = cls.env["res.partner"].create(
-                {"name": name, "zip": zip_code, "country_id": germany.id, "tz": "Europe/Berlin"}
-            )
-            return cls.env["stock.warehouse"].create(
-                {
-                    "name": name,
-                    "code": code,
-                    "partner_id": partner.id,
-                    "oms_node_kind": "store",
-                    "oms_ship_from_store": True,
-                }
+            return cls._create_tour_node(
+                name, code, zip_code, oms_node_kind="store", oms_ship_from_store=True
             )
 
         cls.store_a = store("Staff Store A", "SSA", "10178")
         cls.store_b = store("Staff Store B", "SSB", "50667")
 
-        def product(name, warehouse):
-            product = cls.env["product.product"].create(
-                {"name": name, "type": "consu", "is_storable": True, "weight": 0.5}
-            )
-            cls.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 10)
-            return product
-
-        only_a, only_b = product("Only in A", cls.store_a), product("Only in B", cls.store_b)
+        only_a = cls._create_tour_product("Only in A", 0.5, {cls.store_a: 10})
+        only_b = cls._create_tour_product("Only in B", 0.5, {cls.store_b: 10})
 
         def order(customer_name, products):
             customer = cls.env["res.partner"].create(
-                {"name": customer_name, "zip": "10117", "country_id": germany.id}
+                {"name": customer_name, "zip": "10117", "country_id": cls.germany.id}
             )
             sale = cls.env["sale.order"].create(
                 {
