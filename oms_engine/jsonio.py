@@ -118,31 +118,31 @@ def _num(value, path, minimum=None, maximum=None, positive=False):
     return float(value)
 
 
-def _time(value, path):
+def _iso(value, path, parse, expected):
+    """``parse(value)`` for an ISO 8601 string, else an error naming the field and the form."""
+    if not isinstance(value, str):
+        raise InvalidInput(path, expected)
     try:
-        if not isinstance(value, str):
-            raise ValueError
-        return time.fromisoformat(value)
+        return parse(value)
     except ValueError:
-        raise InvalidInput(path, 'must be a time "HH:MM"') from None
+        raise InvalidInput(path, expected) from None
+
+
+def _time(value, path):
+    return _iso(value, path, time.fromisoformat, 'must be a time "HH:MM"')
 
 
 def _date(value, path):
-    try:
-        if not isinstance(value, str):
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(path, 'must be a date "YYYY-MM-DD"') from None
+    return _iso(value, path, date.fromisoformat, 'must be a date "YYYY-MM-DD"')
 
 
 def _datetime(value, path):
-    try:
-        if not isinstance(value, str):
-            raise ValueError
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidInput(path, "must be an ISO 8601 date-time with a UTC offset") from None
+    moment = _iso(
+        value,
+        path,
+        lambda text: datetime.fromisoformat(text.replace("Z", "+00:00")),
+        "must be an ISO 8601 date-time with a UTC offset",
+    )
     if moment.tzinfo is None:
         raise InvalidInput(path, "must carry a UTC offset (e.g. 2026-11-26T09:12:00Z)")
     return moment
