@@ -20,28 +20,11 @@ import redis
 from sync_service.config import ChannelSettings
 from sync_service.inbox.providers import generic
 from sync_service.outbound import keys
+from sync_service.outbound.base import PushError, ShopAdapter, carrier_of
+from sync_service.outbound.base import check_reply as _check
+from sync_service.outbound.shopware import ShopwareAdapter
 
 log = logging.getLogger("sync_service.outbound")
-
-
-class PushError(Exception):
-    def __init__(self, message: str, *, retryable: bool = True) -> None:
-        super().__init__(message)
-        self.retryable = retryable
-
-
-def _check(reply: httpx.Response, what: str) -> httpx.Response:
-    if reply.status_code == 429 or reply.status_code >= 500:
-        raise PushError(f"{what}: HTTP {reply.status_code}", retryable=True)
-    if reply.status_code >= 400:
-        raise PushError(f"{what}: HTTP {reply.status_code} {reply.text[:200]}", retryable=False)
-    return reply
-
-
-def carrier_of(payload: dict) -> str:
-    """The carrier as the shops and our carrier settings name it: the carrier's code
-    (``carrier_code``, e.g. ``dhl``) when Odoo sends one, else the service's display name."""
-    return str(payload.get("carrier_code") or payload.get("carrier") or "")
 
 
 def _tracking_numbers(fulfilment: dict) -> list[str]:
@@ -52,29 +35,6 @@ def _tracking_numbers(fulfilment: dict) -> list[str]:
 def _wanted_lines(payload: dict) -> dict[str, float]:
     return {str(line["external_line_id"]): line["quantity"] for line in payload["lines"]
             if line.get("external_line_id")}  # fmt: skip
-
-
-class ShopAdapter:
-    """Base: does nothing for a topic it does not know (returns ``"skipped"``)."""
-
-    def __init__(self, code: str, channel: ChannelSettings, http: httpx.Client,
-                 redis: redis.Redis | None = None) -> None:  # fmt: skip
-        self.code = code
-        self.channel = channel
-        self.http = http
-        self.redis = redis  # remembers shop-side ids (Shopify fulfilment per picking)
-
-    def push(self, topic: str, event_id: int, payload: dict) -> str:
-        handler = getattr(self, "on_" + topic.replace(".", "_"), None)
-        if handler is None:
-            return "skipped"
-        return handler(event_id, payload)
-
-    def set_inventory(self, sku: str, available: int) -> str:
-        return "skipped"
-
-    def orders_updated_since(self, watermark: str) -> list[dict]:
-        return []
 
 
 class ShopifyAdapter(ShopAdapter):
@@ -302,7 +262,7 @@ class GenericAdapter(ShopAdapter):
 
 
 ADAPTERS = {"shopify": ShopifyAdapter, "woocommerce": WooCommerceAdapter,
-            "generic": GenericAdapter, "shopware": ShopAdapter}  # fmt: skip
+            "generic": GenericAdapter, "shopware": ShopwareAdapter}  # fmt: skip
 
 
 def adapter_for(

@@ -24,6 +24,12 @@ def fulfilment(channel: str, picking_id) -> str:
     return f"oms:fulfilment:{channel}:{picking_id}"
 
 
+def picking_tracking(channel: str, picking_id) -> str:
+    """The tracking number last pushed for an Odoo picking (Shopware keeps codes per order
+    delivery, not per shipment: a corrected number must replace the one sent before)."""
+    return f"oms:pushed-tracking:{channel}:{picking_id}"
+
+
 def watermark(channel: str) -> str:
     return f"oms:reconcile:watermark:{channel}"
 

@@ -20,7 +20,7 @@ from sync_service import stats
 from sync_service.config import Settings
 from sync_service.errors import SyncError
 from sync_service.inbox import keys as inbox_keys
-from sync_service.inbox.providers import shopify, woocommerce
+from sync_service.inbox.providers import shopify, shopware, woocommerce
 from sync_service.inbox.providers.base import Delivery, validate
 from sync_service.inbox.store import store_sync
 from sync_service.odoo_client import OdooError, OdooGateway
@@ -39,6 +39,8 @@ def _canonical(provider: str, channel: str, payload: dict):
                                     "orders/updated")  # fmt: skip
     if provider == "woocommerce":
         return woocommerce.to_canonical(channel, validate(woocommerce.WooOrder, payload))
+    if provider == "shopware":
+        return shopware.to_canonical(channel, validate(shopware.SwOrder, payload))
     return None
 
 
