@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from sync_service.checkout.fast_path import CheckoutFastPath
 from sync_service.checkout.router import router as checkout_router
 from sync_service.config import Settings, get_settings
 from sync_service.errors import SyncError, sync_error_handler
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(inbox_router)
     WebhookFastPath.install(app)
     app.include_router(checkout_router)
+    CheckoutFastPath.install(app)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics(redis: RedisDep) -> Response:
