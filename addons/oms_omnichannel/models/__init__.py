@@ -21,4 +21,6 @@ from . import oms_outbox_event
 from . import oms_outbox_consumer
 from . import oms_channel_export
 from . import oms_intake
+from . import oms_order_refund
+from . import oms_intake_refund
 from . import stock_quant_outbox

@@ -13,6 +13,8 @@ from . import (
     test_outbox_cursor,
     test_partial_availability,
     test_promise_dates,
+    test_refund_intake,
+    test_refund_routed,
     test_routing_single_source,
     test_routing_split,
     test_sellable_stock,
