@@ -172,12 +172,14 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
 
 
-def whole_order_nodes(network, problem, table, distances, build, holds_all):
+def whole_order_nodes(network, problem, table, distances, build, walk, holds_all):
     """The first step of :func:`bound_nodes` alone, for an order whose lines are all held by
-    some node (``holds_all(ni)`` tells, reading only that node's stock): the nodes holding
-    everything, walked in the table's order, then the same proof that no split and no partial
-    node can win, with the same arithmetic. ``None`` when the proof fails or no node holds
-    everything: the caller then scans the stock and runs :func:`bound_nodes`."""
+    some node: ``walk`` is the table's order (:meth:`OptionTable.static_order`), or the part
+    of it that may hold everything, and ``holds_all(ni)`` tells whether ni holds every line
+    and may ship it (reading only that node's stock). The nodes holding everything are walked
+    in that order, then the same proof that no split and no partial node can win follows,
+    with the same arithmetic. ``None`` when the proof fails or no node holds everything: the
+    caller then scans the stock and runs :func:`bound_nodes`."""
     w = network.policy.weights
     targets = problem.targets
     total = sum(targets)
@@ -188,7 +190,7 @@ def whole_order_nodes(network, problem, table, distances, build, holds_all):
     built: dict[int, list[Candidate]] = {}
     best = math.inf
     single: list[tuple[float, int]] = []
-    for static, ni in table.static_order():
+    for static, ni in walk:
         if static > best + _EPS:
             break  # the rest cost more even before their distance
         if not holds_all(ni):
@@ -219,18 +221,38 @@ def whole_order_nodes(network, problem, table, distances, build, holds_all):
 
 
 def _split_floor(network, problem, table) -> float:
-    """A lower bound of every plan of two shipments or more: two shipments' fixed parts, none
-    below the network's cheapest; for a dangerous or bulky line, one of them ships it with a
-    service accepting its class, or the whole line stays out."""
+    """A lower bound of every plan of two shipments or more.
+
+    Fixed parts: two shipments', none below the network's cheapest; for a dangerous or bulky
+    line, one of them ships it with a service accepting its class (no cheaper, no earlier
+    than the cheapest and the earliest such service) or the whole line stays out. Units: each
+    unit shipped pays at least the lowest per-kg score of a service able to carry it, each
+    unit left out pays ``unfulfilled``; the parts add up, as in the score.
+    """
     least = network.min_shipment_score
-    w_unfulfilled = network.policy.weights.unfulfilled
-    bound = 2 * least
+    w = network.policy.weights
+    w_unfulfilled = w.unfulfilled
+    target_day = problem.target_day
+    units = 0.0
+    fixed = 2 * least
     for product, target in zip(problem.products, problem.targets, strict=True):
-        if target and (product.dangerous_class is not None or product.bulky):
-            carrying = table.cheapest_carrying(product) + least
-            left_out = 2 * least + w_unfulfilled * target
-            bound = max(bound, min(carrying, left_out))
-    return bound
+        if not target:
+            continue
+        cheapest, first, per_kg = table.carrying(product)
+        if cheapest == math.inf:
+            units += w_unfulfilled * target  # no service takes it: it stays out
+            continue
+        unit = per_kg * product.weight_kg
+        line_units = target * (unit if unit < w_unfulfilled else w_unfulfilled)
+        units += line_units
+        if product.dangerous_class is not None or product.bulky:
+            late = 0 if target_day is None or first <= target_day else first - target_day
+            carrying = cheapest + w.lateness * late + least
+            left_out = 2 * least + w_unfulfilled * target - line_units
+            bound = carrying if carrying < left_out else left_out
+            if bound > fixed:
+                fixed = bound
+    return fixed + units
 
 
 def _two_floors_lose(rows, carried, floor, bound_of, best) -> bool:

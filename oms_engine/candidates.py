@@ -53,6 +53,10 @@ class OrderProblem:
     build: object = None  # node index -> its candidates (for the explanation only)
 
 
+#: Lines held at no more nodes than this are scanned first for the nodes holding the whole order.
+_FEW_HOLDERS = 12
+
+
 def aggregate_lines(order: Order) -> list[tuple[str, int]]:
     """The order's lines with duplicate SKUs added up, in first-seen order, checked."""
     quantities: dict[str, int] = {}
@@ -253,6 +257,25 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
     pairs = list(zip(per_line, quantities, strict=True))
     nodes = network.nodes
     rows: dict[int, list[int]] = {}
+    order = table.static_order()
+    # A line held at a few nodes only (most split orders have one) bounds the nodes holding
+    # everything: they are found from it in a few dictionary reads, and walked alone.
+    rarest = min(per_line, key=len)
+    if len(rarest) <= _FEW_HOLDERS:
+        full = []
+        position = table.static_position()
+        for node_id in rarest:
+            ni = eligible.get(node_id)
+            if ni is not None and ni in position:
+                for per_node, quantity in pairs:
+                    if per_node.get(node_id, 0) < quantity:
+                        break
+                else:
+                    full.append(position[ni])
+        if not full:
+            return None
+        full.sort()
+        order = [order[i] for i in full]
 
     def holds_all(ni: int) -> bool:
         node_id = nodes[ni].id
@@ -277,7 +300,7 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
     saved = problem.targets
     problem.targets = list(quantities)
     build = _builder(network, problem, rows, table, distances, special)
-    kept = whole_order_nodes(network, problem, table, distances, build, holds_all)
+    kept = whole_order_nodes(network, problem, table, distances, build, order, holds_all)
     if kept is None:
         problem.targets = saved
     return kept

@@ -87,6 +87,7 @@ class OptionTable:
         "_options",
         "_services",
         "_static_order",
+        "_static_position",
         "earliest",
         "eligible",
         "moments",
@@ -119,11 +120,12 @@ class OptionTable:
             network.nodes[i].id: i for i, rule in enumerate(rules) if rule is None
         }
         self._eligible_for: dict[tuple, dict[str, int]] = {}
-        self._carrying: dict[tuple, float] = {}
+        self._carrying: dict[tuple, tuple[float, int, float]] = {}
         self.moments = {}
         self._options: dict[int, tuple[ShippingOption, ...]] = {}
         self._floors: dict[int, tuple[float, int]] = {}
         self._static_order: list[tuple[float, int]] | None = None
+        self._static_position: dict[int, int] = {}
         self.earliest: int | None = _earliest(network, order, self)
 
     def options(self, ni: int) -> tuple[ShippingOption, ...]:
@@ -177,24 +179,34 @@ class OptionTable:
                 found.append((cheapest + w_lateness * late, ni))
             found.sort()
             self._static_order = found
+            self._static_position = {ni: i for i, (_, ni) in enumerate(found)}
         return found
 
-    def cheapest_carrying(self, product: Product) -> float:
-        """The lowest fixed score of any eligible node's option accepting the product's class
-        (infinite when none does), cached per class."""
+    def static_position(self) -> dict[int, int]:
+        """Node index -> its place in :meth:`static_order` (eligible nodes only)."""
+        if self._static_order is None:
+            self.static_order()
+        return self._static_position
+
+    def carrying(self, product: Product) -> tuple[float, int, float]:
+        """Over the eligible nodes' options accepting the product's class: the lowest fixed
+        score, the earliest delivery day and the lowest score per kg, each on its own (lower
+        bounds of any shipment carrying it). ``(inf, 0, inf)`` when none does. Cached per
+        class."""
         key = (product.dangerous_class, product.bulky)
         found = self._carrying.get(key)
         if found is None:
-            found = min(
-                (
-                    o.fixed_static
-                    for ni in self.eligible.values()
-                    for o in self.options(ni)
-                    if o.carries(product)
-                ),
-                default=math.inf,
-            )
-            self._carrying[key] = found
+            fixed, first, per_kg = math.inf, 0, math.inf
+            for ni in self.eligible.values():
+                for o in self.options(ni):
+                    if o.carries(product):
+                        if o.fixed_static < fixed:
+                            fixed = o.fixed_static
+                        if first == 0 or o.delivery < first:
+                            first = o.delivery
+                        if o.unit_score_per_kg < per_kg:
+                            per_kg = o.unit_score_per_kg
+            found = self._carrying[key] = (fixed, first, per_kg)
         return found
 
     def floor(self, ni: int) -> tuple[float, int]:
