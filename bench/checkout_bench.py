@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.checkout_asgi import cpu_per_request
+
 ROOT = Path(__file__).resolve().parents[1]
 CHANNEL = "webshop"
 API_KEY = "ck_bench_webshop_key_0123456789"
@@ -200,32 +202,44 @@ end
 def wrk_phase(port: int, quick: bool, tmp: str) -> dict | None:
     """Cart availability driven by wrk (C, Debian's package): the Python client of the other
     phases spends more CPU per request than the API it measures, on the same 2 cores, so the
-    throughput target is measured with a generator that does not eat the server's share."""
+    throughput target is measured with a generator that does not eat the server's share.
+
+    Runs first, on the fresh projection with no holds, after a discarded 2 s wrk warm-up (as
+    the hand runs did): after the other phases, thousands of their holds are still expiring
+    and the Python client's processes and connections have just stopped."""
     binary = shutil.which("wrk")
     if binary is None:
         return None
     script = Path(tmp) / "cart.lua"
     script.write_text(WRK_CART_SCRIPT % {"key": API_KEY})
     url = f"http://127.0.0.1:{port}/checkout/v1/channels/{CHANNEL}/availability/cart"
-    results = {}
-    for connections in (4, 8):
+
+    def run(connections: int, seconds: int) -> dict:
+        cpu_before = {k: cpu_seconds(v) for k, v in SERVER_PIDS.items()}
         out = subprocess.run(
-            [binary, "-t1", f"-c{connections}", f"-d{5 if quick else 15}s", "-s", str(script),
+            [binary, "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script),
              "--latency", url],
             capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
+        done = int(re.search(r"(\d+) requests in", out).group(1))
+        cpu = {k: (cpu_seconds(v) - cpu_before[k]) * 1000 / max(done, 1)
+               for k, v in SERVER_PIDS.items()}  # fmt: skip
         latency = {
             quantile: _ms(value, unit)
             for quantile, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)$", out, re.M)
         }
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        results[connections] = {
+        return {
             "rps": round(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))),
             "p50_ms": latency.get("50"),
             "p99_ms": latency.get("99"),
             "non_2xx": int(errors.group(1)) if errors else 0,
+            "api_cpu_ms": round(cpu["api"], 3),
+            "redis_cpu_ms": round(cpu["redis"], 3),
         }
-    return results
+
+    run(4, 2)  # warm-up, discarded
+    return {connections: run(connections, 5 if quick else 15) for connections in (4, 8)}
 
 
 def _ms(value: str, unit: str) -> float:
@@ -294,7 +308,22 @@ def oversell_phase(redis_url: str, port: int, quick: bool) -> dict:
     }
 
 
-def run_phases(port: int, skus: list[str], quick: bool) -> dict:
+def settle_holds(redis_url: str, ttl_s: float = 2.0) -> None:
+    """Let the holds of a reservation phase (``ttl_seconds`` 2) expire and sweep them, so the
+    next phase starts with no holds rather than purging thousands inside its reads."""
+    import redis
+
+    from sync_service.checkout.config import CheckoutSettings
+    from sync_service.checkout.reservations import sweep_holds
+
+    time.sleep(ttl_s + 0.1)
+    client = redis.Redis.from_url(redis_url)
+    settings = CheckoutSettings(api_keys={CHANNEL: API_KEY}, _env_file=None)
+    sweep_holds([CHANNEL], redis=client, settings=settings)
+    client.close()
+
+
+def run_phases(port: int, skus: list[str], quick: bool, redis_url: str) -> dict:
     rng = random.Random(11)
     base = f"/checkout/v1/channels/{CHANNEL}"
     n = 2000 if quick else 20000
@@ -350,13 +379,17 @@ def run_phases(port: int, skus: list[str], quick: bool) -> dict:
     async def phases() -> dict:
         await drive(port, cart, 500, 4)  # warm-up: connections, scripts, network cache
         await drive(port, promise, 50, 2)
-        return {
+        measured = {
             "cart_5_skus_latency": await drive(port, cart, n // 4, 1),
             "cart_5_skus_throughput": await drive(port, cart, n, 32),
             "promise": await drive(port, promise, n // 20, 1),
             "promise_loaded": await drive(port, promise, n // 10, 8),
             "reservation": await drive(port, reserve, n // 4, 1),
             "reservation_loaded": await drive(port, reserve, n // 2, 16),
+        }
+        settle_holds(redis_url)
+        return {
+            **measured,
             "listing_100x50": await drive(port, listing, n // 10, 1),
             "listing_100x50_loaded": await drive(port, listing, n // 4, 8),
             "listing_100x50_stores": await drive(port, listing_stores, n // 10, 1),
@@ -438,8 +471,11 @@ def main(argv: list[str]) -> int:
         _wait_port(http_port)
         SERVER_PIDS["api"] = [procs[-1].pid]
         load_before = os.getloadavg()
-        results = run_phases(http_port, skus, quick)
         wrk_results = wrk_phase(http_port, quick, tmp)
+        results = run_phases(http_port, skus, quick, redis_url)
+        os.environ["CHECKOUT_BENCH_REDIS"] = redis_url  # bench_app() in this process
+        in_process = cpu_per_request(bench_app(), skus, CHANNEL, API_KEY, quick)
+        settle_holds(redis_url)
         results["oversell"] = oversell_phase(redis_url, http_port, quick)
     finally:
         for proc in reversed(procs):
@@ -476,9 +512,17 @@ def main(argv: list[str]) -> int:
     for connections, r in (wrk_results or {}).items():
         print(
             f"cart availability with wrk, {connections} connections: {r['rps']} req/s, "
-            f"p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, non-2xx {r['non_2xx']}"
+            f"p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, non-2xx {r['non_2xx']}, "
+            f"cpu ms per request: api {r['api_cpu_ms']}, redis {r['redis_cpu_ms']}"
         )
     results["cart_5_skus_wrk"] = wrk_results
+    print("API CPU per request in-process (us, median of alternating blocks, no HTTP server):")
+    for kind, r in in_process.items():
+        print(
+            f"  {kind:12} fast path {r['fast_path_us']:>6}  through FastAPI {r['fastapi_us']:>6}"
+            f"  ratio {r['ratio']}"
+        )
+    results["in_process_cpu"] = in_process
     o = results["oversell"]
     print(
         f"oversell storm: {o['attempts']} carts on {o['units_in_stock']} scarce units, "
