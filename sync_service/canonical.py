@@ -1,6 +1,7 @@
-"""The canonical order and tracking event: what every shop's payload becomes.
+"""The canonical order, refund and tracking event: what every shop's payload becomes.
 
-The shapes are owned by docs/contracts.md (``oms.intake.ingest_orders`` / ``apply_tracking``);
+The shapes are owned by docs/contracts.md (``oms.intake.ingest_orders`` / ``apply_refunds`` /
+``apply_tracking``);
 Odoo receives ``model_dump(mode="json")`` of these models. Money stays ``Decimal`` and travels
 as a decimal string, never a float.
 """
@@ -11,7 +12,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Model(BaseModel):
@@ -71,6 +72,35 @@ class CanonicalOrder(_Model):
     allow_split: bool = True
     payment: Payment = Payment()
     reservation_id: str | None = None
+
+
+class RefundLine(_Model):
+    """Units of one order line the shop refunded, and what happens to the goods."""
+
+    external_id: str = ""  # the shop's order line id (OrderLine.external_id); else sku
+    sku: str = ""
+    quantity: Decimal = Field(ge=0)
+    amount: Decimal = Decimal("0")  # the shop's refunded subtotal of the line
+    # cancel: refunded before shipping, the units come off the open delivery;
+    # return: the customer sends them back; no_restock: the customer keeps them.
+    restock_type: Literal["cancel", "return", "no_restock"] = "no_restock"
+
+    @model_validator(mode="after")
+    def _names_its_line(self) -> RefundLine:
+        if not (self.external_id or self.sku):
+            raise ValueError("a refund line needs external_id or sku")
+        return self
+
+
+class CanonicalRefund(_Model):
+    channel: str
+    external_id: str = Field(min_length=1)  # the order's id at the shop
+    refund_id: str = Field(min_length=1)  # the refund's id at the shop, unique per channel
+    created_at: str = ""
+    currency: str = Field("", max_length=3)
+    amount: Decimal = Decimal("0")  # what the shop paid back, shipping included
+    note: str = ""
+    lines: list[RefundLine] = []
 
 
 class TrackingStatus(str, Enum):

@@ -28,6 +28,8 @@ class OdooGateway(Protocol):
 
     def apply_tracking(self, events: list[dict]) -> list[dict]: ...
 
+    def apply_refunds(self, refunds: list[dict]) -> list[dict]: ...
+
     def fetch_outbox(self, cursor: int, limit: int = 500) -> dict: ...
 
     def ack_outbox(self, consumer: str, cursor: int) -> bool: ...
@@ -93,6 +95,9 @@ class JsonRpcOdoo:
 
     def apply_tracking(self, events: list[dict]) -> list[dict]:
         return self.call("oms.intake", "apply_tracking", events)
+
+    def apply_refunds(self, refunds: list[dict]) -> list[dict]:
+        return self.call("oms.intake", "apply_refunds", refunds)
 
     def fetch_outbox(self, cursor: int, limit: int = 500) -> dict:
         return self.call("oms.outbox.event", "fetch_since", cursor, limit=limit)

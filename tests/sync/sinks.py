@@ -18,6 +18,7 @@ from sync_service.odoo_client import OdooError
 CALLS = "oms:test:sink:calls"  # every ingest_orders batch, when the call starts
 ORDERS = "oms:test:sink:orders"  # every order of a call that returned
 TRACKING = "oms:test:sink:tracking"
+REFUNDS = "oms:test:sink:refunds"  # every refund of an apply_refunds call that returned
 OUTBOX = "oms:test:sink:outbox"  # scripted outbox events (JSON), served by fetch_outbox
 ACKS = "oms:test:sink:acks"
 SELLABLE = "oms:test:sink:sellable"
@@ -57,6 +58,19 @@ class RecordingOdoo:
         self._gate()
         self.redis.rpush(TRACKING, *[json.dumps(event) for event in events])
         return [{"status": "updated"} for _ in events]
+
+    def apply_refunds(self, refunds: list[dict]) -> list[dict]:
+        self._gate()
+        results = []
+        for refund in refunds:
+            scripted = self.redis.get(reply_key(f"refund:{refund['refund_id']}"))
+            results.append(json.loads(scripted) if scripted else
+                           {"channel": refund["channel"], "external_id": refund["external_id"],
+                            "refund_id": refund["refund_id"], "status": "created",
+                            "record_id": None, "order_id": None, "order_name": None,
+                            "error": None})  # fmt: skip
+        self.redis.rpush(REFUNDS, *[json.dumps(refund) for refund in refunds])
+        return results
 
     def fetch_outbox(self, cursor: int, limit: int = 500) -> dict:
         self._gate()

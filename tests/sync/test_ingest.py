@@ -193,14 +193,6 @@ def test_tracking_never_moves_a_parcel_backwards(api, ingestor, redis_client):
     )
 
 
-def test_refund_without_an_odoo_method_is_kept_in_the_dead_letters(api, ingestor, redis_client):
-    post(api, helpers.shopify(helpers.fixture("shopify_refund.json"), topic="refunds/create"))
-    ingestor.drain()
-    [(_id, dead)] = redis_client.xrange(keys.DEAD)
-    assert dead[b"kind"] == b"refund"
-    assert dead[b"last_error"].startswith(b"unsupported_kind")
-
-
 def test_consumers_of_gone_workers_are_forgotten_unless_they_hold_events(
     api, fast_settings, redis_client
 ):

@@ -12,7 +12,16 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from sync_service.canonical import Address, CanonicalOrder, Customer, OrderLine, Payment, dump
+from sync_service.canonical import (
+    Address,
+    CanonicalOrder,
+    CanonicalRefund,
+    Customer,
+    OrderLine,
+    Payment,
+    RefundLine,
+    dump,
+)
 from sync_service.errors import MalformedPayload
 from sync_service.inbox.providers.base import (
     Delivery,
@@ -83,16 +92,38 @@ class ShopifyOrder(BaseModel):
     shipping_lines: list[ShopifyShippingLine] = []
 
 
+class ShopifyRefundedItem(BaseModel):
+    sku: str | None = None
+
+
 class ShopifyRefundLine(BaseModel):
     line_item_id: int
     quantity: int
+    restock_type: str | None = None
+    subtotal: Decimal = Decimal("0")
+    line_item: ShopifyRefundedItem | None = None
+
+
+class ShopifyTransaction(BaseModel):
+    amount: Decimal = Decimal("0")
+    currency: str | None = None
+    kind: str | None = None
+    status: str | None = None
 
 
 class ShopifyRefund(BaseModel):
     id: int
     order_id: int
     created_at: datetime
+    note: str | None = None
     refund_line_items: list[ShopifyRefundLine] = []
+    transactions: list[ShopifyTransaction] = []
+
+
+# Shopify's restock types -> the contract's. "legacy_restock" (older refunds: restocked without
+# saying whether the units had shipped) is a cancellation: Odoo takes off what has not shipped
+# and expects the rest back.
+RESTOCK = {"cancel": "cancel", "return": "return", "legacy_restock": "cancel"}
 
 
 def verify(headers: Mapping[str, str], body: bytes, secret: str, **_: object) -> None:
@@ -105,21 +136,39 @@ def parse(channel: str, headers: Mapping[str, str], payload: object) -> Delivery
     if topic not in TOPICS:
         raise MalformedPayload(f"unsupported topic {topic!r}", field="header:x-shopify-topic")
     if topic == "refunds/create":
-        refund = validate(ShopifyRefund, payload)
-        data = {
-            "channel": channel,
-            "external_id": str(refund.order_id),
-            "refund_id": str(refund.id),
-            "created_at": iso_utc(refund.created_at),
-            "lines": [
-                {"external_id": str(line.line_item_id), "quantity": line.quantity}
-                for line in refund.refund_line_items
-            ],
-        }
-        return Delivery(delivery_id, topic, "refund", data)
+        refund = refund_to_canonical(channel, validate(ShopifyRefund, payload))
+        return Delivery(delivery_id, topic, "refund", dump(refund))
     order = to_canonical(channel, validate(ShopifyOrder, payload), topic)
     return Delivery(
         delivery_id, topic, "order", dump(order), order.external_id, order.external_version
+    )
+
+
+def refund_to_canonical(channel: str, refund: ShopifyRefund) -> CanonicalRefund:
+    """The money is what the successful refund transactions paid back (shipping included);
+    each line's amount is its refunded subtotal."""
+    paid_back = [t for t in refund.transactions if t.kind == "refund" and t.status == "success"]
+    lines = [
+        RefundLine(
+            external_id=str(line.line_item_id),
+            sku=(line.line_item.sku if line.line_item else None) or "",
+            quantity=Decimal(line.quantity),
+            amount=line.subtotal,
+            restock_type=RESTOCK.get(line.restock_type or "", "no_restock"),
+        )
+        for line in refund.refund_line_items
+    ]
+    return build(
+        CanonicalRefund,
+        "",
+        channel=channel,
+        external_id=str(refund.order_id),
+        refund_id=str(refund.id),
+        created_at=iso_utc(refund.created_at),
+        currency=next((t.currency for t in paid_back if t.currency), None) or "",
+        amount=sum((t.amount for t in paid_back), Decimal("0")),
+        note=refund.note or "",
+        lines=lines,
     )
 
 
