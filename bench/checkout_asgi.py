@@ -63,6 +63,14 @@ def requests_of(kind: str, n: int, skus: list[str], channel: str, api_key: str) 
             start = (i * 100) % (len(skus) - 100)
             query = "skus=" + ",".join(skus[start : start + 100])
             out.append((_scope("GET", f"{base}/availability", query, b"", api_key), b""))
+        elif kind == "promise":
+            lines = [{"sku": s, "quantity": 1} for s in rng.sample(skus[:400], rng.randint(1, 5))]
+            body = json.dumps({
+                "lines": lines,
+                "destination": {"country": "DE", "postal_code": rng.choice(["10115", "80331"])},
+                "at": "2026-11-30T09:00:00Z", "service_levels": ["standard"],
+            }).encode()  # fmt: skip
+            out.append((_scope("POST", f"{base}/promise", "", body, api_key), body))
         else:  # reservation
             lines = [{"sku": s, "quantity": 1} for s in rng.sample(skus, rng.randint(1, 3))]
             body = json.dumps({"lines": lines, "ttl_seconds": 2}).encode()
@@ -96,14 +104,15 @@ async def _measure(app, kind: str, n: int, skus, channel, api_key) -> dict:
 
 
 def cpu_per_request(app, skus: list[str], channel: str, api_key: str, quick: bool) -> dict:
-    """{kind: fast path vs FastAPI CPU microseconds per request} for cart, listing, reserve."""
+    """{kind: fast path vs FastAPI CPU microseconds per request}: cart, listing (100 SKUs),
+    promise, reservation."""
     n = 300 if quick else 2000
 
     async def run() -> dict:
         try:
             return {
                 kind: await _measure(app, kind, n, skus, channel, api_key)
-                for kind in ("cart", "listing", "reservation")
+                for kind in ("cart", "listing", "promise", "reservation")
             }
         finally:
             if app.state.redis is not None:

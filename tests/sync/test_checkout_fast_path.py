@@ -79,6 +79,37 @@ CALLS = [
      {}, None, True),
     ("listing only unknown", "GET", "/availability", [("sku", "ZZ")], {}, None, True),
     ("listing no key", "GET", "/availability", [("sku", "A")], {"X-API-Key": ""}, None, False),
+    ("pickup", "POST", "/availability/pickup", None, JSON,
+     b'{"lines": [{"sku": "A", "quantity": 1}], "near": {"country": "PT",'
+     b' "postal_code": "1100-053"}, "only_available": false, "limit": 3}', True),
+    ("pickup by coordinates", "POST", "/availability/pickup", None, JSON,
+     b'{"lines": [{"sku": "B", "quantity": 1}], "near": {"country": "PT", "lat": 41.1,'
+     b' "lon": -8.6}}', True),
+    ("pickup bad postal code", "POST", "/availability/pickup", None, JSON,
+     b'{"lines": [{"sku": "A", "quantity": 1}], "near": {"country": "PT",'
+     b' "postal_code": "11A"}}', True),
+    ("pickup limit 0", "POST", "/availability/pickup", None, JSON,
+     b'{"lines": [{"sku": "A", "quantity": 1}], "limit": 0}', False),
+    ("promise", "POST", "/promise", None, JSON,
+     b'{"lines": [{"sku": "A", "quantity": 2}, {"sku": "B", "quantity": 1}], "destination":'
+     b' {"country": "PT", "postal_code": "1100-053"}, "at": "2026-11-26T09:12:00Z"}', True),
+    ("promise now, express", "POST", "/promise", None, JSON,
+     b'{"lines": [{"sku": "C", "quantity": 1}], "destination": {"country": "PT",'
+     b' "postal_code": "4000-322"}, "service_levels": ["express"]}', True),
+    ("promise more than stock", "POST", "/promise", None, JSON,
+     b'{"lines": [{"sku": "C", "quantity": 5}], "destination": {"country": "PT",'
+     b' "postal_code": "4000-322"}, "at": "2026-11-27T18:00:00+01:00"}', True),
+    ("promise bad postal code", "POST", "/promise", None, JSON,
+     b'{"lines": [{"sku": "A", "quantity": 1}], "destination": {"country": "PT",'
+     b' "postal_code": "1100"}}', True),
+    ("promise unknown sku", "POST", "/promise", None, JSON,
+     b'{"lines": [{"sku": "X", "quantity": 1}], "destination": {"country": "PT",'
+     b' "postal_code": "1100-053"}}', True),
+    ("promise unknown level", "POST", "/promise", None, JSON,
+     b'{"lines": [{"sku": "A", "quantity": 1}], "destination": {"country": "PT",'
+     b' "postal_code": "1100-053"}, "service_levels": ["overnight"]}', False),
+    ("promise no destination", "POST", "/promise", None, JSON,
+     b'{"lines": [{"sku": "A", "quantity": 1}]}', False),
     ("reserve", "POST", "/reservations", None, {**JSON, "Idempotency-Key": "k1"},
      cart(("C", 1), ("A", 2)), True),
     ("reserve again", "POST", "/reservations", None, {**JSON, "Idempotency-Key": "k1"},
@@ -98,9 +129,23 @@ CALLS = [
      b'{"lines": [{"sku": "A", "quantity": 1}], "ttl_seconds": -1}', False),
     ("cart after holds", "POST", "/availability/cart", None, JSON, cart(("A", 1), ("B", 1)),
      True),
+    ("promise after holds", "POST", "/promise", None, JSON,
+     b'{"lines": [{"sku": "A", "quantity": 1}, {"sku": "B", "quantity": 3}], "destination":'
+     b' {"country": "PT", "postal_code": "1100-053"}, "at": "2026-11-26T09:12:00Z"}', True),
     ("listing after holds", "GET", "/availability", [("skus", "A,B,C"), ("stores", "true")], {},
      None, True),
 ]  # fmt: skip
+
+
+SOME_STATUSES = {
+    "cart": 200, "cart unknown sku": 404, "cart charset": 200, "cart no content type": 422,
+    "cart other key": 401, "cart bad key, bad json": 422, "listing stores yes": 200,
+    "listing nothing": 422, "pickup bad postal code": 422, "pickup limit 0": 422,
+    "promise more than stock": 200, "promise bad postal code": 422, "promise unknown sku": 404,
+    "promise unknown level": 422, "reserve": 201, "reserve again": 200,
+    "reserve key reused": 409, "reserve short": 409, "reserve unknown store": 404,
+    "reserve long key": 422,
+}  # fmt: skip
 
 
 def _replay_all(rds, ck_settings, clock, checkout_redis_server, run_api, fast: bool):
@@ -154,6 +199,10 @@ def test_fast_path_answers_like_fastapi(rds, ck_settings, clock, checkout_redis_
         assert b[1] is True, name  # switched off, FastAPI answers everything
     statuses = {answer[2] for answer in fast}  # the set covers answers of every kind
     assert {200, 201, 401, 404, 409, 422} <= statuses
+    status_of = {answer[0]: answer[2] for answer in fast}
+    assert {name: status_of[name] for name in SOME_STATUSES} == SOME_STATUSES
+    promise = next(answer[-1] for answer in fast if answer[0] == "promise")
+    assert [p["status"] for p in promise["promises"]] == ["complete", "complete"]
 
 
 @pytest.mark.parametrize("fast", [True, False])
