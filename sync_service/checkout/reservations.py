@@ -118,13 +118,27 @@ def channel_of(reservation_id: str) -> str:
 
 
 def _node_stock(sku: str, total: SkuStock, projection: Sequence, holds: Sequence) -> NodeStock:
-    proj = {k: int(v) for k, v in _pairs(projection).items()}
-    held = {k: int(v) for k, v in _pairs(holds).items()}
-    free = total.projected - total.held
-    at_node = {node: max(value, 0) - held.get("n:" + node, 0) for node, value in proj.items()}
-    nodes = {node: max(min(value, free), 0) for node, value in at_node.items()}
+    """From HGETALL replies (flat [field, value, ...]) of the SKU's figures and holds.
+
+    One pass over the nodes (50 per SKU on a promise or pickup call, so it is per-request
+    cost): a node offers ``max(min(its free stock, the channel's), 0)``."""
+    it = iter(holds)
+    held = {field: int(value) for field, value in zip(it, it, strict=True)}
     held_any = held.get("*", 0)
-    return NodeStock(sku, total, nodes, {n: max(v, 0) for n, v in at_node.items()}, held_any)
+    at_stores = len(held) > ("t" in held) + ("*" in held)  # any "n:<node>" field
+    free = total.projected - total.held
+    nodes: dict[str, int] = {}
+    free_at_node: dict[str, int] = {}
+    it = iter(projection)
+    for node, value in zip(it, it, strict=True):
+        at = int(value)
+        if at < 0:
+            at = 0
+        if at_stores:
+            at = max(at - held.get("n:" + node, 0), 0)
+        free_at_node[node] = at
+        nodes[node] = at if at < free else max(free, 0)
+    return NodeStock(sku, total, nodes, free_at_node, held_any)
 
 
 def _parse_read(skus: Sequence[str], mode: str, raw) -> tuple[bool, dict]:
@@ -193,9 +207,18 @@ class CheckoutStore:
         self.redis = redis
         self.settings = settings
         self.clock = clock
+        self._common: dict[str, tuple] = {}
 
     async def _run(self, channel: str, name: str, *args):
-        call = Call.build(self.settings, channel, name, self.clock(), *args)
+        # The scripts' common arguments but the clock, built and encoded once per channel:
+        # on a cart read they are most of the command the client packs.
+        common = self._common.get(channel)
+        if common is None:
+            built = Call.build(self.settings, channel, name, 0)
+            pool, prefix, _now, *rest = (str(arg).encode() for arg in built.args)
+            common = self._common[channel] = (built.key, pool, prefix, tuple(rest))
+        key, pool, prefix, rest = common
+        call = Call(name, key, (pool, prefix, self.clock(), *rest, *args))
         return await run_async(self.redis, call)
 
     async def status(self, channel: str) -> dict:
