@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from datetime import datetime, time, timedelta, timezone
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,6 +27,7 @@ from oms_engine import (
     Policy,
     Product,
     Zone,
+    candidates,
     route,
 )
 
@@ -318,6 +320,21 @@ def test_lean_plan_equals_the_explained_plan_and_the_brute_force_optimum(instanc
     target_day = target.toordinal() if target is not None else 0
     best = brute_force_best(network, order, stock, target_day)
     assert math.isclose(lean.score.total, best, rel_tol=1e-9, abs_tol=1e-6), (lean, best)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(instances(heavy=False), instances(heavy=False, open_rules=True)))
+def test_whole_order_nodes_found_from_the_rarest_line_or_by_walking_every_node(instance):
+    """explain=False finds the nodes holding the whole order from the line held at the fewest
+    nodes when it has few holders, else by walking every eligible node: forced either way
+    (these networks are small, so the first way is the default), the explained plan."""
+    network, stock, order = instance
+    full = route(network, order, stock)
+    for few_holders in (0, 10**6):
+        with patch.object(candidates, "_FEW_HOLDERS", few_holders):
+            lean = route(network, order, stock, explain=False)
+        assert lean.shipments == full.shipments and lean.score == full.score
+        assert lean.unfulfilled == full.unfulfilled and lean.method == full.method
 
 
 def test_the_brute_force_can_disagree():
