@@ -159,6 +159,22 @@ def _parse_read(skus: Sequence[str], mode: str, raw) -> tuple[bool, dict]:
     return bool(reply[0]), out
 
 
+def _parse_available(skus: Sequence[str], raw) -> tuple[bool, dict[str, int | None]]:
+    """The "total" read as plain numbers: a listing page turns 100 SKUs into an answer, and
+    objects per SKU cost more there than the Redis call."""
+    reply = orjson.loads(raw)
+    if not reply[1]:
+        raise exc.ProjectionNotReady("no stock projection for this channel yet; retry shortly")
+    out: dict[str, int | None] = {}
+    for sku, total, held in zip(skus, reply[2], reply[3], strict=True):
+        if total:
+            free = int(total) - int(held or 0)
+            out[sku] = free if free > 0 else 0
+        else:
+            out[sku] = None
+    return bool(reply[0]), out
+
+
 def _hold_from(channel: str, rid: str, rec: dict[str, str], created: bool = False) -> Hold:
     lines = tuple(HoldLine(s, int(q), n) for s, n, q in orjson.loads(rec.get("lines", "[]")))
     return Hold(
@@ -262,6 +278,16 @@ class CheckoutStore:
         if more:  # a backlog of expired holds beyond one script's purge limit
             await self.sweep(channel)
             more, out = _parse_read(skus, mode, await self._run(channel, "availability", *args))
+        return out
+
+    async def available(self, channel: str, skus: Sequence[str]) -> dict[str, int | None]:
+        """{sku: sellable units for the channel | None (unknown)}: ``read(...)[sku].available``
+        without the objects, for the cart and listing reads."""
+        args = ("total", orjson.dumps(list(skus)))
+        more, out = _parse_available(skus, await self._run(channel, "availability", *args))
+        if more:  # a backlog of expired holds beyond one script's purge limit
+            await self.sweep(channel)
+            more, out = _parse_available(skus, await self._run(channel, "availability", *args))
         return out
 
     async def stores_in_stock(

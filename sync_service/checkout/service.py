@@ -78,19 +78,18 @@ class CheckoutService:
             snapshot = await self._network(channel)
             pickup = [n.id for n in snapshot.nodes.values() if n.pickup_point and n.enabled]
             figures = await self.store.stores_in_stock(channel, skus, pickup)
+            units = {sku: None if f is None else f[0].available for sku, f in figures.items()}
         else:
-            totals = await self.store.read(channel, skus)
-            figures = {sku: (stock, None) if stock else None for sku, stock in totals.items()}
+            units = await self.store.available(channel, skus)
         known, unknown = [], []
         for sku in skus:
-            found = figures[sku]
-            if found is None:
+            available = units[sku]
+            if available is None:
                 unknown.append(sku)
                 continue
-            available = found[0].available
             item = {"sku": sku, "available": available, "in_stock": available > 0}
             if stores:
-                item["stores_in_stock"] = found[1]
+                item["stores_in_stock"] = figures[sku][1]
             known.append(item)
         if not known:
             raise exc.UnknownSku(f"unknown SKU for this channel: {', '.join(skus)}", skus=skus)
@@ -99,11 +98,11 @@ class CheckoutService:
     async def cart(self, channel: str, lines: Sequence[s.CartLine]) -> dict:
         """The body of ``schemas.CartAvailability``."""
         wanted = _merge(lines)
-        figures = await self.store.read(channel, list(wanted))
-        _unknown(figures, list(wanted))
+        units = await self.store.available(channel, list(wanted))
+        _unknown(units, list(wanted))
         out = []
         for sku, qty in wanted.items():
-            available = figures[sku].available
+            available = units[sku]
             out.append({"sku": sku, "requested": qty, "available": available,
                         "ok": available >= qty})  # fmt: skip
         return {"channel": channel, "available": all(x["ok"] for x in out), "lines": out}

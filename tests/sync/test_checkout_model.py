@@ -95,8 +95,10 @@ def test_random_checkouts_match_the_model(checkout_redis_server, rds, ck_setting
                 await step(store, op)
                 model.purge(clock())
                 figures = await store.read(CHANNEL, list(SKUS), mode="nodes")
+                units = await store.available(CHANNEL, list(SKUS))  # cart and listing reads
                 for sku in SKUS:
                     assert figures[sku].total.available == max(model.free(sku), 0), (op, sku)
+                    assert units[sku] == max(model.free(sku), 0), (op, sku)
                     assert figures[sku].nodes["ST1"] == model.store_free(sku, "ST1"), (op, sku)
                 counted = await store.stores_in_stock(CHANNEL, list(SKUS), list(NODES))
                 for sku in SKUS:
