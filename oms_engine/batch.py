@@ -138,11 +138,17 @@ def reoptimise(
     if len(plans) != len(orders):
         raise ValueError("plans must match orders one to one")
 
-    # Data: only the orders that can gain are re-decided - those split or short one by one,
-    # and those whose plans took stock they could have used. Every other order keeps its
-    # plan, and its stock and capacity are taken out of what the window shares.
-    free = _free_orders(network, orders, plans, stock)
-    stock_left = {sku: dict(by_node) for sku, by_node in stock.items()}
+    # Data: every order of the window may move, but only those that can gain or make room
+    # are put in the model - orders with packages beyond one or units short ("gainers"), and
+    # every order, earlier or later, holding units of a gainer's SKU at one of the gainer's
+    # candidate nodes. Every other order keeps its plan; its stock and capacity are taken
+    # out of what the window shares.
+    cache: dict = {}
+    candidates = _gainer_candidates(network, orders, plans, stock, max_nodes, cache)
+    free = _free_orders(orders, plans, stock, candidates)
+    # Only the free orders' SKUs matter to the model: copy those, net of the held plans.
+    skus = {line.sku for i in free for line in orders[i].lines}
+    stock_left = {sku: dict(stock.get(sku, {})) for sku in skus}
     capacity = dict(capacity_left if capacity_left is not None else _default_capacity(network))
     for i, plan in enumerate(plans):
         if i in free:
@@ -151,14 +157,15 @@ def reoptimise(
             if shipment.node in capacity:
                 capacity[shipment.node] -= 1
             for line in shipment.lines:
-                per_node = stock_left[line.sku]
-                per_node[shipment.node] = per_node[shipment.node] - line.quantity
-    cache: dict = {}
+                per_node = stock_left.get(line.sku)
+                if per_node is not None:
+                    per_node[shipment.node] = per_node.get(shipment.node, 0) - line.quantity
     datas = {}
     for i in free:
         plan = plans[i]
         data = order_data(network, orders[i], stock_left, plan.explanation.target_date, cache)
-        datas[i] = _keep_best_nodes(network, data, plan, max_nodes)
+        nodes = candidates[i][1] if i in candidates else frozenset()
+        datas[i] = _keep_best_nodes(network, data, plan, max_nodes, nodes)
 
     # Orders that share no scarce stock (and no binding capacity) are independent problems,
     # solved one group at a time, smallest first; a large group is solved in chunks of
@@ -234,9 +241,12 @@ def reoptimise(
 # --------------------------------------------------------------------------- model parts
 
 
-def _keep_best_nodes(network: Network, data, plan: Plan, max_nodes: int):
-    """Keep the lanes of the ``max_nodes`` most promising nodes (and the plan's own), and per
-    node only its best lane overall and its best lane among those carrying the most lines."""
+def _keep_best_nodes(
+    network: Network, data, plan: Plan, max_nodes: int, also: frozenset[str] = frozenset()
+):
+    """Keep the lanes of the ``max_nodes`` most promising nodes (and the plan's own, and
+    ``also``), and per node only its best lane overall and its best lane among those carrying
+    the most lines."""
     w = network.policy.weights
     used = {(s.node, s.carrier_service) for s in plan.shipments}
     lines_of: dict[int, int] = {}
@@ -258,7 +268,7 @@ def _keep_best_nodes(network: Network, data, plan: Plan, max_nodes: int):
         by_node.setdefault(data.lanes[k].node, []).append(k)
     best = {node: min(fixed[k] for k in ks) for node, ks in by_node.items()}
     ranked = sorted(best, key=lambda node: (best[node], node))
-    nodes = set(ranked[:max_nodes]) | {node for node, _service in used}
+    nodes = set(ranked[:max_nodes]) | {node for node, _service in used} | also
     keep: set[int] = set()
     for node in nodes:
         ks = by_node.get(node, [])
@@ -419,36 +429,79 @@ def _net_of(
     return left, cap
 
 
-def _free_orders(
-    network: Network, orders: Sequence[Order], plans: Sequence[Plan], stock: Stock
-) -> list[int]:
-    """Indices of the orders worth re-deciding.
+def _node_cover(data: OrderData) -> dict[str, int]:
+    """Node -> units of the order it could send on its own (stock and hard rules applied)."""
+    best: dict[tuple[str, int], int] = {}
+    for (li, k), units in data.carriable.items():
+        key = (data.lanes[k].node, li)
+        best[key] = max(best.get(key, 0), units)
+    cover: dict[str, int] = {}
+    for (node, _li), units in best.items():
+        cover[node] = cover.get(node, 0) + units
+    return cover
 
-    An order split (or short) one by one can gain only if some single node held all of it at
-    the window's opening but no longer when its turn came: earlier orders of the window took
-    the units. Those earlier orders are re-decided with it. An order that split although a
-    node still held everything split because that was cheaper, and stays as it is.
-    """
-    excluded = network.policy.excluded_nodes
-    taken: dict[tuple[str, str], list[int]] = {}  # (sku, node) -> earlier orders that took it
-    used: dict[tuple[str, str], int] = {}
-    free: set[int] = set()
+
+def _gainer_candidates(
+    network: Network,
+    orders: Sequence[Order],
+    plans: Sequence[Plan],
+    stock: Stock,
+    max_nodes: int,
+    cache: dict,
+) -> dict[int, tuple[frozenset[str], frozenset[str]]]:
+    """Orders that could ship in fewer packages or fill more: index -> (their SKUs, the nodes
+    worth offering them). Those nodes are the ``max_nodes`` that could send most of the order
+    from the window's opening stock, on top of the best-scored nodes every order keeps."""
+    out = {}
     for i, (order, plan) in enumerate(zip(orders, plans, strict=True)):
-        if len(plan.shipments) > 1 or plan.unfulfilled:
-            needed: dict[str, int] = {}
-            for line in order.lines:
-                needed[line.sku] = needed.get(line.sku, 0) + line.quantity
-            at_opening = _holders(needed, stock, {}) - order.excluded_nodes - excluded
-            if at_opening and not (_holders(needed, stock, used) & at_opening):
-                free.add(i)
-                for node in at_opening:
-                    for sku in needed:
-                        free.update(taken.get((sku, node), ()))
-        for shipment in plan.shipments:
-            for line in shipment.lines:
-                key = (line.sku, shipment.node)
-                taken.setdefault(key, []).append(i)
-                used[key] = used.get(key, 0) + line.quantity
+        if plan.score.package_count <= 1 and not plan.unfulfilled:
+            continue
+        data = order_data(network, order, stock, plan.explanation.target_date, cache)
+        cover = _node_cover(data)
+        short = {u.sku for u in plan.unfulfilled}
+        biggest = max((sum(x.quantity for x in s.lines) for s in plan.shipments), default=0)
+        # A node helps if it could send more of the order than the plan's largest shipment
+        # (fewer packages), or any unit of a SKU left short (more filled).
+        holds_short = {data.lanes[k].node for li, k in data.carriable if data.lines[li][0] in short}
+        helpful = {node for node, units in cover.items() if units > biggest} | holds_short
+        if not helpful:
+            continue
+        ranked = sorted(helpful, key=lambda node: (-cover[node], node))[:max_nodes]
+        skus = frozenset(line.sku for line in order.lines)
+        out[i] = (skus, frozenset(ranked) | {s.node for s in plan.shipments})
+    return out
+
+
+def _free_orders(
+    orders: Sequence[Order],
+    plans: Sequence[Plan],
+    stock: Stock,
+    candidates: Mapping[int, tuple[frozenset[str], frozenset[str]]],
+) -> list[int]:
+    """Indices of the orders to re-decide: the gainers, and every order of the window that
+    ships a gainer's SKU from one of the gainer's candidate nodes where what the one-by-one
+    plans leave over would not cover the gainer's quantity (it may have to make room, whether
+    it came before or after the gainer)."""
+    used: dict[tuple[str, str], int] = {}
+    for plan in plans:
+        for s in plan.shipments:
+            for line in s.lines:
+                used[(line.sku, s.node)] = used.get((line.sku, s.node), 0) + line.quantity
+    contested = set()
+    for i, (skus, nodes) in candidates.items():
+        for line in orders[i].lines:
+            if line.sku not in skus:
+                continue
+            for node in nodes:
+                spare = stock.get(line.sku, {}).get(node, 0) - used.get((line.sku, node), 0)
+                if spare < line.quantity:
+                    contested.add((line.sku, node))
+    free = set(candidates)
+    for i, plan in enumerate(plans):
+        if i in free:
+            continue
+        if any((line.sku, s.node) in contested for s in plan.shipments for line in s.lines):
+            free.add(i)
     return sorted(free)
 
 
@@ -582,3 +635,92 @@ def to_plan(network: Network, milp_plan: MilpPlan, one_by_one: Plan) -> Plan:
         steps=0,
         promised_date=promised,
     )
+
+
+# --------------------------------------------------------------------------- diagnosis
+
+
+@dataclass(frozen=True, slots=True)
+class SplitClasses:
+    """Why the window's one-by-one plans split, and how much a re-allocation could undo.
+
+    ``competition``: split orders some single node could have sent whole from the window's
+    opening stock (hard rules applied) but no longer at their turn - earlier orders of the
+    window took the units. ``choice``: a node could still send it whole at its turn, and
+    splitting scored better (e.g. on time). ``forced``: no node could send it whole even at the
+    window's opening - the split was decided by where the stock sat before the window.
+    ``removable_at_most``: packages beyond the fewest nodes that could together send what each
+    split order shipped, from the opening stock with nothing taken by the other orders - an
+    upper bound (weight and competition aside) on the extra shipments any re-allocation
+    inside the window can remove.
+    """
+
+    split: int
+    competition: int
+    choice: int
+    forced: int
+    removable_at_most: int
+
+
+def classify_splits(
+    network: Network, orders: Sequence[Order], plans: Sequence[Plan], stock: Stock
+) -> SplitClasses:
+    """Classify the window's split one-by-one plans (see :class:`SplitClasses`)."""
+    used: dict[tuple[str, str], int] = {}
+    cache: dict = {}
+    competition = choice = forced = removable = split = 0
+    for order, plan in zip(orders, plans, strict=True):
+        if len(plan.shipments) > 1:
+            split += 1
+            target = plan.explanation.target_date
+            opening = order_data(network, order, stock, target, cache)
+            at_turn_stock = {
+                line.sku: {
+                    node: q - used.get((line.sku, node), 0)
+                    for node, q in stock.get(line.sku, {}).items()
+                }
+                for line in order.lines
+            }
+            at_turn = order_data(network, order, at_turn_stock, target, cache)
+            if _fewest_nodes(opening, _shipped(plan), 2) == 1:
+                if _fewest_nodes(at_turn, _shipped(plan), 2) == 1:
+                    choice += 1
+                else:
+                    competition += 1
+            else:
+                forced += 1
+            fewest = _fewest_nodes(opening, _shipped(plan), len(plan.shipments))
+            removable += max(0, plan.score.package_count - fewest)
+        for s in plan.shipments:
+            for line in s.lines:
+                used[(line.sku, s.node)] = used.get((line.sku, s.node), 0) + line.quantity
+    return SplitClasses(split, competition, choice, forced, removable)
+
+
+def _shipped(plan: Plan) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for s in plan.shipments:
+        for line in s.lines:
+            out[line.sku] = out.get(line.sku, 0) + line.quantity
+    return out
+
+
+def _fewest_nodes(data: OrderData, need: Mapping[str, int], limit: int) -> int:
+    """The fewest nodes that could together send ``need`` units per SKU under the order's
+    stock and hard rules: 1, else 2, else ``limit`` (pairs are tried only when ``limit`` > 2;
+    ``limit`` >= 2)."""
+    units: dict[str, dict[str, int]] = {}
+    for (li, k), n in data.carriable.items():
+        row = units.setdefault(data.lanes[k].node, {})
+        sku = data.lines[li][0]
+        row[sku] = max(row.get(sku, 0), n)
+    nodes = sorted(units)
+    if any(all(units[a].get(s, 0) >= q for s, q in need.items()) for a in nodes):
+        return 1
+    if limit <= 2:
+        return limit
+    for x, a in enumerate(nodes):
+        for b in nodes[x + 1 :]:
+            if all(units[a].get(s, 0) + units[b].get(s, 0) >= q for s, q in need.items()):
+                return 2
+    return limit

@@ -22,14 +22,15 @@ from oms_engine import (
     Product,
     Zone,
 )
-from oms_engine.batch import reoptimise, route_one_by_one
+from oms_engine.batch import classify_splits, reoptimise, route_one_by_one
 
 MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
 KASSEL = Destination("DE", "34117", 51.31, 9.48)
 LEIPZIG = Destination("DE", "04109", 51.34, 12.37)
+HAMBURG = Destination("DE", "20095", 53.55, 9.99)
 
 
-def _network(n_products: int = 2, **policy) -> Network:
+def _network(n_products: int = 2, north: bool = False, **policy) -> Network:
     calendar = Calendar(country="DE", working_weekdays=frozenset(range(6)))
     nodes = [
         Node("DC-WEST", lat=51.31, lon=9.50, country="DE", postal_code="34117",
@@ -37,6 +38,11 @@ def _network(n_products: int = 2, **policy) -> Network:
         Node("DC-EAST", lat=51.34, lon=12.40, country="DE", postal_code="04109",
              timezone="Europe/Berlin", handling_cost=1.0, cutoff=time(16), calendar=calendar),
     ]  # fmt: skip
+    if north:
+        nodes.append(
+            Node("DC-NORTH", lat=53.55, lon=9.99, country="DE", postal_code="20095",
+                 timezone="Europe/Berlin", handling_cost=1.0, cutoff=time(16), calendar=calendar)
+        )  # fmt: skip
     parcel = CarrierService(
         "parcel", "dhl", zones=(Zone("DE", "", 1),), cost_per_package=4.5, cost_per_kg=0.05
     )
@@ -69,6 +75,51 @@ def test_batch_undoes_a_greedy_grab_that_split_a_later_order():
     assert plan_a.shipments[0].node == "DC-EAST"
     assert plan_b.shipments[0].node == "DC-WEST"
     assert {line.sku for line in plan_b.shipments[0].lines} == {"P0", "P1"}
+
+
+def test_batch_merges_a_split_no_single_node_could_have_avoided():
+    # No node ever held all of B (P1 only in the west, P2 only in the east): the split is
+    # forced, so a batch that only re-decides "split by competition" orders leaves it. But A,
+    # routed first, took the west's only P0, so B went out in three parcels (P0 from the
+    # north). Sending A's P0 from the north instead lets B ship in two.
+    network = _network(n_products=3, north=True)
+    stock = {"P0": {"DC-WEST": 1, "DC-NORTH": 1}, "P1": {"DC-WEST": 1}, "P2": {"DC-EAST": 1}}
+    orders = [_order("A", ["P0"], KASSEL), _order("B", ["P0", "P1", "P2"], LEIPZIG, 5)]
+    one_by_one = route_one_by_one(network, orders, stock)
+    assert [len(p.shipments) for p in one_by_one] == [1, 3]
+    classes = classify_splits(network, orders, one_by_one, stock)
+    assert (classes.split, classes.forced, classes.competition, classes.choice) == (1, 1, 0, 0)
+    assert classes.removable_at_most == 1
+
+    result = reoptimise(network, orders, stock, plans=one_by_one, time_limit=5)
+
+    assert result.status == "improved"
+    assert result.extra_shipments_before == 2 and result.extra_shipments_after == 1
+    plan_a, plan_b = (o.plan for o in result.orders)
+    assert [s.node for s in plan_a.shipments] == ["DC-NORTH"]
+    assert sorted(s.node for s in plan_b.shipments) == ["DC-EAST", "DC-WEST"]
+    assert result.score_after < result.score_before
+
+
+def test_classify_splits_tells_competition_from_forced():
+    network = _network(n_products=3)
+    stock = {"P0": {"DC-WEST": 1, "DC-EAST": 1}, "P1": {"DC-WEST": 1}, "P2": {"DC-EAST": 1}}
+    orders = [
+        _order("A", ["P0"], KASSEL),
+        _order("B", ["P0", "P1"], LEIPZIG, 5),  # the west held both before A took its P0
+        _order("C", ["P1", "P2"], LEIPZIG, 9),  # never in one place: forced
+    ]
+    plans = route_one_by_one(network, orders, stock)
+    assert [len(p.shipments) for p in plans] == [1, 2, 1]  # C: P1 went to B, C ships P2 only
+    classes = classify_splits(network, orders, plans, stock)
+    assert (classes.split, classes.competition, classes.forced, classes.choice) == (1, 1, 0, 0)
+    assert classes.removable_at_most == 1
+
+    stock_forced = {"P1": {"DC-WEST": 1}, "P2": {"DC-EAST": 1}}
+    forced = [_order("C", ["P1", "P2"], LEIPZIG)]
+    plans = route_one_by_one(network, forced, stock_forced)
+    classes = classify_splits(network, forced, plans, stock_forced)
+    assert (classes.split, classes.forced, classes.removable_at_most) == (1, 1, 0)
 
 
 def test_nothing_to_gain_keeps_the_one_by_one_plans():
