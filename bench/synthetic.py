@@ -120,6 +120,19 @@ LINE_COUNT_WEIGHTS = (40, 22, 13, 8, 6, 4, 3, 2, 1, 1)  # 1..10 lines
 QUANTITY_WEIGHTS = (85, 11, 4)  # 1..3 units
 ZIPF_EXPONENT = 1.0
 START = datetime(2026, 11, 30, 5, 0, tzinfo=timezone.utc)  # a Monday morning
+#: Safety factor of the DCs' order-up-to levels (h + z * sqrt(h) for h units a week).
+SAFETY_Z = 1.0
+#: Weeks of order history the stock is planned from (a month: one week is too noisy for the
+#: slow movers).
+HISTORY_WEEKS = 4
+#: Least units of a SKU in the central DC: the largest quantity of one order line.
+MIN_LISTED = 3
+#: Units a week a DC's own region must order for a regional DC to range a SKU.
+REGIONAL_MIN_WEEKLY = 2
+#: Share of the assortment the largest and the smallest shipping store range.
+STORE_RANGE = (0.15, 0.05)
+#: Chance that a store ranges a SKU within its range width (local ranges differ).
+STORE_LISTING = 0.9
 
 
 @dataclass(frozen=True)
@@ -336,61 +349,102 @@ _CUM_LINES = tuple(itertools.accumulate(LINE_COUNT_WEIGHTS))
 _CUM_QTY = tuple(itertools.accumulate(QUANTITY_WEIGHTS))
 
 
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _region(dcs: list[Node], order: Order) -> Node:
+    """The DC whose region the order's destination lies in: the nearest one."""
+    dest = order.destination
+    return min(dcs, key=lambda n: (_km(n.lat, n.lon, dest.lat, dest.lon), n.id))
+
+
+def _may_hold(dc: Node, product: Product) -> bool:
+    return dc.dangerous_goods_certified or not product.dangerous_class
+
+
+def dc_demand_history(
+    products: tuple[Product, ...], dcs: list[Node], history: tuple[Order, ...], min_weekly: int
+) -> tuple[dict[str, set[str]], dict[tuple[str, str], int]]:
+    """(regional range per DC, units shipped per (SKU, DC)) in a history week.
+
+    A regional DC lists a SKU when its own region ordered at least ``min_weekly`` units of it
+    (velocity-based ranging); the central DC lists everything. The history is then routed the
+    way planners see their DCs used: an order ships from its region's DC when that DC lists
+    every line, otherwise from the central DC - which therefore also sells popular SKUs to
+    orders that carry a long-tail item, and is stocked for it.
+    """
+    by_sku = {p.sku: p for p in products}
+    central = dcs[0]
+    regional_units: dict[tuple[str, str], int] = {}
+    regions = [_region(dcs, order) for order in history]
+    for order, dc in zip(history, regions, strict=True):
+        for line in order.lines:
+            key = (line.sku, dc.id)
+            regional_units[key] = regional_units.get(key, 0) + line.quantity
+    ranges: dict[str, set[str]] = {central.id: {p.sku for p in products}}
+    for dc in dcs[1:]:
+        ranges[dc.id] = {
+            sku
+            for (sku, node), units in regional_units.items()
+            if node == dc.id and units >= min_weekly * HISTORY_WEEKS and _may_hold(dc, by_sku[sku])
+        }
+    shipped: dict[tuple[str, str], int] = {}
+    for order, dc in zip(history, regions, strict=True):
+        home = dc if all(line.sku in ranges[dc.id] for line in order.lines) else central
+        for line in order.lines:
+            key = (line.sku, home.id)
+            shipped[key] = shipped.get(key, 0) + line.quantity
+    return ranges, shipped
+
+
 def build_stock(
     rng: random.Random,
     products: tuple[Product, ...],
     nodes: tuple[Node, ...],
-    orders: tuple[Order, ...],
-    cover: tuple[float, float],
+    history: tuple[Order, ...],
+    safety_z: float = SAFETY_Z,
+    min_weekly: int = REGIONAL_MIN_WEEKLY,
 ) -> dict[str, dict[str, float]]:
-    """Stock per SKU and node, sized from the replay's own demand.
+    """Opening stock per SKU and node: Monday morning after the weekly replenishment.
 
-    Each SKU gets ``demand * U(cover)`` units in all (so some SKUs run short, as in life). The
-    central DC (DC1) carries the whole assortment; the regional DCs the top 8,000 SKUs (the top
-    2,000 in all of them, the rest in one); the stores hold a share of the top 3,000. Dangerous
-    goods sit in certified DCs only, bulky goods in DCs only.
+    Sized from a *history* week (orders drawn from the same distributions, not the replayed
+    ones), as a planner would: each DC's range and demand come from :func:`dc_demand_history`
+    and its order-up-to level is ``h + safety_z * sqrt(h)`` for ``h`` units shipped in the
+    history week (at least one unit of a listed SKU). Stores range the popular part of the
+    assortment by size, with shallow depth (1-4 units online may take). Dangerous goods sit
+    in certified DCs only, bulky goods in DCs only.
     """
-    demand: dict[str, int] = {}
-    for order in orders:
-        for line in order.lines:
-            demand[line.sku] = demand.get(line.sku, 0) + line.quantity
     dcs = [n for n in nodes if n.kind == "dc"]
-    central, regional = dcs[0], dcs[1:]
-    shipping_stores = [n for n in nodes if n.kind == "store" and n.ship_from_store]
+    ranges, shipped = dc_demand_history(products, dcs, history, min_weekly)
     stock: dict[str, dict[str, float]] = {}
-    for rank, product in enumerate(products):
-        total = int(demand.get(product.sku, 0) * rng.uniform(*cover) + rng.random())
-        if total <= 0:
-            continue
-        pool = [n for n in regional if n.dangerous_goods_certified or not product.dangerous_class]
-        if rank < 2000:
-            holders = [central, *pool]
-        elif rank < 8000:
-            holders = [central, rng.choice(pool)]
-        else:
-            holders = [central]
-        by_node: dict[str, float] = {}
-        store_share = 0
-        if rank < 3000 and not product.bulky and not product.dangerous_class:
-            store_share = int(total * 0.25)
-            for store in rng.sample(shipping_stores, rng.randint(8, len(shipping_stores))):
-                if store_share <= 0:
-                    break
-                units = min(store_share, rng.randint(1, 4))
-                by_node[store.id] = units
-                store_share -= units
-            total -= int(total * 0.25) - store_share
-        weights = [rng.random() + 0.2 for _ in holders]
-        left = total
-        for holder, weight in zip(holders, weights, strict=True):
-            units = min(left, round(total * weight / sum(weights)))
-            if units > 0:
-                by_node[holder.id] = by_node.get(holder.id, 0) + units
-                left -= units
-        if left > 0:
-            by_node[holders[0].id] = by_node.get(holders[0].id, 0) + left
-        stock[product.sku] = {node: float(q) for node, q in sorted(by_node.items())}
-    return stock
+    for dc in dcs:
+        # The central DC keeps at least one line's largest quantity of everything it ranges.
+        floor = MIN_LISTED if dc is dcs[0] else 1
+        for sku in sorted(ranges[dc.id]):
+            h = shipped.get((sku, dc.id), 0) / HISTORY_WEEKS
+            level = max(floor, math.ceil(h + safety_z * math.sqrt(h) - 1e-9))
+            stock.setdefault(sku, {})[dc.id] = float(level)
+    shipping_stores = [n for n in nodes if n.kind == "store" and n.ship_from_store]
+    store_skus = [p.sku for p in products if not p.bulky and not p.dangerous_class]
+    for i, store in enumerate(shipping_stores):
+        # The largest store ranges STORE_RANGE[0] of the assortment, the smallest STORE_RANGE[1].
+        share = STORE_RANGE[0] + (STORE_RANGE[1] - STORE_RANGE[0]) * i / max(
+            1, len(shipping_stores) - 1
+        )
+        width = int(share * len(products))
+        for rank, sku in enumerate(store_skus):
+            if rank >= width:
+                break
+            if rng.random() < STORE_LISTING:
+                depth = rng.randint(1, 4) if rank < width // 3 else rng.randint(1, 2)
+                stock.setdefault(sku, {})[store.id] = float(depth)
+    return {sku: dict(sorted(by_node.items())) for sku, by_node in sorted(stock.items())}
 
 
 def generate(
@@ -398,15 +452,26 @@ def generate(
     n_orders: int = 100_000,
     n_skus: int = 20_000,
     days: int = 5,
-    cover: tuple[float, float] = (0.97, 1.47),
+    safety_z: float = SAFETY_Z,
+    min_weekly: int = REGIONAL_MIN_WEEKLY,
 ) -> Retailer:
-    """The synthetic retailer for ``seed``: same seed, same network, orders and stock."""
+    """The synthetic retailer for ``seed``: same seed, same network, orders and stock.
+
+    The stock is planned from a history week of as many orders, drawn from a second generator
+    seeded from ``seed``: the replay's own demand is never looked at.
+    """
     rng = random.Random(seed)
     nodes = build_nodes()
     services = build_services()
     products = build_products(rng, n_skus)
     orders = build_orders(rng, products, n_orders, days)
-    stock = build_stock(rng, products, nodes, orders, cover)
+    past = random.Random(f"history-{seed}")
+    history = tuple(
+        order
+        for _week in range(HISTORY_WEEKS)
+        for order in build_orders(past, products, n_orders, days)
+    )
+    stock = build_stock(rng, products, nodes, history, safety_z, min_weekly)
     network = Network(nodes, services, products, build_policy())
     return Retailer(
         seed=seed,
