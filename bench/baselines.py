@@ -3,8 +3,10 @@
 - ``home_warehouse_first``: Odoo's default - the order ships from one warehouse (the channel's
   home DC) with what it holds; the rest is backordered there.
 - ``nearest_node``: each line from the nearest node holding it (then the next nearest).
-- ``fewest_packages``: Shopify's default rules - one location that holds everything, the closest
-  of those; otherwise the fewest locations (most units first), ties to the closest.
+- ``fewest_packages``: Shopify's default rules ("minimize split fulfillments", then "ship from
+  the closest location") - one location that holds everything, the closest of those; else the
+  fewest locations: the pair of least total distance, and beyond two locations a greedy cover
+  (most units first, ties to the closest).
 - ``greedy``: the policy's own objective, greedily - add the node with the lowest score per unit
   it covers until the order is covered.
 
@@ -251,7 +253,10 @@ def nearest_node(network: Network, order: Order, stock: Stock, cache: LaneCache)
 
 
 def fewest_packages(network: Network, order: Order, stock: Stock, cache: LaneCache) -> Plan:
-    """Shopify's default: one location with everything (the closest); else fewest locations."""
+    """Shopify's default rules: "minimize split fulfillments", then "ship from the closest
+    location". One location with everything (the closest); else the fewest locations that
+    together hold everything - pairs are searched exhaustively, ties to the least total
+    distance; beyond two, the location adding the most units first, ties to the closest."""
     data = order_data(network, order, stock, cache=cache)
     units = _node_units(data)
     dist = data.distances or ()
@@ -262,25 +267,59 @@ def fewest_packages(network: Network, order: Order, stock: Stock, cache: LaneCac
     if not order.allow_split:
         assignment = _single_node(data, units, km)
     else:
-        need = [q for _s, q, _w in data.lines]
-        assignment = {}
-        while any(need) and units:
-
-            def gain(ni, need=need):
-                return sum(min(n, units[ni].get(li, 0)) for li, n in enumerate(need))
-
-            ni = min(
-                (n for n in units if n not in assignment),
-                key=lambda n: (-gain(n), km(n), n),
-                default=None,
-            )
-            if ni is None or gain(ni) == 0:
-                break
-            take = {li: min(n, units[ni].get(li, 0)) for li, n in enumerate(need)}
-            assignment[ni] = {li: t for li, t in take.items() if t}
-            need = [n - take[li] for li, n in enumerate(need)]
+        assignment = _closest_pair(data, units, km) or _most_units_first(data, units, km)
     reasons = _cap_packages(network, assignment)
     return build_plan(network, data, assignment, reasons)
+
+
+def _closest_pair(data: OrderData, units: dict[int, dict[int, int]], km) -> dict | None:
+    """The two locations that together hold every unit, least total distance first (the
+    closest, when one holds everything); None when no pair does."""
+    need = [q for _s, q, _w in data.lines]
+    ranked = sorted(units, key=lambda n: (km(n), n))
+    for a in ranked:
+        if all(units[a].get(li, 0) >= q for li, q in enumerate(need)):
+            return {a: dict(enumerate(need))}
+    best, best_key = None, None
+    for x, a in enumerate(ranked):
+        for b in ranked[x + 1 :]:
+            if all(units[a].get(li, 0) + units[b].get(li, 0) >= q for li, q in enumerate(need)):
+                key = (km(a) + km(b), a, b)
+                if best_key is None or key < best_key:
+                    best, best_key = (a, b), key
+    if best is None:
+        return None
+    a, b = best
+    # The closer location sends what it holds, the other the rest.
+    first = {li: min(q, units[a].get(li, 0)) for li, q in enumerate(need)}
+    second = {li: q - first[li] for li, q in enumerate(need)}
+    return {
+        ni: {li: u for li, u in part.items() if u}
+        for ni, part in ((a, first), (b, second))
+        if any(part.values())
+    }
+
+
+def _most_units_first(data: OrderData, units: dict[int, dict[int, int]], km) -> dict:
+    """Greedy cover: the location adding the most units, ties to the closest, until covered."""
+    need = [q for _s, q, _w in data.lines]
+    assignment: dict[int, dict[int, int]] = {}
+    while any(need) and units:
+
+        def gain(ni, need=need):
+            return sum(min(n, units[ni].get(li, 0)) for li, n in enumerate(need))
+
+        ni = min(
+            (n for n in units if n not in assignment),
+            key=lambda n: (-gain(n), km(n), n),
+            default=None,
+        )
+        if ni is None or gain(ni) == 0:
+            break
+        take = {li: min(n, units[ni].get(li, 0)) for li, n in enumerate(need)}
+        assignment[ni] = {li: t for li, t in take.items() if t}
+        need = [n - take[li] for li, n in enumerate(need)]
+    return assignment
 
 
 def greedy(network: Network, order: Order, stock: Stock, cache: LaneCache) -> Plan:
