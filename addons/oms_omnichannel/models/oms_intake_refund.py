@@ -146,6 +146,8 @@ class OmsIntake(models.AbstractModel):
         order = refund.sale_order_id
         not_reduced = self.env["oms.order.refund.line"]
         for line in refund.line_ids:
+            if order.state == "cancel":
+                continue  # nothing left to deliver, nothing shipped: recorded only
             if line.restock_type == "return":
                 line.return_quantity = line.quantity
             elif line.restock_type == "cancel":
@@ -177,8 +179,6 @@ class OmsIntake(models.AbstractModel):
         line = refund_line.sale_line_id
         order = line.order_id
         rounding = line.product_uom.rounding
-        if order.state == "cancel":
-            return 0.0
         undelivered = line.product_uom_qty - line.qty_delivered
         quantity = min(refund_line.quantity, max(undelivered, 0.0))
         if float_is_zero(quantity, precision_rounding=rounding):
@@ -189,7 +189,9 @@ class OmsIntake(models.AbstractModel):
         outgoing, incoming = line._get_outgoing_incoming_moves()
         open_moves = outgoing.filtered(lambda m: m.state not in ("done", "cancel"))
         if not open_moves:
-            return 0.0
+            # Undelivered but nothing on its way (e.g. the delivery was cancelled by hand).
+            self._write_line_quantity(line, line.product_uom_qty - quantity)
+            return quantity
         try:
             with self.env.cr.savepoint():
                 taken = self._shrink_open_moves(line, open_moves, quantity)

@@ -129,6 +129,25 @@ class TestRefundIntake(OmsIntakeCommon):
         self.assertEqual(self._open_qty(self.line_a), 2.0)
         self.assertFalse(self.order.activity_ids.filtered(lambda a: "Return" in a.summary))
 
+    def test_refund_of_a_cancelled_order_is_recorded_only(self):
+        self._ingest(self._payload("2001", version=2, status="cancelled"))
+        self.assertEqual(self.order.state, "cancel")
+        [result] = self.intake.apply_refunds([self._refund()])
+        self.assertEqual(result["status"], "created", result)
+        line = self.env["oms.order.refund"].browse(result["record_id"]).line_ids
+        self.assertEqual((line.cancelled_quantity, line.return_quantity), (0.0, 0.0))
+        self.assertEqual(self.line_a.product_uom_qty, 2.0)
+        self.assertFalse(self.order.activity_ids.filtered(lambda a: "Return" in a.summary))
+
+    def test_undelivered_units_without_an_open_delivery_come_off_the_line(self):
+        self.order.picking_ids.action_cancel()
+        [result] = self.intake.apply_refunds([self._refund()])
+        self.assertEqual(result["status"], "created", result)
+        self.assertEqual(self.line_a.product_uom_qty, 1.0)
+        line = self.env["oms.order.refund"].browse(result["record_id"]).line_ids
+        self.assertEqual((line.cancelled_quantity, line.return_quantity), (1.0, 0.0))
+        self.assertFalse(self._incoming(self.order))
+
     def test_amount_only_refund_is_recorded(self):
         [result] = self.intake.apply_refunds([self._refund(lines=[], amount="4.90")])
         self.assertEqual(result["status"], "created", result)
