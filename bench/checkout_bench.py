@@ -458,7 +458,11 @@ def main(argv: list[str]) -> int:
                     str(workers),
                     "--log-level",
                     "warning",
+                    # as `python -m sync_service api` serves: no access lines, no
+                    # forwarded-for rewriting, no server header
                     "--no-access-log",
+                    "--no-proxy-headers",
+                    "--no-server-header",
                     "--loop",
                     "uvloop",
                     "--http",
