@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from odoo import Command, api, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from psycopg2 import errors as pg_errors
 
 from .oms_outbox_event import defer_stock_changes
@@ -52,15 +53,39 @@ class BatchCache:
     orders: dict = field(default_factory=dict)
     products: dict = field(default_factory=dict)
     partners: dict = field(default_factory=dict)
+    # (company id, e-mail) keys the prefetch searched and found no customer for
+    unknown_customers: set = field(default_factory=set)
+    # customers created by this batch (no contacts to search) and customers searched
+    fresh_customer_ids: set = field(default_factory=set)
+    searched_customer_ids: set = field(default_factory=set)
+    addresses: dict = field(default_factory=dict)
     countries: dict = field(default_factory=dict)
+    states: dict = field(default_factory=dict)
     pricelists: dict = field(default_factory=dict)
+    shipping_products: dict = field(default_factory=dict)
 
     def snapshot(self):
-        return dict(self.orders), dict(self.partners)
+        return dict(self.orders), dict(self.partners), dict(self.addresses)
 
     def restore(self, snapshot):
         # Records created in a rolled-back savepoint no longer exist.
-        self.orders, self.partners = dict(snapshot[0]), dict(snapshot[1])
+        self.orders, self.partners, self.addresses = (dict(part) for part in snapshot)
+
+
+class OneByOne(Exception):
+    """The batch cannot be ingested in one piece; its orders are taken one by one."""
+
+
+# Context of the records the intake creates: no chatter work at creation, as Odoo's own
+# imports do (the creation message, followers, tracking of initial values are worth nothing
+# for an order a machine wrote; the confirmation is still tracked in the chatter).
+CREATE_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+}
+ADDRESS_FIELDS = ("name", "street", "street2", "city", "zip", "country_id", "state_id")
 
 
 class OmsIntake(models.AbstractModel):
@@ -72,17 +97,71 @@ class OmsIntake(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def ingest_orders(self, orders):
-        """Create, confirm, update or cancel canonical orders; one result per order."""
+        """Create, confirm, update or cancel canonical orders; one result per order.
+
+        The batch is first tried in one piece: one savepoint, customers, addresses and
+        orders created in one call each, the new orders confirmed in one call. Should any
+        order fail after it wrote something, that attempt is rolled back and the orders are
+        taken one by one, each in its own savepoint, so the others are kept.
+        """
         if not isinstance(orders, list):
             raise UserError(self.env._("ingest_orders takes a list of orders."))
         self.env["sale.order"].check_access("create")
         cache = self._prefetch(orders)
         with defer_stock_changes(self.env):
-            return [self._ingest_one(payload, cache) for payload in orders]
+            results = self._ingest_together(orders, cache) if len(orders) > 1 else None
+            if results is None:
+                results = [self._ingest_one(payload, cache) for payload in orders]
+            return results
 
-    def _ingest_one(self, payload, cache):
+    def _ingest_together(self, payloads, cache):
+        snapshot = cache.snapshot()
+        try:
+            with self.env.cr.savepoint():
+                return self._ingest_batch(payloads, cache)
+        except RETRIED_BY_ODOO:
+            raise
+        except Exception as error:  # every order is tried again, on its own
+            _logger.info("Batch of %s orders taken one by one: %r", len(payloads), error)
+            cache.restore(snapshot)
+            return None
+
+    def _ingest_batch(self, payloads, cache):
+        """One result per payload; raises when an order fails after anything was written."""
+        results = [self._new_result(payload) for payload in payloads]
+        plans, seen = [], set()
+        for index, payload in enumerate(payloads):
+            try:
+                data = self._parse_order(payload)
+                channel = self._channel(data, cache)
+            except IntakeError as error:
+                results[index]["error"] = error.as_dict()
+                continue
+            key = (channel.id, data["external_id"])
+            if key in seen:
+                raise OneByOne(f"order {data['external_id']} twice in the batch")
+            seen.add(key)
+            order = cache.orders.get(key)
+            if order:
+                status, order = self._update_order(order, data)
+                results[index].update(status=status, order_id=order.id, order_name=order.name)
+                continue
+            try:
+                plan = self._plan_new_order(channel, data, cache)
+            except IntakeError as error:  # checked before anything is written
+                results[index]["error"] = error.as_dict()
+                continue
+            plan["index"] = index
+            plans.append(plan)
+        for plan, order in zip(plans, self._create_orders(plans, cache), strict=True):
+            status = self._open_or_cancel(order, plan["data"])
+            results[plan["index"]].update(status=status, order_id=order.id, order_name=order.name)
+        return results
+
+    @staticmethod
+    def _new_result(payload):
         keys = payload if isinstance(payload, dict) else {}
-        result = {
+        return {
             "channel": keys.get("channel"),
             "external_id": _text(keys.get("external_id")),
             "status": "error",
@@ -90,6 +169,9 @@ class OmsIntake(models.AbstractModel):
             "order_name": None,
             "error": None,
         }
+
+    def _ingest_one(self, payload, cache):
+        result = self._new_result(payload)
         snapshot = cache.snapshot()
         try:
             with self.env.cr.savepoint():
@@ -115,25 +197,33 @@ class OmsIntake(models.AbstractModel):
         _logger.exception("Ingest of order %s failed", external_id)
         return IntakeError("internal_error", repr(error))
 
-    def _ingest_order(self, payload, cache):
-        data = self._parse_order(payload)
+    def _channel(self, data, cache):
         channel = cache.channels.get(data["channel"])
         if not channel:
             raise IntakeError("unknown_channel", f"Unknown channel {data['channel']!r}.", "channel")
+        return channel
+
+    def _ingest_order(self, payload, cache):
+        data = self._parse_order(payload)
+        channel = self._channel(data, cache)
         order = cache.orders.get((channel.id, data["external_id"]))
         if order:
             return self._update_order(order, data)
         order = self._create_order(channel, data, cache)
-        cache.orders[(channel.id, data["external_id"])] = order
+        return self._open_or_cancel(order, data), order
+
+    def _open_or_cancel(self, order, data):
+        """Confirm a new open order (routing applies), or cancel one the shop sent cancelled:
+        it is kept so an older "open" redelivery is recognised as stale instead of creating
+        the order. Orders created together are confirmed together (``_create_orders``)."""
         if data["status"] == "cancelled":
-            # Cancelled before we ever saw it open: keep the record so an older "open"
-            # redelivery is recognised as stale instead of creating the order.
             order.with_context(
                 disable_cancel_warning=True, oms_cancel_reason=data["cancel_reason"]
             ).action_cancel()
-            return "cancelled", order
-        order.action_confirm()
-        return "created", order
+            return "cancelled"
+        if order.state != "sale":
+            order.action_confirm()
+        return "created"
 
     def _update_order(self, order, data):
         stored = order._oms_external_version_int()
@@ -168,29 +258,28 @@ class OmsIntake(models.AbstractModel):
             order.action_unlock()
         order.with_context(disable_cancel_warning=True, oms_cancel_reason=reason).action_cancel()
 
+    # ------------------------------------------------------------------
+    # New orders: planned (every check, nothing written), then created in bulk
+    # ------------------------------------------------------------------
     def _create_order(self, channel, data, cache):
+        [order] = self._create_orders([self._plan_new_order(channel, data, cache)], cache)
+        return order
+
+    def _plan_new_order(self, channel, data, cache):
+        """Everything a new order needs that can be refused, checked before any write: the
+        order's values without its partners, and the addresses to find or create."""
         company = channel.company_id
-        customer = self._find_or_create_customer(data["customer"], company, cache)
-        shipping = invoicing = customer
+        shipping = billing = None
         if data["shipping_address"]:
-            shipping = self._find_or_create_address(
-                customer, data["shipping_address"], "delivery", "shipping_address", cache
-            )
+            shipping = self._address_vals(data["shipping_address"], "shipping_address", cache)
         elif data["delivery_mode"] == "ship" and data["status"] == "open":
             raise IntakeError(
                 "invalid_address", "A shipped order needs a shipping address.", "shipping_address"
             )
         if data["billing_address"]:
-            invoicing = self._find_or_create_address(
-                customer, data["billing_address"], "invoice", "billing_address", cache
-            )
-        else:
-            invoicing = shipping
+            billing = self._address_vals(data["billing_address"], "billing_address", cache)
         vals = {
             "company_id": company.id,
-            "partner_id": customer.id,
-            "partner_invoice_id": invoicing.id,
-            "partner_shipping_id": shipping.id,
             "oms_channel_id": channel.id,
             "oms_external_id": data["external_id"],
             "oms_external_version": str(data["external_version"]),
@@ -213,14 +302,52 @@ class OmsIntake(models.AbstractModel):
         vals.update(self._payment_vals(data))
         if data["status"] == "open":
             vals["order_line"] = self._order_line_commands(data["lines"], cache)
-            vals["order_line"] += self._shipping_line_commands(data["shipping_price"], company)
-        vals = self._prepare_order_vals(vals, data)
-        return (
-            self.env["sale.order"]
-            .with_company(company)
-            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
-            .create(vals)
+            vals["order_line"] += self._shipping_line_commands(
+                data["shipping_price"], company, cache
+            )
+        return {
+            "channel": channel,
+            "company": company,
+            "data": data,
+            "vals": vals,
+            "shipping": shipping,
+            "billing": billing,
+        }
+
+    def _create_orders(self, plans, cache):
+        """The planned orders, created with one call per company after their customers and
+        addresses (each created in one call too), the open ones confirmed in one call."""
+        if not plans:
+            return []
+        customers = self._customers_of(plans, cache)
+        addresses = self._addresses_of(plans, customers, cache)
+        orders = [None] * len(plans)
+        by_company = {}
+        for position, plan in enumerate(plans):
+            customer = customers[position]
+            shipping = addresses.get((position, "delivery"), customer)
+            invoicing = addresses.get((position, "invoice"), shipping)
+            vals = dict(
+                plan["vals"],
+                partner_id=customer.id,
+                partner_shipping_id=shipping.id,
+                partner_invoice_id=invoicing.id,
+            )
+            vals = self._prepare_order_vals(vals, plan["data"])
+            by_company.setdefault(plan["company"], []).append((position, vals))
+        SaleOrder = self.env["sale.order"].with_context(**CREATE_CONTEXT)
+        for company, items in by_company.items():
+            created = SaleOrder.with_company(company).create([vals for _pos, vals in items])
+            for (position, _vals), order in zip(items, created, strict=True):
+                orders[position] = order.with_env(self.env)
+        for plan, order in zip(plans, orders, strict=True):
+            cache.orders[(plan["channel"].id, plan["data"]["external_id"])] = order
+        to_confirm = self.env["sale.order"].concat(
+            *(o for o, p in zip(orders, plans, strict=True) if p["data"]["status"] == "open")
         )
+        if to_confirm:
+            to_confirm.action_confirm()
+        return orders
 
     def _prepare_order_vals(self, vals, data):
         """Hook: adjust the sale order values built from a canonical order."""
@@ -247,7 +374,7 @@ class OmsIntake(models.AbstractModel):
             )
         return commands
 
-    def _shipping_line_commands(self, price, company):
+    def _shipping_line_commands(self, price, company, cache=None):
         """The shipping the customer paid, as a delivery line, so the order totals match.
 
         Its product is the system parameter ``oms_omnichannel.shipping_product_id``, else the
@@ -256,7 +383,12 @@ class OmsIntake(models.AbstractModel):
         """
         if not price:
             return []
-        product = self._shipping_product(company)
+        if cache is None:
+            product = self._shipping_product(company)
+        else:
+            if company.id not in cache.shipping_products:
+                cache.shipping_products[company.id] = self._shipping_product(company)
+            product = cache.shipping_products[company.id]
         if not product:
             return []
         return [
@@ -325,36 +457,53 @@ class OmsIntake(models.AbstractModel):
     # ------------------------------------------------------------------
     # Customers and addresses
     # ------------------------------------------------------------------
-    def _find_or_create_customer(self, customer, company, cache):
-        email = customer["email"]
-        key = (company.id, (email or "").lower() or customer["name"])
-        if key in cache.partners:
-            return cache.partners[key]
-        Partner = self.env["res.partner"].with_context(mail_create_nolog=True)
-        partner = Partner.browse()
-        if email:
-            partner = Partner.search(
-                [
-                    ("email", "=ilike", email),
-                    ("parent_id", "=", False),
-                    ("company_id", "in", (False, company.id)),
-                ],
-                order="id",
-                limit=1,
-            )
-        if not partner:
-            partner = Partner.create(
-                {
-                    "name": customer["name"] or email,
-                    "email": email,
-                    "phone": customer["phone"],
-                    "customer_rank": 1,
-                }
-            )
-        cache.partners[key] = partner
-        return partner
+    @staticmethod
+    def _customer_key(customer, company):
+        return (company.id, (customer["email"] or "").lower() or customer["name"])
 
-    def _find_or_create_address(self, customer, address, kind, field_name, cache):
+    def _customers_of(self, plans, cache):
+        """The customer of each plan: known (prefetched, or created earlier in the batch),
+        found by e-mail, or created - the missing ones in one call."""
+        Partner = self.env["res.partner"].with_context(**CREATE_CONTEXT)
+        missing = {}
+        for plan in plans:
+            customer, company = plan["data"]["customer"], plan["company"]
+            key = self._customer_key(customer, company)
+            if key in cache.partners or key in missing:
+                continue
+            email = customer["email"]
+            if email and key not in cache.unknown_customers:
+                partner = Partner.search(
+                    [
+                        ("email", "=ilike", email),
+                        ("parent_id", "=", False),
+                        ("company_id", "in", (False, company.id)),
+                    ],
+                    order="id",
+                    limit=1,
+                )
+                if partner:
+                    cache.partners[key] = partner.with_env(self.env)
+                    continue
+            missing[key] = {
+                "name": customer["name"] or email,
+                "email": email,
+                "phone": customer["phone"],
+                "customer_rank": 1,
+            }
+        if missing:
+            created = Partner.create(list(missing.values()))
+            cache.fresh_customer_ids.update(created.ids)
+            for key, partner in zip(missing, created, strict=True):
+                cache.partners[key] = partner.with_env(self.env)
+        return [
+            cache.partners[self._customer_key(plan["data"]["customer"], plan["company"])]
+            for plan in plans
+        ]
+
+    def _address_vals(self, address, field_name, cache):
+        """The contact values of an address, checked (country known, street and city or
+        postal code present); the name falls back to the customer's when it is known."""
         country = self._country(address["country_code"], field_name, cache)
         if not address["street"] or not (address["city"] or address["zip"]):
             raise IntakeError(
@@ -362,22 +511,62 @@ class OmsIntake(models.AbstractModel):
                 "An address needs a street and a city or postal code.",
                 f"{field_name}.street",
             )
-        vals = {
-            "name": address["name"] or customer.name,
+        return {
+            "name": address["name"],
             "street": address["street"],
             "street2": address["street2"] or False,
             "city": address["city"] or False,
             "zip": address["zip"] or False,
             "country_id": country.id,
-            "state_id": self._state(country, address["state_code"]).id,
+            "state_id": self._state(country, address["state_code"], cache).id,
+            "phone": address["phone"] or False,
         }
-        domain = [("parent_id", "=", customer.id), ("type", "=", kind)]
-        domain += [(name, "=", value) for name, value in vals.items()]
-        existing = self.env["res.partner"].search(domain, limit=1)
-        if existing:
-            return existing
-        vals.update(parent_id=customer.id, type=kind, phone=address["phone"] or False)
-        return self.env["res.partner"].with_context(mail_create_nolog=True).create(vals)
+
+    def _addresses_of(self, plans, customers, cache):
+        """{(plan position, "delivery"|"invoice"): contact}: an existing child contact of
+        the customer with the same address, else one created - all in one call. Customers
+        created in this batch have no contacts yet: only the others are searched, at once."""
+        wanted = {}  # address key -> [(position, kind)]
+        for position, plan in enumerate(plans):
+            customer = customers[position]
+            for kind, vals in (("delivery", plan["shipping"]), ("invoice", plan["billing"])):
+                if vals is None:
+                    continue
+                vals = dict(vals, name=vals["name"] or customer.name)
+                key = (customer.id, kind, tuple(vals[f] for f in ADDRESS_FIELDS))
+                wanted.setdefault(key, {"vals": vals, "uses": []})["uses"].append((position, kind))
+        todo = [key for key in wanted if key not in cache.addresses]
+        parents = {key[0] for key in todo} - cache.fresh_customer_ids - cache.searched_customer_ids
+        if parents:
+            cache.searched_customer_ids.update(parents)
+            children = self.env["res.partner"].search(
+                [("parent_id", "in", list(parents)), ("type", "in", ["delivery", "invoice"])],
+                order="id",
+            )
+            for child in children:
+                key = (child.parent_id.id, child.type, self._address_key(child))
+                cache.addresses.setdefault(key, child)
+        create = [key for key in todo if key not in cache.addresses]
+        if create:
+            Partner = self.env["res.partner"].with_context(**CREATE_CONTEXT)
+            created = Partner.create(
+                [dict(wanted[key]["vals"], parent_id=key[0], type=key[1]) for key in create]
+            )
+            for key, partner in zip(create, created, strict=True):
+                cache.addresses[key] = partner.with_env(self.env)
+        return {use: cache.addresses[key] for key, spec in wanted.items() for use in spec["uses"]}
+
+    @staticmethod
+    def _address_key(partner):
+        return (
+            partner.name,
+            partner.street,
+            partner.street2 or False,
+            partner.city or False,
+            partner.zip or False,
+            partner.country_id.id,
+            partner.state_id.id,
+        )
 
     def _country(self, code, field_name, cache):
         code = (code or "").upper()
@@ -391,13 +580,19 @@ class OmsIntake(models.AbstractModel):
             )
         return cache.countries[code]
 
-    def _state(self, country, code):
+    def _state(self, country, code, cache=None):
         if not code:
             return self.env["res.country.state"]
+        key = (country.id, code.lower())
+        if cache is not None and key in cache.states:
+            return cache.states[key]
         # Shops send state codes Odoo may not know: an unknown one is left empty.
-        return self.env["res.country.state"].search(
+        state = self.env["res.country.state"].search(
             [("country_id", "=", country.id), ("code", "=ilike", code)], limit=1
         )
+        if cache is not None:
+            cache.states[key] = state
+        return state
 
     # ------------------------------------------------------------------
     # Batch prefetch
@@ -430,7 +625,42 @@ class OmsIntake(models.AbstractModel):
             )
             for product in products:
                 cache.products.setdefault(product.default_code, product)
+        self._prefetch_customers(dicts, cache)
         return cache
+
+    def _prefetch_customers(self, dicts, cache):
+        """Customers of the batch's new orders by e-mail, in one query: the oldest contact
+        without parent of that e-mail, shared or of the channel's company."""
+        companies = {channel.company_id for channel in cache.channels.values()}
+        emails = {
+            email.lower()
+            for o in dicts
+            if isinstance(o.get("customer"), dict) and (email := _text(o["customer"].get("email")))
+        }
+        if not emails or not companies:
+            return
+        domain = [
+            ("parent_id", "=", False),
+            ("company_id", "in", [False, *(c.id for c in companies)]),
+            *expression.OR([[("email", "=ilike", email)] for email in sorted(emails)]),
+        ]
+        found = self.env["res.partner"].search(domain, order="id")
+        for company in companies:
+            for email in emails:
+                key = (company.id, email)
+                partner = next(
+                    (
+                        p
+                        for p in found
+                        if (p.email or "").lower() == email
+                        and p.company_id.id in (False, company.id)
+                    ),
+                    None,
+                )
+                if partner is None:
+                    cache.unknown_customers.add(key)
+                else:
+                    cache.partners[key] = partner
 
     # ------------------------------------------------------------------
     # Payload parsing: everything the shop sent, checked, in Python types

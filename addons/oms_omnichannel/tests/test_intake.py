@@ -1,4 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
+from odoo.exceptions import UserError
+
 from .test_intake_common import OmsIntakeCommon
 
 
@@ -181,3 +185,124 @@ class TestIntakeOrders(OmsIntakeCommon):
         self.assertEqual(order.oms_pickup_warehouse_id, self.warehouse)
         [unknown] = self._ingest(self._payload("1002", delivery_mode="pickup", pickup_store="NOPE"))
         self.assertEqual(unknown["error"]["field"], "pickup_store")
+
+
+class TestIntakeBatch(OmsIntakeCommon):
+    """A batch is ingested in one piece (one savepoint, bulk creates, one confirmation) and
+    falls back to one savepoint per order when an order fails after something was written."""
+
+    def _spy(self, model, method):
+        """Count the calls of ``model.method`` while still running it."""
+        cls = type(self.env[model])
+        original = getattr(cls, method)
+        calls = []
+
+        def spy(records, *args, **kwargs):
+            calls.append(records)
+            return original(records, *args, **kwargs)
+
+        patcher = patch.object(cls, method, spy)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        return calls
+
+    def test_batch_creates_and_confirms_in_bulk(self):
+        confirms = self._spy("sale.order", "action_confirm")
+        creates = self._spy("sale.order", "create")
+        payloads = [
+            self._payload(str(n), customer={"email": "bulk@example.com", "name": "Bulk Buyer"})
+            for n in range(3001, 3005)
+        ]
+        results = self._ingest(*payloads)
+        self.assertEqual([r["status"] for r in results], ["created"] * 4)
+        self.assertEqual([r["external_id"] for r in results], ["3001", "3002", "3003", "3004"])
+        self.assertEqual(len(creates), 1, "the four orders are created in one call")
+        self.assertEqual(len(confirms), 1, "and confirmed in one call")
+        self.assertEqual(len(confirms[0]), 4)
+        orders = self.env["sale.order"].browse([r["order_id"] for r in results])
+        self.assertEqual(set(orders.mapped("state")), {"sale"})
+        self.assertEqual(orders.mapped("name"), [r["order_name"] for r in results])
+        self.assertEqual(len(orders.partner_id), 1, "one customer for the same e-mail")
+        self.assertEqual(len(orders.partner_shipping_id), 1, "one contact for one address")
+        self.assertEqual(orders.partner_shipping_id.type, "delivery")
+        self.assertEqual(orders.partner_shipping_id.parent_id, orders.partner_id)
+        self.assertTrue(all(order.picking_ids for order in orders))
+
+    def test_order_failing_after_writes_leaves_the_others(self):
+        """An order refused once its customer exists: the one-piece attempt is rolled back
+        and the orders are taken one by one, so only that order is an error."""
+        intake = type(self.intake)
+        prepare = intake._prepare_order_vals
+
+        def refuse_3102(self, vals, data):
+            if data["external_id"] == "3102":
+                raise UserError("refused by a hook")
+            return prepare(self, vals, data)
+
+        payloads = [
+            self._payload("3101"),
+            self._payload("3102", customer={"email": "only.3102@example.com", "name": "X"}),
+            self._payload("3103"),
+        ]
+        with patch.object(intake, "_prepare_order_vals", refuse_3102):
+            results = self._ingest(*payloads)
+        self.assertEqual([r["status"] for r in results], ["created", "error", "created"])
+        self.assertEqual(results[1]["error"]["code"], "rejected")
+        self.assertEqual(results[1]["error"]["message"], "refused by a hook")
+        self.assertFalse(self._orders("3102"))
+        self.assertFalse(
+            self.env["res.partner"].search([("email", "=", "only.3102@example.com")]),
+            "the refused order's customer was rolled back",
+        )
+        self.assertEqual(len(self._orders("3101")), 1)
+        self.assertEqual(len(self._orders("3103")), 1)
+        self.assertEqual(self._orders("3101").partner_id, self._orders("3103").partner_id)
+
+    def test_creation_adds_no_followers_nor_messages(self):
+        """As Odoo's imports: no followers nor messages at creation (the test class
+        disables tracking everywhere, so it is switched back on here)."""
+        intake = self.intake.with_context(tracking_disable=False)
+        [result] = intake.ingest_orders([self._payload("3201")])
+        self.env.cr.flush()  # what a commit does: run the tracking's precommit hooks
+        order = self.env["sale.order"].browse(result["order_id"])
+        self.assertEqual(order.state, "sale")
+        for partner in order.partner_id | order.partner_shipping_id:
+            self.assertFalse(partner.message_ids, "no creation message")
+            self.assertNotIn(self.env.user.partner_id, partner.message_partner_ids)
+        self.assertNotIn(self.env.user.partner_id, order.message_partner_ids)
+        self.assertIn(order.partner_id, order.message_partner_ids, "confirmation subscribes")
+
+    def test_email_match_is_exact_not_a_pattern(self):
+        """``_`` in an e-mail is a LIKE wildcard: a_b@ must not find axb@."""
+        axb = self.env["res.partner"].create({"name": "Axb", "email": "axb@example.com"})
+        results = self._ingest(
+            self._payload("3301", customer={"email": "a_b@example.com", "name": "A B"}),
+            self._payload("3302", customer={"email": "AXB@Example.com", "name": "Axb"}),
+        )
+        self.assertEqual([r["status"] for r in results], ["created", "created"])
+        self.assertNotEqual(self._orders("3301").partner_id, axb)
+        self.assertEqual(self._orders("3301").partner_id.email, "a_b@example.com")
+        self.assertEqual(self._orders("3302").partner_id, axb, "found whatever the case")
+
+    def test_existing_contact_of_a_known_customer_is_reused(self):
+        customer = self.env["res.partner"].create({"name": "Known", "email": "known@example.com"})
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Ana Silva",
+                "parent_id": customer.id,
+                "type": "delivery",
+                "street": "Rua Augusta 10",
+                "city": "Lisboa",
+                "zip": "1100-053",
+                "country_id": self.env.ref("base.pt").id,
+            }
+        )
+        known = {"email": "known@example.com", "name": "Known"}
+        elsewhere = self._payload("3402", customer=known)
+        elsewhere["shipping_address"]["street"] = "Rua Augusta 12"
+        results = self._ingest(self._payload("3401", customer=known), elsewhere)
+        self.assertEqual([r["status"] for r in results], ["created", "created"])
+        self.assertEqual(self._orders("3401").partner_shipping_id, contact)
+        other = self._orders("3402").partner_shipping_id
+        self.assertNotEqual(other, contact)
+        self.assertEqual((other.parent_id, other.street), (customer, "Rua Augusta 12"))
