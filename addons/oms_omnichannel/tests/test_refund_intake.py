@@ -254,3 +254,17 @@ class TestRefundIntake(OmsIntakeCommon):
         self.assertEqual(self._open_qty(self.line_a), 1.0)
         with self.assertRaises(AccessError):
             self.env(user=self.plain_user)["oms.intake"].apply_refunds([self._refund("r-2")])
+
+    def test_integration_user_refunds_an_invoiced_order(self):
+        """The sync service's user is no accountant: the credit note is still made."""
+        self._ship(self.order)
+        self.order._create_invoices().action_post()
+        env = self.env(user=self.integration_user)
+        lines = [
+            {"external_id": "li-1", "quantity": 1, "amount": "19.90", "restock_type": "return"}
+        ]
+        [result] = env["oms.intake"].apply_refunds([self._refund(lines=lines)])
+        self.assertEqual(result["status"], "created", result)
+        refund = self.env["oms.order.refund"].browse(result["record_id"])
+        self.assertEqual(refund.credit_note_id.move_type, "out_refund")
+        self.assertEqual(refund.credit_note_id.invoice_line_ids.quantity, 1.0)
