@@ -12,7 +12,7 @@ import logging
 from markupsafe import Markup, escape
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare, float_is_zero, format_amount
 
 from .oms_intake import RETRIED_BY_ODOO, IntakeError, _datetime, _decimal, _text
 from .oms_order_refund import RESTOCK_TYPES
@@ -288,8 +288,10 @@ class OmsIntake(models.AbstractModel):
         invoice_lines = []
         for line in refund.line_ids:
             sale_line = line.sale_line_id
+            if not sale_line:
+                continue
             quantity = min(line.quantity, sale_line.qty_invoiced)
-            if not sale_line or float_is_zero(quantity, precision_rounding=0.001):
+            if float_is_zero(quantity, precision_rounding=sale_line.product_uom.rounding):
                 continue
             vals = sale_line._prepare_invoice_line(quantity=quantity)
             if line.restock_type == "no_restock":
@@ -319,22 +321,20 @@ class OmsIntake(models.AbstractModel):
             if line in not_reduced:
                 done.append(self.env._("delivery to be reduced by hand"))
             rows.append(
-                Markup("<li>%s x %s (%s, %s %s)%s</li>")
+                Markup("<li>%s x %s (%s, %s)%s</li>")
                 % (
                     f"{line.quantity:g}",
                     line.product_id.display_name,
                     what,
-                    line.amount,
-                    refund.currency_id.name,
+                    format_amount(self.env, line.amount, refund.currency_id),
                     Markup(": ") + escape("; ".join(done)) if done else "",
                 )
             )
         title = self.env._(
-            "Refund %(ref)s from %(channel)s: %(amount)s %(currency)s paid back.",
+            "Refund %(ref)s from %(channel)s: %(amount)s paid back.",
             ref=refund.external_refund_id,
             channel=refund.channel_id.name,
-            amount=refund.amount_total,
-            currency=refund.currency_id.name,
+            amount=format_amount(self.env, refund.amount_total, refund.currency_id),
         )
         body = Markup("<p>%s</p>") % title
         if rows:
