@@ -13,6 +13,11 @@ content type, an oversized header, ``dependency_overrides`` set in tests - goes 
 route untouched (the body it read is replayed), so every error answer and every edge case is
 FastAPI's, by construction. The routes stay declared in ``router.py``: they document the API
 (OpenAPI, ``/docs``) and answer everything this path passes on.
+
+Being outside FastAPI's middleware stack, the calls it answers are not seen by middleware
+added to the app (``app.add_middleware``): a middleware the checkout needs (CORS, tracing)
+has to be applied here too, or the fast path switched off (``checkout_fast_path = False``
+on ``app.state``).
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from sync_service.checkout.router import problem_response
 from sync_service.checkout.service import reservation_view
 
 PREFIX = "/checkout/v1/channels/"
+# A cart or reservation of 100 lines is about 10 KB: a larger body is read by FastAPI.
+MAX_BODY = 64 * 1024
 _JSON = b"application/json"
 _BOOLS = {"true": True, "1": True, "false": False, "0": False}
 log = logging.getLogger(__name__)
@@ -169,7 +176,12 @@ class CheckoutFastPath:
         ):
             await self.app(scope, receive, send)  # FastAPI names the key problem
             return
-        body = await _read_body(receive) if scope["method"] == "POST" else b""
+        body, complete = b"", True
+        if scope["method"] == "POST":
+            body, complete = await _read_body(receive)
+        if not complete:
+            await self.app(scope, _replay(body, receive, more_body=True), send)
+            return
         try:
             service = getattr(state, "checkout_service", None) or await checkout_service(request)
             status, answer = await handler(
@@ -200,20 +212,24 @@ class CheckoutFastPath:
         await send({"type": "http.response.body", "body": payload})
 
 
-async def _read_body(receive) -> bytes:
-    chunks = []
+async def _read_body(receive) -> tuple[bytes, bool]:
+    """(the body, whether that is all of it): reading stops past ``MAX_BODY``."""
+    chunks, size = [], 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
-        chunks.append(message.get("body", b""))
+            return b"".join(chunks), True
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
         if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
+            return b"".join(chunks), True
+        if size > MAX_BODY:
+            return b"".join(chunks), False
 
 
-def _replay(body: bytes, receive):
-    """``receive`` for the FastAPI route: the body already read, then the connection's own."""
+def _replay(body: bytes, receive, more_body: bool = False):
+    """``receive`` for the FastAPI route: what was read already, then the connection's own."""
     sent = False
 
     async def replay():
@@ -221,6 +237,6 @@ def _replay(body: bytes, receive):
         if sent:
             return await receive()
         sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.request", "body": body, "more_body": more_body}
 
     return replay

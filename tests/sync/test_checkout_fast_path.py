@@ -233,3 +233,40 @@ def test_fast_path_keeps_dependency_overrides_and_other_routes(
     cart_reply, pickup = run_api(calls, app=app)
     assert cart_reply.status_code == 401 and cart_reply.json()["detail"] == "overridden"
     assert pickup.status_code == 200 and pickup.json()["stores_available"] == 2
+
+
+def test_a_body_past_the_limit_goes_to_fastapi_whole(
+    rds, ck_settings, clock, checkout_redis_server, run_api
+):
+    """A streamed body over MAX_BODY: the fast path stops reading and FastAPI gets every
+    byte (what was read, then the rest of the stream)."""
+    from sync_service.checkout.fast_path import MAX_BODY
+
+    seed(rds, ck_settings, STOCK)
+    app = make_app(checkout_redis_server.port, ck_settings, clock)
+    app.middleware_stack = app.build_middleware_stack()
+    inner, reached = app.middleware_stack.app, []
+
+    async def counting(scope, receive, send):
+        reached.append(scope["path"])
+        await inner(scope, receive, send)
+
+    app.middleware_stack.app = counting
+    compact = cart(("A", 3), ("C", 1))
+    padded = compact[:-1] + b" " * (MAX_BODY + 50_000) + b"}"
+
+    async def chunks():
+        for start in range(0, len(padded), 16 * 1024):
+            yield padded[start : start + 16 * 1024]
+
+    async def calls(client):
+        url = f"{BASE}/availability/cart"
+        small = await client.post(url, content=compact, headers=JSON)
+        assert not reached  # answered by the fast path
+        big = await client.post(url, content=chunks(), headers=JSON)
+        return small, big
+
+    small, big = run_api(calls, app=app)
+    assert reached == [f"{BASE}/availability/cart"]
+    assert big.status_code == small.status_code == 200, big.text
+    assert big.json() == small.json()
