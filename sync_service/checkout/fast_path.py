@@ -160,11 +160,13 @@ class CheckoutFastPath:
             await self.app(scope, receive, send)
             return
         api_key = content_type = idempotency_key = None
-        for name, value in scope["headers"]:
+        for name, value in scope["headers"]:  # the first of repeated headers, as Starlette
             if name == b"x-api-key":
-                api_key = api_key or value
+                if api_key is None:
+                    api_key = value
             elif name == b"content-type":
-                content_type = content_type or value
+                if content_type is None:
+                    content_type = value
             elif name == b"idempotency-key" and idempotency_key is None:
                 idempotency_key = value.decode("latin-1")
         request = Request(scope)

@@ -58,6 +58,12 @@ CALLS = [
      cart(("A", 1)), False),
     ("cart other key", "POST", "/availability/cart", None, {**JSON, "X-API-Key": OTHER_KEY},
      cart(("A", 1)), False),
+    ("cart empty key, then the key", "POST", "/availability/cart", None,
+     [("X-API-Key", ""), ("X-API-Key", API_KEY), ("Content-Type", "application/json")],
+     cart(("A", 1)), False),
+    ("cart two content types", "POST", "/availability/cart", None,
+     [("Content-Type", "text/plain"), ("Content-Type", "application/json")],
+     cart(("A", 1)), False),
     ("cart bad key, bad json", "POST", "/availability/cart", None,
      {**JSON, "X-API-Key": "nope"}, b"{", False),
     ("listing", "GET", "/availability", [("sku", "A"), ("sku", "B"), ("sku", "ZZ")], {}, None,
@@ -139,7 +145,8 @@ CALLS = [
 
 SOME_STATUSES = {
     "cart": 200, "cart unknown sku": 404, "cart charset": 200, "cart no content type": 422,
-    "cart other key": 401, "cart bad key, bad json": 422, "listing stores yes": 200,
+    "cart other key": 401, "cart bad key, bad json": 422, "cart empty key, then the key": 401,
+    "cart two content types": 422, "listing stores yes": 200,
     "listing nothing": 422, "pickup bad postal code": 422, "pickup limit 0": 422,
     "promise more than stock": 200, "promise bad postal code": 422, "promise unknown sku": 404,
     "promise unknown level": 422, "reserve": 201, "reserve again": 200,
