@@ -144,25 +144,22 @@ def reoptimise(
     # candidate nodes. Every other order keeps its plan; its stock and capacity are taken
     # out of what the window shares.
     cache: dict = {}
-    candidates = _gainer_candidates(network, orders, plans, stock, max_nodes, cache)
+    deadline = started + time_limit - _READ_BACK_SECONDS
+    candidates = _gainer_candidates(network, orders, plans, stock, max_nodes, cache, deadline)
     free = _free_orders(orders, plans, stock, candidates)
     # Only the free orders' SKUs matter to the model: copy those, net of the held plans.
     skus = {line.sku for i in free for line in orders[i].lines}
     stock_left = {sku: dict(stock.get(sku, {})) for sku in skus}
     capacity = dict(capacity_left if capacity_left is not None else _default_capacity(network))
     for i, plan in enumerate(plans):
-        if i in free:
-            continue
-        for shipment in plan.shipments:
-            if shipment.node in capacity:
-                capacity[shipment.node] -= 1
-            for line in shipment.lines:
-                per_node = stock_left.get(line.sku)
-                if per_node is not None:
-                    per_node[shipment.node] = per_node.get(shipment.node, 0) - line.quantity
+        if i not in free:
+            _hold(plan, stock_left, capacity)
     datas = {}
     for i in free:
         plan = plans[i]
+        if time.perf_counter() > deadline:
+            _hold(plan, stock_left, capacity)  # out of time: this order keeps its plan
+            continue
         data = order_data(network, orders[i], stock_left, plan.explanation.target_date, cache)
         nodes = candidates[i][1] if i in candidates else frozenset()
         datas[i] = _keep_best_nodes(network, data, plan, max_nodes, nodes)
@@ -280,6 +277,17 @@ def _keep_best_nodes(
         keep.update(k for k in ks if (node, data.lanes[k].service) in used)
     carriable = {key: units for key, units in data.carriable.items() if key[1] in keep}
     return replace(data, carriable=carriable)
+
+
+def _hold(plan: Plan, stock: dict[str, dict[str, float]], capacity: dict[str, int]) -> None:
+    """Take what a plan that stays as it is ships out of the shared stock and capacity."""
+    for shipment in plan.shipments:
+        if shipment.node in capacity:
+            capacity[shipment.node] -= 1
+        for line in shipment.lines:
+            per_node = stock.get(line.sku)
+            if per_node is not None:
+                per_node[shipment.node] = per_node.get(shipment.node, 0) - line.quantity
 
 
 def _default_capacity(network: Network) -> dict[str, int]:
@@ -448,14 +456,18 @@ def _gainer_candidates(
     stock: Stock,
     max_nodes: int,
     cache: dict,
+    deadline: float = math.inf,
 ) -> dict[int, tuple[frozenset[str], frozenset[str]]]:
     """Orders that could ship in fewer packages or fill more: index -> (their SKUs, the nodes
     worth offering them). Those nodes are the ``max_nodes`` that could send most of the order
-    from the window's opening stock, on top of the best-scored nodes every order keeps."""
+    from the window's opening stock, on top of the best-scored nodes every order keeps. Past
+    ``deadline`` (perf_counter seconds) the orders not looked at yet are left out."""
     out = {}
     for i, (order, plan) in enumerate(zip(orders, plans, strict=True)):
         if plan.score.package_count <= 1 and not plan.unfulfilled:
             continue
+        if time.perf_counter() > deadline:
+            break
         data = order_data(network, order, stock, plan.explanation.target_date, cache)
         cover = _node_cover(data)
         short = {u.sku for u in plan.unfulfilled}

@@ -216,3 +216,14 @@ def test_a_large_group_is_improved_chunk_by_chunk_within_stock():
     assert result.score_after <= result.score_before + 1e-6
     assert result.status == "improved"
     assert result.extra_shipments_after < result.extra_shipments_before
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_out_of_time_the_one_by_one_plans_stand(seed):
+    # No time at all: nothing may be re-decided, and nothing may be lost or double-booked.
+    network, stock, orders = _random_window(seed)
+    one_by_one = route_one_by_one(network, orders, stock)
+    result = reoptimise(network, orders, stock, plans=one_by_one, time_limit=0.0)
+    assert result.status == "fallback"
+    assert [o.plan for o in result.orders] == list(one_by_one)
+    assert result.extra_shipments_after == result.extra_shipments_before
