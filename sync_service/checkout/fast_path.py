@@ -174,7 +174,10 @@ class CheckoutFastPath:
         if (
             expected is None
             or not api_key
-            or not hmac.compare_digest(expected, hashlib.sha256(api_key).digest())
+            # the key as FastAPI compares it: the header read as latin-1, encoded as UTF-8
+            or not hmac.compare_digest(
+                expected, hashlib.sha256(api_key.decode("latin-1").encode()).digest()
+            )
         ):
             await self.app(scope, receive, send)  # FastAPI names the key problem
             return

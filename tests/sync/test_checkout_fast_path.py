@@ -277,3 +277,30 @@ def test_a_body_past_the_limit_goes_to_fastapi_whole(
     assert reached == [f"{BASE}/availability/cart"]
     assert big.status_code == small.status_code == 200, big.text
     assert big.json() == small.json()
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_non_ascii_key_is_compared_as_fastapi_reads_it(
+    rds, checkout_redis_server, clock, run_api, fast
+):
+    """Header bytes are latin-1 to Starlette: the key "ck_tëst..." matches the byte 0xEB,
+    not its UTF-8 encoding - on both paths."""
+    from sync_service.checkout.config import CheckoutSettings
+
+    key = "ck_tëst_webshop_0123456789"
+    settings = CheckoutSettings(api_keys={CHANNEL: key}, _env_file=None)
+    seed(rds, settings, STOCK)
+    app = make_app(checkout_redis_server.port, settings, clock)
+    app.state.checkout_fast_path = fast
+
+    async def calls(client):
+        url = f"{BASE}/availability/cart"
+        replies = []
+        for raw in (key.encode("latin-1"), key.encode()):
+            headers = [(b"X-API-Key", raw), (b"Content-Type", b"application/json")]
+            replies.append(await client.post(url, content=cart(("A", 1)), headers=headers))
+        return replies
+
+    latin1, utf8 = run_api(calls, app=app)
+    assert latin1.status_code == 200, latin1.text
+    assert (utf8.status_code, utf8.json()["title"]) == (401, "bad_api_key")
