@@ -227,3 +227,11 @@ def test_out_of_time_the_one_by_one_plans_stand(seed):
     assert result.status == "fallback"
     assert [o.plan for o in result.orders] == list(one_by_one)
     assert result.extra_shipments_after == result.extra_shipments_before
+
+
+def test_solves_that_finish_give_the_same_plans_every_run():
+    network, stock, orders = _random_window(3)  # a window the batch improves
+    first = reoptimise(network, orders, stock, time_limit=30)
+    second = reoptimise(network, orders, stock, time_limit=30)
+    assert first.status == "improved" and first.solver_status.startswith("optimal")
+    assert [o.plan for o in first.orders] == [o.plan for o in second.orders]
