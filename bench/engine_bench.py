@@ -20,7 +20,7 @@ from datetime import timedelta, timezone
 from bench import machine_summary, write_section
 from bench.baselines import fewest_packages, greedy, home_warehouse_first, nearest_node
 from bench.checker import PlanChecker
-from bench.synthetic import REGIONAL_MIN_WEEKLY, SAFETY_Z, Retailer, generate
+from bench.synthetic import HISTORY_WEEKS, REGIONAL_MIN_WEEKLY, SAFETY_Z, Retailer, generate
 from oms_engine import deplete, route
 from oms_engine.batch import classify_splits, reoptimise
 from oms_engine.milp import solve_order
@@ -248,7 +248,10 @@ def report(args, retailer, results, hooks, batches, clean_seconds, wall) -> tupl
         f"indicative), Python {m['python']}, highspy {hv}. Seed {args.seed}; "
         f"{n:,} orders ({engine.lines:,} lines), {len(retailer.products):,} SKUs, "
         f"{len(retailer.nodes)} nodes. Command: `{args.command}` (one of the benchmarks "
-        f"`make bench` runs; this one took {wall:.0f} s).",
+        f"`make bench` runs; this one took {wall:.0f} s). Stock planned from "
+        f"{HISTORY_WEEKS} history weeks, safety factor z = {args.safety_z:g}, regional DCs "
+        f"ranging what their region buys ≥ {args.regional_min_weekly} units a week (see the "
+        "retailer's description below the section).",
         "",
         "| policy | cost/order | EUR/order | packages/order | split rate | late rate "
         "| unfilled lines | violations | p50 µs | p99 µs | p99.9 µs | p99 wall µs "
