@@ -1,10 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The one route into Odoo for the sync service (docs/contracts.md, "Into Odoo").
 
-Both entry points take a batch and answer one result per item, in order. Each item
-runs in its own savepoint: a bad order comes back as an error with a stable code and
-the rest of the batch is committed. Every item is idempotent, keyed by
-(channel, external id) for orders and by event id for carrier scans.
+Both entry points take a batch and answer one result per item, in order: a bad order comes
+back as an error with a stable code and the rest of the batch is committed. Orders are first
+tried as one piece (one savepoint, bulk creates, one confirmation); when an order fails after
+something was written, the batch is taken again one savepoint per order. Carrier scans run one
+savepoint each. Every item is idempotent, keyed by (channel, external id) for orders and by
+event id for carrier scans.
 """
 
 import logging
@@ -153,10 +155,26 @@ class OmsIntake(models.AbstractModel):
                 continue
             plan["index"] = index
             plans.append(plan)
+        self._lock_stock_of(plans, cache)
         for plan, order in zip(plans, self._create_orders(plans, cache), strict=True):
             status = self._open_or_cancel(order, plan["data"])
             results[plan["index"]].update(status=status, order_id=order.id, order_name=order.name)
         return results
+
+    def _lock_stock_of(self, plans, cache):
+        """Take the stock locks of every product the batch will route, in product id order,
+        before anything is written. Routing locks each order's products in turn; for a batch
+        that would take them order by order, so two concurrent batches could wait on each
+        other in a cycle, and a conflict with a concurrent batch would only show after all the
+        work (Odoo then retries the whole call). Taken first, a conflict fails fast."""
+        skus = {
+            line["sku"]
+            for plan in plans
+            if plan["data"]["status"] == "open"
+            for line in plan["data"]["lines"]
+        }
+        products = self.env["product.product"].concat(*(cache.products[sku] for sku in skus))
+        self.env["oms.sellable.stock"]._lock_products(products)
 
     @staticmethod
     def _new_result(payload):

@@ -228,6 +228,29 @@ class TestIntakeBatch(OmsIntakeCommon):
         self.assertEqual(orders.partner_shipping_id.parent_id, orders.partner_id)
         self.assertTrue(all(order.picking_ids for order in orders))
 
+    def test_batch_takes_its_stock_locks_first(self):
+        """Every product the batch routes is locked in one go before anything is written,
+        so concurrent batches queue in product id order instead of deadlocking midway."""
+        events = []
+        for model, method in (("oms.sellable.stock", "_lock_products"), ("res.partner", "create")):
+            cls = type(self.env[model])
+            original = getattr(cls, method)
+
+            def spy(records, *args, _original=original, _name=method, **kwargs):
+                events.append((_name, args[0] if _name == "_lock_products" else None))
+                return _original(records, *args, **kwargs)
+
+            patcher = patch.object(cls, method, spy)
+            patcher.start()
+            self.addCleanup(patcher.stop)
+        other = self._payload("3502", customer={"email": "lock@example.com", "name": "Lock"})
+        other["lines"] = other["lines"][1:]  # product B only
+        results = self._ingest(self._payload("3501"), other)
+        self.assertEqual([r["status"] for r in results], ["created", "created"])
+        name, products = events[0]
+        self.assertEqual(name, "_lock_products", "locked before the first customer is created")
+        self.assertEqual(products, self.product_a | self.product_b)
+
     def test_order_failing_after_writes_leaves_the_others(self):
         """An order refused once its customer exists: the one-piece attempt is rolled back
         and the orders are taken one by one, so only that order is an error."""
