@@ -61,6 +61,78 @@ class SearchResult:
         self.runners_up: list[Evaluation] = runners_up
 
 
+def _evaluate_single(
+    j, cand, lines, targets, total_target, weights_kg, w_unfilled, w_late, max_packages
+) -> Evaluation | None:
+    """:meth:`Search.evaluate` of the one-option set ``(j,)``: the option ships what it can
+    of every line it carries (``lines``), up to the targets."""
+    units = [0] * len(targets)
+    avail, unit = cand.avail, cand.unit
+    unit_total = 0.0
+    placed = 0
+    kg = 0.0
+    for li in lines:
+        have, target = avail[li], targets[li]
+        take = target if target < have else have
+        units[li] = take
+        unit_total += take * unit[li]
+        placed += take
+    score = unit_total + w_unfilled * (total_target - placed)
+    if not placed:
+        return Evaluation((), score + w_late * 0, {}, {}, 0, 0)
+    for li in lines:
+        if units[li]:
+            kg += units[li] * weights_kg[li]
+    option = cand.option
+    count = 1 if kg <= option.max_weight else math.ceil(kg / option.max_weight - _EPS)
+    if max_packages is not None and count > max_packages:
+        return None
+    score += cand.fixed + (count - 1) * option.extra_package_score
+    late = cand.late_days if cand.late_days > 0 else 0
+    score += w_late * late
+    return Evaluation((j,), score, {j: units}, {j: count}, late, 1)
+
+
+def best_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
+    """:meth:`Search.run` without explanation for a problem whose bounds proved that one
+    shipment wins (``problem.singles_suffice``): the same single plans considered in the same
+    order, so the same plan and steps, without the branch-and-bound's indexes. ``None`` when
+    the step budget would run out (the caller then runs the search, which falls back)."""
+    cands = problem.candidates
+    targets = problem.targets
+    total_target = sum(targets)
+    weights_kg = [p.weight_kg for p in problem.products]
+    w = policy.weights
+    w_unfilled, w_late = w.unfulfilled, w.lateness
+    max_packages = policy.max_packages
+    wanted = [li for li in range(len(targets)) if targets[li]]
+    base = w_unfilled * total_target
+    singles = []
+    for j, cand in enumerate(cands):
+        unit, avail = cand.unit, cand.avail
+        lines = tuple([li for li in wanted if unit[li] is not None])
+        cover = 0
+        for li in lines:
+            cover += targets[li] if targets[li] < avail[li] else avail[li]
+        bound = base - w_unfilled * cover + cand.fixed + w_late * cand.late_days
+        singles.append((bound, j, lines))
+    singles.sort(key=lambda single: single[:2])
+    best = Evaluation((), base, {}, {}, 0, 0)
+    steps = 0
+    for bound, j, lines in singles:
+        if bound > best.score + _EPS:
+            break
+        steps += 1
+        if steps > policy.budget.max_steps:
+            return None
+        found = _evaluate_single(
+            j, cands[j], lines, targets, total_target, weights_kg, w_unfilled, w_late, max_packages
+        )
+        if found is not None and found._rank < best._rank:
+            best = found
+    return SearchResult(best, "exact", steps, [])
+
+
 class Search:
     """Branch-and-bound for one order problem under one policy."""
 
@@ -126,16 +198,17 @@ class Search:
         placed = 0
         if len(key) == 1:
             j = key[0]
-            cand = cands[j]
-            units = [0] * n_lines
-            avail, unit = cand.avail, cand.unit
-            for li in self.lines_of[j]:
-                have, target = avail[li], targets[li]
-                take = target if target < have else have
-                units[li] = take
-                unit_total += take * unit[li]
-                placed += take
-            alloc = {j: units}
+            return _evaluate_single(
+                j,
+                cands[j],
+                self.lines_of[j],
+                targets,
+                self.total_target,
+                self.weights_kg,
+                self.w_unfilled,
+                self.w_late,
+                self.max_packages,
+            )
         else:
             alloc = {j: [0] * n_lines for j in key}
             by_line: dict[int, list[tuple[float, int]]] = {}

@@ -29,7 +29,7 @@ from oms_engine.model import (
 )
 from oms_engine.network import Network, day_of
 from oms_engine.pickup import route_pickup
-from oms_engine.search import Evaluation, Search
+from oms_engine.search import Evaluation, Search, best_single
 
 
 def route(network: Network, order: Order, stock: Stock, *, explain: bool = True) -> Plan:
@@ -57,7 +57,11 @@ def route_shipping(
 ) -> Plan:
     """Route an order shipped by carrier (to the customer, or as a transfer to a store)."""
     problem = prepare(network, order, stock, explain=explain, skip_nodes=skip_nodes)
-    result = Search(problem, network.policy, order.allow_split).run(explain)
+    result = None
+    if problem.singles_suffice and not explain:
+        result = best_single(problem, network.policy)  # the search's answer, for less
+    if result is None:
+        result = Search(problem, network.policy, order.allow_split).run(explain)
     best = result.best
     shipments, score = _shipments_and_score(network, problem, best, kind, to_node)
     unfulfilled = tuple(_unfulfilled(network, order, stock, problem, best, skip_nodes))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import replace
 from datetime import datetime, time, timedelta, timezone
 from unittest.mock import patch
 
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oms_engine import (
+    Budget,
     Calendar,
     CarrierService,
     Destination,
@@ -30,6 +32,8 @@ from oms_engine import (
     candidates,
     route,
 )
+from oms_engine.candidates import prepare
+from oms_engine.search import Search, best_single
 
 SITES = (
     ("10115", 52.52, 13.40),
@@ -335,6 +339,71 @@ def test_whole_order_nodes_found_from_the_rarest_line_or_by_walking_every_node(i
             lean = route(network, order, stock, explain=False)
         assert lean.shipments == full.shipments and lean.score == full.score
         assert lean.unfulfilled == full.unfulfilled and lean.method == full.method
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(instances(heavy=False), instances(heavy=False, open_rules=True)),
+    st.sampled_from((5000, 1)),
+)
+def test_best_single_is_what_the_search_returns_when_one_shipment_wins(instance, max_steps):
+    """When the bounds proved that one shipment wins, route() skips the branch-and-bound's
+    indexes (search.best_single): the same plan and the same steps as Search.run, and with a
+    step budget too small for the singles it leaves the fallback to the search."""
+    network, stock, order = instance
+    problem = prepare(network, order, stock, explain=False)
+    policy = replace(network.policy, budget=Budget(max_steps=max_steps))
+    fast = best_single(problem, policy)
+    slow = Search(problem, policy, order.allow_split).run(False)
+    if not problem.singles_suffice:
+        return  # best_single is only called when the bounds proved it
+    if fast is None:
+        assert slow.steps == max_steps and slow.method == "greedy-fallback"
+        return
+    assert (fast.best.key, fast.best.score, fast.best.alloc, fast.best.packages) == (
+        slow.best.key,
+        slow.best.score,
+        slow.best.alloc,
+        slow.best.packages,
+    )
+    assert (fast.best.late_days, fast.steps, fast.method) == (
+        slow.best.late_days,
+        slow.steps,
+        slow.method,
+    )
+
+
+def test_best_single_leaves_a_spent_step_budget_to_the_search():
+    """Two nodes equally able to ship the whole order: both singles are considered, so with
+    a budget of one step best_single gives up and route() reports the search's fallback."""
+    nodes = [
+        Node(
+            node_id,
+            lat=52.52,
+            lon=13.4,
+            country="DE",
+            postal_code="10115",
+            timezone="Europe/Berlin",
+        )
+        for node_id in ("N0", "N1")
+    ]
+    service = CarrierService("S0", "C0", zones=(Zone("DE", "", 1),), cost_per_package=4.0)
+    policy = Policy(budget=Budget(max_steps=1))
+    network = Network(nodes, [service], [Product("A", 1.0)], policy)
+    order = Order(
+        "O1",
+        (OrderLine("A", 1),),
+        Destination("DE", "10117", 52.51, 13.39),
+        datetime(2026, 11, 26, 9, tzinfo=timezone.utc),
+    )
+    stock = {"A": {"N0": 1, "N1": 1}}
+    problem = prepare(network, order, stock, explain=False)
+    assert problem.singles_suffice and len(problem.candidates) == 2
+    assert best_single(problem, policy) is None
+    plan = route(network, order, stock, explain=False)
+    assert plan.method == "greedy-fallback" and [s.node for s in plan.shipments] == ["N0"]
+    found = best_single(problem, replace(policy, budget=Budget(max_steps=2)))
+    assert found.steps == 2 and found.best.key == (0,) and found.method == "exact"
 
 
 def test_the_brute_force_can_disagree():
