@@ -2,13 +2,17 @@
 acknowledges per second, and the acknowledgement latency at a steady 1,000/s.
 
 `python -m bench sync [--quick] [--workers=N] [--fsync=always|everysec] [--log-level=L]
-[--json=PATH] [--odoo]`
+[--json=PATH] [--odoo [--odoo-only] [--sustained=N] [--backlog=N] [--odoo-down-s=S]]`
 
 With `--odoo` (and Odoo 18 importable: ODOO_PYTHON, ODOO_HOME, ODOO_DB_HOST/PORT/USER,
 ODOO_DATA_DIR as for tests/sync/test_e2e_odoo.py) it also measures webhook -> confirmed Odoo
-order: latency at a sustained 20 orders/s, and the time to drain a backlog of 1,000 orders
-piled up while the workers could not reach Odoo. A fresh database with the addon and its demo
-data is created for it (minutes) and dropped after.
+order: latency at a sustained 20 orders/s (`--sustained`, 1,200 orders; 300 with --quick; 0
+skips it), and the time to drain a backlog (`--backlog`, 1,000; 200 with --quick): odoo-bin
+is stopped, the orders are accepted while the worker's attempts fail into its retry set,
+odoo-bin is started again after `--odoo-down-s` (10 s), and the clock runs from that restart
+until every order is created in Odoo (dead letters are counted: there should be none).
+`--odoo-only` skips the acceptance part. A fresh database with the addon and its demo data is
+created for it (about a minute) and dropped after.
 
 Real redis-server (own port, temp dir, append-only file on) and the real app under uvicorn on
 127.0.0.1, driven by a minimal keep-alive HTTP/1.1 client on asyncio streams. Every request
@@ -302,7 +306,17 @@ def _stop(proc: subprocess.Popen | None) -> None:
             proc.wait()
 
 
-def odoo_phase(quick: bool, workdir: Path) -> dict:
+def _start_odoo(command: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)  # fmt: skip
+
+
+def _dead_letters(redis_port: int) -> int:
+    return int(_redis_cmd(redis_port, "XLEN", "oms:inbox:dead"))
+
+
+def odoo_phase(quick: bool, workdir: Path, sustained: int | None = None,
+               backlog: int | None = None, down_s: float = 10.0) -> dict:  # fmt: skip
     from tests import odoo_env
 
     reason = odoo_env.why_no_odoo()
@@ -317,10 +331,9 @@ def odoo_phase(quick: bool, workdir: Path) -> dict:
                    check=True, capture_output=True, timeout=1800)  # fmt: skip
     result: dict = {"install_s": round(time.perf_counter() - started, 1)}
     port = _free_port()
-    odoo = subprocess.Popen([*base, f"--http-port={port}", "--http-interface=127.0.0.1",
-                             f"--db-filter=^{db}$", "--workers=2", "--max-cron-threads=0"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)  # fmt: skip
+    serve = [*base, f"--http-port={port}", "--http-interface=127.0.0.1", f"--db-filter=^{db}$",
+             "--workers=2", "--max-cron-threads=0"]  # fmt: skip
+    odoo = _start_odoo(serve)
     url = f"http://127.0.0.1:{port}"
     redis_proc = api_proc = worker = None
     try:
@@ -344,43 +357,51 @@ def odoo_phase(quick: bool, workdir: Path) -> dict:
         worker = _start_worker(env, workdir)
 
         # Sustained 20 orders/s.
-        sustained = 300 if quick else 1200
-        reqs = _odoo_order_requests(sustained, 0, currency)
-        odoo_pids = _descendants(odoo.pid)
-        odoo_cpu = _cpu_seconds(odoo_pids)
-        sent = asyncio.run(steady_rate(api_port, reqs, 20.0, 8))
-        _wait(lambda: _ingested(redis_port) >= sustained, "sustained orders in Odoo", 1800)
-        odoo_cpu = _cpu_seconds(odoo_pids) - odoo_cpu
-        lat = sorted(
-            int(x)
-            for x in _redis_cmd(redis_port, "LRANGE", "oms:stats:ingest_latency_ms", "0", "-1")
-        )
-        result["sustained_20_per_s"] = {
-            "orders": sustained, "webhook_p99_ms": sent["p99_ms"],
-            "to_confirmed_p50_ms": lat[len(lat) // 2],
-            "to_confirmed_p99_ms": lat[min(len(lat) - 1, int(0.99 * len(lat)))],
-            "to_confirmed_max_ms": lat[-1],
-            # Odoo's own processes (not PostgreSQL): what one order costs, whatever the load.
-            "odoo_cpu_ms_per_order": round(odoo_cpu / sustained * 1000, 1),
-        }  # fmt: skip
+        sustained = sustained if sustained is not None else (300 if quick else 1200)
+        if sustained:
+            reqs = _odoo_order_requests(sustained, 0, currency)
+            odoo_pids = _descendants(odoo.pid)
+            odoo_cpu = _cpu_seconds(odoo_pids)
+            sent = asyncio.run(steady_rate(api_port, reqs, 20.0, 8))
+            _wait(lambda: _ingested(redis_port) >= sustained, "sustained orders in Odoo", 1800)
+            odoo_cpu = _cpu_seconds(odoo_pids) - odoo_cpu
+            lat = sorted(
+                int(x)
+                for x in _redis_cmd(redis_port, "LRANGE", "oms:stats:ingest_latency_ms", "0", "-1")
+            )
+            result["sustained_20_per_s"] = {
+                "orders": sustained, "webhook_p99_ms": sent["p99_ms"],
+                "to_confirmed_p50_ms": lat[len(lat) // 2],
+                "to_confirmed_p99_ms": lat[min(len(lat) - 1, int(0.99 * len(lat)))],
+                "to_confirmed_max_ms": lat[-1],
+                # Odoo's own processes (not PostgreSQL): what one order costs, whatever the load.
+                "odoo_cpu_ms_per_order": round(odoo_cpu / sustained * 1000, 1),
+            }  # fmt: skip
 
-        # Backlog: workers cannot reach Odoo while 1,000 orders arrive, then they can.
-        _stop(worker)
-        backlog = 200 if quick else 1000
-        down_env = _sync_env(redis_port, "http://127.0.0.1:9", db)
-        worker = _start_worker(down_env, workdir)
-        asyncio.run(throughput(api_port, _odoo_order_requests(backlog, 100_000, currency), 8))
-        time.sleep(3)  # a few failed attempts: the events wait in the retry set
-        _stop(worker)
+        # Backlog: Odoo is stopped while the orders arrive (the API accepts them, the worker
+        # keeps trying with its usual backoff), then started again; drained = every one of
+        # them created in Odoo. The clock starts when odoo-bin is started again.
+        backlog = backlog if backlog is not None else (200 if quick else 1000)
         before = _ingested(redis_port)
-        started = time.perf_counter()
-        worker = _start_worker(_sync_env(redis_port, url, db, OMS_RETRY_BASE_S="0.1",
-                                         OMS_RETRY_MAX_S="0.5"), workdir)  # fmt: skip
+        _stop(odoo)
+        accepted = asyncio.run(
+            throughput(api_port, _odoo_order_requests(backlog, 100_000, currency), 8)
+        )
+        time.sleep(down_s)  # Odoo down: the worker's attempts fail into the retry set
+        waiting = int(_redis_cmd(redis_port, "ZCARD", "oms:inbox:retry"))
+        restarted = time.perf_counter()
+        odoo = _start_odoo(serve)
+        _wait(lambda: _http_up(url), "odoo-bin after the outage", timeout=120)
+        odoo_up = time.perf_counter() - restarted
         _wait(lambda: _ingested(redis_port) >= before + backlog, "backlog drained", 1800)
-        drained = time.perf_counter() - started
+        drained = time.perf_counter() - restarted
         result["backlog_after_odoo_down"] = {
-            "orders": backlog, "drain_s": round(drained, 1),
-            "orders_per_s": round(backlog / drained, 1),
+            "orders": backlog, "accepted_statuses": accepted["statuses"],
+            "odoo_down_s": round(down_s + accepted["seconds"], 1),
+            "waiting_for_retry_when_odoo_restarted": waiting,
+            "odoo_answering_after_s": round(odoo_up, 1),
+            "drain_s": round(drained, 1), "orders_per_s": round(backlog / drained, 1),
+            "dead_letters": _dead_letters(redis_port),
         }  # fmt: skip
         return result
     finally:
@@ -408,6 +429,34 @@ def _http_up(url: str) -> bool:
         return False
 
 
+def _odoo_summary(odoo: dict) -> str:
+    if "skipped" in odoo:
+        return f"[sync] Odoo part skipped: {odoo['skipped']}"
+    parts = []
+    if "sustained_20_per_s" in odoo:
+        sustained = odoo["sustained_20_per_s"]
+        parts.append(f"20 orders/s: to confirmed p99 {sustained['to_confirmed_p99_ms']} ms, "
+                     f"{sustained['odoo_cpu_ms_per_order']} ms Odoo CPU/order")  # fmt: skip
+    backlog = odoo["backlog_after_odoo_down"]
+    parts.append(f"backlog of {backlog['orders']} after Odoo was down: drained "
+                 f"{backlog['drain_s']} s after odoo-bin restarted "
+                 f"({backlog['dead_letters']} dead letters)")  # fmt: skip
+    return "[sync] " + "; ".join(parts)
+
+
+def _odoo_only(args) -> int:
+    odoo_dir = Path(tempfile.mkdtemp(prefix="sync-bench-odoo-"))
+    try:
+        odoo = odoo_phase(args.quick, odoo_dir, args.sustained, args.backlog, args.odoo_down_s)
+    finally:
+        shutil.rmtree(odoo_dir, ignore_errors=True)
+    print(json.dumps({"odoo": odoo}, indent=2))
+    print(_odoo_summary(odoo))
+    if args.json:
+        args.json.write_text(json.dumps({"odoo": odoo}, indent=2))
+    return 0 if "skipped" in odoo or odoo["backlog_after_odoo_down"]["dead_letters"] == 0 else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench sync")
     parser.add_argument("--quick", action="store_true")
@@ -417,6 +466,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--odoo", action="store_true", help="also webhook -> Odoo order")
+    parser.add_argument("--sustained", type=int, help="orders at 20/s (default 1200, quick 300)")
+    parser.add_argument("--backlog", type=int, help="orders piled up (default 1000, quick 200)")
+    parser.add_argument("--odoo-down-s", type=float, default=10.0)
+    parser.add_argument("--odoo-only", action="store_true", help="skip the acceptance part")
     args, _unknown = parser.parse_known_args(argv or [])
     # Stopped from outside: still run the clean-up below (processes, temp dirs, database).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -429,6 +482,8 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         pass
 
+    if args.odoo_only:
+        return _odoo_only(args)
     workdir = Path(tempfile.mkdtemp(prefix="sync-bench-"))
     redis_proc, redis_port = start_redis(workdir, args.fsync)
     api_proc = None
@@ -467,13 +522,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.odoo:
             odoo_dir = Path(tempfile.mkdtemp(prefix="sync-bench-odoo-"))
             try:
-                results["odoo"] = odoo_phase(args.quick, odoo_dir)
+                results["odoo"] = odoo_phase(args.quick, odoo_dir, args.sustained,
+                                             args.backlog, args.odoo_down_s)  # fmt: skip
             finally:
                 shutil.rmtree(odoo_dir, ignore_errors=True)
         print(json.dumps(results, indent=2))
         print(f"[sync] acceptance {results['throughput']['events_per_s']} events/s; "
               f"at 1,000/s p99 {results['steady_1000_per_s']['p99_ms']} ms; "
               f"{stored}/{expected} stored")  # fmt: skip
+        if "odoo" in results:
+            print(_odoo_summary(results["odoo"]))
         if args.json:
             args.json.write_text(json.dumps(results, indent=2))
         return 0 if stored == expected else 1
