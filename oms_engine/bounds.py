@@ -190,17 +190,32 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
     built: dict[int, list[Candidate]] = {}
     best = math.inf
     single: list[tuple[float, int]] = []
-    for static, ni in walk:
+    start, end = 0, len(walk)
+    while start < end:
+        static = walk[start][0]
         if static > best + _EPS:
             break  # the rest cost more even before their distance
-        if not holds_all(ni):
-            continue
-        cheapest, first = table.floor(ni)
-        late = 0 if target_day is None or first <= target_day else first - target_day
-        f = cheapest + (w_distance * distances[ni] if distances is not None else 0.0)
-        bound = f + w_lateness * late + w_unfulfilled * 0  # covers everything: as bound_of
-        single.append((bound, ni))
-        if bound <= best + _EPS:
+        # Nodes of equal bound without distance (e.g. the DCs, then the stores, of a network
+        # with one cost per kind) are built nearest first: the first is usually the best, and
+        # the others' distance then proves they cannot win before they are built.
+        group = []
+        stop = start
+        while stop < end and walk[stop][0] == static:
+            ni = walk[stop][1]
+            stop += 1
+            if not holds_all(ni):
+                continue
+            cheapest, first = table.floor(ni)
+            late = 0 if target_day is None or first <= target_day else first - target_day
+            f = cheapest + (w_distance * distances[ni] if distances is not None else 0.0)
+            # covers everything: as bound_of
+            group.append((f + w_lateness * late + w_unfulfilled * 0, ni))
+        start = stop
+        group.sort()
+        single.extend(group)
+        for bound, ni in group:
+            if bound > best + _EPS:
+                break
             built[ni] = cands = build(ni)
             for cand in cands:
                 score = _single_score(cand, targets, total, weights, w, max_packages)
