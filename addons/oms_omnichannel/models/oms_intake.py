@@ -67,11 +67,15 @@ class BatchCache:
     shipping_products: dict = field(default_factory=dict)
 
     def snapshot(self):
-        return dict(self.orders), dict(self.partners), dict(self.addresses)
+        return (dict(self.orders), dict(self.partners), dict(self.addresses),
+                set(self.searched_customer_ids))  # fmt: skip
 
     def restore(self, snapshot):
-        # Records created in a rolled-back savepoint no longer exist.
-        self.orders, self.partners, self.addresses = (dict(part) for part in snapshot)
+        # Records created in a rolled-back savepoint no longer exist, and contacts found
+        # then were dropped with them: their customers must be searched again.
+        orders, partners, addresses, searched = snapshot
+        self.orders, self.partners, self.addresses = dict(orders), dict(partners), dict(addresses)
+        self.searched_customer_ids = set(searched)
 
 
 class OneByOne(Exception):
@@ -163,10 +167,11 @@ class OmsIntake(models.AbstractModel):
 
     def _lock_stock_of(self, plans, cache):
         """Take the stock locks of every product the batch will route, in product id order,
-        before anything is written. Routing locks each order's products in turn; for a batch
-        that would take them order by order, so two concurrent batches could wait on each
-        other in a cycle, and a conflict with a concurrent batch would only show after all the
-        work (Odoo then retries the whole call). Taken first, a conflict fails fast."""
+        before its customers and orders are created. Routing locks each order's products in
+        turn; for a batch that would take them order by order, so two concurrent batches
+        could wait on each other in a cycle, and a conflict with a concurrent batch would only
+        show after all the work (Odoo then retries the whole call). Taken first, a conflict
+        fails fast."""
         skus = {
             line["sku"]
             for plan in plans

@@ -251,23 +251,27 @@ class TestIntakeBatch(OmsIntakeCommon):
         self.assertEqual(name, "_lock_products", "locked before the first customer is created")
         self.assertEqual(products, self.product_a | self.product_b)
 
-    def test_order_failing_after_writes_leaves_the_others(self):
-        """An order refused once its customer exists: the one-piece attempt is rolled back
-        and the orders are taken one by one, so only that order is an error."""
+    def _refusing(self, external_id):
+        """While active, the order ``external_id`` is refused once its customer exists."""
         intake = type(self.intake)
         prepare = intake._prepare_order_vals
 
-        def refuse_3102(self, vals, data):
-            if data["external_id"] == "3102":
+        def refuse(self, vals, data):
+            if data["external_id"] == external_id:
                 raise UserError("refused by a hook")
             return prepare(self, vals, data)
 
+        return patch.object(intake, "_prepare_order_vals", refuse)
+
+    def test_order_failing_after_writes_leaves_the_others(self):
+        """An order refused once its customer exists: the one-piece attempt is rolled back
+        and the orders are taken one by one, so only that order is an error."""
         payloads = [
             self._payload("3101"),
             self._payload("3102", customer={"email": "only.3102@example.com", "name": "X"}),
             self._payload("3103"),
         ]
-        with patch.object(intake, "_prepare_order_vals", refuse_3102):
+        with self._refusing("3102"):
             results = self._ingest(*payloads)
         self.assertEqual([r["status"] for r in results], ["created", "error", "created"])
         self.assertEqual(results[1]["error"]["code"], "rejected")
@@ -306,6 +310,28 @@ class TestIntakeBatch(OmsIntakeCommon):
         self.assertNotEqual(self._orders("3301").partner_id, axb)
         self.assertEqual(self._orders("3301").partner_id.email, "a_b@example.com")
         self.assertEqual(self._orders("3302").partner_id, axb, "found whatever the case")
+
+    def test_one_by_one_after_a_failed_batch_still_finds_known_contacts(self):
+        customer = self.env["res.partner"].create({"name": "Known", "email": "known@example.com"})
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Ana Silva",
+                "parent_id": customer.id,
+                "type": "delivery",
+                "street": "Rua Augusta 10",
+                "city": "Lisboa",
+                "zip": "1100-053",
+                "country_id": self.env.ref("base.pt").id,
+            }
+        )
+        known = {"email": "known@example.com", "name": "Known"}
+        with self._refusing("3602"):
+            results = self._ingest(
+                self._payload("3601", customer=known), self._payload("3602", customer=known)
+            )
+        self.assertEqual([r["status"] for r in results], ["created", "error"])
+        self.assertEqual(self._orders("3601").partner_shipping_id, contact)
+        self.assertEqual(customer.child_ids, contact, "no second contact for the same address")
 
     def test_existing_contact_of_a_known_customer_is_reused(self):
         customer = self.env["res.partner"].create({"name": "Known", "email": "known@example.com"})
