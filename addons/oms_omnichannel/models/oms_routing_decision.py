@@ -13,7 +13,9 @@ class OmsRoutingDecision(models.Model):
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name", store=True)
+    # Stored computed fields are precomputed: the router creates a decision per routed order,
+    # and a recompute after the INSERT would cost an UPDATE of every new decision.
+    name = fields.Char(compute="_compute_name", store=True, precompute=True)
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Order",
@@ -22,8 +24,10 @@ class OmsRoutingDecision(models.Model):
         index=True,
         check_company=True,
     )
-    company_id = fields.Many2one(related="sale_order_id.company_id", store=True)
-    channel_id = fields.Many2one(related="sale_order_id.oms_channel_id", store=True)
+    company_id = fields.Many2one(related="sale_order_id.company_id", store=True, precompute=True)
+    channel_id = fields.Many2one(
+        related="sale_order_id.oms_channel_id", store=True, precompute=True
+    )
     policy_id = fields.Many2one("oms.sourcing.policy")
     is_current = fields.Boolean(string="Current", default=True, index=True)
     trigger = fields.Selection(

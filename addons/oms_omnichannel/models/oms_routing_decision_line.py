@@ -11,7 +11,7 @@ class OmsRoutingDecisionLine(models.Model):
     decision_id = fields.Many2one(
         "oms.routing.decision", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="decision_id.company_id", store=True)
+    company_id = fields.Many2one(related="decision_id.company_id", store=True, precompute=True)
     kind = fields.Selection(
         [
             ("shipment", "Shipment"),
