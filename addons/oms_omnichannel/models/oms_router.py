@@ -649,10 +649,10 @@ class OmsRouter(models.AbstractModel):
             store = order.oms_pickup_warehouse_id
             promised = _to_odoo_datetime(plan.promised_date, time(12), store._oms_timezone())
         else:
-            dates = decision.shipment_line_ids.filtered(lambda dl: dl.kind == "shipment").mapped(
-                "promised_date"
-            )
-            promised = max(dates) if dates else False
+            # The lines the decision was created with (in the cache): searching its
+            # shipment lines again would cost a query per order.
+            dates = [dl.promised_date for dl in decision.line_ids if dl.kind == "shipment"]
+            promised = max(filter(None, dates), default=False)
         order.write(
             {
                 "oms_decision_id": decision.id,

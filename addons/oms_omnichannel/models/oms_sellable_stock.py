@@ -125,11 +125,12 @@ class OmsSellableStock(models.AbstractModel):
         Only positive quantities are listed.
         """
         free = self._get_on_hand_free(products, warehouses)
+        # The records of the arguments, so that reading one warehouse reads them all.
+        warehouse_of = {warehouse.id: warehouse for warehouse in warehouses}
+        product_of = {product.id: product for product in products}
         sellable = defaultdict(dict)
         for (wh_id, product_id), qty in free.items():
             qty -= safety_stock
             if qty > 0:
-                sellable[self.env["stock.warehouse"].browse(wh_id)][
-                    self.env["product.product"].browse(product_id)
-                ] = qty
+                sellable[warehouse_of[wh_id]][product_of[product_id]] = qty
         return sellable
