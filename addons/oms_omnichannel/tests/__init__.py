@@ -1,5 +1,6 @@
 from . import (
     test_click_collect,
+    test_confirmation_cost,
     test_concurrency,
     test_dangerous_bulky,
     test_export,

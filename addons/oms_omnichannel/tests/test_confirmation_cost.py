@@ -1,0 +1,121 @@
+"""What confirming a routed order costs beyond Odoo's own work for the same outcome.
+
+The reference is Odoo alone, routing switched off, making the same two deliveries: the line
+the second node holds carries that node's delivery route. Routing may add its own reads
+(lock, sellable stock, network) and the decision record, nothing per delivery or per line.
+"""
+
+from freezegun import freeze_time
+from odoo.tests import tagged
+
+from .common import TUESDAY_MORNING, OmsRoutingCase
+
+# SQL queries routing adds to Odoo's own confirmation of the same two deliveries (measured
+# 9 when written: product lock, nodes, sellable stock, engine order, decision and its lines,
+# the carrier of the deliveries). A new query per delivery or per line breaks the bound.
+MAX_EXTRA_QUERIES = 12
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TUESDAY_MORNING)
+class TestConfirmationCost(OmsRoutingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.north = cls._create_node("NORTH")
+        cls.south = cls._create_node("SOUTH", zip_code="20095")
+        cls.shirt = cls._create_product("Shirt")
+        cls.cap = cls._create_product("Cap")
+        cls.sock = cls._create_product("Sock")
+        for product, node in ((cls.shirt, cls.north), (cls.cap, cls.north), (cls.sock, cls.south)):
+            cls._stock(product, node, 1000)
+
+    def _order(self):
+        return self._create_order(
+            [(self.shirt, 2), (self.cap, 1), (self.sock, 1)], warehouse_id=self.north.id
+        )
+
+    def _odoo_split_order(self):
+        """The routed outcome made by Odoo's own routes (confirm it with routing off)."""
+        order = self._order()
+        order.order_line.filtered(
+            lambda line: line.product_id == self.sock
+        ).route_id = self.south.delivery_route_id
+        return order
+
+    def _confirm_counting(self, order, routing):
+        self.company.oms_routing_active = routing
+        self.env.flush_all()
+        self.env.invalidate_all()
+        order = self.env["sale.order"].browse(order.id)
+        count = self.env.cr.sql_log_count
+        order.action_confirm()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - count
+
+    def _delivered(self, order):
+        return {
+            (picking.picking_type_id.warehouse_id, picking.state, move.product_id, move.quantity)
+            for picking in self._deliveries(order)
+            for move in picking.move_ids
+        }
+
+    def test_same_outcome_as_odoo_alone(self):
+        routed = self._order()
+        reference = self._odoo_split_order()
+        self._confirm_counting(routed, routing=True)
+        self._confirm_counting(reference, routing=False)
+        self.assertEqual(routed.oms_routing_state, "routed")
+        self.assertEqual(reference.oms_routing_state, "none")
+        self.assertEqual(self._delivered(routed), self._delivered(reference))
+        self.assertEqual(len(self._deliveries(routed)), 2)
+        self.assertEqual(set(self._deliveries(routed).mapped("state")), {"assigned"})
+
+    def test_routing_adds_a_bounded_number_of_queries(self):
+        # Warm-up of both paths: first calls fill Odoo's caches (rules, sequences, network).
+        self._confirm_counting(self._order(), routing=True)
+        self._confirm_counting(self._odoo_split_order(), routing=False)
+        routed = self._confirm_counting(self._order(), routing=True)
+        reference = self._confirm_counting(self._odoo_split_order(), routing=False)
+        self.assertLessEqual(
+            routed - reference,
+            MAX_EXTRA_QUERIES,
+            f"routing costs {routed} queries, Odoo alone {reference} for the same deliveries",
+        )
+
+    def test_decision_is_born_complete(self):
+        """Name, company and channel of the decision and its lines are written by the INSERT
+        (precomputed): a recompute would UPDATE every decision after its creation."""
+        order = self._order()
+        with self.assertLogs("odoo.sql_db", level="DEBUG") as logs:
+            order.action_confirm()
+            self.env.flush_all()
+        statements = [line for line in logs.output if "oms_routing_decision" in line]
+        self.assertTrue(any('INSERT INTO "oms_routing_decision"' in s for s in statements))
+        self.assertFalse([s for s in statements if 'UPDATE "oms_routing_decision' in s])
+        decision = order.oms_decision_id
+        self.assertEqual(decision.name, f"{order.name} / confirm")
+        self.assertEqual(decision.company_id, self.company)
+        self.assertEqual(decision.line_ids.company_id, self.company)
+
+    def test_make_to_order_check_matches_odoo(self):
+        """The router skips computing ``is_mto`` where Odoo says False anyway (a confirmed
+        line without moves); on a product with the MTO route it still agrees with Odoo."""
+        mto = self.env.ref("stock.route_warehouse0_mto")
+        mto.active = True  # archived by default: an archived route is no product's route
+        order = self._order()
+        order.action_confirm()
+        self.shirt.route_ids = [(4, mto.id)]
+        line = order.order_line.filtered(lambda line: line.product_id == self.shirt)
+        self.assertTrue(line.move_ids)
+        line.invalidate_recordset(["is_mto"])
+        self.assertTrue(line.is_mto, "Odoo sees the MTO route on a line with moves")
+        self.assertTrue(line._oms_is_mto())
+        self.assertFalse(line._oms_is_routable())
+        # A confirmed line without moves: Odoo's answer is False, the router's too.
+        fresh = self._order()
+        fresh.state = "sale"
+        line = fresh.order_line.filtered(lambda line: line.product_id == self.shirt)
+        self.assertFalse(line.move_ids)
+        self.assertFalse(line.is_mto)
+        self.assertFalse(line._oms_is_mto())
