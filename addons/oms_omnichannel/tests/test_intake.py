@@ -258,7 +258,7 @@ class TestIntakeBatch(OmsIntakeCommon):
 
         def refuse(self, vals, data):
             if data["external_id"] == external_id:
-                raise UserError("refused by a hook")
+                raise UserError(self.env._("refused by a hook"))
             return prepare(self, vals, data)
 
         return patch.object(intake, "_prepare_order_vals", refuse)
