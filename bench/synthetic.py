@@ -4,9 +4,13 @@
 3 carriers (DHL with a parcel and an express service, DPD, DB Schenker for bulky freight) with
 transit tables by destination zone (2-digit postal prefix), 20k SKUs with Zipf popularity
 (3% dangerous goods, 5% bulky), orders of 1-10 lines to destinations weighted by population,
-and stock sized from the generated demand so that routing can fill about 97-99% of the lines.
+and the stock a retailer's planners would hold on Monday morning: the central DC ranges
+everything, regional DCs what their region buys, each to an order-up-to level planned from
+four weeks of history orders; stores range the popular part of the assortment, a few units
+deep (docs/benchmarks.md, "The engine benchmark's retailer", says why and how it behaves).
 
-Everything comes from one ``random.Random(seed)``: the same seed gives the same retailer.
+Everything comes from ``random.Random(seed)`` and, for the history, a second generator seeded
+from ``seed``: the same seed gives the same retailer, and the stock never sees the replay.
 """
 
 from __future__ import annotations
