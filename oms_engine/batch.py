@@ -2,9 +2,11 @@
 
 Routing one order at a time is greedy across orders: an early order may take the last units of
 a node that a later order needed to ship in one parcel, and the later order splits. Before the
-window is released to the warehouses, one MILP over all its orders (the per-order formulation of
-:mod:`oms_engine.milp`, with stock and daily capacity shared across orders) re-decides them
-together for the least total score, which in practice means fewer shipments.
+window is released to the warehouses, a MILP over its orders (the per-order formulation of
+:mod:`oms_engine.milp`, with stock and daily capacity shared across orders) re-decides together
+every order that could ship in fewer packages or fill more and the orders in its way, for the
+least total score, which in practice means fewer shipments. :func:`classify_splits` tells
+which splits a re-allocation inside the window could undo at all.
 
 The one-by-one plans are the starting solution and the fallback: the solve has a time limit,
 and unless it finds a strictly better total, the one-by-one plans stand. The result tells, per
@@ -130,8 +132,10 @@ def reoptimise(
     plans of the same orders against that stock, in order (routed here when not given).
     ``time_limit``: wall seconds for the whole call, the one-by-one routing excluded.
     ``max_nodes`` keeps, per order, the nodes with the best stand-alone shipment score plus the
-    nodes its one-by-one plan used. ``capacity_left``: shipments each node may still take today
-    (default: ``daily_capacity - current_load`` of capacity-limited nodes).
+    nodes its one-by-one plan used and, for an order that could ship in fewer packages or fill
+    more, the ``max_nodes`` that could send most of it and those holding what it lacked.
+    ``capacity_left``: shipments each node may still take today (default: ``daily_capacity -
+    current_load`` of capacity-limited nodes).
     """
     if plans is None:
         plans = route_one_by_one(network, orders, stock)
@@ -143,8 +147,9 @@ def reoptimise(
     # Data: every order of the window may move, but only those that can gain or make room
     # are put in the model - orders with packages beyond one or units short ("gainers"), and
     # every order, earlier or later, holding units of a gainer's SKU at one of the gainer's
-    # candidate nodes. Every other order keeps its plan; its stock and capacity are taken
-    # out of what the window shares.
+    # candidate nodes where what the one-by-one plans leave over would not cover the gainer.
+    # Every other order keeps its plan; its stock and capacity are taken out of what the
+    # window shares.
     cache: dict = {}
     deadline = started + time_limit - _READ_BACK_SECONDS
     candidates = _gainer_candidates(network, orders, plans, stock, max_nodes, cache, deadline)
