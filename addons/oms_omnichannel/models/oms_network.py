@@ -52,6 +52,18 @@ class OmsNetwork(models.AbstractModel):
         return self.sudo()._build_network(company, policy)
 
     @api.model
+    def _get_timezone(self, warehouse):
+        """The node's time zone as the cached network has it - the engine computed the plan's
+        dates in it - without reading the node's address on every routing."""
+        cached = self._get_timezones_cached(warehouse.company_id.id).get(warehouse.id)
+        return cached or warehouse._oms_timezone()
+
+    @tools.ormcache("company_id")
+    def _get_timezones_cached(self, company_id):
+        company = self.env["res.company"].browse(company_id)
+        return {node.id: node._oms_timezone() for node in self.sudo()._get_nodes(company)}
+
+    @api.model
     def _invalidate(self):
         """Forget every prepared network (master data changed)."""
         self.env.registry.clear_cache()

@@ -232,7 +232,7 @@ class OmsRouter(models.AbstractModel):
         vals_list = []
         for index, shipment in enumerate(plan.shipments, start=1):
             node = by_node.get(shipment.node)
-            tz = node._oms_timezone() if node else "UTC"
+            tz = self._timezone(node) if node else "UTC"
             carrier = self._carrier_of(shipment)
             for position, line in enumerate(shipment.lines):
                 kind = "transfer" if shipment.kind == "transfer" else "shipment"
@@ -267,6 +267,11 @@ class OmsRouter(models.AbstractModel):
                 }
             )
         return vals_list
+
+    @api.model
+    def _timezone(self, warehouse):
+        """Local time zone of a node, the one the engine planned its dates in."""
+        return self.env["oms.network"]._get_timezone(warehouse)
 
     @api.model
     def _carrier_of(self, shipment):
@@ -463,7 +468,7 @@ class OmsRouter(models.AbstractModel):
                     promised_date=plan.promised_date or shipment.promised_date,
                 )
                 placed.append((warehouse, handover))
-            tz = warehouse._oms_timezone()
+            tz = self._timezone(warehouse)
             date_planned = _to_odoo_datetime(shipment.ship_date, time(8), tz)
             date_deadline = _to_odoo_datetime(
                 plan.promised_date if shipment.kind == "transfer" else shipment.promised_date,
@@ -560,7 +565,7 @@ class OmsRouter(models.AbstractModel):
         return {
             "oms_decision_id": decision.id,
             "oms_promised_date": _to_odoo_datetime(
-                shipment.promised_date, time(12), warehouse._oms_timezone()
+                shipment.promised_date, time(12), self._timezone(warehouse)
             ),
             "oms_shipment_kind": "pickup" if shipment.kind == "pickup" else "ship",
             "carrier_id": self._carrier_of(shipment).id,
@@ -600,7 +605,7 @@ class OmsRouter(models.AbstractModel):
         """
         source = by_node[shipment.node]
         store = by_node[shipment.to_node]
-        tz = source._oms_timezone()
+        tz = self._timezone(source)
         date = _to_odoo_datetime(shipment.ship_date, time(8), tz)
         group = order.procurement_group_id
         carrier = self._carrier_of(shipment)
@@ -647,7 +652,7 @@ class OmsRouter(models.AbstractModel):
         pickup = order.oms_delivery_mode == "pickup"
         if pickup:
             store = order.oms_pickup_warehouse_id
-            promised = _to_odoo_datetime(plan.promised_date, time(12), store._oms_timezone())
+            promised = _to_odoo_datetime(plan.promised_date, time(12), self._timezone(store))
         else:
             # The lines the decision was created with (in the cache): searching its
             # shipment lines again would cost a query per order.
