@@ -9,6 +9,7 @@ the date routing will keep.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, MutableMapping
 from datetime import datetime
 
@@ -80,19 +81,60 @@ def route_shipping(
                 " (budget max_nodes): the plan may not be optimal"
             )
     target = day_of(problem.target_day) if problem.target_day is not None else None
-    explanation = Explanation(tuple(problem.excluded), runners, target, tuple(notes))
-    promised = max(days) if (days := [s.promised_date for s in shipments]) else None
-    return Plan(
-        order_id=order.id,
-        status=_status(shipments, unfulfilled),
-        shipments=shipments,
-        unfulfilled=unfulfilled,
-        score=score,
-        explanation=explanation,
-        method="greedy-fallback" if problem.truncated else result.method,
-        steps=result.steps,
-        promised_date=promised,
+    if explain or problem.excluded:
+        explanation = Explanation(tuple(problem.excluded), runners, target, tuple(notes))
+    else:
+        explanation = _bare_explanation(target)
+    if len(shipments) == 1:
+        promised = shipments[0].promised_date
+    else:
+        promised = max(days) if (days := [s.promised_date for s in shipments]) else None
+    return _new_plan(
+        order.id,
+        _status(shipments, unfulfilled),
+        shipments,
+        unfulfilled,
+        score,
+        explanation,
+        "greedy-fallback" if problem.truncated else result.method,
+        result.steps,
+        promised,
     )
+
+
+def _fast_constructor(cls):
+    """A positional constructor of a frozen, slotted dataclass without defaults in the way:
+    the same object as ``cls(*args)``, its slots filled through their descriptors instead of
+    ``object.__setattr__`` (half the cost; the plans of the hot path build several per order).
+    Only for classes without ``__post_init__``."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    assert not hasattr(cls, "__post_init__"), cls
+    scope = {"new": object.__new__, "cls": cls}
+    scope.update({f"set_{n}": getattr(cls, n).__set__ for n in names})
+    body = "".join(f"    set_{n}(o, {n})\n" for n in names)
+    code = f"def make({', '.join(names)}):\n    o = new(cls)\n{body}    return o\n"
+    exec(code, scope)  # generated from the dataclass's own field names
+    make = scope["make"]
+    make.__doc__ = f"{cls.__name__}(...) with every field given, in field order."
+    return make
+
+
+_new_plan = _fast_constructor(Plan)
+_new_shipment = _fast_constructor(Shipment)
+_new_score = _fast_constructor(Score)
+_new_line = _fast_constructor(OrderLine)
+
+#: explain=False plans share their (immutable) explanation per target date
+_BARE_EXPLANATIONS: dict[object, Explanation] = {}
+
+
+def _bare_explanation(target) -> Explanation:
+    found = _BARE_EXPLANATIONS.get(target)
+    if found is None:
+        if len(_BARE_EXPLANATIONS) > 4096:
+            _BARE_EXPLANATIONS.clear()
+        found = _BARE_EXPLANATIONS[target] = Explanation((), (), target, ())
+    return found
 
 
 def _check_order(network: Network, order: Order) -> None:
@@ -134,7 +176,7 @@ def _shipments_and_score(network, problem: OrderProblem, ev: Evaluation, kind, t
         kg = 0
         for li, q in enumerate(units):
             if q:
-                lines.append(OrderLine(skus[li], q))
+                lines.append(_new_line(skus[li], q))
                 kg += q * weights[li]
                 placed += q
         packages = ev.packages[j]
@@ -147,19 +189,19 @@ def _shipments_and_score(network, problem: OrderProblem, ev: Evaluation, kind, t
         priority += node.priority
         service = services[option.service]
         shipments.append(
-            Shipment(
-                node=node.id,
-                carrier_service=service.id,
-                carrier=service.carrier,
-                lines=tuple(lines),
-                ship_date=day_of(option.ship),
-                promised_date=day_of(option.delivery),
-                packages=packages,
-                weight_kg=round(kg, 6),
-                cost=round(cost, 6),
-                distance_km=round(cand.distance_km, 3),
-                kind=kind,
-                to_node=to_node,
+            _new_shipment(
+                node.id,  # node
+                service.id,  # carrier_service
+                service.carrier,
+                tuple(lines),
+                day_of(option.ship),  # ship_date
+                day_of(option.delivery),  # promised_date
+                packages,
+                round(kg, 6),  # weight_kg
+                round(cost, 6),  # cost
+                round(cand.distance_km, 3),  # distance_km
+                kind,
+                to_node,
             )
         )
     units_out = sum(problem.quantities) + sum(q for _, q in problem.unknown) - placed
@@ -225,19 +267,19 @@ def _score(network, packages, cost, late_days, distance, priority, units_out) ->
         w.priority * priority,
         w.unfulfilled * units_out,
     )
-    return Score(
-        round(sum(parts), 6),
-        round(parts[0], 6),
-        round(parts[1], 6),
-        round(parts[2], 6),
-        round(parts[3], 6),
-        round(parts[4], 6),
-        round(parts[5], 6),
-        package_count=packages,
-        cost_amount=round(cost, 6),
-        late_days=late_days,
-        distance_km=round(distance, 3),
-        unfulfilled_units=units_out,
+    return _new_score(
+        round(sum(parts), 6),  # total
+        round(parts[0], 6),  # packages
+        round(parts[1], 6),  # cost
+        round(parts[2], 6),  # lateness
+        round(parts[3], 6),  # distance
+        round(parts[4], 6),  # priority
+        round(parts[5], 6),  # unfulfilled
+        packages,  # package_count
+        round(cost, 6),  # cost_amount
+        late_days,
+        round(distance, 3),  # distance_km
+        units_out,  # unfulfilled_units
     )
 
 
