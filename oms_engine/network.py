@@ -80,9 +80,12 @@ class WorkCalendar:
 
 
 class NodeDistances:
-    """Great-circle km from each node to one destination, by node index, computed lazily."""
+    """Great-circle km from each node to one destination, by node index, computed lazily.
 
-    __slots__ = ("_cos_lat", "_known", "_lat", "_lon", "_network", "_sin_lat")
+    ``known`` holds the distances computed so far (``None`` for the others): a hot loop may
+    read it and fall back to indexing for a ``None``."""
+
+    __slots__ = ("_cos_lat", "_lat", "_lon", "_network", "_sin_lat", "known")
 
     def __init__(self, network: Network, lat: float, lon: float) -> None:
         self._network = network
@@ -90,10 +93,10 @@ class NodeDistances:
         self._lon = math.radians(lon)
         self._sin_lat = math.sin(self._lat)
         self._cos_lat = math.cos(self._lat)
-        self._known: list[float | None] = [None] * len(network.nodes)
+        self.known: list[float | None] = [None] * len(network.nodes)
 
     def __getitem__(self, ni: int) -> float:
-        km = self._known[ni]
+        km = self.known[ni]
         if km is None:
             # Spherical law of cosines: two trigonometric calls; it loses precision below a
             # few km, where haversine takes over.
@@ -105,7 +108,7 @@ class NodeDistances:
                 km = _haversine_km(
                     self._lat, self._lon, network.node_lat_rad[ni], network.node_lon_rad[ni]
                 )
-            self._known[ni] = km
+            self.known[ni] = km
         return km
 
 
@@ -121,6 +124,7 @@ class Network:
         "_distance_cache",
         "_prefix_cache",
         "_prefix_len",
+        "_time_keys",
         "_trig",
         "_tz_by_node",
         "_zone_cache",
@@ -270,6 +274,7 @@ class Network:
         self._prefix_cache: dict[tuple[str, str], tuple[int | None, ...]] = {}
         self._distance_cache: dict[tuple, NodeDistances] = {}
         self._date_cache: dict[tuple, int] = {}  # ship days and delivery days
+        self._time_keys: dict[float, tuple] = {}  # time_key per UTC minute
 
     # ------------------------------------------------------------------ zones and distances
 
@@ -339,11 +344,22 @@ class Network:
         that zone it is past. Orders with the same key get the same ship and delivery dates."""
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise InvalidInput("order.order_time", "must be timezone-aware")
+        # The key reads local days and minutes only, and zone offsets are whole minutes (since
+        # 1972): moments of the same UTC minute share it.
+        minute = moment.timestamp() // 60 if moment.year > 1972 else None
+        found = self._time_keys.get(minute) if minute is not None else None
+        if found is not None:
+            return found
         out = []
         for zone, cutoffs in zip(self.tz_zones, self.tz_cutoffs, strict=True):
             local = moment.astimezone(zone)
             out.append((local.toordinal(), bisect_left(cutoffs, local.hour * 60 + local.minute)))
-        return tuple(out)
+        found = tuple(out)
+        if minute is not None:
+            if len(self._time_keys) > _CACHE_LIMIT // 10:
+                self._time_keys.clear()
+            self._time_keys[minute] = found
+        return found
 
     def local_moment(self, node_idx: int, moment: datetime) -> tuple[int, int]:
         """The node-local day (ordinal) and minute of day of an aware datetime."""
