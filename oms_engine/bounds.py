@@ -190,6 +190,7 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
     built: dict[int, list[Candidate]] = {}
     best = math.inf
     single: list[tuple[float, int]] = []
+    known = distances.known if distances is not None else None
     start, end = 0, len(walk)
     while start < end:
         static = walk[start][0]
@@ -207,7 +208,11 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
                 continue
             cheapest, first = table.floor(ni)
             late = 0 if target_day is None or first <= target_day else first - target_day
-            f = cheapest + (w_distance * distances[ni] if distances is not None else 0.0)
+            if known is None:
+                f = cheapest + 0.0
+            else:
+                km = known[ni]
+                f = cheapest + w_distance * (km if km is not None else distances[ni])
             # covers everything: as bound_of
             group.append((f + w_lateness * late + w_unfulfilled * 0, ni))
         start = stop
@@ -250,10 +255,16 @@ def _split_floor(network, problem, table) -> float:
     target_day = problem.target_day
     units = 0.0
     fixed = 2 * least
+    plain = None  # what carries a product of no class: the same for every such line
     for product, target in zip(problem.products, problem.targets, strict=True):
         if not target:
             continue
-        cheapest, first, per_kg = table.carrying(product)
+        if product.dangerous_class is None and not product.bulky:
+            if plain is None:
+                plain = table.carrying(product)
+            cheapest, first, per_kg = plain
+        else:
+            cheapest, first, per_kg = table.carrying(product)
         if cheapest == math.inf:
             units += w_unfulfilled * target  # no service takes it: it stays out
             continue

@@ -61,7 +61,10 @@ def aggregate_lines(order: Order) -> list[tuple[str, int]]:
     """The order's lines with duplicate SKUs added up, in first-seen order, checked."""
     quantities: dict[str, int] = {}
     for i, line in enumerate(order.lines):
-        qty = line.quantity
+        qty, sku = line.quantity, line.sku
+        if type(qty) is int and qty > 0 and type(sku) is str and sku:
+            quantities[sku] = quantities.get(sku, 0) + qty  # the common case, checked fast
+            continue
         if isinstance(qty, float) and qty.is_integer():
             qty = int(qty)  # Odoo keeps quantities as floats; 2.0 units are 2 units
         if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
@@ -261,32 +264,39 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
     # A line held at a few nodes only (most split orders have one) bounds the nodes holding
     # everything: they are found from it in a few dictionary reads, and walked alone.
     rarest = min(per_line, key=len)
+    stocked: dict[int, list[int]] = {}  # eligible nodes whose stock was read: node -> row
     if len(rarest) <= _FEW_HOLDERS:
         full = []
         position = table.static_position()
         for node_id in rarest:
             ni = eligible.get(node_id)
             if ni is not None and ni in position:
+                row = []
                 for per_node, quantity in pairs:
-                    if per_node.get(node_id, 0) < quantity:
+                    have = per_node.get(node_id, 0)
+                    if have < quantity:
                         break
+                    row.append(int(have))
                 else:
                     full.append(position[ni])
+                    stocked[ni] = row
         if not full:
             return None
         full.sort()
         order = [order[i] for i in full]
 
     def holds_all(ni: int) -> bool:
-        node_id = nodes[ni].id
-        if node_id not in eligible:
-            return False
-        row = []
-        for per_node, quantity in pairs:
-            have = per_node.get(node_id, 0)
-            if have < quantity:
+        row = stocked.get(ni)
+        if row is None:
+            node_id = nodes[ni].id
+            if node_id not in eligible:
                 return False
-            row.append(int(have))
+            row = []
+            for per_node, quantity in pairs:
+                have = per_node.get(node_id, 0)
+                if have < quantity:
+                    return False
+                row.append(int(have))
         for li in special:
             product = products[li]
             if _product_rule(network, ni, product, distances) is not None or not any(

@@ -116,11 +116,13 @@ def best_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
             cover += targets[li] if targets[li] < avail[li] else avail[li]
         bound = base - w_unfilled * cover + cand.fixed + w_late * cand.late_days
         singles.append((bound, j, lines))
-    singles.sort(key=lambda single: single[:2])
-    best = Evaluation((), base, {}, {}, 0, 0)
+    if len(singles) > 1:
+        singles.sort(key=lambda single: single[:2])
+    best = None  # the empty plan until a single beats it (built only if none does)
+    best_score, best_rank = base, (round(base, 6), 0, ())
     steps = 0
     for bound, j, lines in singles:
-        if bound > best.score + _EPS:
+        if bound > best_score + _EPS:
             break
         steps += 1
         if steps > policy.budget.max_steps:
@@ -128,8 +130,10 @@ def best_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
         found = _evaluate_single(
             j, cands[j], lines, targets, total_target, weights_kg, w_unfilled, w_late, max_packages
         )
-        if found is not None and found._rank < best._rank:
-            best = found
+        if found is not None and found._rank < best_rank:
+            best, best_score, best_rank = found, found.score, found._rank
+    if best is None:
+        best = Evaluation((), base, {}, {}, 0, 0)
     return SearchResult(best, "exact", steps, [])
 
 
