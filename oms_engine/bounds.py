@@ -191,6 +191,14 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
     best = math.inf
     single: list[tuple[float, int]] = []
     known = distances.known if distances is not None else None
+    # A node walked here holds every unit: an option carrying every line ships all of them,
+    # so its single score (as _single_score adds it up, float for float) needs only its
+    # per-unit part; the weight and the units left out (none) are the order's.
+    order_kg = 0.0
+    for target, wk in zip(targets, weights, strict=True):
+        order_kg += target * wk
+    no_unit_out = w_unfulfilled * 0
+    late_weight = w.lateness
     start, end = 0, len(walk)
     while start < end:
         static = walk[start][0]
@@ -223,7 +231,26 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
                 break
             built[ni] = cands = build(ni)
             for cand in cands:
-                score = _single_score(cand, targets, total, weights, w, max_packages)
+                unit = cand.unit
+                if None in unit:  # a dangerous or bulky line this option does not carry
+                    score = _single_score(cand, targets, total, weights, w, max_packages)
+                else:
+                    units = 0.0
+                    for target, u in zip(targets, unit, strict=True):
+                        units += target * u
+                    option = cand.option
+                    count = 1
+                    if order_kg > option.max_weight:
+                        count = math.ceil(order_kg / option.max_weight - _EPS)
+                    if max_packages is not None and count > max_packages:
+                        continue
+                    score = (
+                        cand.fixed
+                        + (count - 1) * option.extra_package_score
+                        + units
+                        + no_unit_out
+                        + late_weight * cand.late_days
+                    )
                 if score < best:
                     best = score
     least = network.min_shipment_score
