@@ -107,10 +107,14 @@ def best_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
     max_packages = policy.max_packages
     wanted = [li for li in range(len(targets)) if targets[li]]
     base = w_unfilled * total_target
+    every_line = tuple(wanted)
     singles = []
     for j, cand in enumerate(cands):
         unit, avail = cand.unit, cand.avail
-        lines = tuple([li for li in wanted if unit[li] is not None])
+        # an option carrying every line (the usual case) carries every wanted line
+        lines = (
+            every_line if None not in unit else tuple([li for li in wanted if unit[li] is not None])
+        )
         cover = 0
         for li in lines:
             cover += targets[li] if targets[li] < avail[li] else avail[li]

@@ -65,7 +65,9 @@ def route_shipping(
         result = Search(problem, network.policy, order.allow_split).run(explain)
     best = result.best
     shipments, score = _shipments_and_score(network, problem, best, kind, to_node)
-    unfulfilled = tuple(_unfulfilled(network, order, stock, problem, best, skip_nodes))
+    unfulfilled: tuple[Unfulfilled, ...] = ()
+    if score.unfulfilled_units:  # else every line was placed in full: nothing to report
+        unfulfilled = tuple(_unfulfilled(network, order, stock, problem, best, skip_nodes))
     notes: list[str] = []
     runners: tuple[RunnerUp, ...] = ()
     if explain:
