@@ -60,7 +60,6 @@ class OmsOrderRefund(models.Model):
     )
     credit_note_id = fields.Many2one(
         "account.move",
-        string="Credit Note",
         readonly=True,
         copy=False,
         check_company=True,
@@ -117,28 +116,3 @@ class OmsOrderRefundLine(models.Model):
         digits="Product Unit of Measure",
         help="Units expected back: a return, or a cancellation that came after shipping.",
     )
-
-
-class SaleOrder(models.Model):
-    _inherit = "sale.order"
-
-    oms_refund_ids = fields.One2many(
-        "oms.order.refund", "sale_order_id", string="Shop Refunds", groups=REFUND_READERS
-    )
-    oms_refund_count = fields.Integer(compute="_compute_oms_refund_count", groups=REFUND_READERS)
-
-    @api.depends("oms_refund_ids")
-    def _compute_oms_refund_count(self):
-        for order in self:
-            order.oms_refund_count = len(order.oms_refund_ids)
-
-    def action_oms_view_refunds(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "oms_omnichannel.oms_order_refund_action"
-        )
-        action["domain"] = [("sale_order_id", "=", self.id)]
-        action["context"] = {"default_sale_order_id": self.id}
-        if self.oms_refund_count == 1:
-            action.update(view_mode="form", res_id=self.oms_refund_ids.id, views=[(False, "form")])
-        return action

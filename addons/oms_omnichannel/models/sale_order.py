@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .oms_network import engine
+from .oms_order_refund import REFUND_READERS
 
 
 class SaleOrder(models.Model):
@@ -126,6 +127,11 @@ class SaleOrder(models.Model):
             "An external order id must be unique per channel.",
         ),
     ]
+
+    oms_refund_ids = fields.One2many(
+        "oms.order.refund", "sale_order_id", string="Shop Refunds", groups=REFUND_READERS
+    )
+    oms_refund_count = fields.Integer(compute="_compute_oms_refund_count", groups=REFUND_READERS)
 
     @api.depends("oms_promised_date", "delivery_status")
     def _compute_oms_is_late(self):
@@ -357,6 +363,22 @@ class SaleOrder(models.Model):
                 }
             )
         return shipments
+
+    @api.depends("oms_refund_ids")
+    def _compute_oms_refund_count(self):
+        for order in self:
+            order.oms_refund_count = len(order.oms_refund_ids)
+
+    def action_oms_view_refunds(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "oms_omnichannel.oms_order_refund_action"
+        )
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {"default_sale_order_id": self.id}
+        if self.oms_refund_count == 1:
+            action.update(view_mode="form", res_id=self.oms_refund_ids.id, views=[(False, "form")])
+        return action
 
 
 def _iso(value):
