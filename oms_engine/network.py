@@ -26,6 +26,27 @@ SERVICE_LEVELS = ("standard", "express")
 _CACHE_LIMIT = 200_000  # entries per cache; cleared wholesale past it (memory stays bounded)
 
 
+#: public holidays per (country, subdivision, year), shared by every calendar and network
+_PUBLIC_HOLIDAYS: dict[tuple[str | None, str | None, int], frozenset[date]] = {}
+
+
+def public_holidays(country: str | None, subdivision: str | None, year: int) -> frozenset[date]:
+    """The public holidays of a country (and subdivision) in a year, from the ``holidays``
+    package, computed once per process: the nodes of a network mostly share a few countries,
+    and asking the package costs about a millisecond each time."""
+    key = (country, subdivision, year)
+    days = _PUBLIC_HOLIDAYS.get(key)
+    if days is None:
+        days = frozenset()
+        if country:
+            found = holidays_lib.country_holidays(country, subdiv=subdivision, years=year)
+            days = frozenset(found.keys())
+        if len(_PUBLIC_HOLIDAYS) > 4096:
+            _PUBLIC_HOLIDAYS.clear()
+        _PUBLIC_HOLIDAYS[key] = days
+    return days
+
+
 class WorkCalendar:
     """Working days of one calendar (weekdays, public holidays of a country, closures)."""
 
@@ -41,14 +62,7 @@ class WorkCalendar:
     def _holidays(self, year: int) -> frozenset[date]:
         days = self._holiday_years.get(year)
         if days is None:
-            if self.country:
-                found = holidays_lib.country_holidays(
-                    self.country, subdiv=self.subdivision, years=year
-                )
-                days = frozenset(found.keys())
-            else:
-                days = frozenset()
-            self._holiday_years[year] = days
+            days = self._holiday_years[year] = public_holidays(self.country, self.subdivision, year)
         return days
 
     def is_working(self, ordinal: int) -> bool:
