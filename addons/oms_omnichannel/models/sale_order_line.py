@@ -26,18 +26,29 @@ class SaleOrderLine(models.Model):
         )
 
     def _oms_is_mto(self):
-        """Odoo's ``is_mto``, without paying for it where Odoo says no anyway.
+        """Whether the product's routes take this line's goods from elsewhere than stock:
+        make-to-order, or drop-ship (a rule from a supplier straight to the customer).
 
-        Odoo 18 computes ``is_mto`` only for lines showing the stock widget, and a confirmed
-        line without stock moves does not (``_compute_qty_to_deliver``): ``is_mto`` is False
-        for every line of an order being confirmed. Computing it still reads the delivered
-        quantities and the routes of the line and of every line in its prefetch set (all
-        lines of a batch of orders), the most expensive step of choosing what to route.
+        The same test as Odoo's ``is_mto`` (sale_stock, stock_dropshipping), asked of the
+        routes directly: Odoo computes ``is_mto`` only for lines that show the stock widget,
+        which a line being confirmed does not, so it is False for every line at the moment
+        routing decides.
         """
         self.ensure_one()
-        if self.state == "sale" and not self.move_ids:
+        product = self.product_id
+        routes = product.route_ids | product.categ_id.total_route_ids
+        if not routes:
             return False
-        return self.with_prefetch().is_mto
+        mto_route = self.order_id.warehouse_id.mto_pull_id.route_id or self.env.ref(
+            "stock.route_warehouse0_mto", raise_if_not_found=False
+        )
+        if mto_route and mto_route in routes:
+            return True
+        return any(
+            rule.picking_type_id.sudo().default_location_src_id.usage == "supplier"
+            and rule.picking_type_id.sudo().default_location_dest_id.usage == "customer"
+            for rule in routes.rule_ids
+        )
 
     def _action_launch_stock_rule(self, previous_product_uom_qty=False):
         # Quantity changes on confirmed lines (previous_product_uom_qty) keep Odoo's standard

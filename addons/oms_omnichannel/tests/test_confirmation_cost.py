@@ -100,8 +100,9 @@ class TestConfirmationCost(OmsRoutingCase):
         self.assertEqual(decision.line_ids.company_id, self.company)
 
     def test_make_to_order_check_matches_odoo(self):
-        """The router skips computing ``is_mto`` where Odoo says False anyway (a confirmed
-        line without moves); on a product with the MTO route it still agrees with Odoo."""
+        """Lines on the MTO route are left to Odoo: the router sees the route before the
+        line has moves (when Odoo's own ``is_mto`` still says False) and agrees with Odoo
+        once it has them."""
         mto = self.env.ref("stock.route_warehouse0_mto")
         mto.active = True  # archived by default: an archived route is no product's route
         order = self._order()
@@ -113,10 +114,20 @@ class TestConfirmationCost(OmsRoutingCase):
         self.assertTrue(line.is_mto, "Odoo sees the MTO route on a line with moves")
         self.assertTrue(line._oms_is_mto())
         self.assertFalse(line._oms_is_routable())
-        # A confirmed line without moves: Odoo's answer is False, the router's too.
+        # A line being confirmed (state sale, no moves yet): Odoo's is_mto says False, the
+        # router still sees the route and leaves the line alone.
         fresh = self._order()
         fresh.state = "sale"
         line = fresh.order_line.filtered(lambda line: line.product_id == self.shirt)
         self.assertFalse(line.move_ids)
         self.assertFalse(line.is_mto)
+        self.assertTrue(line._oms_is_mto())
+        self.assertFalse(line._oms_is_routable())
+        cap = fresh.order_line.filtered(lambda line: line.product_id == self.cap)
+        self.assertFalse(cap._oms_is_mto())
+        self.assertTrue(cap._oms_is_routable())
+        # The route on the product's category counts too, as in Odoo.
+        self.shirt.route_ids = [(3, mto.id)]
         self.assertFalse(line._oms_is_mto())
+        self.shirt.categ_id.route_ids = [(4, mto.id)]
+        self.assertTrue(line._oms_is_mto())
