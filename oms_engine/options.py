@@ -85,6 +85,7 @@ class OptionTable:
         "_floors",
         "_network",
         "_options",
+        "_pairs",
         "_services",
         "_static_order",
         "_static_position",
@@ -123,6 +124,7 @@ class OptionTable:
         self._carrying: dict[tuple, tuple[float, int, float]] = {}
         self.moments = {}
         self._options: dict[int, tuple[ShippingOption, ...]] = {}
+        self._pairs: dict[int, tuple[tuple[int, int, int, float], ...]] = {}
         self._floors: dict[int, tuple[float, int]] = {}
         self._static_order: list[tuple[float, int]] | None = None
         self._static_position: dict[int, int] = {}
@@ -133,13 +135,32 @@ class OptionTable:
         found = self._options.get(ni)
         if found is None:
             network = self._network
-            built = []
+            built = [
+                ShippingOption(network, ni, si, ship, delivery)
+                for si, ship, delivery, _ in self.pairs(ni)
+            ]
+            found = self._options[ni] = tuple(_undominated(built))
+        return found
+
+    def pairs(self, ni: int) -> tuple[tuple[int, int, int, float], ...]:
+        """(service, ship day, delivery day, fixed score) of every (node, service) pair passing
+        the rules, dominated or not: what the node's floor and the carrying bounds need, without
+        building its options (the table's order reads the floor of every eligible node, an
+        order builds the options of a few). The fixed score is ShippingOption's, same float."""
+        found = self._pairs.get(ni)
+        if found is None:
+            network = self._network
+            pairs = []
             if self.rules[ni] is None:
+                w = network.policy.weights
+                node = network.nodes[ni]
+                rank = w.priority * node.priority
                 day, minute = self.moments[network.tz_group_of_node[ni]]
                 for si, transit in self._services[ni]:
                     ship, delivery = network.ship_and_delivery(ni, si, day, minute, transit)
-                    built.append(ShippingOption(network, ni, si, ship, delivery))
-            found = self._options[ni] = tuple(_undominated(built))
+                    cost_fixed = node.handling_cost + network.services[si].cost_per_package
+                    pairs.append((si, ship, delivery, w.packages + w.cost * cost_fixed + rank))
+            found = self._pairs[ni] = tuple(pairs)
         return found
 
     def eligible_for(self, excluded: frozenset[str], skip: frozenset[int]) -> dict[str, int]:
@@ -196,16 +217,28 @@ class OptionTable:
         key = (product.dangerous_class, product.bulky)
         found = self._carrying.get(key)
         if found is None:
+            # Over every pair, not only the undominated options: an option dominating another
+            # carries all it carries and is no dearer, no later, so the three minima are equal.
+            network = self._network
+            w_cost = network.policy.weights.cost
+            per_kg_of = {}  # service -> its score per kg when it carries the product, else None
+            for si, service in enumerate(network.services):
+                carries = (
+                    product.dangerous_class is None
+                    or product.dangerous_class in service.accepts_dangerous
+                ) and (service.accepts_bulky or not product.bulky)
+                per_kg_of[si] = w_cost * service.cost_per_kg if carries else None
             fixed, first, per_kg = math.inf, 0, math.inf
             for ni in self.eligible.values():
-                for o in self.options(ni):
-                    if o.carries(product):
-                        if o.fixed_static < fixed:
-                            fixed = o.fixed_static
-                        if first == 0 or o.delivery < first:
-                            first = o.delivery
-                        if o.unit_score_per_kg < per_kg:
-                            per_kg = o.unit_score_per_kg
+                for si, _, delivery, fixed_static in self.pairs(ni):
+                    unit = per_kg_of[si]
+                    if unit is not None:
+                        if fixed_static < fixed:
+                            fixed = fixed_static
+                        if first == 0 or delivery < first:
+                            first = delivery
+                        if unit < per_kg:
+                            per_kg = unit
             found = self._carrying[key] = (fixed, first, per_kg)
         return found
 
@@ -217,12 +250,13 @@ class OptionTable:
         return found
 
     def cheapest(self, ni: int) -> float:
-        """The lowest per-shipment fixed score of the node's options."""
-        return min((o.fixed_static for o in self.options(ni)), default=math.inf)
+        """The lowest per-shipment fixed score of the node's options (a dominated option is
+        no cheaper than the one dominating it: the minimum over every pair is the same)."""
+        return min((fixed for _, _, _, fixed in self.pairs(ni)), default=math.inf)
 
     def first_delivery(self, ni: int) -> int:
-        """The earliest delivery day of the node's options."""
-        return min((o.delivery for o in self.options(ni)), default=0)
+        """The earliest delivery day of the node's options (over every pair, as above)."""
+        return min((delivery for _, _, delivery, _ in self.pairs(ni)), default=0)
 
 
 def _earliest(network: Network, order: Order, table: OptionTable) -> int | None:
