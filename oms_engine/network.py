@@ -48,15 +48,19 @@ def public_holidays(country: str | None, subdivision: str | None, year: int) -> 
     return days
 
 
-def _load_holiday_rules(places: set[tuple[str | None, str | None]]) -> None:
-    """Have the holidays package load the rules of these (country, subdivision) pairs now: its
-    first question in a process costs ~40 ms, which the first order routed would otherwise
-    pay. Nothing is computed for any year. A pair the package does not know fails where it
-    always did, when a date of it is first needed."""
-    for country, subdivision in places:
-        if country:
-            with contextlib.suppress(NotImplementedError):
-                holidays_lib.country_holidays(country, subdiv=subdivision)
+def _load_holiday_rules(calendars: list[WorkCalendar]) -> None:
+    """Have the holidays package load the rules of the calendars' (country, subdivision) pairs
+    now: its first question in a process costs ~40 ms, which the first order routed would
+    otherwise pay. Nothing is computed for any year. A pair the package does not know (or a
+    country that is not a string) fails where it always did, when a date of it is needed."""
+    asked: list[tuple] = []
+    for calendar in calendars:
+        place = (calendar.country, calendar.subdivision)
+        if place not in asked:
+            asked.append(place)
+            with contextlib.suppress(Exception):  # a warm-up: failures stay where they were
+                if calendar.country:
+                    holidays_lib.country_holidays(calendar.country, subdiv=calendar.subdivision)
 
 
 class WorkCalendar:
@@ -254,10 +258,7 @@ class Network:
                 if key not in self.service_calendars:
                     country = service.calendar.country or node.country
                     self.service_calendars[key] = WorkCalendar(service.calendar, country)
-        _load_holiday_rules(
-            {(c.country, c.subdivision) for c in self.node_calendars}
-            | {(c.country, c.subdivision) for c in self.service_calendars.values()}
-        )
+        _load_holiday_rules([*self.node_calendars, *self.service_calendars.values()])
         for i, node in enumerate(sorted(self.policy.excluded_nodes)):
             if node not in self.node_index:
                 raise InvalidInput(f"policy.excluded_nodes[{i}]", f"unknown node {node!r}")
