@@ -4,6 +4,8 @@ STREAM = "oms:inbox"
 GROUP = "ingest"
 RETRY = "oms:inbox:retry"  # zset: JSON of the event's fields, scored by when it is due
 DEAD = "oms:inbox:dead"  # stream of events that ran out of attempts
+# String: the token of the one worker draining the inbox into Odoo (docs/sync_service.md).
+INGEST_LEASE = "oms:inbox:ingest-lease"
 
 
 def dedupe(source: str, delivery_id: str) -> str:

@@ -172,6 +172,26 @@ def test_entries_of_a_dead_consumer_are_reclaimed(api, fast_settings, redis_clie
     assert redis_client.xpending(keys.STREAM, keys.GROUP)["pending"] == 0
 
 
+def test_one_drain_at_a_time_and_a_dead_holder_blocks_only_until_its_lease_lapses(
+    api, fast_settings, redis_client
+):
+    post(api, helpers.shopify(helpers.shopify_order(7200, "2026-11-26T10:00:00Z")))
+    # Another worker is draining (it holds the lease): this drain leaves the inbox alone.
+    redis_client.set(keys.INGEST_LEASE, "someone-else", px=300)
+    consumer = make_consumer(
+        redis_client, fast_settings.model_copy(update={"claim_idle_ms": 0}), "second"
+    )
+    ingestor = Ingestor(consumer, sinks.RecordingOdoo(fast_settings), 10)
+    assert ingestor.drain() == 0
+    assert sinks.recorded_orders(redis_client) == []
+    assert redis_client.get(keys.INGEST_LEASE) == b"someone-else"  # not taken from its holder
+    # The holder died: its lease lapses (here after 300 ms) and the next drain proceeds.
+    time.sleep(0.4)
+    assert ingestor.drain() == 1
+    assert [o["external_id"] for o in sinks.recorded_orders(redis_client)] == ["7200"]
+    assert redis_client.get(keys.INGEST_LEASE) is None  # released when the drain ends
+
+
 def test_tracking_never_moves_a_parcel_backwards(api, ingestor, redis_client):
     def scan(tag, event_id):
         payload = helpers.fixture("aftership_tracking_update.json")
