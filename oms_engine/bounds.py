@@ -57,7 +57,7 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     built: dict[int, list[Candidate]] = {}
     best = math.inf
     best_node = None
-    weights = [p.weight_kg for p in problem.products]
+    weights = problem.weights
     policy = network.policy
 
     def evaluate_node(ni: int) -> None:
@@ -184,7 +184,7 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
     targets = problem.targets
     total = sum(targets)
     target_day = problem.target_day
-    weights = [p.weight_kg for p in problem.products]
+    weights = problem.weights
     max_packages = network.policy.max_packages
     w_distance, w_lateness, w_unfulfilled = w.distance, w.lateness, w.unfulfilled
     built: dict[int, list[Candidate]] = {}
@@ -570,7 +570,7 @@ def _greedy_cover_score(
         if not gains:
             break
         chosen.append(min(gains)[2])
-    weights = [p.weight_kg for p in problem.products]
+    weights = problem.weights
     total = w.unfulfilled * sum(left)
     late = 0
     packages = 0

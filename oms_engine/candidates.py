@@ -51,6 +51,7 @@ class OrderProblem:
     singles_suffice: bool = False  # the bounds proved no plan of 2+ shipments can win
     left_out: list[int] = field(default_factory=list)  # nodes the bounds left out, best first
     build: object = None  # node index -> its candidates (for the explanation only)
+    weights: list[float] = field(default_factory=list)  # per line: kg per unit (read only)
 
 
 #: Lines held at no more nodes than this are scanned first for the nodes holding the whole order.
@@ -101,6 +102,7 @@ def prepare(
     products: list[Product] = []
     quantities: list[int] = []
     problem = OrderProblem(skus, products, quantities, [], [], target_day)
+    weights = problem.weights
     for sku, qty in aggregate_lines(order):
         product = network.products.get(sku)
         if product is None:
@@ -109,6 +111,7 @@ def prepare(
         skus.append(sku)
         products.append(product)
         quantities.append(qty)
+        weights.append(product.weight_kg)
     n_lines = len(skus)
 
     special = [li for li, p in enumerate(products) if p.dangerous_class is not None or p.bulky]
@@ -184,7 +187,7 @@ def _builder(network, problem, rows, table, distances, special):
     targets = problem.targets
     products = problem.products
     target_day = problem.target_day
-    weights = [p.weight_kg for p in products]
+    weights = problem.weights
     order_kg = sum(t * wk for t, wk in zip(targets, weights, strict=True))
     w_distance = network.policy.weights.distance
 

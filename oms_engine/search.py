@@ -101,7 +101,7 @@ def best_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
     cands = problem.candidates
     targets = problem.targets
     total_target = sum(targets)
-    weights_kg = [p.weight_kg for p in problem.products]
+    weights_kg = problem.weights
     w = policy.weights
     w_unfilled, w_late = w.unfulfilled, w.lateness
     max_packages = policy.max_packages
@@ -150,7 +150,7 @@ class Search:
         self.targets = targets = problem.targets
         self.n_lines = n_lines = len(targets)
         self.total_target = sum(targets)
-        self.weights_kg = [p.weight_kg for p in problem.products]
+        self.weights_kg = problem.weights
         w = policy.weights
         self.w_unfilled = w.unfulfilled
         self.w_late = w.lateness

@@ -160,9 +160,8 @@ def _status(shipments, unfulfilled) -> str:
 
 def _shipments_and_score(network, problem: OrderProblem, ev: Evaluation, kind, to_node):
     """The plan's shipments and its score, weighing each shipment once for both."""
-    products = problem.products
     skus = problem.skus
-    weights = [p.weight_kg for p in products]
+    weights = problem.weights
     nodes, services = network.nodes, network.services
     shipments = []
     packages_total = 0
