@@ -52,6 +52,7 @@ class OrderProblem:
     left_out: list[int] = field(default_factory=list)  # nodes the bounds left out, best first
     build: object = None  # node index -> its candidates (for the explanation only)
     weights: list[float] = field(default_factory=list)  # per line: kg per unit (read only)
+    whole: bool = False  # every candidate's node holds every target unit (whole-order walk)
 
 
 #: Lines held at no more nodes than this are scanned first for the nodes holding the whole order.
@@ -316,6 +317,8 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
     kept = whole_order_nodes(network, problem, table, distances, build, order, holds_all)
     if kept is None:
         problem.targets = saved
+    else:
+        problem.whole = True
     return kept
 
 

@@ -77,12 +77,11 @@ def _evaluate_single(
         units[li] = take
         unit_total += take * unit[li]
         placed += take
+        if take:
+            kg += take * weights_kg[li]
     score = unit_total + w_unfilled * (total_target - placed)
     if not placed:
         return Evaluation((), score + w_late * 0, {}, {}, 0, 0)
-    for li in lines:
-        if units[li]:
-            kg += units[li] * weights_kg[li]
     option = cand.option
     count = 1 if kg <= option.max_weight else math.ceil(kg / option.max_weight - _EPS)
     if max_packages is not None and count > max_packages:
@@ -108,16 +107,23 @@ def best_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
     wanted = [li for li in range(len(targets)) if targets[li]]
     base = w_unfilled * total_target
     every_line = tuple(wanted)
+    whole = problem.whole
     singles = []
     for j, cand in enumerate(cands):
         unit, avail = cand.unit, cand.avail
-        # an option carrying every line (the usual case) carries every wanted line
-        lines = (
-            every_line if None not in unit else tuple([li for li in wanted if unit[li] is not None])
-        )
-        cover = 0
-        for li in lines:
-            cover += targets[li] if targets[li] < avail[li] else avail[li]
+        if None not in unit:  # an option carrying every line (the usual case)
+            lines = every_line
+            if whole:  # its node holds every target unit: it covers them all
+                cover = total_target
+            else:
+                cover = 0
+                for li in lines:
+                    cover += targets[li] if targets[li] < avail[li] else avail[li]
+        else:
+            lines = tuple([li for li in wanted if unit[li] is not None])
+            cover = 0
+            for li in lines:
+                cover += targets[li] if targets[li] < avail[li] else avail[li]
         bound = base - w_unfilled * cover + cand.fixed + w_late * cand.late_days
         singles.append((bound, j, lines))
     if len(singles) > 1:
