@@ -104,7 +104,8 @@ class CanonicalRefund(_Model):
 
 
 class TrackingStatus(str, Enum):
-    """One status vocabulary for every carrier, in the contract's order (monotonic rank)."""
+    """One status vocabulary for every carrier; which scan moves a parcel is
+    oms_engine.tracking's rule (docs/contracts.md, apply_tracking)."""
 
     pre_transit = "pre_transit"
     in_transit = "in_transit"
@@ -115,13 +116,6 @@ class TrackingStatus(str, Enum):
     failure = "failure"
     exception = "exception"
     unknown = "unknown"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-
-_RANK = {status: rank for rank, status in enumerate(TrackingStatus)}
 
 
 class TrackingEvent(_Model):

@@ -1,8 +1,9 @@
 """Inbox -> Odoo: canonical orders, refunds and tracking events handed over in batches.
 
 Acknowledged per event only once Odoo has answered for it; one bad order or refund never holds
-back the batch. Tracking is monotonic: the last status per tracking number is kept in Redis and
-a late scan is acknowledged without moving anything.
+back the batch. Tracking never moves a parcel back: the status Odoo last applied per tracking
+number is kept in Redis, and a scan that cannot move it (oms_engine.tracking) is acknowledged
+without calling Odoo.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import uuid
 import orjson
 import redis
 
+from oms_engine.tracking import scan_moves_parcel
 from sync_service import stats
 from sync_service.canonical import TrackingStatus
 from sync_service.checkout.config import CheckoutSettings, get_checkout_settings
@@ -39,14 +41,8 @@ _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
-# KEYS: status key. ARGV: rank, status. Raise the stored status only, never lower it.
-_ADVANCE = """
-local current = redis.call('HGET', KEYS[1], 'rank')
-if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[1], 'rank', ARGV[1], 'status', ARGV[2])
-redis.call('EXPIRE', KEYS[1], 7776000)
-return 1
-"""
+# Parcel statuses Odoo applied are remembered this long (a parcel's journey is over by then).
+TRACKING_MEMORY_S = 90 * 24 * 3600
 
 
 class Ingestor:
@@ -56,7 +52,6 @@ class Ingestor:
         self.odoo = odoo
         self.batch_size = batch_size
         self.checkout = checkout or get_checkout_settings()
-        self._advance = consumer.redis.register_script(_ADVANCE)
         self._renew = consumer.redis.register_script(_RENEW)
         self._release = consumer.redis.register_script(_RELEASE)
 
@@ -194,11 +189,13 @@ class Ingestor:
             tracking = orjson.loads(event.fields["data"])
             status = TrackingStatus(tracking["status"])
             key = keys.tracking_status(tracking["carrier"], tracking["tracking_number"])
-            stored = self.consumer.redis.hget(key, "rank")
-            late = stored is not None and int(stored) >= status.rank
+            stored = self.consumer.redis.hget(key, "status")
+            late = stored is not None and not scan_moves_parcel(stored.decode(), status.value)
             if status is TrackingStatus.unknown or late:
+                # A late scan never moves a parcel back (oms_engine.tracking); Odoo applies
+                # the same rule, with the scans' times, to the scans passed on.
                 stats.incr(self.consumer.redis, "ingested:tracking:stale")
-                done.append(event)  # a late scan never moves a parcel backwards
+                done.append(event)
             else:
                 forward.append((event, tracking, key, status))
         self.consumer.ack(done)
@@ -220,7 +217,10 @@ class Ingestor:
                 error = result.get("error") or {}
                 self._fail(event, f"{error.get('code')}: {error.get('message', '')}")
                 continue
-            self._advance(keys=[key], args=[status.rank, status.value])
+            if outcome == "updated":
+                self.consumer.redis.pipeline().hset(key, "status", status.value).expire(
+                    key, TRACKING_MEMORY_S
+                ).execute()
             log.info("tracking %s", outcome, extra={
                 "event_id": tracking["event_id"], "tracking_number": tracking["tracking_number"],
                 "status": status.value})  # fmt: skip

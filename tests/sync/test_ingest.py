@@ -211,6 +211,24 @@ def test_tracking_never_moves_a_parcel_backwards(api, ingestor, redis_client):
         redis_client.hget(keys.tracking_status("dhl-de", "00340434161094042557"), "status")
         == b"delivered"
     )
+    # After the delivery only a return can follow: later trouble is dropped here.
+    post(api, scan("Exception", "e3"), channel="carriers/dhl-de")
+    ingestor.drain()
+    assert len(redis_client.lrange(sinks.TRACKING, 0, -1)) == 2
+
+
+def test_a_failed_attempt_then_the_delivery_both_reach_odoo(api, ingestor, redis_client):
+    def scan(tag, event_id):
+        payload = helpers.fixture("aftership_tracking_update.json")
+        payload["event_id"] = event_id
+        payload["msg"]["tag"] = tag
+        return helpers.aftership(payload)
+
+    for tag, event_id in (("OutForDelivery", "a1"), ("AttemptFail", "a2"), ("Delivered", "a3")):
+        post(api, scan(tag, event_id), channel="carriers/dhl-de")
+        ingestor.drain()
+    forwarded = [json.loads(e)["status"] for e in redis_client.lrange(sinks.TRACKING, 0, -1)]
+    assert forwarded == ["out_for_delivery", "failure", "delivered"]
 
 
 def test_consumers_of_gone_workers_are_forgotten_unless_they_hold_events(

@@ -20,7 +20,7 @@ from odoo.osv import expression
 from psycopg2 import errors as pg_errors
 
 from .oms_outbox_event import defer_stock_changes
-from .stock_picking import TRACKING_EVENT_MEMORY, TRACKING_RANK
+from .stock_picking import TRACKING_CODES, TRACKING_EVENT_MEMORY, scan_moves_parcel
 
 _logger = logging.getLogger(__name__)
 
@@ -782,7 +782,7 @@ class OmsIntake(models.AbstractModel):
         status = event.get("status")
         if not number or not event_id:
             raise IntakeError("invalid_payload", "tracking_number and event_id are required.")
-        if status not in TRACKING_RANK:
+        if status not in TRACKING_CODES:
             raise IntakeError("invalid_payload", f"Unknown status {status!r}.", "status")
         picking = by_number.get(number)
         if not picking:
@@ -800,13 +800,16 @@ class OmsIntake(models.AbstractModel):
             # A scan the carrier could not classify never moves the parcel.
             picking.oms_tracking_event_ids = seen
             return "unchanged", picking
-        if current and TRACKING_RANK[status] < TRACKING_RANK[current]:
+        occurred_at = _datetime(event.get("occurred_at"), "occurred_at")
+        if current and not scan_moves_parcel(
+            current, status, picking.oms_tracking_date or None, occurred_at
+        ):
             picking.oms_tracking_event_ids = seen
             return "stale", picking
         picking.write(
             {
                 "oms_tracking_status": status,
-                "oms_tracking_date": _datetime(event.get("occurred_at"), "occurred_at"),
+                "oms_tracking_date": occurred_at,
                 "oms_tracking_location": _text(event.get("location")),
                 "oms_tracking_message": _text(event.get("message")),
                 "oms_tracking_event_ids": seen,

@@ -1,7 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
-# The order carriers' statuses may move in (docs/contracts.md, apply_tracking).
+try:  # the manifest's external dependency; the rule is shared with the sync service
+    from oms_engine.tracking import scan_moves_parcel
+except ImportError:  # pragma: no cover
+    scan_moves_parcel = None
+
+# The carriers' statuses (docs/contracts.md, apply_tracking); which scan moves a parcel is
+# oms_engine.tracking's rule.
 TRACKING_STATUSES = [
     ("pre_transit", "Label created"),
     ("in_transit", "In transit"),
@@ -13,7 +19,7 @@ TRACKING_STATUSES = [
     ("exception", "Exception"),
     ("unknown", "Unknown"),
 ]
-TRACKING_RANK = {code: rank for rank, (code, _label) in enumerate(TRACKING_STATUSES)}
+TRACKING_CODES = frozenset(code for code, _label in TRACKING_STATUSES)
 # Event ids kept per delivery to recognise carriers' redeliveries.
 TRACKING_EVENT_MEMORY = 200
 

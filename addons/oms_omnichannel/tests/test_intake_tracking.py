@@ -46,6 +46,24 @@ class TestIntakeTracking(OmsIntakeCommon):
         self.assertEqual(late["status"], "stale")
         self.assertEqual(self.picking.oms_tracking_status, "delivered")
 
+    def test_a_parcel_in_trouble_moves_on_when_the_carrier_recovers_it(self):
+        results = self.intake.apply_tracking(
+            [
+                self._event("out_for_delivery", 2),
+                self._event("failure", 3),  # nobody at home: trouble is news at any stage
+                self._event("in_transit", 1),  # a late scan from before the attempt: stale
+                self._event("delivered", 4),  # the second attempt
+            ]
+        )
+        self.assertEqual([r["status"] for r in results], ["updated", "updated", "stale", "updated"])
+        self.assertEqual(self.picking.oms_tracking_status, "delivered")
+        # Trouble reported after the delivery does not undo it; a return does follow it.
+        [late] = self.intake.apply_tracking([self._event("exception", 5)])
+        self.assertEqual(late["status"], "stale")
+        [back] = self.intake.apply_tracking([self._event("return_to_sender", 6)])
+        self.assertEqual(back["status"], "updated")
+        self.assertEqual(self.picking.oms_tracking_status, "return_to_sender")
+
     def test_errors_do_not_fail_the_batch(self):
         bad_status = self._event("teleported", 7)
         results = self.intake.apply_tracking(
