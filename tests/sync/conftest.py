@@ -19,6 +19,11 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from fastapi.testclient import TestClient  # noqa: E402
+
+from sync_service.main import create_app  # noqa: E402
+from sync_service.worker.ingest import Ingestor, make_consumer  # noqa: E402
+from tests.sync import sinks  # noqa: E402
 from tests.sync.helpers import make_settings  # noqa: E402
 
 
@@ -95,3 +100,24 @@ def redis_client(redis_server):
 @pytest.fixture
 def settings(redis_server, redis_client):
     return make_settings(redis_server.url)
+
+
+# The inbox -> Odoo boundary in-process (test_ingest.py, test_refunds.py): no retry waits, the
+# recording sink at the JSON-RPC seam, the API as a TestClient and one ingestor.
+@pytest.fixture
+def fast_settings(settings):
+    return settings.model_copy(update={
+        "retry_base_s": 0.0, "retry_max_s": 0.0, "ingest_max_attempts": 3,
+        "odoo_gateway": "tests.sync.sinks:RecordingOdoo"})  # fmt: skip
+
+
+@pytest.fixture
+def api(fast_settings):
+    with TestClient(create_app(fast_settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def ingestor(fast_settings, redis_client):
+    consumer = make_consumer(redis_client, fast_settings, "test-consumer")
+    return Ingestor(consumer, sinks.RecordingOdoo(fast_settings), batch_size=10)

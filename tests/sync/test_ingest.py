@@ -11,32 +11,9 @@ import subprocess
 import sys
 import time
 
-import pytest
-from fastapi.testclient import TestClient
-
 from sync_service.inbox import keys
-from sync_service.main import create_app
 from sync_service.worker.ingest import Ingestor, make_consumer
 from tests.sync import helpers, sinks
-
-
-@pytest.fixture
-def fast_settings(settings):
-    return settings.model_copy(update={
-        "retry_base_s": 0.0, "retry_max_s": 0.0, "ingest_max_attempts": 3,
-        "odoo_gateway": "tests.sync.sinks:RecordingOdoo"})  # fmt: skip
-
-
-@pytest.fixture
-def api(fast_settings):
-    with TestClient(create_app(fast_settings)) as client:
-        yield client
-
-
-@pytest.fixture
-def ingestor(fast_settings, redis_client):
-    consumer = make_consumer(redis_client, fast_settings, "test-consumer")
-    return Ingestor(consumer, sinks.RecordingOdoo(fast_settings), batch_size=10)
 
 
 def post(api, signer_result, channel="webshop"):
@@ -192,13 +169,15 @@ def test_one_drain_at_a_time_and_a_dead_holder_blocks_only_until_its_lease_lapse
     assert redis_client.get(keys.INGEST_LEASE) is None  # released when the drain ends
 
 
-def test_tracking_never_moves_a_parcel_backwards(api, ingestor, redis_client):
-    def scan(tag, event_id):
-        payload = helpers.fixture("aftership_tracking_update.json")
-        payload["event_id"] = event_id
-        payload["msg"]["tag"] = tag
-        return helpers.aftership(payload)
+def scan(tag, event_id):
+    """A signed AfterShip tracking webhook of the fixture's parcel."""
+    payload = helpers.fixture("aftership_tracking_update.json")
+    payload["event_id"] = event_id
+    payload["msg"]["tag"] = tag
+    return helpers.aftership(payload)
 
+
+def test_tracking_never_moves_a_parcel_backwards(api, ingestor, redis_client):
     post(api, scan("OutForDelivery", "e1"), channel="carriers/dhl-de")
     ingestor.drain()
     post(api, scan("InTransit", "e0-late"), channel="carriers/dhl-de")
@@ -218,12 +197,6 @@ def test_tracking_never_moves_a_parcel_backwards(api, ingestor, redis_client):
 
 
 def test_a_failed_attempt_then_the_delivery_both_reach_odoo(api, ingestor, redis_client):
-    def scan(tag, event_id):
-        payload = helpers.fixture("aftership_tracking_update.json")
-        payload["event_id"] = event_id
-        payload["msg"]["tag"] = tag
-        return helpers.aftership(payload)
-
     for tag, event_id in (("OutForDelivery", "a1"), ("AttemptFail", "a2"), ("Delivered", "a3")):
         post(api, scan(tag, event_id), channel="carriers/dhl-de")
         ingestor.drain()

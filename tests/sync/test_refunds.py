@@ -13,33 +13,11 @@ import sys
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from sync_service import stats
 from sync_service.inbox import keys
-from sync_service.main import create_app
-from sync_service.worker.ingest import Ingestor, make_consumer
 from tests.sync import helpers, sinks
 from tests.sync.processes import start_api, start_worker, wait_until
-
-
-@pytest.fixture
-def fast_settings(settings):
-    return settings.model_copy(update={
-        "retry_base_s": 0.0, "retry_max_s": 0.0, "ingest_max_attempts": 3,
-        "odoo_gateway": "tests.sync.sinks:RecordingOdoo"})  # fmt: skip
-
-
-@pytest.fixture
-def api(fast_settings):
-    with TestClient(create_app(fast_settings)) as client:
-        yield client
-
-
-@pytest.fixture
-def ingestor(fast_settings, redis_client):
-    consumer = make_consumer(redis_client, fast_settings, "test-consumer")
-    return Ingestor(consumer, sinks.RecordingOdoo(fast_settings), batch_size=10)
 
 
 def refund_payload(refund_id=890088186047892319, order_id=5678901234, restock="cancel") -> dict:
