@@ -22,7 +22,33 @@ SHOPIFY = "/admin/api/2024-10"
 WOO = "/wp-json/wc/v3"
 
 
-class ShopDouble:
+class LoopbackDouble:
+    """An HTTP API double on loopback: a threaded server whose handler (``_handler``) records
+    every request in ``requests``; ``_start`` at the end of ``__init__``."""
+
+    requests: list[dict]
+
+    def _start(self) -> None:
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
+        self._thread.start()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def requests_to(self, method: str, pattern: str) -> list[dict]:
+        return [r for r in self.requests if r["method"] == method and re.search(pattern, r["path"])]
+
+
+class ShopDouble(LoopbackDouble):
     def __init__(self, generic_secret: str = "") -> None:
         self.requests: list[dict] = []
         self.fail_next = 0  # answer 503 to the next N requests (a shop that is down)
@@ -35,20 +61,7 @@ class ShopDouble:
         self.woo_products = {"TSHIRT-RED-M": 93}
         self.trackers: dict[str, dict] = {}
         self.orders_page_size = 250
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
-        self._thread.start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def requests_to(self, method: str, pattern: str) -> list[dict]:
-        return [r for r in self.requests if r["method"] == method and re.search(pattern, r["path"])]
+        self._start()
 
     # -- Shopify ---------------------------------------------------------------------------
     def add_shopify_order(self, order: dict) -> None:

@@ -16,9 +16,10 @@ import copy
 import json
 import re
 import secrets
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlparse
+
+from tests.sync.shop_doubles import LoopbackDouble
 
 API = "/api"
 
@@ -47,7 +48,7 @@ def _error(status: int, code: str, detail: str, **parameters) -> tuple[int, dict
     return status, {"errors": [error]}
 
 
-class ShopwareDouble:
+class ShopwareDouble(LoopbackDouble):
     def __init__(self, client_id: str = "SWIAINTEGRATION01", client_secret: str = "s3cret") -> None:
         self.clients = {client_id: client_secret}
         self.tokens: dict[str, bool] = {}  # token -> still valid
@@ -57,20 +58,7 @@ class ShopwareDouble:
         self.deliveries: dict[str, dict] = {}
         self.line_items: dict[str, dict] = {}
         self.products: dict[str, dict] = {}
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
-        self._thread.start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def requests_to(self, method: str, pattern: str) -> list[dict]:
-        return [r for r in self.requests if r["method"] == method and re.search(pattern, r["path"])]
+        self._start()
 
     def expire_tokens(self) -> None:
         """Every token issued so far stops working (expiry, or the integration rotated)."""
