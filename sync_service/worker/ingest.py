@@ -106,13 +106,8 @@ class Ingestor:
         if not events:
             return
         orders = [orjson.loads(event.fields["data"]) for event in events]
-        try:
-            results = self.odoo.ingest_orders(orders)
-            if not isinstance(results, list) or len(results) != len(orders):
-                raise OdooError(f"ingest_orders answered {len(results or [])} for {len(orders)}")
-        except OdooError as exc:
-            for event in events:
-                self._fail(event, str(exc))
+        results = self._call("ingest_orders", events, orders)
+        if results is None:
             return
         self._convert_holds(orders, results)
         done, latencies = [], []
@@ -143,13 +138,8 @@ class Ingestor:
         if not events:
             return
         refunds = [orjson.loads(event.fields["data"]) for event in events]
-        try:
-            results = self.odoo.apply_refunds(refunds)
-            if not isinstance(results, list) or len(results) != len(refunds):
-                raise OdooError(f"apply_refunds answered {len(results or [])} for {len(refunds)}")
-        except OdooError as exc:
-            for event in events:
-                self._fail(event, str(exc))
+        results = self._call("apply_refunds", events, refunds)
+        if results is None:
             return
         done = []
         for event, refund, result in zip(events, refunds, results, strict=True):
@@ -201,13 +191,10 @@ class Ingestor:
         self.consumer.ack(done)
         if not forward:
             return
-        try:
-            results = self.odoo.apply_tracking([tracking for _, tracking, _, _ in forward])
-            if not isinstance(results, list) or len(results) != len(forward):
-                raise OdooError("apply_tracking answered a different number of results")
-        except OdooError as exc:
-            for event, *_ in forward:
-                self._fail(event, str(exc))
+        results = self._call(
+            "apply_tracking", [event for event, *_ in forward], [t for _, t, _, _ in forward]
+        )
+        if results is None:
             return
         acked = []
         for (event, tracking, key, status), result in zip(forward, results, strict=True):
@@ -226,6 +213,19 @@ class Ingestor:
                 "status": status.value})  # fmt: skip
             acked.append(event)
         self.consumer.ack(acked)
+
+    def _call(self, method: str, events: list[InboxEvent], payloads: list[dict]) -> list | None:
+        """One Odoo call for the batch, one result per payload; None when the call failed,
+        after every event of it went to the retry set (Odoo's methods are idempotent)."""
+        try:
+            results = getattr(self.odoo, method)(payloads)
+            if not isinstance(results, list) or len(results) != len(payloads):
+                raise OdooError(f"{method} answered {len(results or [])} for {len(payloads)}")
+        except OdooError as exc:
+            for event in events:
+                self._fail(event, str(exc))
+            return None
+        return results
 
     def _fail(self, event: InboxEvent, error: str, permanent: bool = False) -> None:
         outcome = self.consumer.fail(event, error, permanent=permanent)
