@@ -12,7 +12,7 @@ import logging
 from markupsafe import Markup, escape
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero, format_amount
+from odoo.tools import float_is_zero, format_amount
 
 from .oms_intake import RETRIED_BY_ODOO, IntakeError, _datetime, _decimal, _text
 from .oms_order_refund import RESTOCK_TYPES
@@ -172,7 +172,8 @@ class OmsIntake(models.AbstractModel):
 
         Odoo sends that procurement to the order's warehouse with today's deadline; a routed
         order ships from the warehouses the router chose, with its promised deadline, so one
-        procurement per (warehouse, deadline) of the open moves.
+        procurement per (warehouse, deadline) of the open moves
+        (``sale.order.line._oms_shrink_procurements``).
         Returns the units taken off, or None when Odoo could not absorb them (e.g. a delivery
         already printed for picking): nothing is changed then and a person is asked.
         """
@@ -194,7 +195,7 @@ class OmsIntake(models.AbstractModel):
             return quantity
         try:
             with self.env.cr.savepoint():
-                taken = self._shrink_open_moves(line, open_moves, quantity)
+                taken = self._shrink_open_moves(line, quantity)
                 _after_out, after_in = line._get_outgoing_incoming_moves()
                 if after_in - incoming:
                     # Not absorbed: Odoo turned the rest into a return receipt. Undo.
@@ -203,33 +204,8 @@ class OmsIntake(models.AbstractModel):
             return None
         return taken
 
-    def _shrink_open_moves(self, line, open_moves, quantity):
-        # The negative move merges only into a move of the same picking type and deadline
-        # (stock.move _prepare_merge_moves_distinct_fields): one procurement per such group.
-        groups = {}
-        for move in open_moves.sorted("id", reverse=True):
-            key = (move.warehouse_id or move.picking_type_id.warehouse_id, move.date_deadline)
-            groups.setdefault(key, 0.0)
-            groups[key] += move.product_uom._compute_quantity(
-                move.product_uom_qty, line.product_uom
-            )
-        group = line._get_procurement_group()
-        origin = (
-            f"{line.order_id.name} - {line.order_id.client_order_ref}"
-            if line.order_id.client_order_ref
-            else line.order_id.name
-        )
-        procurements, remaining = [], quantity
-        rounding = line.product_uom.rounding
-        for (warehouse, deadline), open_qty in groups.items():
-            take = min(remaining, open_qty)
-            if float_compare(take, 0.0, precision_rounding=rounding) <= 0:
-                break
-            values = line._prepare_procurement_values(group_id=group)
-            values.update(warehouse_id=warehouse, date_deadline=deadline)
-            procurements += line._create_procurements(-take, line.product_uom, origin, values)
-            remaining -= take
-        taken = quantity - remaining
+    def _shrink_open_moves(self, line, quantity):
+        procurements, taken = line._oms_shrink_procurements(quantity)
         self._write_line_quantity(line, line.product_uom_qty - taken)
         self.env["procurement.group"].run(procurements)
         return taken

@@ -657,6 +657,10 @@ class OmsRouter(models.AbstractModel):
             # The lines the decision was created with (in the cache): searching its
             # shipment lines again would cost a query per order.
             dates = [dl.promised_date for dl in decision.line_ids if dl.kind == "shipment"]
+            if decision.trigger in ("change", "retry"):
+                # Only the quantity added or arrived was routed: the deliveries already on
+                # their way keep their dates, and the order's promise the latest of them.
+                dates.append(order.oms_promised_date)
             promised = max(filter(None, dates), default=False)
         order.write(
             {

@@ -36,6 +36,7 @@ class OmsRoutingDecision(models.Model):
             ("reroute", "Re-routed"),
             ("failover", "Node switched off"),
             ("retry", "Stock arrived"),
+            ("change", "Quantity changed"),
         ],
         required=True,
         default="confirm",

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.tools import float_compare, float_is_zero
 
 
 class SaleOrderLine(models.Model):
@@ -51,9 +52,7 @@ class SaleOrderLine(models.Model):
         )
 
     def _action_launch_stock_rule(self, previous_product_uom_qty=False):
-        # Quantity changes on confirmed lines (previous_product_uom_qty) keep Odoo's standard
-        # behaviour: the delta comes from the order's warehouse.
-        if self.env.context.get("skip_procurement") or previous_product_uom_qty:
+        if self.env.context.get("skip_procurement"):
             return super()._action_launch_stock_rule(previous_product_uom_qty)
         routed = self.filtered(
             lambda line: (
@@ -62,9 +61,62 @@ class SaleOrderLine(models.Model):
                 and line._oms_is_routable()
             )
         )
+        if previous_product_uom_qty:
+            # A quantity changed on confirmed lines. Less comes off the deliveries the router
+            # chose; what they cannot absorb (units already shipped) is left to Odoo below,
+            # as without routing. More is routed like the rest of the order.
+            less = routed.filtered(lambda line: line._oms_to_procure() < 0)
+            for line in less:
+                procurements, _taken = line._oms_shrink_procurements(-line._oms_to_procure())
+                self.env["procurement.group"].run(procurements)
+            routed -= less
         res = super(SaleOrderLine, self - routed)._action_launch_stock_rule(
             previous_product_uom_qty
         )
         if routed:
-            self.env["oms.router"]._route_lines(routed)
+            trigger = "change" if previous_product_uom_qty else "confirm"
+            self.env["oms.router"]._route_lines(routed, trigger=trigger)
         return res
+
+    def _oms_to_procure(self):
+        """Ordered minus procured (Odoo's ``_get_qty_procurement``), in the line's unit;
+        negative when the line asks for less than its deliveries carry, 0 within rounding."""
+        self.ensure_one()
+        todo = self.product_uom_qty - self._get_qty_procurement()
+        return 0.0 if float_is_zero(todo, precision_rounding=self.product_uom.rounding) else todo
+
+    def _oms_shrink_procurements(self, quantity):
+        """Negative procurements taking up to ``quantity`` (the line's unit) off the line's
+        open deliveries, and the quantity they take. Done moves are never touched.
+
+        Odoo's own reduction goes to the order's warehouse with today's deadline and merges
+        (``stock.move._merge_moves``) only into a move of the same picking type and deadline:
+        on a routed order it meets no such move and becomes a return receipt. So one
+        procurement per (warehouse, deadline) of the open moves, newest first.
+        """
+        self.ensure_one()
+        outgoing, _incoming = self._get_outgoing_incoming_moves()
+        groups = {}
+        for move in outgoing.filtered(lambda m: m.state not in ("done", "cancel")).sorted(
+            "id", reverse=True
+        ):
+            key = (move.warehouse_id or move.picking_type_id.warehouse_id, move.date_deadline)
+            groups[key] = groups.get(key, 0.0) + move.product_uom._compute_quantity(
+                move.product_uom_qty, self.product_uom
+            )
+        group = self._get_procurement_group()
+        order = self.order_id
+        origin = (
+            f"{order.name} - {order.client_order_ref}" if order.client_order_ref else order.name
+        )
+        procurements, remaining = [], quantity
+        rounding = self.product_uom.rounding
+        for (warehouse, deadline), open_qty in groups.items():
+            take = min(remaining, open_qty)
+            if float_compare(take, 0.0, precision_rounding=rounding) <= 0:
+                break
+            values = self._prepare_procurement_values(group_id=group)
+            values.update(warehouse_id=warehouse, date_deadline=deadline)
+            procurements += self._create_procurements(-take, self.product_uom, origin, values)
+            remaining -= take
+        return procurements, quantity - remaining

@@ -14,6 +14,7 @@ from . import (
     test_outbox_cursor,
     test_partial_availability,
     test_promise_dates,
+    test_quantity_change,
     test_refund_intake,
     test_refund_routed,
     test_routing_single_source,
