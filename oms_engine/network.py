@@ -174,6 +174,7 @@ class Network:
         "services",
         "services_by_level",
         "static_rule",
+        "table_keys",
         "tables",
         "tz_cutoffs",
         "tz_group_of_node",
@@ -297,9 +298,11 @@ class Network:
             )
             for name in tz_names
         )
-        #: Per-order option tables of the sourcing module, keyed by destination zone, service
-        #: level and time bucket (see oms_engine.options).
+        #: Per-order option tables of the sourcing module, keyed by the transit days of the
+        #: service level's services, the level and the time bucket (see oms_engine.options).
         self.tables: dict[tuple, object] = {}
+        #: (destination transits, service level) -> the transits of that level's services
+        self.table_keys: dict[tuple, tuple] = {}
         self._zone_cache: dict[tuple[str, str], tuple[int | None, ...]] = {}
         # one entry per zone prefix actually used: bounded by the zone tables
         self._prefix_cache: dict[tuple[str, str], tuple[int | None, ...]] = {}

@@ -121,6 +121,37 @@ def test_express_orders_use_express_services_only():
     assert plan.promised_date == date(2026, 11, 27)
 
 
+def test_zones_with_equal_transit_of_the_level_share_an_option_table():
+    """Option tables are keyed by the transit days of the order's service level only: a
+    standard order to a zone differing in express transit alone reuses the table (and gets
+    the plan it would get from its own), one differing in standard transit does not."""
+    standard = parcel(zones=(Zone("DE", "", 2), Zone("DE", "8", 3)))
+    express = parcel(
+        "express",
+        service_level="express",
+        cost_per_package=12.0,
+        zones=(Zone("DE", "", 1), Zone("DE", "22", 2)),
+    )
+    net = network([dc("DC-BER")], services=[standard, express])
+    munich_far = Destination("DE", "80469", 48.13, 11.57)  # standard 3 days
+    bremen = Destination("DE", "28195", 53.08, 8.80)  # standard 2, express 1
+    assert net.transit_days("DE", "22765") != net.transit_days("DE", "28195")
+
+    route(net, order([("SHIRT", 1)]), stock(*ROWS), explain=False)  # Hamburg: express 2
+    assert len(net.tables) == 1
+    shared = route(net, order([("SHIRT", 1)], destination=bremen), stock(*ROWS))
+    assert len(net.tables) == 1
+    alone = route(
+        network([dc("DC-BER")], services=[standard, express]),
+        order([("SHIRT", 1)], destination=bremen),
+        stock(*ROWS),
+    )
+    assert shared == alone
+    assert shared.promised_date == date(2026, 11, 30)  # Thursday + 2 working days
+    route(net, order([("SHIRT", 1)], destination=munich_far), stock(*ROWS), explain=False)
+    assert len(net.tables) == 2
+
+
 def test_lateness_counts_from_the_promised_date():
     net = network([dc("DC-BER")])
     plan = route(net, order([("SHIRT", 1)], promised_date=date(2026, 11, 25)), stock(*ROWS))
