@@ -37,8 +37,51 @@ class LoopbackDouble:
         )
         self._thread.start()
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
+    def _unavailable(self) -> tuple[int, object]:
+        """The answer while ``fail_next`` counts down (a shop that is down)."""
+        return 503, {"errors": "Service Unavailable"}
+
+    def _answer(self, method: str, path: str, query: dict, headers: dict, body,
+                raw: bytes) -> tuple:  # fmt: skip
+        """(status, JSON answer[, extra response headers]) of one recorded request."""
         raise NotImplementedError
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        double = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args) -> None:
+                pass
+
+            def _serve(self) -> None:
+                url = urlparse(self.path)
+                raw = self.rfile.read(int(self.headers.get("content-length") or 0))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                body = json.loads(raw) if raw and raw[:1] in b"{[" else None
+                query = parse_qs(url.query)
+                with double._lock:
+                    double.requests.append({"method": self.command, "path": url.path,
+                                            "query": query, "headers": headers, "body": body,
+                                            "raw": raw})  # fmt: skip
+                    if double.fail_next > 0:
+                        double.fail_next -= 1
+                        status, answer, *more = double._unavailable()
+                    else:
+                        status, answer, *more = double._answer(
+                            self.command, url.path, query, headers, body, raw
+                        )
+                data = b"" if status == 204 else json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in (more[0] if more else {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_PATCH = _serve
+
+        return Handler
 
     def close(self) -> None:
         self._server.shutdown()
@@ -200,51 +243,17 @@ class ShopDouble(LoopbackDouble):
             return 401, {"error": "bad signature"}
         return 204, {}
 
-    def _handler(self):
-        double = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args) -> None:
-                pass
-
-            def _serve(self) -> None:
-                url = urlparse(self.path)
-                raw = self.rfile.read(int(self.headers.get("content-length") or 0))
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                body = json.loads(raw) if raw and raw[:1] in b"{[" else None
-                query = parse_qs(url.query)
-                with double._lock:
-                    double.requests.append({"method": self.command, "path": url.path,
-                                            "query": query, "headers": headers, "body": body,
-                                            "raw": raw})  # fmt: skip
-                    extra: dict = {}
-                    if double.fail_next > 0:
-                        double.fail_next -= 1
-                        status, answer = 503, {"errors": "Service Unavailable"}
-                    elif url.path.startswith(SHOPIFY):
-                        status, answer, *more = double._shopify(self.command, url.path, query, body)
-                        extra = more[0] if more else {}
-                    elif url.path.startswith(WOO):
-                        status, answer = double._woo(self.command, url.path, query, body)
-                    elif url.path == "/hooks":
-                        status, answer = double._generic(headers, raw)
-                    elif m := re.fullmatch(r"/carrier/trackers/(\w+)", url.path):
-                        tracker = double.trackers.get(m[1])
-                        status, answer = (200, tracker) if tracker else (404, {"error": "n/a"})
-                    else:
-                        status, answer = 404, {}
-                data = b"" if status == 204 else json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in extra.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = do_PUT = _serve
-
-        return Handler
+    def _answer(self, method, path, query, headers, body, raw):
+        if path.startswith(SHOPIFY):
+            return self._shopify(method, path, query, body)
+        if path.startswith(WOO):
+            return self._woo(method, path, query, body)
+        if path == "/hooks":
+            return self._generic(headers, raw)
+        if m := re.fullmatch(r"/carrier/trackers/(\w+)", path):
+            tracker = self.trackers.get(m[1])
+            return (200, tracker) if tracker else (404, {"error": "n/a"})
+        return 404, {}
 
 
 def woo_auth_header(token: str) -> str:

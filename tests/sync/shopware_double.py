@@ -13,11 +13,8 @@ default ``order.state`` and ``order_delivery.state``. Every request is recorded.
 from __future__ import annotations
 
 import copy
-import json
 import re
 import secrets
-from http.server import BaseHTTPRequestHandler
-from urllib.parse import urlparse
 
 from tests.sync.shop_doubles import LoopbackDouble
 
@@ -157,36 +154,11 @@ class ShopwareDouble(LoopbackDouble):
             return self._transition(m[1], m[2], m[3])
         return _error(404, "FRAMEWORK__ROUTE_NOT_FOUND", f"No route found for {method} {path}")
 
-    def _handler(self):
-        double = self
+    def _unavailable(self):
+        return _error(503, "0", "Service Unavailable")
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args) -> None:
-                pass
-
-            def _serve(self) -> None:
-                url = urlparse(self.path)
-                raw = self.rfile.read(int(self.headers.get("content-length") or 0))
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                body = json.loads(raw) if raw else None
-                with double._lock:
-                    double.requests.append({"method": self.command, "path": url.path,
-                                            "headers": headers, "body": body})  # fmt: skip
-                    if double.fail_next > 0:
-                        double.fail_next -= 1
-                        status, answer = _error(503, "0", "Service Unavailable")
-                    else:
-                        status, answer = double._route(self.command, url.path, headers, body)
-                data = b"" if status == 204 else json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = do_PATCH = _serve
-
-        return Handler
+    def _answer(self, method, path, query, headers, body, raw):
+        return self._route(method, path, headers, body)
 
 
 def _matches(row: dict, criterion: dict) -> bool:
