@@ -657,10 +657,15 @@ class OmsRouter(models.AbstractModel):
             # The lines the decision was created with (in the cache): searching its
             # shipment lines again would cost a query per order.
             dates = [dl.promised_date for dl in decision.line_ids if dl.kind == "shipment"]
-            if decision.trigger in ("change", "retry"):
-                # Only the quantity added or arrived was routed: the deliveries already on
-                # their way keep their dates, and the order's promise the latest of them.
-                dates.append(order.oms_promised_date)
+            if decision.trigger != "confirm":
+                # Part of the order was (re-)routed - a quantity added or arrived, a node's
+                # deliveries moved: those left alone keep their dates, and the order arrives
+                # with the last of its open deliveries.
+                dates += order.picking_ids.filtered(
+                    lambda p: (
+                        p.picking_type_code == "outgoing" and p.state not in ("done", "cancel")
+                    )
+                ).mapped("oms_promised_date")
             promised = max(filter(None, dates), default=False)
         order.write(
             {

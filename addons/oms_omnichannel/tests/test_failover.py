@@ -51,6 +51,23 @@ class TestFailoverAndReroute(OmsRoutingCase):
         self.assertEqual(started_delivery.state, "assigned")
         self.assertEqual(self._deliveries(started), started_delivery)
 
+    def test_failover_keeps_the_promise_of_the_deliveries_it_does_not_move(self):
+        slow = self._create_node("SLOW", oms_handling_days=3)
+        scarf = self._create_product("Scarf")
+        self._stock(scarf, slow, 5)
+        order = self._create_order([(self.shirt, 1), (scarf, 1)])
+        order.action_confirm()
+        slow_delivery = self._deliveries(order).filtered(
+            lambda p: p.picking_type_id.warehouse_id == slow
+        )
+        self.assertEqual(order.oms_promised_date, slow_delivery.oms_promised_date)
+        self._failover_wizard(self.main).save().action_switch_off()
+        moved = self._deliveries(order) - slow_delivery
+        self.assertEqual(moved.picking_type_id.warehouse_id, self.backup)
+        self.assertLess(moved.oms_promised_date, slow_delivery.oms_promised_date)
+        # The order arrives when its last delivery does, not when the re-routed one does.
+        self.assertEqual(order.oms_promised_date, slow_delivery.oms_promised_date)
+
     def test_switched_off_node_takes_no_new_orders(self):
         wizard = self._failover_wizard(self.main).save()
         wizard.action_switch_off()
