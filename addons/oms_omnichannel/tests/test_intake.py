@@ -311,7 +311,9 @@ class TestIntakeBatch(OmsIntakeCommon):
         self.assertEqual(self._orders("3301").partner_id.email, "a_b@example.com")
         self.assertEqual(self._orders("3302").partner_id, axb, "found whatever the case")
 
-    def test_one_by_one_after_a_failed_batch_still_finds_known_contacts(self):
+    def _known_customer_with_contact(self):
+        """A customer the shop's e-mail finds, with the delivery contact of the payloads'
+        shipping address."""
         customer = self.env["res.partner"].create({"name": "Known", "email": "known@example.com"})
         contact = self.env["res.partner"].create(
             {
@@ -324,6 +326,10 @@ class TestIntakeBatch(OmsIntakeCommon):
                 "country_id": self.env.ref("base.pt").id,
             }
         )
+        return customer, contact
+
+    def test_one_by_one_after_a_failed_batch_still_finds_known_contacts(self):
+        customer, contact = self._known_customer_with_contact()
         known = {"email": "known@example.com", "name": "Known"}
         with self._refusing("3602"):
             results = self._ingest(
@@ -334,18 +340,7 @@ class TestIntakeBatch(OmsIntakeCommon):
         self.assertEqual(customer.child_ids, contact, "no second contact for the same address")
 
     def test_existing_contact_of_a_known_customer_is_reused(self):
-        customer = self.env["res.partner"].create({"name": "Known", "email": "known@example.com"})
-        contact = self.env["res.partner"].create(
-            {
-                "name": "Ana Silva",
-                "parent_id": customer.id,
-                "type": "delivery",
-                "street": "Rua Augusta 10",
-                "city": "Lisboa",
-                "zip": "1100-053",
-                "country_id": self.env.ref("base.pt").id,
-            }
-        )
+        customer, contact = self._known_customer_with_contact()
         known = {"email": "known@example.com", "name": "Known"}
         elsewhere = self._payload("3402", customer=known)
         elsewhere["shipping_address"]["street"] = "Rua Augusta 12"
