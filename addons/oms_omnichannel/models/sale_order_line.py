@@ -65,10 +65,13 @@ class SaleOrderLine(models.Model):
             # A quantity changed on confirmed lines. Less comes off the deliveries the router
             # chose; what they cannot absorb (units already shipped) is left to Odoo below,
             # as without routing. More is routed like the rest of the order.
-            less = routed.filtered(lambda line: line._oms_to_procure() < 0)
-            for line in less:
-                procurements, _taken = line._oms_shrink_procurements(-line._oms_to_procure())
-                self.env["procurement.group"].run(procurements)
+            less = self.browse()
+            for line in routed:
+                todo = line._oms_to_procure()
+                if todo < 0:
+                    procurements, _taken = line._oms_shrink_procurements(-todo)
+                    self.env["procurement.group"].run(procurements)
+                    less |= line
             routed -= less
         res = super(SaleOrderLine, self - routed)._action_launch_stock_rule(
             previous_product_uom_qty
