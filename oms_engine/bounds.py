@@ -188,6 +188,10 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
     max_packages = network.policy.max_packages
     w_distance, w_lateness, w_unfulfilled = w.distance, w.lateness, w.unfulfilled
     built: dict[int, list[Candidate]] = {}
+    # per node walked, per candidate: (score, packages), None past max_packages; what the
+    # single-shipment search would evaluate again (see search.best_scored_single)
+    scored: dict[int, list[tuple[float, int] | None]] = {}
+    plain = True  # every score below is _evaluate_single's float (no dangerous/bulky gap)
     best = math.inf
     single: list[tuple[float, int]] = []
     known = distances.known if distances is not None else None
@@ -230,9 +234,11 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
             if bound > best + _EPS:
                 break
             built[ni] = cands = build(ni)
+            scored[ni] = scores = []
             for cand in cands:
                 unit = cand.unit
                 if None in unit:  # a dangerous or bulky line this option does not carry
+                    plain = False
                     score = _single_score(cand, targets, total, weights, w, max_packages)
                 else:
                     units = 0.0
@@ -243,6 +249,7 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
                     if order_kg > option.max_weight:
                         count = math.ceil(order_kg / option.max_weight - _EPS)
                     if max_packages is not None and count > max_packages:
+                        scores.append(None)
                         continue
                     score = (
                         cand.fixed
@@ -251,6 +258,7 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
                         + no_unit_out
                         + late_weight * cand.late_days
                     )
+                    scores.append((score, count))
                 if score < best:
                     best = score
     least = network.min_shipment_score
@@ -264,6 +272,9 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
     problem.singles_suffice = True
     single.sort()
     keep = [ni for bound, ni in single if bound <= best + _EPS]
+    if plain and all(ni in scored for ni in keep):
+        # aligned with the candidates as prepare() lists them: by node, then as built
+        problem.scores = [score for ni in sorted(keep) for score in scored[ni]]
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
 
 

@@ -53,6 +53,9 @@ class OrderProblem:
     build: object = None  # node index -> its candidates (for the explanation only)
     weights: list[float] = field(default_factory=list)  # per line: kg per unit (read only)
     whole: bool = False  # every candidate's node holds every target unit (whole-order walk)
+    #: per candidate, the (score, packages) of shipping the whole order from it alone, as the
+    #: whole-order walk computed them (None: past max_packages); None when not all were
+    scores: list[tuple[float, int] | None] | None = None
 
 
 #: Lines held at no more nodes than this are scanned first for the nodes holding the whole order.

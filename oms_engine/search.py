@@ -147,6 +147,44 @@ def best_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
     return SearchResult(best, "exact", steps, [])
 
 
+def best_scored_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
+    """:func:`best_single` for a problem the whole-order walk settled on one shipment with
+    every candidate's score at hand (``problem.scores``): the same singles considered in the
+    same order, so the same plan and steps, but not evaluated again. Every candidate's node
+    holds every unit and carries every line, so its single bound is its fixed part plus its
+    lateness (the units-left-out part is 0.0, the same float) and its score the walk's (the
+    same products summed in the same order as :func:`_evaluate_single`)."""
+    cands = problem.candidates
+    scores = problem.scores
+    w_late = policy.weights.lateness
+    base = policy.weights.unfulfilled * sum(problem.targets)
+    if len(cands) == 1:
+        singles = [(cands[0].fixed + w_late * cands[0].late_days, 0)]
+    else:
+        singles = sorted([(c.fixed + w_late * c.late_days, j) for j, c in enumerate(cands)])
+    best = None
+    best_score, best_rank = base, (round(base, 6), 0, ())
+    steps = 0
+    max_steps = policy.budget.max_steps
+    for bound, j in singles:
+        if bound > best_score + _EPS:
+            break
+        steps += 1
+        if steps > max_steps:
+            return None
+        found = scores[j]
+        if found is not None:
+            rank = (round(found[0], 6), 1, (j,))
+            if rank < best_rank:
+                best, best_score, best_rank = j, found[0], rank
+    if best is None:
+        return SearchResult(Evaluation((), base, {}, {}, 0, 0), "exact", steps, [])
+    late = cands[best].late_days
+    packages = {best: scores[best][1]}
+    ev = Evaluation((best,), best_score, {best: list(problem.targets)}, packages, late, 1)
+    return SearchResult(ev, "exact", steps, [])
+
+
 class Search:
     """Branch-and-bound for one order problem under one policy."""
 

@@ -30,7 +30,7 @@ from oms_engine.model import (
 )
 from oms_engine.network import Network, day_of
 from oms_engine.pickup import route_pickup
-from oms_engine.search import Evaluation, Search, best_single
+from oms_engine.search import Evaluation, Search, best_scored_single, best_single
 
 
 def route(network: Network, order: Order, stock: Stock, *, explain: bool = True) -> Plan:
@@ -60,7 +60,11 @@ def route_shipping(
     problem = prepare(network, order, stock, explain=explain, skip_nodes=skip_nodes)
     result = None
     if problem.singles_suffice and not explain:
-        result = best_single(problem, network.policy)  # the search's answer, for less
+        # the search's answer, for less: from the scores of the whole-order walk if it has them
+        if problem.scores is not None:
+            result = best_scored_single(problem, network.policy)
+        else:
+            result = best_single(problem, network.policy)
     if result is None:
         result = Search(problem, network.policy, order.allow_split).run(explain)
     best = result.best

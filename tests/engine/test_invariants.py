@@ -33,7 +33,7 @@ from oms_engine import (
     route,
 )
 from oms_engine.candidates import prepare
-from oms_engine.search import Search, best_single
+from oms_engine.search import Search, best_scored_single, best_single
 
 SITES = (
     ("10115", 52.52, 13.40),
@@ -371,6 +371,20 @@ def test_best_single_is_what_the_search_returns_when_one_shipment_wins(instance,
         slow.steps,
         slow.method,
     )
+    if problem.scores is not None:
+        # the whole-order walk's own scores give the same answer without evaluating again
+        scored = best_scored_single(problem, policy)
+        assert (scored.best.key, scored.best.score, scored.best.alloc) == (
+            fast.best.key,
+            fast.best.score,
+            fast.best.alloc,
+        )
+        assert (scored.best.packages, scored.best.late_days, scored.steps) == (
+            fast.best.packages,
+            fast.best.late_days,
+            fast.steps,
+        )
+        assert scored.best.rank() == fast.best.rank()
 
 
 def test_best_single_leaves_a_spent_step_budget_to_the_search():
@@ -404,6 +418,12 @@ def test_best_single_leaves_a_spent_step_budget_to_the_search():
     assert plan.method == "greedy-fallback" and [s.node for s in plan.shipments] == ["N0"]
     found = best_single(problem, replace(policy, budget=Budget(max_steps=2)))
     assert found.steps == 2 and found.best.key == (0,) and found.method == "exact"
+    # the same from the scores of the whole-order walk, which scored both nodes
+    assert problem.whole and problem.scores is not None and len(problem.scores) == 2
+    assert best_scored_single(problem, policy) is None
+    scored = best_scored_single(problem, replace(policy, budget=Budget(max_steps=2)))
+    assert (scored.steps, scored.best.key, scored.best.score) == (2, (0,), found.best.score)
+    assert scored.best.alloc == found.best.alloc == {0: [1]}
 
 
 def test_the_brute_force_can_disagree():
