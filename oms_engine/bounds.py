@@ -88,7 +88,7 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     if (
         single
         and (
-            _split_floor(network, problem, table) > best + _EPS
+            _splits_lose(network, problem, table, best)
             or _two_floors_lose(rows, carried, floor, bound_of, best)
         )
         # a partial node leaves a unit out at least: often enough, without looking at them
@@ -264,7 +264,7 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
     least = network.min_shipment_score
     if not (
         single
-        and _split_floor(network, problem, table) > best + _EPS
+        and _splits_lose(network, problem, table, best)
         and w_unfulfilled > 0
         and least + w_unfulfilled > best + _EPS
     ):
@@ -276,6 +276,16 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
         # aligned with the candidates as prepare() lists them: by node, then as built
         problem.scores = [score for ni in sorted(keep) for score in scored[ni]]
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+
+
+def _splits_lose(network, problem, table, best) -> bool:
+    """Whether every plan of two shipments or more scores above ``best``: two shipments' fixed
+    parts alone usually tell (the split floor starts from them and only grows), else the
+    split floor does."""
+    return (
+        2 * network.min_shipment_score > best + _EPS
+        or _split_floor(network, problem, table) > best + _EPS
+    )
 
 
 def _split_floor(network, problem, table) -> float:

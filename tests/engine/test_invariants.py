@@ -32,7 +32,9 @@ from oms_engine import (
     candidates,
     route,
 )
+from oms_engine.bounds import _split_floor, _splits_lose
 from oms_engine.candidates import prepare
+from oms_engine.options import option_table
 from oms_engine.search import Search, best_scored_single, best_single
 
 SITES = (
@@ -385,6 +387,21 @@ def test_best_single_is_what_the_search_returns_when_one_shipment_wins(instance,
             fast.steps,
         )
         assert scored.best.rank() == fast.best.rank()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(instances(heavy=False), instances(heavy=False, open_rules=True)))
+def test_two_fixed_parts_decide_as_the_split_floor_would(instance):
+    """The split bound first compares two shipments' fixed parts to the best single, and only
+    then computes the split floor: the same answer as the split floor alone, for any best."""
+    network, stock, order = instance
+    problem = prepare(network, order, stock, explain=False)
+    dest = order.destination
+    table = option_table(network, order, network.transit_days(dest.country, dest.postal_code))
+    floor = _split_floor(network, problem, table)
+    least = network.min_shipment_score
+    for best in (0.0, least, 2 * least - 1e-6, 2 * least, 2 * least + 1, floor - 1e-6, floor):
+        assert _splits_lose(network, problem, table, best) == (floor > best + 1e-9), best
 
 
 def test_best_single_leaves_a_spent_step_budget_to_the_search():
