@@ -25,6 +25,24 @@ def _to_odoo_datetime(day, at, tz_name):
     return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 
+class RoutingRun:
+    """What the router shares with the stock moves of one procurement run (in the context as
+    ``oms_routing_run``).
+
+    ``new_group_ids``: procurement groups the router created for the run; their deliveries
+    are all made by the run and remembered in ``pickings`` (Odoo's assignment key -> picking),
+    so finding one to join needs no search. ``origin_notes``: (delivery, order) pairs whose
+    "created from" note is logged in one batch after the run.
+    """
+
+    __slots__ = ("new_group_ids", "origin_notes", "pickings")
+
+    def __init__(self, new_group_ids=()):
+        self.new_group_ids = frozenset(new_group_ids)
+        self.pickings = {}
+        self.origin_notes = []
+
+
 class OmsRouter(models.AbstractModel):
     """Routes sale order lines: Odoo records -> engine snapshot -> plan -> procurements.
 
@@ -443,6 +461,8 @@ class OmsRouter(models.AbstractModel):
                 self._schedule_hold_activity(order, decision)
             return
         by_node = {self.env["oms.network"]._node_id(wh): wh for wh in warehouses}
+        # A first confirmation: the group is created below, so it has no delivery yet.
+        new_group = not order.procurement_group_id
         remaining = {product: dict(per_line) for product, per_line in demand.items()}
         procurements = []
         placed = []  # (warehouse, shipment) whose pickings get carrier and dates
@@ -503,9 +523,11 @@ class OmsRouter(models.AbstractModel):
                 )
                 for warehouse, shipment in placed
             )
-            self.env["procurement.group"].with_context(oms_picking_values=picking_values).run(
-                procurements
-            )
+            run = RoutingRun(order.procurement_group_id.ids if new_group else ())
+            self.env["procurement.group"].with_context(
+                oms_picking_values=picking_values, oms_routing_run=run
+            ).run(procurements)
+            self._log_origin_notes(run)
         self._tag_pickings(order, plan, decision, placed, by_node)
         for shipment in transfers:
             self._create_transfer(order, shipment, decision, by_node, plan)
@@ -513,6 +535,15 @@ class OmsRouter(models.AbstractModel):
         if pickings:
             pickings.action_confirm()
         self._write_order_result(order, plan, decision, leftovers)
+
+    @api.model
+    def _log_origin_notes(self, run):
+        """The "created from" notes of the run's new deliveries, one batch per order."""
+        by_origin = defaultdict(list)
+        for picking, origin in run.origin_notes:
+            by_origin[origin].append(picking.id)
+        for origin, picking_ids in by_origin.items():
+            self.env["stock.picking"].browse(picking_ids)._oms_log_origin_note(origin)
 
     @api.model
     def _take(self, remaining, product, quantity):

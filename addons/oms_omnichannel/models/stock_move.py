@@ -21,3 +21,30 @@ class StockMove(models.Model):
                 extra.pop("carrier_id", None)
             vals.update(extra)
         return vals
+
+    # A procurement group the router created for its run (``oms_routing_run`` in the
+    # context, see oms.router) has no delivery but those the run makes: Odoo's search for
+    # an open picking to join is answered from the run's memory instead of the database.
+
+    def _search_picking_for_assignation(self):
+        run = self.env.context.get("oms_routing_run")
+        if run is not None and self.group_id.id in run.new_group_ids:
+            return run.pickings.get(self._oms_assignation_key(), self.env["stock.picking"])
+        return super()._search_picking_for_assignation()
+
+    def _assign_picking_post_process(self, new=False):
+        run = self.env.context.get("oms_routing_run")
+        if run is not None and self[:1].group_id.id in run.new_group_ids:
+            run.pickings.setdefault(self[:1]._oms_assignation_key(), self.picking_id[:1])
+        return super()._assign_picking_post_process(new=new)
+
+    def _oms_assignation_key(self):
+        """The fields Odoo's ``_search_picking_for_assignation_domain`` matches a picking
+        on, for a move with a procurement group."""
+        self.ensure_one()
+        return (
+            self.group_id.id,
+            self.location_id.id,
+            self.location_dest_id.id or self.picking_type_id.default_location_dest_id.id,
+            self.picking_type_id.id,
+        )

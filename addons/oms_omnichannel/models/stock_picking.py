@@ -22,6 +22,8 @@ TRACKING_STATUSES = [
 TRACKING_CODES = frozenset(code for code, _label in TRACKING_STATUSES)
 # Event ids kept per delivery to recognise carriers' redeliveries.
 TRACKING_EVENT_MEMORY = 200
+# The "This transfer has been created from: S00042" note sale_stock posts on a new delivery.
+ORIGIN_NOTE = "mail.message_origin_link"
 
 
 class StockPicking(models.Model):
@@ -62,6 +64,41 @@ class StockPicking(models.Model):
         if self.state == "cancel":
             return False
         return any(move.picked for move in self.move_ids)
+
+    # ------------------------------------------------------------------ chatter
+
+    def message_post_with_source(self, source_ref, render_values=None, **kwargs):
+        # During a routing run (``oms_routing_run`` in the context) the "created from" note
+        # of each new delivery is kept for the router, which logs it on all of them at once
+        # after the run (``_oms_log_origin_note``): posting renders and creates it delivery by
+        # delivery.
+        run = self.env.context.get("oms_routing_run")
+        if (
+            run is not None
+            and source_ref == ORIGIN_NOTE
+            and len(self) == 1
+            and kwargs == {"subtype_xmlid": "mail.mt_note"}
+            and set(render_values or ()) == {"self", "origin"}
+            and render_values["self"] == self
+        ):
+            run.origin_notes.append((self, render_values["origin"]))
+            return self.env["mail.message"]
+        return super().message_post_with_source(source_ref, render_values=render_values, **kwargs)
+
+    def _oms_log_origin_note(self, origin):
+        """Odoo's "created from ``origin``" note on every delivery of ``self``: the same body
+        sale_stock posts (a note, by the current user), rendered once and logged in one batch.
+
+        Logging skips the notification pass of a post: a note reaches only followers who
+        chose the "Note" subtype, and a delivery just created has none (followers are
+        subscribed with the default subtypes, which do not include notes)."""
+        if not self:
+            return self.env["mail.message"]
+        first = self[:1]
+        body = self.env["mail.render.mixin"]._render_template_qweb_view(
+            ORIGIN_NOTE, self._name, first.ids, add_context={"self": first, "origin": origin}
+        )[first.id]
+        return self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
 
     # ------------------------------------------------------------------ outbox
 

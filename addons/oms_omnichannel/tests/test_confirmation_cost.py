@@ -72,6 +72,43 @@ class TestConfirmationCost(OmsRoutingCase):
         self.assertEqual(len(self._deliveries(routed)), 2)
         self.assertEqual(set(self._deliveries(routed).mapped("state")), {"assigned"})
 
+    def _origin_notes(self, order):
+        """The "created from" notes of the order's deliveries, per source warehouse, with the
+        order's name and id taken out."""
+        notes = {}
+        for picking in self._deliveries(order):
+            notes[picking.picking_type_id.warehouse_id] = [
+                (
+                    str(message.body)
+                    .replace(order.name, "ORDER")
+                    .replace(f'data-oe-id="{order.id}"', 'data-oe-id="ID"'),
+                    message.message_type,
+                    message.subtype_id,
+                    message.author_id,
+                )
+                for message in picking.message_ids
+            ]
+        return notes
+
+    def test_same_chatter_as_odoo_alone(self):
+        """Each delivery carries Odoo's note linking it to the order, written once per
+        delivery, as when Odoo makes the deliveries itself."""
+        routed = self._order()
+        reference = self._odoo_split_order()
+        self._confirm_counting(routed, routing=True)
+        self._confirm_counting(reference, routing=False)
+        notes = self._origin_notes(routed)
+        self.assertEqual(notes, self._origin_notes(reference))
+        self.assertEqual(len(notes), 2)
+        for messages in notes.values():
+            self.assertEqual(len(messages), 1)
+            body, message_type, subtype, author = messages[0]
+            self.assertIn("has been created from", body)
+            self.assertIn('data-oe-model="sale.order"', body)
+            self.assertEqual(message_type, "notification")
+            self.assertEqual(subtype, self.env.ref("mail.mt_note"))
+            self.assertEqual(author, self.env.user.partner_id)
+
     def test_routing_adds_a_bounded_number_of_queries(self):
         # Warm-up of both paths: first calls fill Odoo's caches (rules, sequences, network).
         self._confirm_counting(self._order(), routing=True)
