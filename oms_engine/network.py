@@ -155,6 +155,7 @@ class Network:
         "_prefix_cache",
         "_prefix_len",
         "_time_keys",
+        "_time_span",
         "_trig",
         "_tz_by_node",
         "_zone_cache",
@@ -309,6 +310,8 @@ class Network:
         self._distance_cache: dict[tuple, NodeDistances] = {}
         self._date_cache: dict[tuple, int] = {}  # ship days and delivery days
         self._time_keys: dict[float, tuple] = {}  # time_key per UTC minute
+        #: (from, until, key): the UTC timestamps between which the last key computed holds
+        self._time_span: tuple[float, float, tuple] = (0.0, 0.0, ())
 
     # ------------------------------------------------------------------ zones and distances
 
@@ -378,17 +381,41 @@ class Network:
         that zone it is past. Orders with the same key get the same ship and delivery dates."""
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise InvalidInput("order.order_time", "must be timezone-aware")
+        stamp = moment.timestamp()
+        start, until, found = self._time_span
+        if start <= stamp < until:
+            return found  # orders come in time order: most fall in the last key's span
         # The key reads local days and minutes only, and zone offsets are whole minutes (since
         # 1972): moments of the same UTC minute share it.
-        minute = moment.timestamp() // 60 if moment.year > 1972 else None
+        minute = stamp // 60 if moment.year > 1972 else None
         found = self._time_keys.get(minute) if minute is not None else None
         if found is not None:
             return found
         out = []
+        start, until = -math.inf, math.inf
         for zone, cutoffs in zip(self.tz_zones, self.tz_cutoffs, strict=True):
             local = moment.astimezone(zone)
-            out.append((local.toordinal(), bisect_left(cutoffs, local.hour * 60 + local.minute)))
+            minute_of_day = local.hour * 60 + local.minute
+            passed = bisect_left(cutoffs, minute_of_day)
+            out.append((local.toordinal(), passed))
+            # The zone's part holds from the minute after the last cutoff passed (or local
+            # midnight) until the minute after the next cutoff (or the next midnight).
+            first = cutoffs[passed - 1] + 1 if passed else 0
+            last = cutoffs[passed] + 1 if passed < len(cutoffs) else 1440
+            second = minute_of_day * 60 + local.second + local.microsecond / 1e6
+            zone_start = stamp - (second - first * 60)
+            zone_until = stamp + (last * 60 - second)
+            offset = local.utcoffset()
+            if (
+                datetime.fromtimestamp(zone_start, zone).utcoffset() != offset
+                or datetime.fromtimestamp(zone_until - 1, zone).utcoffset() != offset
+            ):
+                zone_start = zone_until = stamp  # the offset changes within: no span kept
+            start = max(start, zone_start)
+            until = min(until, zone_until)
         found = tuple(out)
+        if start <= stamp < until:
+            self._time_span = (start, until, found)
         if minute is not None:
             if len(self._time_keys) > _CACHE_LIMIT // 10:
                 self._time_keys.clear()

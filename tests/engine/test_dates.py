@@ -169,3 +169,47 @@ def test_promise_is_the_date_routing_keeps():
     assert answer.delivery_date == plan.promised_date
     assert [s.node for s in answer.shipments] == [s.node for s in plan.shipments]
     assert answer.status == "complete"
+
+
+def _time_key_from_scratch(net, moment):
+    out = []
+    for zone, cutoffs in zip(net.tz_zones, net.tz_cutoffs, strict=True):
+        local = moment.astimezone(zone)
+        out.append((local.toordinal(), sum(c < local.hour * 60 + local.minute for c in cutoffs)))
+    return tuple(out)
+
+
+@pytest.mark.parametrize(
+    ("start", "zones"),
+    [
+        ("2026-03-28 12:00", ("America/New_York", "Australia/Lord_Howe")),
+        ("2026-10-24 12:00", ("America/New_York", "Australia/Lord_Howe")),
+        ("2026-04-04 00:00", ("America/New_York", "Australia/Lord_Howe")),
+        ("2026-03-28 12:00", ()),  # Berlin alone: a span from midnight would cross 02:00
+        ("2026-10-24 12:00", ()),
+    ],
+)
+def test_time_key_kept_per_span_is_the_key_of_every_moment(start, zones):
+    """time_key keeps the last key for as long as it holds (until a cutoff or a midnight of
+    any zone); moments in time order, back and forth, and across daylight-saving changes
+    (Berlin, New York, Lord Howe's half hour) all get the key computed from scratch."""
+    import random
+    from datetime import datetime, timedelta, timezone
+
+    nodes = [dc("DC-BER", cutoff=time(16, 0))]
+    nodes += [dc(f"DC-{i}", timezone=zone, cutoff=time(17, 30)) for i, zone in enumerate(zones)]
+    net = network(nodes)
+    assert len(net.tz_zones) == 1 + len(zones)
+    rng = random.Random(start)
+    spans = set()
+    for jumps in (0.0, 0.1):  # in time order only, then now and then from the past or future
+        moment = datetime.fromisoformat(start).replace(tzinfo=timezone.utc)
+        for _ in range(3000):
+            if rng.random() < jumps:
+                seen = moment + timedelta(seconds=rng.randrange(-90_000, 90_000))
+            else:
+                moment += timedelta(seconds=rng.choice((1, 29, 59, 60, 61, 300, 900)))
+                seen = moment
+            assert net.time_key(seen) == _time_key_from_scratch(net, seen), seen
+            spans.add(net._time_span[:2])
+    assert len(spans) > 20  # the spans were used and renewed, not bypassed
