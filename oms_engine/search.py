@@ -22,6 +22,7 @@ import math
 
 from oms_engine.candidates import OrderProblem
 from oms_engine.model import Policy
+from oms_engine.rounding import round6
 
 _EPS = 1e-9
 
@@ -38,7 +39,7 @@ class Evaluation:
         self.packages: dict[int, int] = packages  # candidate index -> packages
         self.late_days: int = late_days
         self.shipments: int = shipments
-        self._rank = (round(score, 6), shipments, key)
+        self._rank = (round6(score), shipments, key)
 
     def rank(self) -> tuple:
         """Total order on plans: score, then fewer shipments, then node ids (stable)."""
@@ -129,7 +130,7 @@ def best_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
     if len(singles) > 1:
         singles.sort(key=lambda single: single[:2])
     best = None  # the empty plan until a single beats it (built only if none does)
-    best_score, best_rank = base, (round(base, 6), 0, ())
+    best_score, best_rank = base, (round6(base), 0, ())
     steps = 0
     for bound, j, lines in singles:
         if bound > best_score + _EPS:
@@ -163,7 +164,7 @@ def best_scored_single(problem: OrderProblem, policy: Policy) -> SearchResult | 
     else:
         singles = sorted([(c.fixed + w_late * c.late_days, j) for j, c in enumerate(cands)])
     best = None
-    best_score, best_rank = base, (round(base, 6), 0, ())
+    best_score, best_rank = base, (round6(base), 0, ())
     steps = 0
     max_steps = policy.budget.max_steps
     for bound, j in singles:
@@ -174,7 +175,7 @@ def best_scored_single(problem: OrderProblem, policy: Policy) -> SearchResult | 
             return None
         found = scores[j]
         if found is not None:
-            rank = (round(found[0], 6), 1, (j,))
+            rank = (round6(found[0]), 1, (j,))
             if rank < best_rank:
                 best, best_score, best_rank = j, found[0], rank
     if best is None:

@@ -30,6 +30,7 @@ from oms_engine.model import (
 )
 from oms_engine.network import Network, day_of
 from oms_engine.pickup import route_pickup
+from oms_engine.rounding import round3, round6
 from oms_engine.search import Evaluation, Search, best_scored_single, best_single
 
 
@@ -202,9 +203,9 @@ def _shipments_and_score(network, problem: OrderProblem, ev: Evaluation, kind, t
                 day_of(option.ship),  # ship_date
                 day_of(option.delivery),  # promised_date
                 packages,
-                round(kg, 6),  # weight_kg
-                round(cost, 6),  # cost
-                round(cand.distance_km, 3),  # distance_km
+                round6(kg),  # weight_kg
+                round6(cost),  # cost
+                round3(cand.distance_km),  # distance_km
                 kind,
                 to_node,
             )
@@ -273,17 +274,17 @@ def _score(network, packages, cost, late_days, distance, priority, units_out) ->
         w.unfulfilled * units_out,
     )
     return _new_score(
-        round(sum(parts), 6),  # total
-        round(parts[0], 6),  # packages
-        round(parts[1], 6),  # cost
-        round(parts[2], 6),  # lateness
-        round(parts[3], 6),  # distance
-        round(parts[4], 6),  # priority
-        round(parts[5], 6),  # unfulfilled
+        round6(sum(parts)),  # total
+        round6(parts[0]),  # packages
+        round6(parts[1]),  # cost
+        round6(parts[2]),  # lateness
+        round6(parts[3]),  # distance
+        round6(parts[4]),  # priority
+        round6(parts[5]),  # unfulfilled
         packages,  # package_count
-        round(cost, 6),  # cost_amount
+        round6(cost),  # cost_amount
         late_days,
-        round(distance, 3),  # distance_km
+        round3(distance),  # distance_km
         units_out,  # unfulfilled_units
     )
 
