@@ -30,17 +30,30 @@ class RoutingRun:
     ``oms_routing_run``).
 
     ``new_group_ids``: procurement groups the router created for the run; their deliveries
-    are all made by the run and remembered in ``pickings`` (Odoo's assignment key -> picking),
-    so finding one to join needs no search. ``origin_notes``: (delivery, order) pairs whose
-    "created from" note is logged in one batch after the run.
+    are all made by the run, in one batch per ``stock.move._action_confirm`` (``confirming``
+    is the stack of the moves being confirmed), and remembered in ``pickings`` (Odoo's
+    assignment key -> picking; ``new_picking_ids`` those no move was assigned to yet), so
+    finding one to join needs no search. Kept for after the run, in one batch each:
+    ``origin_notes``, (delivery, order) pairs whose "created from" note is logged, and
+    ``subscriptions``, the followers the new deliveries subscribe.
     """
 
-    __slots__ = ("new_group_ids", "origin_notes", "pickings")
+    __slots__ = (
+        "confirming",
+        "new_group_ids",
+        "new_picking_ids",
+        "origin_notes",
+        "pickings",
+        "subscriptions",
+    )
 
     def __init__(self, new_group_ids=()):
         self.new_group_ids = frozenset(new_group_ids)
+        self.confirming = []
         self.pickings = {}
+        self.new_picking_ids = set()
         self.origin_notes = []
+        self.subscriptions = []
 
 
 class OmsRouter(models.AbstractModel):
@@ -527,6 +540,7 @@ class OmsRouter(models.AbstractModel):
             self.env["procurement.group"].with_context(
                 oms_picking_values=picking_values, oms_routing_run=run
             ).run(procurements)
+            self.env["stock.picking"]._oms_subscribe_kept(run.subscriptions)
             self._log_origin_notes(run)
         self._tag_pickings(order, plan, decision, placed, by_node)
         for shipment in transfers:

@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.tools import float_compare, groupby
 
 
 class StockMove(models.Model):
@@ -23,8 +24,81 @@ class StockMove(models.Model):
         return vals
 
     # A procurement group the router created for its run (``oms_routing_run`` in the
-    # context, see oms.router) has no delivery but those the run makes: Odoo's search for
-    # an open picking to join is answered from the run's memory instead of the database.
+    # context, see oms.router) has no delivery but those the run makes. So Odoo's search for
+    # an open picking to join is answered from the run's memory instead of the database, and
+    # the deliveries of all sources are created in one batch when the first is needed.
+
+    def _action_confirm(self, merge=True, merge_into=False):
+        run = self.env.context.get("oms_routing_run")
+        if run is None:
+            return super()._action_confirm(merge=merge, merge_into=merge_into)
+        # The moves Odoo will assign to pickings: those still draft when confirmed.
+        run.confirming.append(self.filtered(lambda move: move.state == "draft"))
+        try:
+            return super()._action_confirm(merge=merge, merge_into=merge_into)
+        finally:
+            run.confirming.pop()
+
+    def _assign_picking(self):
+        """Odoo's assignment (stock.move._assign_picking), for moves of a group the router
+        created: every picking the moves being confirmed need is created in one ``create``
+        before the first is assigned, instead of one ``create`` per source."""
+        run = self.env.context.get("oms_routing_run")
+        if (
+            run is None
+            or not run.confirming
+            or not self
+            or any(move.group_id.id not in run.new_group_ids for move in self)
+        ):
+            return super()._assign_picking()
+        self._oms_create_run_pickings(run, run.confirming[-1])
+        for key, moves in groupby(self, key=lambda move: move._oms_assignation_key()):
+            moves = self.browse().concat(*moves)
+            picking = run.pickings.get(key)
+            new = bool(picking) and picking.id in run.new_picking_ids
+            if new:
+                run.new_picking_ids.discard(picking.id)
+                moves = moves.filtered(lambda move: not move._oms_is_negative())
+            elif picking:
+                vals = moves._assign_picking_values(picking)
+                if vals:
+                    picking.write(vals)
+            if not picking or not moves:
+                continue
+            moves.write({"picking_id": picking.id})
+            moves._assign_picking_post_process(new=new)
+        return True
+
+    def _oms_create_run_pickings(self, run, confirming):
+        """Create, in one batch, the pickings that the moves being confirmed will need and
+        the run has not made yet; negative moves never get a new picking (as in Odoo)."""
+        todo = confirming.filtered(
+            lambda move: (
+                move.group_id.id in run.new_group_ids
+                and move._should_be_assigned()
+                and not move._oms_is_negative()
+            )
+        )
+        groups = [
+            (key, self.browse().concat(*moves))
+            for key, moves in groupby(todo, key=lambda move: move._oms_assignation_key())
+            if key not in run.pickings
+        ]
+        if not groups:
+            return
+        pickings = self.env["stock.picking"].create(
+            [moves._get_new_picking_values() for _key, moves in groups]
+        )
+        for (key, _moves), picking in zip(groups, pickings, strict=True):
+            run.pickings[key] = picking
+            run.new_picking_ids.add(picking.id)
+
+    def _oms_is_negative(self):
+        self.ensure_one()
+        return (
+            float_compare(self.product_uom_qty, 0.0, precision_rounding=self.product_uom.rounding)
+            < 0
+        )
 
     def _search_picking_for_assignation(self):
         run = self.env.context.get("oms_routing_run")

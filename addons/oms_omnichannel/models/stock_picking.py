@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 try:  # the manifest's external dependency; the rule is shared with the sync service
     from oms_engine.tracking import scan_moves_parcel
@@ -84,6 +84,30 @@ class StockPicking(models.Model):
             run.origin_notes.append((self, render_values["origin"]))
             return self.env["mail.message"]
         return super().message_post_with_source(source_ref, render_values=render_values, **kwargs)
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        # During a routing run, each new delivery subscribes its customer (stock.picking's
+        # create): kept for the router, which subscribes them on all deliveries at once after
+        # the run (``_oms_subscribe_kept``).
+        run = self.env.context.get("oms_routing_run")
+        if run is not None and self and partner_ids:
+            run.subscriptions.append(
+                (self, tuple(partner_ids), tuple(subtype_ids) if subtype_ids else None)
+            )
+            return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
+    @api.model
+    def _oms_subscribe_kept(self, subscriptions):
+        """Apply the subscriptions a routing run kept: one ``message_subscribe`` per set of
+        partners and subtypes, on all the deliveries that asked for it."""
+        batches = {}
+        for pickings, partner_ids, subtype_ids in subscriptions:
+            key = (pickings.env, partner_ids, subtype_ids)
+            batches.setdefault(key, []).extend(pickings.ids)
+        for (env, partner_ids, subtype_ids), ids in batches.items():
+            pickings = self.with_env(env).browse(ids).with_context(oms_routing_run=None)
+            pickings.message_subscribe(partner_ids=list(partner_ids), subtype_ids=subtype_ids)
 
     def _oms_log_origin_note(self, origin):
         """Odoo's "created from ``origin``" note on every delivery of ``self``: the same body

@@ -90,6 +90,42 @@ class TestConfirmationCost(OmsRoutingCase):
             ]
         return notes
 
+    def _delivery_fields(self, order):
+        """What a back-office user sees on the order's deliveries, per source warehouse."""
+        return {
+            picking.picking_type_id.warehouse_id: (
+                picking.partner_id,
+                picking.message_partner_ids,
+                picking.origin,
+                picking.location_id,
+                picking.location_dest_id,
+                picking.move_type,
+                picking.state,
+                picking.group_id == order.procurement_group_id,
+                picking.sale_id == order,
+                picking.name.split("/")[:2],
+            )
+            for picking in self._deliveries(order)
+        }
+
+    def test_same_deliveries_as_odoo_alone(self):
+        """The deliveries routing creates in one batch are Odoo's own: customer, followers,
+        source document, locations, state and sequence, as when Odoo makes them itself."""
+        routed = self._order()
+        reference = self._odoo_split_order()
+        self._confirm_counting(routed, routing=True)
+        self._confirm_counting(reference, routing=False)
+        fields_routed = self._delivery_fields(routed)
+        fields_reference = self._delivery_fields(reference)
+        for warehouse in (self.north, self.south):
+            routed_values, reference_values = fields_routed[warehouse], fields_reference[warehouse]
+            self.assertEqual(routed_values[2], routed.name)
+            self.assertEqual(reference_values[2], reference.name)
+            self.assertEqual(
+                routed_values[:2] + routed_values[3:], reference_values[:2] + reference_values[3:]
+            )
+            self.assertEqual(routed_values[1], self.customer)
+
     def test_same_chatter_as_odoo_alone(self):
         """Each delivery carries Odoo's note linking it to the order, written once per
         delivery, as when Odoo makes the deliveries itself."""
@@ -108,6 +144,32 @@ class TestConfirmationCost(OmsRoutingCase):
             self.assertEqual(message_type, "notification")
             self.assertEqual(subtype, self.env.ref("mail.mt_note"))
             self.assertEqual(author, self.env.user.partner_id)
+
+    def _pickings(self, order):
+        return {
+            (
+                picking.picking_type_id,
+                picking.state,
+                picking.location_id,
+                picking.location_dest_id,
+                frozenset((move.product_id, move.product_uom_qty) for move in picking.move_ids),
+            )
+            for picking in order.picking_ids
+        }
+
+    def test_multi_step_node_as_odoo_alone(self):
+        """A source that picks then ships: the routed order gets Odoo's own pick there."""
+        self.south.delivery_steps = "pick_ship"
+        routed = self._order()
+        reference = self._odoo_split_order()
+        self._confirm_counting(routed, routing=True)
+        self._confirm_counting(reference, routing=False)
+        # Odoo 18 creates the pick; the delivery follows from the output when it is done.
+        self.assertEqual(len(routed.picking_ids), 2)
+        self.assertEqual(self._pickings(routed), self._pickings(reference))
+        self.assertIn(self.south.pick_type_id, routed.picking_ids.picking_type_id)
+        for picking in routed.picking_ids:
+            self.assertEqual(len(picking.message_ids), 1, picking.name)
 
     def test_routing_adds_a_bounded_number_of_queries(self):
         # Warm-up of both paths: first calls fill Odoo's caches (rules, sequences, network).
