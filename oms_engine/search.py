@@ -148,13 +148,15 @@ def best_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
     return SearchResult(best, "exact", steps, [])
 
 
-def best_scored_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
-    """:func:`best_single` for a problem the whole-order walk settled on one shipment with
-    every candidate's score at hand (``problem.scores``): the same singles considered in the
-    same order, so the same plan and steps, but not evaluated again. Every candidate's node
-    holds every unit and carries every line, so its single bound is its fixed part plus its
-    lateness (the units-left-out part is 0.0, the same float) and its score the walk's (the
-    same products summed in the same order as :func:`_evaluate_single`)."""
+def scored_single_winner(problem: OrderProblem, policy: Policy) -> tuple[int, int | None] | None:
+    """:func:`best_single`'s loop for a problem the whole-order walk settled on one shipment
+    with every candidate's score at hand (``problem.scores``): the same singles considered in
+    the same order, so the same winner and steps, but none evaluated again. Returns (steps,
+    index of the winning candidate, ``None`` when no single beats shipping nothing), or
+    ``None`` when the step budget runs out. Every candidate's node holds every unit and
+    carries every line, so its single bound is its fixed part plus its lateness (the
+    units-left-out part is 0.0, the same float) and its score the walk's (the same products
+    summed in the same order as :func:`_evaluate_single`)."""
     cands = problem.candidates
     scores = problem.scores
     w_late = policy.weights.lateness
@@ -178,12 +180,25 @@ def best_scored_single(problem: OrderProblem, policy: Policy) -> SearchResult | 
             rank = (round6(found[0]), 1, (j,))
             if rank < best_rank:
                 best, best_score, best_rank = j, found[0], rank
+    return steps, best
+
+
+def best_scored_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
+    """:func:`best_single` from the whole-order walk's scores (:func:`scored_single_winner`),
+    as a search result."""
+    won = scored_single_winner(problem, policy)
+    if won is None:
+        return None
+    steps, best = won
     if best is None:
+        base = policy.weights.unfulfilled * sum(problem.targets)
         return SearchResult(Evaluation((), base, {}, {}, 0, 0), "exact", steps, [])
-    late = cands[best].late_days
-    packages = {best: scores[best][1]}
-    ev = Evaluation((best,), best_score, {best: list(problem.targets)}, packages, late, 1)
-    return SearchResult(ev, "exact", steps, [])
+    score, packages = problem.scores[best]
+    late = problem.candidates[best].late_days
+    alloc = {best: list(problem.targets)}
+    return SearchResult(
+        Evaluation((best,), score, alloc, {best: packages}, late, 1), "exact", steps, []
+    )
 
 
 class Search:

@@ -31,7 +31,13 @@ from oms_engine.model import (
 from oms_engine.network import Network, day_of
 from oms_engine.pickup import route_pickup
 from oms_engine.rounding import round3, round6
-from oms_engine.search import Evaluation, Search, best_scored_single, best_single
+from oms_engine.search import (
+    Evaluation,
+    Search,
+    best_scored_single,
+    best_single,
+    scored_single_winner,
+)
 
 
 def route(network: Network, order: Order, stock: Stock, *, explain: bool = True) -> Plan:
@@ -63,6 +69,9 @@ def route_shipping(
     if problem.singles_suffice and not explain:
         # the search's answer, for less: from the scores of the whole-order walk if it has them
         if problem.scores is not None:
+            won = scored_single_winner(problem, network.policy)
+            if won is not None and won[1] is not None and _plain_whole(problem):
+                return _whole_order_plan(network, order.id, problem, won, kind, to_node)
             result = best_scored_single(problem, network.policy)
         else:
             result = best_single(problem, network.policy)
@@ -106,6 +115,61 @@ def route_shipping(
         "greedy-fallback" if problem.truncated else result.method,
         result.steps,
         promised,
+    )
+
+
+def _plain_whole(problem: OrderProblem) -> bool:
+    """Whether the plan is one shipment of every line in full with nothing else to report:
+    the whole-order walk's problems (no unknown SKU, nothing excluded or truncated)."""
+    return problem.whole and not (problem.unknown or problem.excluded or problem.truncated)
+
+
+def _whole_order_plan(network, order_id, problem: OrderProblem, won, kind, to_node) -> Plan:
+    """The plan of an order the whole-order walk settled on one shipment: the winning
+    candidate ships every line in full. The same plan, field for field and float for float,
+    as the search result's way (:func:`_shipments_and_score` on a one-option evaluation
+    placing every target unit), without the evaluation."""
+    steps, j = won
+    cand = problem.candidates[j]
+    packages = problem.scores[j][1]
+    option = cand.option
+    lines = []
+    kg = 0
+    for sku, q, wk in zip(problem.skus, problem.targets, problem.weights, strict=True):
+        lines.append(_new_line(sku, q))
+        kg += q * wk
+    cost = option.cost_fixed + (packages - 1) * option.cost_per_package
+    cost += option.cost_per_kg * kg
+    node = network.nodes[cand.node]
+    service = network.services[option.service]
+    shipment = _new_shipment(
+        node.id,  # node
+        service.id,  # carrier_service
+        service.carrier,
+        tuple(lines),
+        day_of(option.ship),  # ship_date
+        day_of(option.delivery),  # promised_date
+        packages,
+        round6(kg),  # weight_kg
+        round6(cost),  # cost
+        round3(cand.distance_km),  # distance_km
+        kind,
+        to_node,
+    )
+    # as _shipments_and_score sums them over one shipment, every unit placed
+    late = cand.late_days if cand.late_days > 0 else 0
+    score = _score(network, packages, 0.0 + cost, late, 0.0 + cand.distance_km, node.priority, 0)
+    target = day_of(problem.target_day) if problem.target_day is not None else None
+    return _new_plan(
+        order_id,
+        "complete",
+        (shipment,),
+        (),  # unfulfilled
+        score,
+        _bare_explanation(target),
+        "exact",
+        steps,
+        shipment.promised_date,
     )
 
 

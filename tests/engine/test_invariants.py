@@ -8,6 +8,7 @@ service) pair, checks the hard rules from the raw inputs and scores with its own
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from dataclasses import replace
@@ -31,6 +32,7 @@ from oms_engine import (
     Zone,
     candidates,
     route,
+    sourcing,
 )
 from oms_engine.bounds import _split_floor, _splits_lose
 from oms_engine.candidates import prepare
@@ -387,6 +389,29 @@ def test_best_single_is_what_the_search_returns_when_one_shipment_wins(instance,
             fast.steps,
         )
         assert scored.best.rank() == fast.best.rank()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(instances(heavy=False), instances(heavy=False, open_rules=True)))
+def test_whole_order_plan_is_the_search_results_plan(instance):
+    """An order the whole-order walk settled on one shipment gets its plan straight from the
+    winning candidate: the same plan, field for field (types and signs of zero included, so
+    compared by repr), as through the search result and _shipments_and_score."""
+    network, stock, order = instance
+    taken = []
+    direct = sourcing._whole_order_plan
+
+    def spy(*args):
+        taken.append(True)
+        return direct(*args)
+
+    with patch.object(sourcing, "_whole_order_plan", spy):
+        fast = route(network, order, stock, explain=False)
+    with patch.object(sourcing, "_plain_whole", lambda problem: False):
+        slow = route(network, order, stock, explain=False)
+    assert repr(dataclasses.astuple(fast)) == repr(dataclasses.astuple(slow))
+    if taken:
+        assert len(fast.shipments) == 1 and fast.status == "complete"
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
