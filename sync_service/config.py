@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     # (~50-300 ms each in Odoo), so a batch must finish well inside odoo_timeout_s.
     ingest_batch_size: int = 25
     ingest_max_attempts: int = 6
+    # Odoo calls a drain makes at once, each with orders sharing no SKU with the others
+    # (docs/sync_service.md, "Ingest lanes"); Odoo needs as many HTTP workers to serve them.
+    ingest_lanes: int = Field(2, ge=1, le=16)
     retry_base_s: float = 2.0
     retry_max_s: float = 300.0
     # Pending entries idle longer than this were taken by a worker that died: reclaim them.

@@ -1,9 +1,10 @@
 """Inbox -> Odoo: canonical orders, refunds and tracking events handed over in batches.
 
 Acknowledged per event only once Odoo has answered for it; one bad order or refund never holds
-back the batch. Tracking never moves a parcel back: the status Odoo last applied per tracking
-number is kept in Redis, and a scan that cannot move it (oms_engine.tracking) is acknowledged
-without calling Odoo.
+back the batch. A batch's orders go to Odoo in up to ``lanes`` calls at once, split so that no
+two calls share a SKU or an order (docs/sync_service.md, "Ingest lanes"). Tracking never
+moves a parcel back: the status Odoo last applied per tracking number is kept in Redis, and a
+scan that cannot move it (oms_engine.tracking) is acknowledged without calling Odoo.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import orjson
 import redis
@@ -47,11 +49,12 @@ TRACKING_MEMORY_S = 90 * 24 * 3600
 
 class Ingestor:
     def __init__(self, consumer: InboxConsumer, odoo: OdooGateway, batch_size: int,
-                 checkout: CheckoutSettings | None = None) -> None:  # fmt: skip
+                 checkout: CheckoutSettings | None = None, lanes: int = 1) -> None:  # fmt: skip
         self.consumer = consumer
         self.odoo = odoo
         self.batch_size = batch_size
         self.checkout = checkout or get_checkout_settings()
+        self.lanes = max(1, lanes)
         self._renew = consumer.redis.register_script(_RENEW)
         self._release = consumer.redis.register_script(_RELEASE)
 
@@ -80,7 +83,7 @@ class Ingestor:
                 if not self._renew(keys=[keys.INGEST_LEASE], args=[token, ttl_ms]):
                     log.warning("ingest lease lapsed during a batch; this drain stops")
                     break
-                events = self.consumer.read(self.batch_size)
+                events = self.consumer.read(self.batch_size * self.lanes)
                 if not events:
                     break
                 self.process(events)
@@ -93,7 +96,14 @@ class Ingestor:
         by_kind: dict[str, list[InboxEvent]] = {}
         for event in events:
             by_kind.setdefault(event.kind, []).append(event)
-        self._orders(by_kind.pop("order", []))
+        lanes = split_by_skus(by_kind.pop("order", []), self.lanes)
+        if len(lanes) > 1:
+            # Each call is its own Odoo transaction; sharing no SKU, they take no stock lock
+            # the other waits for (Odoo serves them in two of its workers).
+            with ThreadPoolExecutor(len(lanes), thread_name_prefix="ingest-lane") as pool:
+                list(pool.map(self._orders, lanes))
+        elif lanes:
+            self._orders(lanes[0])
         # After the orders of the same batch: a refund read together with its order finds it.
         self._refunds(by_kind.pop("refund", []))
         self._tracking(by_kind.pop("tracking", []))
@@ -234,6 +244,51 @@ class Ingestor:
             "event %s: %s", outcome, error,
             extra={"event_id": event.event_id, "attempts": int(event.field("attempts") or 0) + 1},
         )  # fmt: skip
+
+
+def split_by_skus(events: list[InboxEvent], lanes: int) -> list[list[InboxEvent]]:
+    """Orders in at most ``lanes`` groups that share no SKU and no order, each in the inbox's
+    order, as even as the orders allow.
+
+    Orders linked by a SKU or by being the same shop order (transitively) stay together: in
+    two Odoo transactions at once they would wait for each other's stock locks and fail on a
+    serialization error. A popular SKU therefore gathers its orders in one group - one
+    transaction, where they cost nothing extra - and the rest fill the others (largest group
+    of linked orders first, each to the group with the fewest orders so far).
+    """
+    if lanes <= 1 or len(events) < 2:
+        return [events] if events else []
+    parent: dict = {}
+
+    def find(node):
+        root = node
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    for index, event in enumerate(events):
+        for node in _links(event):
+            parent[find(node)] = find(index)
+    linked: dict = {}
+    for index in range(len(events)):
+        linked.setdefault(find(index), []).append(index)
+    groups: list[list[int]] = [[] for _ in range(lanes)]
+    for members in sorted(linked.values(), key=lambda m: (-len(m), m[0])):
+        min(groups, key=len).extend(members)
+    return [[events[i] for i in sorted(group)] for group in groups if group]
+
+
+def _links(event: InboxEvent) -> list[tuple[str, str]]:
+    """What ties an order to others in Odoo: its SKUs and its shop order."""
+    try:
+        order = orjson.loads(event.fields["data"])
+        links = [("order", f"{order.get('channel')}\x1f{order.get('external_id')}")]
+        links += [("sku", str(line["sku"])) for line in order.get("lines") or [] if line.get("sku")]
+        return links
+    except (KeyError, TypeError, AttributeError, orjson.JSONDecodeError):
+        return []  # on its own; Odoo names what is wrong with it
 
 
 def make_consumer(client: redis.Redis, settings, name: str) -> InboxConsumer:

@@ -9,10 +9,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sync_service.inbox import keys
-from sync_service.worker.ingest import Ingestor, make_consumer
+from sync_service.inbox.consumer import InboxEvent
+from sync_service.worker.ingest import Ingestor, make_consumer, split_by_skus
 from tests.sync import helpers, sinks
 
 
@@ -167,6 +172,98 @@ def test_one_drain_at_a_time_and_a_dead_holder_blocks_only_until_its_lease_lapse
     assert ingestor.drain() == 1
     assert [o["external_id"] for o in sinks.recorded_orders(redis_client)] == ["7200"]
     assert redis_client.get(keys.INGEST_LEASE) is None  # released when the drain ends
+
+
+def order_of(order_id, *skus):
+    """A Shopify order of one line per SKU."""
+    order = helpers.shopify_order(order_id, "2026-11-26T10:00:00Z")
+    line = order["line_items"][0]
+    order["line_items"] = [dict(line, id=n + 1, sku=sku) for n, sku in enumerate(skus)]
+    return order
+
+
+class BarrierOdoo(sinks.RecordingOdoo):
+    """Records like the sink, and answers an ingest call only once ``parties`` calls are in
+    flight together: calls made one after the other break the barrier."""
+
+    def __init__(self, settings, parties: int) -> None:
+        super().__init__(settings)
+        self.barrier = threading.Barrier(parties, timeout=5)
+        self.calls = []
+
+    def ingest_orders(self, orders):
+        self.calls.append(orders)
+        self.barrier.wait()
+        return super().ingest_orders(orders)
+
+
+def test_orders_sharing_no_sku_go_to_odoo_in_concurrent_calls(api, fast_settings, redis_client):
+    orders = [order_of(7300, "MUG-STONE", "TSHIRT-BLK-M"), order_of(7301, "CAP-GREY"),
+              order_of(7302, "TSHIRT-BLK-M"), order_of(7303, "SOCKS-3", "CAP-GREY"),
+              order_of(7304, "SCARF")]  # fmt: skip
+    for order in orders:
+        post(api, helpers.shopify(order))
+    consumer = make_consumer(redis_client, fast_settings, "lanes")
+    odoo = BarrierOdoo(fast_settings, 2)
+    assert Ingestor(consumer, odoo, 10, lanes=2).drain() == 5
+    calls = odoo.calls
+    assert len(calls) == 2
+    skus = [{line["sku"] for order in call for line in order["lines"]} for call in calls]
+    assert not skus[0] & skus[1]
+    by_call = sorted(sorted(order["external_id"] for order in call) for call in calls)
+    # Linked orders stay together (7300 and 7302 by the T-shirt, 7301 and 7303 by the cap),
+    # and the last one evens it out.
+    assert by_call in (
+        [["7300", "7302"], ["7301", "7303", "7304"]],
+        [["7300", "7302", "7304"], ["7301", "7303"]],
+    )
+    assert redis_client.xlen(keys.STREAM) == 0
+    assert redis_client.xpending(keys.STREAM, keys.GROUP)["pending"] == 0
+
+
+def event(n, channel, external_id, *skus):
+    data = {"channel": channel, "external_id": external_id,
+            "lines": [{"sku": sku} for sku in skus]}  # fmt: skip
+    return InboxEvent(f"{n}-0", {"kind": b"order", "data": json.dumps(data).encode()})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    orders=st.lists(
+        st.tuples(st.integers(0, 5), st.lists(st.sampled_from("ABCDEFGHIJ"), max_size=4)),
+        max_size=30,
+    ),
+    lanes=st.integers(1, 4),
+)
+def test_lanes_share_no_sku_and_no_order_and_lose_nothing(orders, lanes):
+    events = [event(n, "shop", str(order), *skus) for n, (order, skus) in enumerate(orders)]
+    groups = split_by_skus(events, lanes)
+    assert len(groups) <= lanes
+    assert all(groups)
+    # Every order once, each group in the inbox's order.
+    assert sorted(e.stream_id for g in groups for e in g) == sorted(e.stream_id for e in events)
+    for group in groups:
+        ids = [int(e.stream_id.split("-")[0]) for e in group]
+        assert ids == sorted(ids)
+    owners = {}
+    for number, group in enumerate(groups):
+        for e in group:
+            data = json.loads(e.fields["data"])
+            for link in [data["external_id"], *(f"sku:{line['sku']}" for line in data["lines"])]:
+                assert owners.setdefault(link, number) == number
+
+
+def test_a_popular_sku_gathers_its_orders_and_the_rest_fill_the_other_lane():
+    events = [event(n, "shop", str(n), "HOT", f"TAIL-{n}") for n in range(6)]
+    events += [event(n, "shop", str(n), f"TAIL-{n}") for n in range(6, 12)]
+    groups = split_by_skus(events, 2)
+    assert [[e.stream_id for e in g] for g in groups] == [
+        [f"{n}-0" for n in range(6)],
+        [f"{n}-0" for n in range(6, 12)],
+    ]
+    # A malformed order is on its own (Odoo answers for it), not lost.
+    broken = InboxEvent("99-0", {"kind": b"order", "data": b"{not json"})
+    assert sum(len(g) for g in split_by_skus([*events, broken], 3)) == 13
 
 
 def scan(tag, event_id):
