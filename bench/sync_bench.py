@@ -3,7 +3,7 @@ acknowledges per second, and the acknowledgement latency at a steady 1,000/s.
 
 `python -m bench sync [--quick] [--workers=N] [--fsync=always|everysec] [--log-level=L]
 [--json=PATH] [--odoo [--odoo-only] [--sustained=N] [--backlog=N] [--odoo-down-s=S]
-[--worker-concurrency=N]]`
+[--worker-concurrency=N] [--lanes=N] [--catalog=N] [--zipf=S]]`
 
 With `--odoo` (and Odoo 18 importable: ODOO_PYTHON, ODOO_HOME, ODOO_DB_HOST/PORT/USER,
 ODOO_DATA_DIR as for tests/sync/test_e2e_odoo.py) it also measures webhook -> confirmed Odoo
@@ -13,8 +13,11 @@ is stopped, the orders are accepted while the worker's attempts fail into its re
 odoo-bin is started again after `--odoo-down-s` (10 s), and the clock runs from that restart
 until every order is created in Odoo (dead letters are counted: there should be none).
 `--odoo-only` skips the acceptance part, `--backlog=0` the backlog; `--worker-concurrency=N`
-(2) is the Celery worker's. A fresh database with the addon and its demo data is created for
-it (about a minute) and dropped after.
+(2) is the Celery worker's, `--lanes=N` (2) its `OMS_INGEST_LANES`. A fresh database with the
+addon and its demo data is created for it (about a minute) and dropped after, with a catalog
+of `--catalog` SKUs (1,000; 0 = every order is the demo's T-shirt and mug, as the bench was
+before) stocked at the demo's distribution centres. Each order has two distinct SKUs drawn by
+Zipf popularity (`--zipf`, exponent 1.0, as the engine bench's) and its own customer.
 
 Real redis-server (own port, temp dir, append-only file on) and the real app under uvicorn on
 127.0.0.1, driven by a minimal keep-alive HTTP/1.1 client on asyncio streams. Every request
@@ -250,7 +253,53 @@ def _sync_env(redis_port: int, odoo_url: str, db: str, **extra: str) -> dict[str
     return env
 
 
-def _odoo_order_requests(count: int, start: int, currency: str) -> list[bytes]:
+# The bench's catalog (--catalog N SKUs): created in the bench database before the orders
+# arrive, N products stocked at every distribution centre of the demo network.
+CATALOG_SCRIPT = """
+products = env["product.product"].create([
+    {"name": f"Bench article {n:05d}", "default_code": f"BENCH-{n:05d}", "type": "consu",
+     "is_storable": True, "list_price": 19.9, "weight": 0.4}
+    for n in range(%d)])
+for warehouse in env["stock.warehouse"].search([("oms_node_kind", "=", "dc")]):
+    for product in products:
+        env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 100000)
+env.cr.commit()
+print("catalog", len(products))
+"""
+
+
+def create_catalog(base: list[str], size: int) -> None:
+    """``size`` products stocked at the DCs, through odoo-bin shell (a bench fixture)."""
+    shell = [base[0], base[1], "shell", *base[2:], "--no-http"]
+    done = subprocess.run(shell, input=CATALOG_SCRIPT % size, text=True, capture_output=True,
+                          check=True, timeout=1800)  # fmt: skip
+    if f"catalog {size}" not in done.stdout:
+        raise RuntimeError(f"catalog not created: {done.stdout[-500:]} {done.stderr[-500:]}")
+
+
+def catalog_skus(count: int, start: int, catalog: int, zipf: float) -> list[tuple[str, str]]:
+    """Two distinct SKUs per order, drawn by popularity (Zipf with exponent ``zipf`` over the
+    catalog's ranks), seeded by the order's number: the same orders every run. Without a
+    catalog, every order is the demo's T-shirt and mug (the bench before 2026-11-26 evening)."""
+    if not catalog:
+        return [("TSHIRT-BLK-M", "MUG-STONE")] * count
+    import random
+
+    weights = [1.0 / (rank + 1) ** zipf for rank in range(catalog)]
+    ranks = range(catalog)
+    out = []
+    for n in range(start, start + count):
+        rng = random.Random(n)
+        first = rng.choices(ranks, weights)[0]
+        second = first
+        while second == first:
+            second = rng.choices(ranks, weights)[0]
+        out.append((f"BENCH-{first:05d}", f"BENCH-{second:05d}"))
+    return out
+
+
+def _odoo_order_requests(count: int, start: int, currency: str, catalog: int = 0,
+                         zipf: float = 1.0) -> list[bytes]:  # fmt: skip
     template = json.loads(FIXTURE.read_text())
     template["currency"] = currency
     template["shipping_address"].update(
@@ -258,12 +307,18 @@ def _odoo_order_requests(count: int, start: int, currency: str) -> list[bytes]:
         city="München", zip="80331", country_code="DE", country="Germany")  # fmt: skip
     template["billing_address"] = dict(template["shipping_address"])
     line = template["line_items"][0]
-    template["line_items"] = [
-        {**line, "id": 1, "sku": "TSHIRT-BLK-M", "quantity": 1, "price": "19.90"},
-        {**line, "id": 2, "sku": "MUG-STONE", "quantity": 1, "price": "12.50"},
-    ]
     out = []
-    for n in range(start, start + count):
+    skus = catalog_skus(count, start, catalog, zipf)
+    for n, (first, second) in zip(range(start, start + count), skus, strict=True):
+        template["line_items"] = [
+            {**line, "id": 1, "sku": first, "quantity": 1, "price": "19.90"},
+            {**line, "id": 2, "sku": second, "quantity": 1, "price": "12.50"},
+        ]
+        if catalog:
+            # A shop's customers, not one customer placing every order.
+            email = f"customer{n}@example.com"
+            template.update(email=email, contact_email=email)
+            template["customer"] = dict(template["customer"], id=9_000_000 + n, email=email)
         template["id"] = 8_000_000_000 + n
         template["name"] = f"#O{n}"
         body = json.dumps(template, separators=(",", ":")).encode()
@@ -320,7 +375,8 @@ def _dead_letters(redis_port: int) -> int:
 
 def odoo_phase(quick: bool, workdir: Path, sustained: int | None = None,
                backlog: int | None = None, down_s: float = 10.0,
-               worker_concurrency: int = 2) -> dict:  # fmt: skip
+               worker_concurrency: int = 2, lanes: int = 2, catalog: int = 1000,
+               zipf: float = 1.0) -> dict:  # fmt: skip
     from tests import odoo_env
 
     reason = odoo_env.why_no_odoo()
@@ -334,6 +390,11 @@ def odoo_phase(quick: bool, workdir: Path, sustained: int | None = None,
     subprocess.run([*base, "-i", "oms_omnichannel", "--stop-after-init", "--http-port=0"],
                    check=True, capture_output=True, timeout=1800)  # fmt: skip
     result: dict = {"install_s": round(time.perf_counter() - started, 1)}
+    if catalog:
+        started = time.perf_counter()
+        create_catalog(base, catalog)
+        result["catalog"] = {"skus": catalog, "zipf": zipf,
+                             "created_s": round(time.perf_counter() - started, 1)}  # fmt: skip
     port = _free_port()
     serve = [*base, f"--http-port={port}", "--http-interface=127.0.0.1", f"--db-filter=^{db}$",
              "--workers=2", "--max-cron-threads=0"]  # fmt: skip
@@ -356,15 +417,16 @@ def odoo_phase(quick: bool, workdir: Path, sustained: int | None = None,
         currency = company["currency_id"][1]
 
         redis_proc, redis_port = start_redis(workdir, "always")
-        env = _sync_env(redis_port, url, db)
+        env = _sync_env(redis_port, url, db, OMS_INGEST_LANES=str(lanes))
         api_proc, api_port = start_api(redis_port, 1, "WARNING")
         worker = _start_worker(env, workdir, worker_concurrency)
         result["worker_concurrency"] = worker_concurrency
+        result["ingest_lanes"] = lanes
 
         # Sustained 20 orders/s.
         sustained = sustained if sustained is not None else (300 if quick else 1200)
         if sustained:
-            reqs = _odoo_order_requests(sustained, 0, currency)
+            reqs = _odoo_order_requests(sustained, 0, currency, catalog, zipf)
             odoo_pids = _descendants(odoo.pid)
             odoo_cpu = _cpu_seconds(odoo_pids)
             sent = asyncio.run(steady_rate(api_port, reqs, 20.0, 8))
@@ -381,6 +443,8 @@ def odoo_phase(quick: bool, workdir: Path, sustained: int | None = None,
                 "to_confirmed_max_ms": lat[-1],
                 # Odoo's own processes (not PostgreSQL): what one order costs, whatever the load.
                 "odoo_cpu_ms_per_order": round(odoo_cpu / sustained * 1000, 1),
+                "deferred_to_another_lane": int(_redis_cmd(
+                    redis_port, "HGET", "oms:stats", "ingest:deferred") or 0),
             }  # fmt: skip
 
         # Backlog: Odoo is stopped while the orders arrive (the API accepts them, the worker
@@ -391,9 +455,8 @@ def odoo_phase(quick: bool, workdir: Path, sustained: int | None = None,
             return result
         before = _ingested(redis_port)
         _stop(odoo)
-        accepted = asyncio.run(
-            throughput(api_port, _odoo_order_requests(backlog, 100_000, currency), 8)
-        )
+        piled = _odoo_order_requests(backlog, 100_000, currency, catalog, zipf)
+        accepted = asyncio.run(throughput(api_port, piled, 8))
         time.sleep(down_s)  # Odoo down: the worker's attempts fail into the retry set
         waiting = int(_redis_cmd(redis_port, "ZCARD", "oms:inbox:retry"))
         restarted = time.perf_counter()
@@ -462,6 +525,9 @@ def _odoo_only(args) -> int:
             args.backlog,
             args.odoo_down_s,
             args.worker_concurrency,
+            args.lanes,
+            args.catalog,
+            args.zipf,
         )
     finally:
         shutil.rmtree(odoo_dir, ignore_errors=True)
@@ -487,6 +553,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--odoo-down-s", type=float, default=10.0)
     parser.add_argument("--odoo-only", action="store_true", help="skip the acceptance part")
     parser.add_argument("--worker-concurrency", type=int, default=2)
+    parser.add_argument("--lanes", type=int, default=2, help="ingest lanes (OMS_INGEST_LANES)")
+    parser.add_argument(
+        "--catalog",
+        type=int,
+        default=1000,
+        help="SKUs of the bench catalog; 0: the demo's two SKUs",
+    )
+    parser.add_argument("--zipf", type=float, default=1.0, help="popularity exponent")
     args, _unknown = parser.parse_known_args(argv or [])
     # Stopped from outside: still run the clean-up below (processes, temp dirs, database).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -541,7 +615,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 results["odoo"] = odoo_phase(args.quick, odoo_dir, args.sustained,
                                              args.backlog, args.odoo_down_s,
-                                             args.worker_concurrency)  # fmt: skip
+                                             args.worker_concurrency, args.lanes,
+                                             args.catalog, args.zipf)  # fmt: skip
             finally:
                 shutil.rmtree(odoo_dir, ignore_errors=True)
         print(json.dumps(results, indent=2))
