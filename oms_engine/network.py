@@ -170,6 +170,7 @@ class Network:
         "nodes",
         "policy",
         "products",
+        "score_counts",
         "service_calendars",
         "service_cutoff_minutes",
         "services",
@@ -310,6 +311,9 @@ class Network:
         self._distance_cache: dict[tuple, NodeDistances] = {}
         self._date_cache: dict[tuple, int] = {}  # ship days and delivery days
         self._time_keys: dict[float, tuple] = {}  # time_key per UTC minute
+        #: (packages, late days, priority, units out) -> the score parts they weigh and those
+        #: rounded, a memo of the sourcing module's score (oms_engine.sourcing._score)
+        self.score_counts: dict[tuple, tuple] = {}
         #: (from, until, key): the UTC timestamps between which the last key computed holds
         self._time_span: tuple[float, float, tuple] = (0.0, 0.0, ())
 

@@ -329,22 +329,38 @@ def score_of(network, problem: OrderProblem, ev: Evaluation) -> Score:
 
 def _score(network, packages, cost, late_days, distance, priority, units_out) -> Score:
     w = network.policy.weights
+    # The parts counted in whole things repeat from plan to plan (one package, no day late,
+    # no unit out): they and their roundings are kept per Network (a node's priority is an
+    # int; its type is in the key so that 1 and 1.0 never share an entry).
+    counts = (packages, late_days, priority, units_out, priority.__class__)
+    counted = network.score_counts.get(counts)
+    if counted is None:
+        if len(network.score_counts) > 4096:
+            network.score_counts.clear()
+        by_count = (
+            w.packages * packages,
+            w.lateness * late_days,
+            w.priority * priority,
+            w.unfulfilled * units_out,
+        )
+        counted = network.score_counts[counts] = (*by_count, *[round6(p) for p in by_count])
+    by_packages, by_lateness, by_priority, by_units = counted[:4]
     parts = (
-        w.packages * packages,
+        by_packages,
         w.cost * cost,
-        w.lateness * late_days,
+        by_lateness,
         w.distance * distance,
-        w.priority * priority,
-        w.unfulfilled * units_out,
+        by_priority,
+        by_units,
     )
     return _new_score(
         round6(sum(parts)),  # total
-        round6(parts[0]),  # packages
+        counted[4],  # packages
         round6(parts[1]),  # cost
-        round6(parts[2]),  # lateness
+        counted[5],  # lateness
         round6(parts[3]),  # distance
-        round6(parts[4]),  # priority
-        round6(parts[5]),  # unfulfilled
+        counted[6],  # priority
+        counted[7],  # unfulfilled
         packages,  # package_count
         round6(cost),  # cost_amount
         late_days,

@@ -119,3 +119,24 @@ def test_explain_off_gives_the_same_shipments():
     lean = route(net, order(lines), stock(*rows), explain=False)
     assert lean.shipments == full.shipments and lean.score == full.score
     assert lean.explanation.runners_up == () and lean.explanation.excluded == ()
+
+
+def test_scores_kept_per_network_are_the_scores_computed_afresh():
+    """The score parts counted in whole things (packages, late days, priority, units out) are
+    kept per Network: orders routed after others get the score a fresh Network gives them."""
+    nodes = [dc("DC-BER"), store("ST-HAM", priority=2)]
+    rows = (("DC-BER", "SHIRT", 5), ("ST-HAM", "BOOTS", 2), ("ST-HAM", "SHIRT", 1))
+    orders = [
+        order([("SHIRT", 1)]),
+        order([("BOOTS", 1)]),  # a store's priority
+        order([("BOOTS", 1)], when="2026-11-27 17:00"),  # later dates
+        order([("SHIRT", 2), ("BOOTS", 1)]),  # a split
+        order([("BOOTS", 9)]),  # units left out
+        order([("SHIRT", 1)]),
+    ]
+    shared = network(nodes)
+    for routed in orders:
+        warm = route(shared, routed, stock(*rows), explain=False)
+        fresh = route(network(nodes), routed, stock(*rows), explain=False)
+        assert repr(warm.score) == repr(fresh.score)
+    assert len(shared.score_counts) >= 3  # several kinds of plans, each kept once
