@@ -84,11 +84,20 @@ class OmsNetwork(models.AbstractModel):
     @api.model
     def _get_nodes(self, company):
         """Every warehouse of the company is a node; switched-off ones stay in the network
-        (disabled) so the explanation can say why they were not used."""
-        return (
+        (disabled) so the explanation can say why they were not used.
+
+        Cached with the networks: creating, archiving, moving or deleting a warehouse clears
+        the cache (oms.network.data.mixin), so every routing need not search them again."""
+        return self.env["stock.warehouse"].browse(self._get_node_ids_cached(company.id))
+
+    @tools.ormcache("company_id")
+    def _get_node_ids_cached(self, company_id):
+        return tuple(
             self.env["stock.warehouse"]
+            .sudo()
             .with_context(active_test=True)
-            .search([("company_id", "=", company.id)], order="id")
+            .search([("company_id", "=", company_id)], order="id")
+            .ids
         )
 
     @api.model
