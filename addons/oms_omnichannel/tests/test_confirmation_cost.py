@@ -1,8 +1,9 @@
 """What confirming a routed order costs beyond Odoo's own work for the same outcome.
 
 The reference is Odoo alone, routing switched off, making the same two deliveries: the line
-the second node holds carries that node's delivery route. Routing may add its own reads
-(lock, sellable stock, network) and the decision record, nothing per delivery or per line.
+the second node holds carries that node's delivery route. Routing adds its own reads (lock,
+sellable stock) and the decision record, nothing per delivery or per line; and it makes the
+deliveries of a first confirmation in one batch, which saves more than that.
 """
 
 from freezegun import freeze_time
@@ -10,11 +11,14 @@ from odoo.tests import tagged
 
 from .common import TUESDAY_MORNING, OmsRoutingCase
 
-# SQL queries routing adds to Odoo's own confirmation of the same two deliveries (8 when
-# written: product lock, default policy, nodes, sellable stock, the destination's country,
-# decision, decision lines, the deliveries' carrier). A query per delivery or per line more
-# breaks the bound.
-MAX_EXTRA_QUERIES = 10
+# SQL queries routing adds to Odoo's own confirmation of the same two deliveries. Routing's
+# own are 7 (product lock, default policy, sellable stock, the destination's country,
+# decision, decision lines, the deliveries' carrier); making the deliveries in one batch
+# saves 24 (no picking search, one picking INSERT, one follower subscription and one note
+# batch for both): 129 against 146 when written. Negative: a routed order must stay at least
+# 10 queries cheaper than Odoo alone, so losing the batch (or a query per delivery or per
+# line more) breaks the bound.
+MAX_EXTRA_QUERIES = -10
 
 
 @tagged("post_install", "-at_install")
