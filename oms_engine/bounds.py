@@ -211,13 +211,14 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
         # Nodes of equal bound without distance (e.g. the DCs, then the stores, of a network
         # with one cost per kind) are built nearest first: the first is usually the best, and
         # the others' distance then proves they cannot win before they are built.
+        # Whether a node holds everything is asked in that order too, and only until a node
+        # cannot win: the nodes built, and the holders kept, are the same as when every node
+        # of the group is asked first (a holder after the stop cannot win either).
         group = []
         stop = start
         while stop < end and walk[stop][0] == static:
             ni = walk[stop][1]
             stop += 1
-            if not holds_all(ni):
-                continue
             cheapest, first = table.floor(ni)
             late = 0 if target_day is None or first <= target_day else first - target_day
             if known is None:
@@ -225,14 +226,16 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
             else:
                 km = known[ni]
                 f = cheapest + w_distance * (km if km is not None else distances[ni])
-            # covers everything: as bound_of
+            # covers everything (if it holds everything): as bound_of
             group.append((f + w_lateness * late + w_unfulfilled * 0, ni))
         start = stop
         group.sort()
-        single.extend(group)
         for bound, ni in group:
             if bound > best + _EPS:
                 break
+            if not holds_all(ni):
+                continue
+            single.append((bound, ni))
             built[ni] = cands = build(ni)
             scored[ni] = scores = []
             for cand in cands:
