@@ -275,6 +275,10 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
     problem.singles_suffice = True
     single.sort()
     keep = [ni for bound, ni in single if bound <= best + _EPS]
+    if len(keep) == 1 and keep[0] in scored:  # the usual answer: one node
+        if plain:
+            problem.scores = scored[keep[0]]
+        return {keep[0]: built[keep[0]]}
     if plain and all(ni in scored for ni in keep):
         # aligned with the candidates as prepare() lists them: by node, then as built
         problem.scores = [score for ni in sorted(keep) for score in scored[ni]]

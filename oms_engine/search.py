@@ -161,10 +161,19 @@ def scored_single_winner(problem: OrderProblem, policy: Policy) -> tuple[int, in
     scores = problem.scores
     w_late = policy.weights.lateness
     base = policy.weights.unfulfilled * sum(problem.targets)
-    if len(cands) == 1:
-        singles = [(cands[0].fixed + w_late * cands[0].late_days, 0)]
-    else:
-        singles = sorted([(c.fixed + w_late * c.late_days, j) for j, c in enumerate(cands)])
+    if len(cands) == 1:  # the usual case, the loop below unrolled
+        cand = cands[0]
+        if cand.fixed + w_late * cand.late_days > base + _EPS:
+            return 0, None
+        if policy.budget.max_steps < 1:
+            return None
+        found = scores[0]
+        # (rounded score, 1, (0,)) ranks below the empty plan's (rounded base, 0, ()) iff
+        # the rounded score is lower
+        if found is not None and round6(found[0]) < round6(base):
+            return 1, 0
+        return 1, None
+    singles = sorted([(c.fixed + w_late * c.late_days, j) for j, c in enumerate(cands)])
     best = None
     best_score, best_rank = base, (round6(base), 0, ())
     steps = 0
