@@ -8,6 +8,7 @@ lazily per node.
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from oms_engine.errors import InvalidInput
 from oms_engine.model import Order, Product
@@ -25,6 +26,7 @@ class ShippingOption:
         "cost_per_kg",
         "cost_per_package",
         "delivery",
+        "delivery_date",
         "dg_classes",
         "extra_package_score",
         "fixed_static",
@@ -32,6 +34,7 @@ class ShippingOption:
         "node",
         "service",
         "ship",
+        "ship_date",
         "unit_score_per_kg",
     )
 
@@ -43,6 +46,9 @@ class ShippingOption:
         self.service = service
         self.ship = ship
         self.delivery = delivery
+        # the dates a plan shows, made once per option rather than once per plan
+        self.ship_date = date.fromordinal(ship)
+        self.delivery_date = date.fromordinal(delivery)
         self.cost_fixed = n.handling_cost + s.cost_per_package
         self.cost_per_package = s.cost_per_package
         self.cost_per_kg = s.cost_per_kg

@@ -96,11 +96,11 @@ def route_shipping(
                 f"only the {network.policy.budget.max_nodes} most promising nodes were searched"
                 " (budget max_nodes): the plan may not be optimal"
             )
-    target = day_of(problem.target_day) if problem.target_day is not None else None
     if explain or problem.excluded:
+        target = day_of(problem.target_day) if problem.target_day is not None else None
         explanation = Explanation(tuple(problem.excluded), runners, target, tuple(notes))
     else:
-        explanation = _bare_explanation(target)
+        explanation = _bare_explanation(problem.target_day)
     if len(shipments) == 1:
         promised = shipments[0].promised_date
     else:
@@ -147,8 +147,8 @@ def _whole_order_plan(network, order_id, problem: OrderProblem, won, kind, to_no
         service.id,  # carrier_service
         service.carrier,
         tuple(lines),
-        day_of(option.ship),  # ship_date
-        day_of(option.delivery),  # promised_date
+        option.ship_date,
+        option.delivery_date,  # promised_date
         packages,
         round6(kg),  # weight_kg
         round6(cost),  # cost
@@ -159,14 +159,13 @@ def _whole_order_plan(network, order_id, problem: OrderProblem, won, kind, to_no
     # as _shipments_and_score sums them over one shipment, every unit placed
     late = cand.late_days if cand.late_days > 0 else 0
     score = _score(network, packages, 0.0 + cost, late, 0.0 + cand.distance_km, node.priority, 0)
-    target = day_of(problem.target_day) if problem.target_day is not None else None
     return _new_plan(
         order_id,
         "complete",
         (shipment,),
         (),  # unfulfilled
         score,
-        _bare_explanation(target),
+        _bare_explanation(problem.target_day),
         "exact",
         steps,
         shipment.promised_date,
@@ -195,16 +194,17 @@ _new_shipment = _fast_constructor(Shipment)
 _new_score = _fast_constructor(Score)
 _new_line = _fast_constructor(OrderLine)
 
-#: explain=False plans share their (immutable) explanation per target date
-_BARE_EXPLANATIONS: dict[object, Explanation] = {}
+#: explain=False plans share their (immutable) explanation per target day (an ordinal)
+_BARE_EXPLANATIONS: dict[int | None, Explanation] = {}
 
 
-def _bare_explanation(target) -> Explanation:
-    found = _BARE_EXPLANATIONS.get(target)
+def _bare_explanation(target_day: int | None) -> Explanation:
+    found = _BARE_EXPLANATIONS.get(target_day)
     if found is None:
         if len(_BARE_EXPLANATIONS) > 4096:
             _BARE_EXPLANATIONS.clear()
-        found = _BARE_EXPLANATIONS[target] = Explanation((), (), target, ())
+        target = day_of(target_day) if target_day is not None else None
+        found = _BARE_EXPLANATIONS[target_day] = Explanation((), (), target, ())
     return found
 
 
@@ -264,8 +264,8 @@ def _shipments_and_score(network, problem: OrderProblem, ev: Evaluation, kind, t
                 service.id,  # carrier_service
                 service.carrier,
                 tuple(lines),
-                day_of(option.ship),  # ship_date
-                day_of(option.delivery),  # promised_date
+                option.ship_date,
+                option.delivery_date,  # promised_date
                 packages,
                 round6(kg),  # weight_kg
                 round6(cost),  # cost
