@@ -186,14 +186,18 @@ def prepare(
     return problem
 
 
-def _builder(network, problem, rows, table, distances, special):
-    """The function building a node's candidates for this order (rows: node -> units)."""
+def _builder(network, problem, rows, table, distances, special, whole=False):
+    """The function building a node's candidates for this order (rows: node -> units).
+    ``whole``: every node built holds every target unit (the whole-order walk), so what a
+    node takes of each line is the order's and is listed once, not per node."""
     targets = problem.targets
     products = problem.products
     target_day = problem.target_day
     weights = problem.weights
     order_kg = sum(t * wk for t, wk in zip(targets, weights, strict=True))
     w_distance = network.policy.weights.distance
+    # as _build_same_lines lists them for a node holding every target unit (targets > 0)
+    whole_takes = [(li, weights[li], t) for li, t in enumerate(targets)] if whole else None
 
     def build(ni: int) -> list[Candidate]:
         row = rows[ni]
@@ -226,11 +230,14 @@ def _builder(network, problem, rows, table, distances, special):
     def _build_same_lines(ni, row, distance, by_distance, options) -> list[Candidate]:
         # The options an option of the same node beats for this order are dropped before
         # their candidates are built (same test, same floats as undominated_for_order).
-        takes = [
-            (li, weights[li], t if t < row[li] else row[li])
-            for li, t in enumerate(targets)
-            if row[li]
-        ]
+        if whole_takes is not None:
+            takes = whole_takes
+        else:
+            takes = [
+                (li, weights[li], t if t < row[li] else row[li])
+                for li, t in enumerate(targets)
+                if row[li]
+            ]
         parts = []
         for option in options:
             delivery = option.delivery
@@ -247,7 +254,12 @@ def _builder(network, problem, rows, table, distances, special):
         for i in undominated_parts(parts):
             option = options[i]
             per_kg = option.unit_score_per_kg
-            unit = [per_kg * wk if have else None for have, wk in zip(row, weights, strict=True)]
+            if whole_takes is not None:  # the node holds every line
+                unit = [per_kg * wk for wk in weights]
+            else:
+                unit = [
+                    per_kg * wk if have else None for have, wk in zip(row, weights, strict=True)
+                ]
             fixed, late, _ = parts[i]
             built.append(Candidate(option, ni, fixed, late, unit, row, distance))
         return built
@@ -316,7 +328,7 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
     # If a node holds every line, eligible stock covers each quantity: targets = quantities.
     saved = problem.targets
     problem.targets = list(quantities)
-    build = _builder(network, problem, rows, table, distances, special)
+    build = _builder(network, problem, rows, table, distances, special, whole=True)
     kept = whole_order_nodes(network, problem, table, distances, build, order, holds_all)
     if kept is None:
         problem.targets = saved
