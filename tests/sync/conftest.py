@@ -117,7 +117,11 @@ def api(fast_settings):
         yield client
 
 
-@pytest.fixture
-def ingestor(fast_settings, redis_client):
+@pytest.fixture(params=[1, 2], ids=["1-lane", "2-lanes"])
+def ingestor(request, fast_settings, redis_client):
+    """The worker's ingestor; every test using it runs with one Odoo call at a time and with
+    two lanes (docs/sync_service.md, "Ingest lanes")."""
     consumer = make_consumer(redis_client, fast_settings, "test-consumer")
-    return Ingestor(consumer, sinks.RecordingOdoo(fast_settings), batch_size=10)
+    return Ingestor(
+        consumer, sinks.RecordingOdoo(fast_settings), batch_size=10, lanes=request.param
+    )
