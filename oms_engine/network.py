@@ -409,6 +409,8 @@ class Network:
             second = minute_of_day * 60 + local.second + local.microsecond / 1e6
             zone_start = stamp - (second - first * 60)
             zone_until = stamp + (last * 60 - second)
+            # Local minutes map to UTC by one offset only if it holds over the whole span (at
+            # most a local day): checked at both ends, zones changing offset at most once a day.
             offset = local.utcoffset()
             if (
                 datetime.fromtimestamp(zone_start, zone).utcoffset() != offset
