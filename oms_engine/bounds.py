@@ -440,13 +440,14 @@ def undominated_parts(parts: list[tuple[float, int, float | None]]) -> list[int]
 def _holders(rows, carried, n_lines) -> list[list[tuple[int, int]]]:
     """Per line, (node, units) of the nodes that may ship it, in one pass over the nodes."""
     holders: list[list[tuple[int, int]]] = [[] for _ in range(n_lines)]
-    lines = range(n_lines)
     for ni, row in rows.items():
         mask = carried[ni]
-        if mask:
-            for li in lines:
-                if mask >> li & 1 and row[li]:
-                    holders[li].append((ni, row[li]))
+        while mask:  # the node's lines only, lowest first (a node holds a few of them)
+            low = mask & -mask
+            li = low.bit_length() - 1
+            mask ^= low
+            if row[li]:
+                holders[li].append((ni, row[li]))
     return holders
 
 
@@ -513,11 +514,16 @@ def _cheapest_two(line_floor, holders, floor, special) -> list[list[tuple]]:
     """Per line, the two lowest floors of nodes able to ship it: "another node" for any."""
     pairs = []
     for li, here in enumerate(holders):
-        if li in special:
-            pair = sorted((line_floor(ni, li), ni) for ni, _ in here)
-        else:
-            pair = sorted((floor[ni], ni) for ni, _ in here)
-        pairs.append(pair[:2])
+        # the two least (floor, node) pairs, as sorted()[:2] gives them (nodes are distinct,
+        # so no two pairs are equal), without sorting the ~40 holders of a line
+        first = second = None
+        for ni, _ in here:
+            item = (line_floor(ni, li) if li in special else floor[ni], ni)
+            if first is None or item < first:
+                first, second = item, first
+            elif second is None or item < second:
+                second = item
+        pairs.append([] if first is None else [first] if second is None else [first, second])
     return pairs
 
 
