@@ -141,12 +141,9 @@ def prepare(
         bit = 1 << li
         quantity = quantities[li]
         units = 0
-        held = [
-            (ni, qty)
-            for node_id, qty in per_node.items()
-            if qty >= 1 and (ni := eligible.get(node_id)) is not None
-        ]
-        for ni, qty in held:
+        for node_id, qty in per_node.items():
+            if qty < 1 or (ni := eligible.get(node_id)) is None:
+                continue
             row = rows.get(ni)
             if row is None:
                 row = rows[ni] = [0] * n_lines
