@@ -107,24 +107,29 @@ def prepare(
     quantities: list[int] = []
     problem = OrderProblem(skus, products, quantities, [], [], target_day)
     weights = problem.weights
+    special: list[int] = []  # lines of a dangerous or bulky product
     for sku, qty in aggregate_lines(order):
         product = network.products.get(sku)
         if product is None:
             problem.unknown.append((sku, qty))
             continue
+        if product.dangerous_class is not None or product.bulky:
+            special.append(len(skus))
         skus.append(sku)
         products.append(product)
         quantities.append(qty)
         weights.append(product.weight_kg)
     n_lines = len(skus)
 
-    special = [li for li, p in enumerate(products) if p.dangerous_class is not None or p.bulky]
     eligible = table.eligible_for(order.excluded_nodes, skip_nodes)
     if not explain and skus and order.promised_date is None:
         kept = _whole_order_first(network, problem, stock, table, distances, eligible, special)
         if kept is not None:
-            for ni in sorted(kept):
-                problem.candidates.extend(kept[ni])
+            if len(kept) == 1:  # the usual answer: one node
+                problem.candidates.extend(*kept.values())
+            else:
+                for ni in sorted(kept):
+                    problem.candidates.extend(kept[ni])
             return problem
 
     # Stock scan: node index -> sellable units per line, for nodes passing node-level rules,
