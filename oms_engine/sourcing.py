@@ -141,21 +141,8 @@ def _whole_order_plan(network, order_id, problem: OrderProblem, won, kind, to_no
     cost = option.cost_fixed + (packages - 1) * option.cost_per_package
     cost += option.cost_per_kg * kg
     node = network.nodes[cand.node]
-    service = network.services[option.service]
-    shipment = _new_shipment(
-        node.id,  # node
-        service.id,  # carrier_service
-        service.carrier,
-        tuple(lines),
-        option.ship_date,
-        option.delivery_date,  # promised_date
-        packages,
-        round6(kg),  # weight_kg
-        round6(cost),  # cost
-        round3(cand.distance_km),  # distance_km
-        kind,
-        to_node,
-    )
+    shipment = _shipment(node, network.services[option.service], cand, option, lines, packages,
+                         kg, cost, kind, to_node)  # fmt: skip
     # as _shipments_and_score sums them over one shipment, every unit placed
     late = cand.late_days if cand.late_days > 0 else 0
     score = _score(network, packages, 0.0 + cost, late, 0.0 + cand.distance_km, node.priority, 0)
@@ -191,6 +178,26 @@ def _fast_constructor(cls):
 
 _new_plan = _fast_constructor(Plan)
 _new_shipment = _fast_constructor(Shipment)
+
+
+def _shipment(node, service, cand, option, lines, packages, kg, cost, kind, to_node) -> Shipment:
+    """One shipment of a plan, its figures rounded as the plan reports them."""
+    return _new_shipment(
+        node.id,  # node
+        service.id,  # carrier_service
+        service.carrier,
+        tuple(lines),
+        option.ship_date,
+        option.delivery_date,  # promised_date
+        packages,
+        round6(kg),  # weight_kg
+        round6(cost),  # cost
+        round3(cand.distance_km),  # distance_km
+        kind,
+        to_node,
+    )
+
+
 _new_score = _fast_constructor(Score)
 _new_line = _fast_constructor(OrderLine)
 
@@ -258,22 +265,8 @@ def _shipments_and_score(network, problem: OrderProblem, ev: Evaluation, kind, t
         node = nodes[cand.node]
         priority += node.priority
         service = services[option.service]
-        shipments.append(
-            _new_shipment(
-                node.id,  # node
-                service.id,  # carrier_service
-                service.carrier,
-                tuple(lines),
-                option.ship_date,
-                option.delivery_date,  # promised_date
-                packages,
-                round6(kg),  # weight_kg
-                round6(cost),  # cost
-                round3(cand.distance_km),  # distance_km
-                kind,
-                to_node,
-            )
-        )
+        shipment = _shipment(node, service, cand, option, lines, packages, kg, cost, kind, to_node)
+        shipments.append(shipment)
     units_out = sum(problem.quantities) + sum(q for _, q in problem.unknown) - placed
     return tuple(shipments), _score(
         network, packages_total, cost_total, ev.late_days, distance, priority, units_out
