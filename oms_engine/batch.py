@@ -15,6 +15,8 @@ order, which plan to release and, in total, what the batch saved.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -59,6 +61,8 @@ HEURISTIC_EFFORT = 0.3
 BATCH_GAP = 1e-4
 #: Orders re-decided together at most; larger groups are improved chunk by chunk.
 CHUNK_ORDERS = 40
+#: Passes over a large group's chunks at most (each after the previous one gained).
+MAX_PASSES = 8
 #: Orders of small independent groups solved in one model.
 BUNDLE_ORDERS = 200  # reserved for turning the solution into plans
 
@@ -125,6 +129,7 @@ def reoptimise(
     time_limit: float = 2.0,
     max_nodes: int = 6,
     capacity_left: Mapping[str, int] | None = None,
+    chunk_orders: int | None = None,
 ) -> BatchResult:
     """Re-decide a window of ship orders together against the stock they share.
 
@@ -135,8 +140,11 @@ def reoptimise(
     nodes its one-by-one plan used and, for an order that could ship in fewer packages or fill
     more, the ``max_nodes`` that could send most of it and those holding what it lacked.
     ``capacity_left``: shipments each node may still take today (default: ``daily_capacity -
-    current_load`` of capacity-limited nodes).
+    current_load`` of capacity-limited nodes). ``chunk_orders``: orders of a large group
+    re-decided together at most (default :data:`CHUNK_ORDERS`); a caller with more time than
+    a release window has may raise it to solve a whole group as one model.
     """
+    chunk = chunk_orders or CHUNK_ORDERS
     if plans is None:
         plans = route_one_by_one(network, orders, stock)
     started = time.perf_counter()
@@ -178,45 +186,35 @@ def reoptimise(
     # strictly better, so the one-by-one plans stand wherever nothing better is found in time.
     chosen = list(plans)
     statuses: dict[str, int] = {}
-    columns = rows = 0
-    work = _work_items(_independent_groups(datas, stock_left, capacity), datas)
+    size = [0, 0]  # columns, rows of every model built
+    groups = _independent_groups(datas, stock_left, capacity)
+    work = _work_items(groups, datas, chunk)
+    solve = functools.partial(
+        _solve_item, network, datas, stock_left, capacity, chosen, plans, statuses, size, started
+    )
+    gained = False
     for n, (group, parts) in enumerate(work):
         left = time_limit - (time.perf_counter() - started) - _READ_BACK_SECONDS
         # No item may starve the others: each gets at most twice its fair share of the rest.
-        share = max(0.05, 2 * left / (len(work) - n))
-        if left <= 0:
-            statuses["not_solved"] = statuses.get("not_solved", 0) + 1
-            continue
-        chunk = [i for part in parts for i in part]
-        in_chunk = set(chunk)
-        held = [chosen[i] for i in group if i not in in_chunk]
-        stock_c, capacity_c = _net_of(stock_left, capacity, held, datas, chunk)
-        builder = ModelBuilder()
-        blocks = {i: add_order(builder, network, datas[i]) for i in chunk}
-        add_stock_rows(builder, list(blocks.values()), stock_c)
-        _add_capacity_rows(builder, list(blocks.values()), capacity_c)
-        start = _start_values(builder, list(blocks.values()), [chosen[i] for i in chunk])
-        status, values, _objective = builder.solve(
-            min(left, share), gap=BATCH_GAP, start=start, heuristic_effort=HEURISTIC_EFFORT
-        )
-        statuses[status] = statuses.get(status, 0) + 1
-        columns += len(builder.cost)
-        rows += len(builder.row_lower)
-        if values is None:
-            continue
-        elapsed = time.perf_counter() - started
-        # Parts share no constraint: each is kept or dropped on its own.
-        for part in parts:
-            found = [read_plan(network, blocks[i], values, status, None, elapsed) for i in part]
-            was = sum(chosen[i].score.total for i in part)
-            now = sum(m.score.total for m in found)
-            if now >= was - _EPS * max(1.0, abs(was)):
-                continue
-            for i, milp_plan in zip(part, found, strict=True):
-                if _same_allocation(milp_plan, plans[i]):
-                    chosen[i] = plans[i]
-                else:
-                    chosen[i] = to_plan(network, milp_plan, plans[i])
+        gained |= solve(group, parts, left, max(0.05, 2 * left / (len(work) - n))) and bool(group)
+    # A chunk of a large group is solved with the rest of the group held at its current
+    # plans. Once a pass has changed some, what is held around each chunk has changed too:
+    # further passes while time is left and the previous one gained, with the chunk borders
+    # moved by half a chunk each time so that orders on either side of a border meet.
+    large = [group for group in groups if len(group) > chunk]
+    for n_pass in range(1, MAX_PASSES):
+        if not gained or time.perf_counter() - started > time_limit - _READ_BACK_SECONDS:
+            break
+        offset = chunk // 2 if n_pass % 2 else 0
+        items = [
+            (group, [part]) for group in large for part in _chunks(group, datas, chunk, offset)
+        ]
+        gained = False
+        for n, (group, parts) in enumerate(items):
+            left = time_limit - (time.perf_counter() - started) - _READ_BACK_SECONDS
+            if left <= 0:
+                break  # the plans found so far stand
+            gained |= solve(group, parts, left, max(0.05, 2 * left / (len(items) - n)))
     changed = [c is not p for c, p in zip(chosen, plans, strict=True)]
     before = sum(p.score.total for p in plans)
     after = sum(p.score.total for p in chosen)
@@ -237,9 +235,65 @@ def reoptimise(
         extra_shipments_before=extra_shipments(plans),
         extra_shipments_after=extra_shipments(chosen),
         seconds=time.perf_counter() - started,
-        columns=columns,
-        rows=rows,
+        columns=size[0],
+        rows=size[1],
     )
+
+
+def _solve_item(
+    network,
+    datas,
+    stock_left,
+    capacity,
+    chosen,
+    plans,
+    statuses,
+    size,
+    call_started,
+    group,
+    parts,
+    left,
+    share,
+) -> bool:
+    """Solve one work item - ``parts``, independent lists of orders, together, the rest of
+    ``group`` held at its ``chosen`` plans - and keep, part by part, what scores strictly
+    better. Returns whether any part was kept."""
+    if left <= 0:
+        statuses["not_solved"] = statuses.get("not_solved", 0) + 1
+        return False
+    chunk = [i for part in parts for i in part]
+    in_chunk = set(chunk)
+    held = [chosen[i] for i in group if i not in in_chunk]
+    stock_c, capacity_c = _net_of(stock_left, capacity, held, datas, chunk)
+    builder = ModelBuilder()
+    blocks = {i: add_order(builder, network, datas[i]) for i in chunk}
+    add_stock_rows(builder, list(blocks.values()), stock_c)
+    _add_capacity_rows(builder, list(blocks.values()), capacity_c)
+    start = _start_values(builder, list(blocks.values()), [chosen[i] for i in chunk])
+    status, values, _objective = builder.solve(
+        min(left, share), gap=BATCH_GAP, start=start, heuristic_effort=HEURISTIC_EFFORT
+    )
+    statuses[status] = statuses.get(status, 0) + 1
+    size[0] += len(builder.cost)
+    size[1] += len(builder.row_lower)
+    if values is None:
+        return False
+    elapsed = time.perf_counter() - call_started
+    kept = False
+    # Parts share no constraint: each is kept or dropped on its own.
+    for part in parts:
+        found = [read_plan(network, blocks[i], values, status, None, elapsed) for i in part]
+        was = sum(chosen[i].score.total for i in part)
+        now = sum(m.score.total for m in found)
+        if now >= was - _EPS * max(1.0, abs(was)):
+            continue
+        kept = True
+        for i, milp_plan in zip(part, found, strict=True):
+            if _same_allocation(milp_plan, plans[i]):
+                chosen[i] = plans[i]
+            else:
+                chosen[i] = to_plan(network, milp_plan, plans[i])
+    return kept
 
 
 # --------------------------------------------------------------------------- model parts
@@ -366,7 +420,7 @@ def _independent_groups(
 
 
 def _work_items(
-    groups: list[list[int]], datas: Mapping[int, OrderData]
+    groups: list[list[int]], datas: Mapping[int, OrderData], chunk: int
 ) -> list[tuple[list[int], list[list[int]]]]:
     """What to solve, in order: (the group whose other orders are held, the independent parts
     solved together). Small groups are bundled into one model each (HiGHS costs milliseconds
@@ -375,8 +429,8 @@ def _work_items(
     bundle: list[list[int]] = []
     size = 0
     for group in groups:
-        if len(group) > CHUNK_ORDERS:
-            items.extend((group, [chunk]) for chunk in _chunks(group, datas, CHUNK_ORDERS))
+        if len(group) > chunk:
+            items.extend((group, [part]) for part in _chunks(group, datas, chunk))
             continue
         if bundle and size + len(group) > BUNDLE_ORDERS:
             items.append(([], bundle))
@@ -390,9 +444,12 @@ def _work_items(
     return items
 
 
-def _chunks(group: list[int], datas: Mapping[int, OrderData], size: int) -> list[list[int]]:
+def _chunks(
+    group: list[int], datas: Mapping[int, OrderData], size: int, offset: int = 0
+) -> list[list[int]]:
     """The group in chunks of ``size`` orders that share stock (breadth-first over shared
-    (SKU, node) pairs), so orders competing for the same units land in the same chunk."""
+    (SKU, node) pairs), so orders competing for the same units land in the same chunk;
+    ``offset``: the first chunk is that many orders long, moving every border."""
     if len(group) <= size:
         return [group]
     users: dict[tuple[str, str], list[int]] = {}
@@ -419,7 +476,8 @@ def _chunks(group: list[int], datas: Mapping[int, OrderData], size: int) -> list
                     if j not in seen:
                         seen.add(j)
                         queue.append(j)
-    return [sorted(ordered[n : n + size]) for n in range(0, len(ordered), size)]
+    borders = [0, *range(offset or size, len(ordered), size), len(ordered)]
+    return [sorted(ordered[a:b]) for a, b in itertools.pairwise(borders) if a < b]
 
 
 def _net_of(

@@ -21,8 +21,10 @@ from oms_engine import (
     Policy,
     Product,
     Zone,
+    batch,
 )
 from oms_engine.batch import classify_splits, reoptimise, route_one_by_one
+from oms_engine.milp import order_data
 
 MONDAY = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
 KASSEL = Destination("DE", "34117", 51.31, 9.48)
@@ -186,10 +188,9 @@ def test_batch_never_allocates_more_than_stock_and_explains_every_short_unit(see
     assert result.extra_shipments_after <= result.extra_shipments_before or result.improvement > 0
 
 
-def test_a_large_group_is_improved_chunk_by_chunk_within_stock():
-    # 120 orders competing for 6 SKUs in two DCs: one group, re-decided in 40-order chunks
-    # while the rest of the group is held at its current plans.
-    rng = random.Random(7)
+def _competing_window(seed: int) -> tuple[Network, dict, list[Order]]:
+    """120 orders competing for 6 SKUs in two DCs: one group, larger than a chunk."""
+    rng = random.Random(seed)
     network = _network(n_products=6)
     stock = {f"P{i}": {"DC-WEST": 12, "DC-EAST": 12} for i in range(6)}
     orders = [
@@ -201,6 +202,13 @@ def test_a_large_group_is_improved_chunk_by_chunk_within_stock():
         )
         for k in range(120)
     ]
+    return network, stock, orders
+
+
+def test_a_large_group_is_improved_chunk_by_chunk_within_stock():
+    # One group, re-decided in 40-order chunks while the rest of the group is held at its
+    # current plans.
+    network, stock, orders = _competing_window(7)
     result = reoptimise(network, orders, stock, time_limit=20)
     taken: dict[tuple[str, str], int] = {}
     for order, decided in zip(orders, result.orders, strict=True):
@@ -216,6 +224,43 @@ def test_a_large_group_is_improved_chunk_by_chunk_within_stock():
     assert result.score_after <= result.score_before + 1e-6
     assert result.status == "improved"
     assert result.extra_shipments_after < result.extra_shipments_before
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_a_large_group_gets_further_passes_with_moved_chunk_borders(seed, monkeypatch):
+    # One pass over the 40-order chunks leaves gains across their borders; later passes,
+    # the borders moved by half a chunk, find them. The whole group solved as one model
+    # (no chunks) bounds what any pass can reach.
+    network, stock, orders = _competing_window(seed)
+    plans = route_one_by_one(network, orders, stock)
+    passes = reoptimise(network, orders, stock, plans=plans, time_limit=30)
+    monkeypatch.setattr(batch, "MAX_PASSES", 1)
+    one_pass = reoptimise(network, orders, stock, plans=plans, time_limit=30)
+    whole = reoptimise(network, orders, stock, plans=plans, time_limit=30, chunk_orders=len(orders))
+    assert one_pass.solver_status == "optimal x3"  # three chunks, each solved to the end
+    assert passes.solver_status.startswith("optimal") and "time_limit" not in passes.solver_status
+    assert passes.score_after < one_pass.score_after - 1.0
+    assert passes.score_after >= whole.score_after - 1e-6
+
+
+def test_chunk_borders_move_by_the_offset_and_keep_every_order():
+    network, stock, orders = _competing_window(1)
+    plans = route_one_by_one(network, orders, stock)
+    datas = {
+        i: order_data(network, o, stock, p.explanation.target_date, {})
+        for i, (o, p) in enumerate(zip(orders, plans, strict=True))
+    }
+    group = sorted(datas)
+    plain = batch._chunks(group, datas, 40)
+    moved = batch._chunks(group, datas, 40, 20)
+    for chunks in (plain, moved):
+        assert sorted(i for c in chunks for i in c) == group
+        assert all(0 < len(c) <= 40 for c in chunks)
+    assert [len(c) for c in plain] == [40, 40, 40]
+    assert [len(c) for c in moved] == [20, 40, 40, 20]
+    # the same breadth-first order, cut elsewhere: the first moved chunk is the first half
+    # of the first plain one
+    assert set(moved[0]) < set(plain[0])
 
 
 @pytest.mark.parametrize("seed", range(5))
