@@ -306,8 +306,6 @@ def build_orders(
     """Orders of 1-10 distinct SKUs, to destinations weighted by city population, spread
     evenly over ``days`` days from Monday 06:00 Berlin time."""
     zipf = _Zipf(len(products), ZIPF_EXPONENT)
-    places = STORE_CITIES + OTHER_TOWNS
-    place_weights = list(itertools.accumulate(p[4] for p in places))
     seconds = days * 86_400
     times = sorted(rng.randrange(seconds) for _ in range(n_orders))
     orders = []
@@ -326,27 +324,92 @@ def build_orders(
             )
             for r in skus
         )
-        _name, postal, lat, lon, _pop = places[
-            bisect.bisect_left(place_weights, rng.random() * place_weights[-1])
-        ]
-        destination = Destination(
-            country="DE",
-            postal_code=f"{postal[:2]}{rng.randrange(1000):03d}",
-            lat=round(lat + rng.gauss(0, 0.12), 4),
-            lon=round(lon + rng.gauss(0, 0.18), 4),
-        )
         orders.append(
-            Order(
-                id=f"SO{i + 1:06d}",
-                lines=lines,
-                destination=destination,
-                order_time=START + timedelta(seconds=offset),
-                # Shops do not offer express delivery for freight-sized goods.
-                service_level="express" if not bulky and rng.random() < 0.06 else "standard",
-                allow_split=rng.random() < 0.92,
-            )
+            _order(rng, f"SO{i + 1:06d}", lines, bulky, START + timedelta(seconds=offset))
         )
     return tuple(orders)
+
+
+_PLACES = STORE_CITIES + OTHER_TOWNS
+_PLACE_WEIGHTS = list(itertools.accumulate(p[4] for p in _PLACES))
+
+
+def _order(rng: random.Random, oid: str, lines, bulky: bool, at: datetime) -> Order:
+    """An order of ``lines`` to a destination drawn by population, near a place's centre."""
+    _name, postal, lat, lon, _pop = _PLACES[
+        bisect.bisect_left(_PLACE_WEIGHTS, rng.random() * _PLACE_WEIGHTS[-1])
+    ]
+    destination = Destination(
+        country="DE",
+        postal_code=f"{postal[:2]}{rng.randrange(1000):03d}",
+        lat=round(lat + rng.gauss(0, 0.12), 4),
+        lon=round(lon + rng.gauss(0, 0.18), 4),
+    )
+    return Order(
+        id=oid,
+        lines=lines,
+        destination=destination,
+        order_time=at,
+        # Shops do not offer express delivery for freight-sized goods.
+        service_level="express" if not bulky and rng.random() < 0.06 else "standard",
+        allow_split=rng.random() < 0.92,
+    )
+
+
+#: The promotion window: this many promoted SKUs, each order buys one unit of one of them.
+PROMOTED_SKUS = 20
+#: ... and this many lines of the usual assortment beside it (equally likely).
+PROMOTION_EXTRA_LINES = (0, 0, 1, 1, 2, 3)
+
+
+def promotion_window(
+    retailer: Retailer, n_orders: int, safety_z: float = SAFETY_Z
+) -> tuple[tuple[Order, ...], dict[str, dict[str, float]]]:
+    """A promotion on Monday morning: ``n_orders`` orders, each with one unit of one of
+    :data:`PROMOTED_SKUS` mid-popularity SKUs (neither dangerous nor bulky) and 0-3 lines of
+    the usual assortment, against the opening stock plus the promotion's stock.
+
+    The promotion's stock is planned the way the rest is (:func:`build_stock`), from its
+    forecast, never from these orders: each DC gets ``h + safety_z * sqrt(h)`` units of every
+    promoted SKU on top of what it holds, ``h`` being the forecast units of its region (the
+    places nearest to it, weighted by population). This is where one-by-one decisions meet
+    the most competition: every order wants a unit of the same few SKUs, and the nearest DC
+    running out of one moves the orders after it elsewhere.
+    """
+    rng = random.Random(f"promotion-{retailer.seed}")
+    products = retailer.products
+    zipf = _Zipf(len(products), ZIPF_EXPONENT)
+    plain = [p for p in products[300:] if not p.dangerous_class and not p.bulky]
+    promoted = plain[:PROMOTED_SKUS]
+    dcs = [n for n in retailer.nodes if n.kind == "dc"]
+    region_weight = dict.fromkeys((dc.id for dc in dcs), 0.0)
+    for _name, _postal, lat, lon, population in _PLACES:
+        nearest = min(dcs, key=lambda n: (_km(n.lat, n.lon, lat, lon), n.id))
+        region_weight[nearest.id] += population
+    total = sum(region_weight.values())
+    stock = retailer.fresh_stock()
+    for product in promoted:
+        by_node = stock.setdefault(product.sku, {})
+        for dc in dcs:
+            h = n_orders / len(promoted) * region_weight[dc.id] / total
+            level = math.ceil(h + safety_z * math.sqrt(h) - 1e-9)
+            by_node[dc.id] = by_node.get(dc.id, 0.0) + float(level)
+    at = START + timedelta(hours=4)  # 10:00 Berlin, the opening stock untouched
+    orders = []
+    for i in range(n_orders):
+        skus = [rng.choice(promoted).sku]
+        for _ in range(rng.choice(PROMOTION_EXTRA_LINES)):
+            product = products[zipf.draw(rng)]
+            if product.sku not in skus:
+                skus.append(product.sku)
+        lines = tuple(
+            OrderLine(sku, 1 if k == 0 or retailer.network.products[sku].bulky else
+                      rng.choices((1, 2, 3), cum_weights=_CUM_QTY)[0])
+            for k, sku in enumerate(skus)
+        )  # fmt: skip
+        bulky = any(retailer.network.products[sku].bulky for sku in skus)
+        orders.append(_order(rng, f"PR{i + 1:05d}", lines, bulky, at + timedelta(seconds=i)))
+    return tuple(orders), stock
 
 
 _CUM_LINES = tuple(itertools.accumulate(LINE_COUNT_WEIGHTS))
