@@ -52,6 +52,11 @@ class ChannelSettings(BaseModel):
     access_token: SecretStr = SecretStr("")
     # Shopify fulfils per location; the location our fulfilments/inventory are booked at.
     location_id: str = ""
+    # What the shop calls each carrier, by our carrier code: Shopify builds tracking links and
+    # follows shipment status only for the names on its list of tracking companies
+    # ("DHL Express", "Deutsche Post", "DPD", ...). A code not listed here is looked up in
+    # the adapter's defaults, then sent as it is.
+    carrier_names: dict[str, str] = {}
 
 
 class CarrierSettings(BaseModel):

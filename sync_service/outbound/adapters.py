@@ -37,6 +37,20 @@ def _wanted_lines(payload: dict) -> dict[str, float]:
             if line.get("external_line_id")}  # fmt: skip
 
 
+#: Carrier codes whose Shopify tracking company name is the same in every country. "dhl" is
+#: not among them: Shopify lists "DHL Express", "DHL eCommerce" and "Deutsche Post" apart, and
+#: which one a shop means is the channel's ``carrier_names`` to say.
+SHOPIFY_TRACKING_COMPANIES = {
+    "dhl_express": "DHL Express",
+    "deutsche_post": "Deutsche Post",
+    "dpd": "DPD",
+    "fedex": "FedEx",
+    "gls": "GLS",
+    "ups": "UPS",
+    "usps": "USPS",
+}
+
+
 class ShopifyAdapter(ShopAdapter):
     """Shopify Admin REST API (``api_url`` = https://{shop}/admin/api/2024-10)."""
 
@@ -99,11 +113,17 @@ class ShopifyAdapter(ShopAdapter):
             self.redis.set(key, created["id"], ex=keys.PUSHED_TTL_S)
         return "pushed"
 
-    @staticmethod
-    def _tracking_info(payload: dict) -> dict:
+    def _tracking_info(self, payload: dict) -> dict:
         return {"number": payload.get("tracking_number") or "",
                 "url": payload.get("tracking_url") or "",
-                "company": carrier_of(payload)}  # fmt: skip
+                "company": self._tracking_company(payload)}  # fmt: skip
+
+    def _tracking_company(self, payload: dict) -> str:
+        """Shopify's name of the carrier (its list of tracking companies): the channel's own
+        mapping first, then the carriers whose name there is unambiguous, else our code."""
+        code = carrier_of(payload)
+        names = self.channel.carrier_names
+        return names.get(code) or SHOPIFY_TRACKING_COMPANIES.get(code.lower()) or code
 
     def _picking_fulfilment(self, payload: dict, existing: list[dict]) -> dict | None:
         """The shop's live fulfilment of this picking: the one we created (id remembered in

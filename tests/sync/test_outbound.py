@@ -34,7 +34,7 @@ def out_settings(settings, shop):
         channels={
             "webshop": {"provider": "shopify", "secret": helpers.SHOPIFY_SECRET,
                         "api_url": shop.url + SHOPIFY, "location_id": "24826418",
-                        "access_token": "shpat_test"},
+                        "access_token": "shpat_test", "carrier_names": {"dhl": "Deutsche Post"}},
             "woo": {"provider": "woocommerce", "secret": helpers.WOO_SECRET,
                     "api_url": shop.url + WOO, "access_token": "ck_1:cs_1"},
             "custom": {"provider": "generic", "secret": helpers.GENERIC_SECRET,
@@ -318,3 +318,19 @@ def test_carrier_code_is_preferred_for_tracking_company_and_carrier_settings(
     [create] = shop.requests_to("POST", r"/fulfillments\.json$")
     assert create["body"]["fulfillment"]["tracking_info"]["company"] == "postnl"
     assert redis_client.smembers(keys.active_tracking("postnl")) == {b"JD0111"}
+
+
+@pytest.mark.parametrize(("code", "company"), [
+    ("dhl", "Deutsche Post"),  # the channel's carrier_names
+    ("dpd", "DPD"),  # Shopify's name, the same in every country
+    ("hermes_de", "hermes_de"),  # neither: our code as it is
+])  # fmt: skip
+def test_shopify_gets_its_own_name_of_the_carrier(
+    code, company, out_settings, redis_client, odoo, shop
+):
+    shop.add_shopify_order(helpers.fixture("shopify_order.json"))
+    outbox(redis_client, with_tracking(shipped(121, picking_id=561), 121, "JD0121",
+                                       carrier="Parcel", carrier_code=code))  # fmt: skip
+    OutboxPusher(out_settings, redis_client, odoo).run()
+    [create] = shop.requests_to("POST", r"/fulfillments\.json$")
+    assert create["body"]["fulfillment"]["tracking_info"]["company"] == company
