@@ -292,11 +292,14 @@ class ModelBuilder:
         start: Sequence[float] | None = None,
         threads: int = 1,
         heuristic_effort: float | None = None,
+        relax: bool = False,
+        fixed: Mapping[int, float] | None = None,
     ) -> tuple[str, list[float] | None, float | None]:
         """Solve; returns (status, column values or None, objective or None).
 
         ``status`` is "optimal", "time_limit" (best solution found so far returned, if any),
-        "infeasible" or another HiGHS model status in lower case.
+        "infeasible" or another HiGHS model status in lower case. ``relax``: the LP relaxation
+        (every column continuous). ``fixed``: column -> the value it is fixed at.
         """
         import highspy
         import numpy as np
@@ -305,9 +308,14 @@ class ModelBuilder:
         lp = highspy.HighsLp()
         lp.num_col_ = len(self.cost)
         lp.num_row_ = len(self.row_lower)
+        lower, upper = self.lower, self.upper
+        if fixed:
+            lower, upper = list(lower), list(upper)
+            for col, value in fixed.items():
+                lower[col] = upper[col] = value
         lp.col_cost_ = np.array(self.cost, dtype=np.float64)
-        lp.col_lower_ = np.array(self.lower, dtype=np.float64)
-        lp.col_upper_ = np.array([inf if u == math.inf else u for u in self.upper])
+        lp.col_lower_ = np.array(lower, dtype=np.float64)
+        lp.col_upper_ = np.array([inf if u == math.inf else u for u in upper])
         lp.row_lower_ = np.array([-inf if v == -math.inf else v for v in self.row_lower])
         lp.row_upper_ = np.array([inf if v == math.inf else v for v in self.row_upper])
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
@@ -315,7 +323,7 @@ class ModelBuilder:
         lp.a_matrix_.index_ = np.array(self.row_index, dtype=np.int32)
         lp.a_matrix_.value_ = np.array(self.row_value, dtype=np.float64)
         kint, kcont = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
-        lp.integrality_ = [kint if i else kcont for i in self.integer]
+        lp.integrality_ = [kint if i and not relax else kcont for i in self.integer]
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("time_limit", float(time_limit))

@@ -233,6 +233,7 @@ def test_a_large_group_gets_further_passes_with_moved_chunk_borders(seed, monkey
     # (no chunks) bounds what any pass can reach.
     network, stock, orders = _competing_window(seed)
     plans = route_one_by_one(network, orders, stock)
+    monkeypatch.setattr(batch, "DIVE", False)  # the chunk passes alone
     passes = reoptimise(network, orders, stock, plans=plans, time_limit=30)
     monkeypatch.setattr(batch, "MAX_PASSES", 1)
     one_pass = reoptimise(network, orders, stock, plans=plans, time_limit=30)
@@ -241,6 +242,26 @@ def test_a_large_group_gets_further_passes_with_moved_chunk_borders(seed, monkey
     assert passes.solver_status.startswith("optimal") and "time_limit" not in passes.solver_status
     assert passes.score_after < one_pass.score_after - 1.0
     assert passes.score_after >= whole.score_after - 1e-6
+
+
+@pytest.mark.parametrize("seed", [0, 4])
+def test_a_large_group_is_first_solved_whole_by_an_lp_guided_dive(seed, monkeypatch):
+    # The group as one model: its LP relaxation, then the MIP with the columns the LP set to
+    # integers fixed. Alone (no chunk pass after it) it beats a pass over the chunks, and the
+    # exact MIP of the whole group (a chunk as large as the group) bounds it.
+    network, stock, orders = _competing_window(seed)
+    plans = route_one_by_one(network, orders, stock)
+    whole = reoptimise(network, orders, stock, plans=plans, time_limit=30, chunk_orders=120)
+    monkeypatch.setattr(batch, "MAX_PASSES", 0)
+    dive = reoptimise(network, orders, stock, plans=plans, time_limit=30)
+    monkeypatch.setattr(batch, "DIVE", False)
+    monkeypatch.setattr(batch, "MAX_PASSES", 1)
+    one_pass = reoptimise(network, orders, stock, plans=plans, time_limit=30)
+    assert dive.solver_status == "dive optimal x1"
+    assert whole.solver_status == "optimal x1"
+    assert dive.score_after < one_pass.score_after - 1.0
+    assert whole.score_after - 1e-6 <= dive.score_after <= whole.score_after * 1.001
+    assert dive.extra_shipments_after <= dive.extra_shipments_before
 
 
 def test_chunk_borders_move_by_the_offset_and_keep_every_order():
