@@ -365,21 +365,22 @@ PROMOTION_EXTRA_LINES = (0, 0, 1, 1, 2, 3)
 def promotion_window(
     retailer: Retailer, n_orders: int, safety_z: float = SAFETY_Z
 ) -> tuple[tuple[Order, ...], dict[str, dict[str, float]]]:
-    """A promotion on Monday morning: ``n_orders`` orders, each with one unit of one of
-    :data:`PROMOTED_SKUS` mid-popularity SKUs (neither dangerous nor bulky) and 0-3 lines of
-    the usual assortment, against the opening stock plus the promotion's stock.
+    """A product launch on Monday morning: ``n_orders`` orders, each with one unit of one of
+    :data:`PROMOTED_SKUS` new products and 0-3 lines of the usual assortment, against the
+    opening stock plus the launch's stock.
 
-    The promotion's stock is planned the way the rest is (:func:`build_stock`), from its
-    forecast, never from these orders: each DC gets ``h + safety_z * sqrt(h)`` units of every
-    promoted SKU on top of what it holds, ``h`` being the forecast units of its region (the
-    places nearest to it, weighted by population). This is where one-by-one decisions meet
-    the most competition: every order wants a unit of the same few SKUs, and the nearest DC
-    running out of one moves the orders after it elsewhere.
+    The new products stand in for the catalogue's least popular SKUs that are neither
+    dangerous nor bulky: their stock is the launch allocation alone, planned the way the rest
+    is (:func:`build_stock`), from the launch's forecast, never from these orders: each DC gets
+    ``h + safety_z * sqrt(h)`` units, ``h`` being the forecast units of its region (the places
+    nearest to it, weighted by population). This is where one-by-one decisions meet the most
+    competition: every order wants a unit of the same few products, held only at the DCs, and
+    the nearest DC running out of one moves the orders after it elsewhere.
     """
     rng = random.Random(f"promotion-{retailer.seed}")
     products = retailer.products
     zipf = _Zipf(len(products), ZIPF_EXPONENT)
-    plain = [p for p in products[300:] if not p.dangerous_class and not p.bulky]
+    plain = [p for p in reversed(products) if not p.dangerous_class and not p.bulky]
     promoted = plain[:PROMOTED_SKUS]
     dcs = [n for n in retailer.nodes if n.kind == "dc"]
     region_weight = dict.fromkeys((dc.id for dc in dcs), 0.0)
@@ -389,11 +390,11 @@ def promotion_window(
     total = sum(region_weight.values())
     stock = retailer.fresh_stock()
     for product in promoted:
-        by_node = stock.setdefault(product.sku, {})
-        for dc in dcs:
-            h = n_orders / len(promoted) * region_weight[dc.id] / total
-            level = math.ceil(h + safety_z * math.sqrt(h) - 1e-9)
-            by_node[dc.id] = by_node.get(dc.id, 0.0) + float(level)
+        stock[product.sku] = {
+            dc.id: float(math.ceil(h + safety_z * math.sqrt(h) - 1e-9))
+            for dc in dcs
+            if (h := n_orders / len(promoted) * region_weight[dc.id] / total) > 0
+        }
     at = START + timedelta(hours=4)  # 10:00 Berlin, the opening stock untouched
     orders = []
     for i in range(n_orders):
