@@ -5,7 +5,7 @@ the stock, which depletes as orders are routed; nodes that reached their daily c
 excluded for the rest of the day (passed as the order's excluded nodes). Every plan is validated
 by bench.checker. The engine's replay also samples orders for the exact MILP reference and keeps
 stock snapshots for the batch windows, solved after the replay so its timing stays clean; a
-promotion window (bench.synthetic.promotion_window), where orders compete most for the same
+launch window (bench.synthetic.launch_window), where orders compete most for the same
 units, is solved beside them, and once more as one model over every node for reference.
 """
 
@@ -25,12 +25,12 @@ from bench.baselines import fewest_packages, greedy, home_warehouse_first, neare
 from bench.checker import PlanChecker
 from bench.synthetic import (
     HISTORY_WEEKS,
-    PROMOTED_SKUS,
+    LAUNCHED_SKUS,
     REGIONAL_MIN_WEEKLY,
     SAFETY_Z,
     Retailer,
     generate,
-    promotion_window,
+    launch_window,
 )
 from oms_engine import deplete, route
 from oms_engine.batch import classify_splits, reoptimise, route_one_by_one
@@ -41,8 +41,8 @@ BERLIN = timezone(timedelta(hours=1))  # CET all through the replay week (no DST
 #: three days late. Added to every policy's cost per order alike, so leaving units out is
 #: never cheaper than shipping them.
 BACKORDER_LATE_DAYS = 3
-#: Time limit of the promotion window's reference solve (one model, every node).
-PROMOTION_REFERENCE_SECONDS = 300.0
+#: Time limit of the launch window's reference solve (one model, every node).
+LAUNCH_REFERENCE_SECONDS = 300.0
 
 
 @dataclass
@@ -400,8 +400,8 @@ def report(args, retailer, results, hooks, batches, clean_seconds, wall) -> tupl
         (f"{start:,}", b, hooks.windows[start]["splits"])
         for start, b in sorted(batches_by_start(batches, hooks).items())
     ]
-    if getattr(args, "promotion", None):
-        windows.append((f"promotion ({PROMOTED_SKUS} SKUs)", *args.promotion))
+    if getattr(args, "launch", None):
+        windows.append((f"launch ({LAUNCHED_SKUS} new SKUs)", *args.launch))
     batches = [b for _label, b, _c in windows]
     full_windows = bool(batches) and all(len(b.orders) >= 2000 for b in batches)
     window_met = max(b.seconds for b in batches) <= 2.0 if full_windows else None
@@ -465,12 +465,12 @@ def report(args, retailer, results, hooks, batches, clean_seconds, wall) -> tupl
             f"{100 * (base - b.extra_shipments_after) / base if base else 0:.0f}% | "
             f"{b.improvement:.2f} | {b.solver_status} | {b.status} | {b.seconds:.2f} |"
         )
-    ref = getattr(args, "promotion_reference", None)
+    ref = getattr(args, "launch_reference", None)
     if ref is not None:
         lines += [
             "",
-            f"The promotion window as one model over every node, {ref.columns:,} columns, "
-            f"{PROMOTION_REFERENCE_SECONDS:.0f} s allowed: {ref.extra_shipments_after} extra "
+            f"The launch window as one model over every node, {ref.columns:,} columns, "
+            f"{LAUNCH_REFERENCE_SECONDS:.0f} s allowed: {ref.extra_shipments_after} extra "
             f"shipments, score saved {ref.improvement:.2f}, solver {ref.solver_status}, "
             f"{ref.seconds:.1f} s - what the 2 s batch leaves on the table.",
         ]
@@ -489,10 +489,10 @@ def report(args, retailer, results, hooks, batches, clean_seconds, wall) -> tupl
         "last pass gained; each solve accepted only if strictly better, 2 s for the whole "
         "call (models included). The "
         "first windows are the replay's own, each from the stock the engine's replay left at "
-        "its first order; the promotion window is a Monday-morning promotion "
-        "(bench.synthetic.promotion_window): each order buys one unit of one of "
-        f"{PROMOTED_SKUS} promoted SKUs and 0-3 usual lines, the promoted SKUs stocked at the "
-        "DCs by the same order-up-to rule as the rest from the promotion's regional forecast, "
+        "its first order; the launch window is a Monday-morning product launch "
+        "(bench.synthetic.launch_window): each order buys one unit of one of "
+        f"{LAUNCHED_SKUS} new products and 0-3 usual lines, the new products stocked at the "
+        "DCs alone, by the same order-up-to rule as the rest, from the launch's regional forecast, "
         "on top of the opening stock. Splits, from the "
         "window's opening stock with the hard rules applied (oms_engine.batch.classify_splits): "
         "'forced' - no single node could send the order whole even before the window; 'by "
@@ -687,32 +687,32 @@ def main(argv: list[str] | None = None) -> int:
             f"{w['splits'].removable_at_most} removable), {b.seconds:.2f} s",
             flush=True,
         )
-    # The promotion window: the same batch call where orders compete most (bench.synthetic).
-    promo_orders, promo_stock = promotion_window(retailer, window, args.safety_z)
-    promo_plans = route_one_by_one(network, promo_orders, promo_stock)
+    # The launch window: the same batch call where orders compete most (bench.synthetic).
+    launch_orders, launch_stock = launch_window(retailer, window, args.safety_z)
+    launch_plans = route_one_by_one(network, launch_orders, launch_stock)
     b = reoptimise(
         network,
-        promo_orders,
-        promo_stock,
-        plans=promo_plans,
+        launch_orders,
+        launch_stock,
+        plans=launch_plans,
         time_limit=2.0,
         capacity_left={n.id: n.daily_capacity for n in retailer.nodes if n.daily_capacity},
     )
-    args.promotion = (b, classify_splits(network, promo_orders, promo_plans, promo_stock))
+    args.launch = (b, classify_splits(network, launch_orders, launch_plans, launch_stock))
     # What the 2 s leave on the table: the same window as one model over every node.
-    args.promotion_reference = reoptimise(
+    args.launch_reference = reoptimise(
         network,
-        promo_orders,
-        promo_stock,
-        plans=promo_plans,
-        time_limit=PROMOTION_REFERENCE_SECONDS,
+        launch_orders,
+        launch_stock,
+        plans=launch_plans,
+        time_limit=LAUNCH_REFERENCE_SECONDS,
         capacity_left={n.id: n.daily_capacity for n in retailer.nodes if n.daily_capacity},
-        chunk_orders=len(promo_orders),
+        chunk_orders=len(launch_orders),
         max_nodes=len(retailer.nodes),
     )
     print(
-        f"  promotion window: {b.extra_shipments_before} -> {b.extra_shipments_after} extra "
-        f"shipments (at most {args.promotion[1].removable_at_most} removable), {b.seconds:.2f} s",
+        f"  launch window: {b.extra_shipments_before} -> {b.extra_shipments_after} extra "
+        f"shipments (at most {args.launch[1].removable_at_most} removable), {b.seconds:.2f} s",
         flush=True,
     )
     ordered = {"engine (exact route)": results.pop("engine (exact route)"), **results}

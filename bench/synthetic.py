@@ -356,17 +356,17 @@ def _order(rng: random.Random, oid: str, lines, bulky: bool, at: datetime) -> Or
     )
 
 
-#: The promotion window: this many promoted SKUs, each order buys one unit of one of them.
-PROMOTED_SKUS = 20
+#: The launch window: this many new products, each order buys one unit of one of them.
+LAUNCHED_SKUS = 20
 #: ... and this many lines of the usual assortment beside it (equally likely).
-PROMOTION_EXTRA_LINES = (0, 0, 1, 1, 2, 3)
+LAUNCH_EXTRA_LINES = (0, 0, 1, 1, 2, 3)
 
 
-def promotion_window(
+def launch_window(
     retailer: Retailer, n_orders: int, safety_z: float = SAFETY_Z
 ) -> tuple[tuple[Order, ...], dict[str, dict[str, float]]]:
     """A product launch on Monday morning: ``n_orders`` orders, each with one unit of one of
-    :data:`PROMOTED_SKUS` new products and 0-3 lines of the usual assortment, against the
+    :data:`LAUNCHED_SKUS` new products and 0-3 lines of the usual assortment, against the
     opening stock plus the launch's stock.
 
     The new products stand in for the catalogue's least popular SKUs that are neither
@@ -377,11 +377,11 @@ def promotion_window(
     competition: every order wants a unit of the same few products, held only at the DCs, and
     the nearest DC running out of one moves the orders after it elsewhere.
     """
-    rng = random.Random(f"promotion-{retailer.seed}")
+    rng = random.Random(f"launch-{retailer.seed}")
     products = retailer.products
     zipf = _Zipf(len(products), ZIPF_EXPONENT)
     plain = [p for p in reversed(products) if not p.dangerous_class and not p.bulky]
-    promoted = plain[:PROMOTED_SKUS]
+    launched = plain[:LAUNCHED_SKUS]
     dcs = [n for n in retailer.nodes if n.kind == "dc"]
     region_weight = dict.fromkeys((dc.id for dc in dcs), 0.0)
     for _name, _postal, lat, lon, population in _PLACES:
@@ -389,17 +389,17 @@ def promotion_window(
         region_weight[nearest.id] += population
     total = sum(region_weight.values())
     stock = retailer.fresh_stock()
-    for product in promoted:
+    for product in launched:
         stock[product.sku] = {
             dc.id: float(math.ceil(h + safety_z * math.sqrt(h) - 1e-9))
             for dc in dcs
-            if (h := n_orders / len(promoted) * region_weight[dc.id] / total) > 0
+            if (h := n_orders / len(launched) * region_weight[dc.id] / total) > 0
         }
     at = START + timedelta(hours=4)  # 10:00 Berlin, the opening stock untouched
     orders = []
     for i in range(n_orders):
-        skus = [rng.choice(promoted).sku]
-        for _ in range(rng.choice(PROMOTION_EXTRA_LINES)):
+        skus = [rng.choice(launched).sku]
+        for _ in range(rng.choice(LAUNCH_EXTRA_LINES)):
             product = products[zipf.draw(rng)]
             if product.sku not in skus:
                 skus.append(product.sku)
