@@ -119,12 +119,12 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     evaluate_singles(single)
     if best_node is not None and allow_split and best >= w_unfulfilled:
         # the best single shipment leaves units out: a greedy cover may do much better
-        best = min(
-            best,
-            _greedy_cover_score(
-                problem, rows, carried, built, build, best_node, w, policy, floor, lateness
-            ),
+        greedy, picks = _greedy_cover(
+            problem, rows, carried, built, build, best_node, w, policy, floor, lateness
         )
+        if greedy < best:
+            best = greedy
+            problem.greedy = picks  # the search starts from it (its score is at most greedy)
     lowest = min(floor.values())
     second = min(lowest, w_unfulfilled)  # the least any second shipment (or gap) costs
     single_only = not allow_split or policy.max_packages == 1
@@ -563,12 +563,13 @@ def _multi_bound(ni, row, mask, cheapest_two, lowest, targets, w, carried, cover
     return need or lowest
 
 
-def _greedy_cover_score(
+def _greedy_cover(
     problem, rows, carried, built, build, first, w, policy, floor, lateness
-) -> float:
+) -> tuple[float, list[Candidate]]:
     """The score of an explicit plan: ``first`` plus the nodes closing the most shortfall,
     each shipping what it newly covers with its best option carrying all of it. An upper
-    bound of the optimum (any feasible plan is), used to leave more nodes out."""
+    bound of the optimum (any feasible plan is), used to leave more nodes out; returned with
+    the plan's candidates (one per shipment), infinite with none when it has no such plan."""
     targets = problem.targets
     n_lines = len(targets)
     limit = policy.max_packages or len(rows)
@@ -608,6 +609,7 @@ def _greedy_cover_score(
     total = w.unfulfilled * sum(left)
     late = 0
     packages = 0
+    picks: list[Candidate] = []
     for ni, units in zip(chosen, plan_units, strict=False):
         if ni not in built:
             built[ni] = build(ni)
@@ -622,15 +624,16 @@ def _greedy_cover_score(
             cost += sum(q * cand.unit[li] for li, q in enumerate(units) if q)
             key = (cost + w.lateness * cand.late_days, cost, count, cand.late_days)
             if best is None or key < best:
-                best = key
+                best, pick = key, cand
         if best is None:
-            return math.inf
+            return math.inf, []
+        picks.append(pick)
         total += best[1]
         packages += best[2]
         late = max(late, best[3])
     if policy.max_packages is not None and packages > policy.max_packages:
-        return math.inf
-    return total + w.lateness * late
+        return math.inf, []
+    return total + w.lateness * late, picks
 
 
 def _single_score(cand, targets, total, weights, w, max_packages) -> float:
