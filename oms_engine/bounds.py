@@ -156,8 +156,19 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
             continue
         if cheapest_two is None:
             cheapest_two = _cheapest_two(line_floor, holders, floor, set(special))
+            units = _unit_floors(problem, table, w)
         multi = _multi_bound(
-            ni, rows[ni], carried[ni], cheapest_two, lowest, targets, w, carried, covering
+            ni,
+            rows[ni],
+            carried[ni],
+            cheapest_two,
+            lowest,
+            targets,
+            w,
+            carried,
+            covering,
+            units,
+            lateness[ni],
         )
         if floor[ni] + lateness[ni] + multi <= best + _EPS:
             keep.append(ni)
@@ -527,15 +538,47 @@ def _cheapest_two(line_floor, holders, floor, special) -> list[list[tuple]]:
     return pairs
 
 
-def _multi_bound(ni, row, mask, cheapest_two, lowest, targets, w, carried, covering) -> float:
-    """What a plan of two or more shipments using node ``ni`` pays beyond ni's own floor: for
-    the worst line ni cannot fully serve, the cheaper of another node's floor and leaving the
-    shortfall out; when no other node even holds all those lines, two more shipments (or a
-    unit left out); when ni serves everything, the lowest floor of any second shipment.
+def _unit_floors(problem, table, w) -> tuple[list[float], float, list[float]]:
+    """Per line, the least one of its units pays in any plan: shipped, the lowest per-kg score
+    of a service able to carry it times its weight (as :func:`_split_floor` counts it); left
+    out, ``unfulfilled``; the cheaper of the two. With their sum over the targets, and per
+    line the lateness score of the earliest service able to carry it (a plan shipping any of
+    the line is at least that late)."""
+    per_unit = []
+    total = 0.0
+    late_of = []
+    w_unfulfilled = w.unfulfilled
+    target_day = problem.target_day
+    for product, target in zip(problem.products, problem.targets, strict=True):
+        _, first, per_kg = table.carrying(product)
+        unit = per_kg * product.weight_kg if per_kg < math.inf else w_unfulfilled
+        unit = unit if unit < w_unfulfilled else w_unfulfilled
+        per_unit.append(unit)
+        total += target * unit
+        late = 0 if target_day is None or first <= target_day else first - target_day
+        late_of.append(w.lateness * late)
+    return per_unit, total, late_of
+
+
+def _multi_bound(
+    ni, row, mask, cheapest_two, lowest, targets, w, carried, covering, units, late
+) -> float:
+    """What a plan of two or more shipments using node ``ni`` pays beyond ni's own floor and
+    lateness. Every unit pays at least its line's unit floor (``units``, from
+    :func:`_unit_floors`: their sum is part of the bound), a unit left out pays ``unfulfilled``,
+    that much more than its floor. Then, for the worst line ni cannot fully serve, the cheaper
+    of another node's floor and leaving the shortfall out (beyond the units' floors); when no
+    other node even holds all those lines, two more shipments (or a unit left out); when ni
+    serves everything, the lowest floor of any second shipment. Another node shipping part of
+    a line makes the plan at least as late as the earliest service carrying the line: what
+    that adds to ni's own lateness ``late`` is counted with that node's floor. Fixed parts,
+    units' costs and the lateness add up in the score, so the parts add up in the bound.
     ``covering`` memoises, per set of lines, up to two nodes holding them all (per order)."""
+    per_unit, units_total, late_of = units
     need = 0.0
     rest = 0
     w_unfulfilled = w.unfulfilled
+    left_out = w_unfulfilled  # the least a unit of those lines pays beyond its floor, left out
     for li, target in enumerate(targets):
         have = row[li] if mask >> li & 1 else 0
         if target > have:
@@ -547,20 +590,25 @@ def _multi_bound(ni, row, mask, cheapest_two, lowest, targets, w, carried, cover
                 other = pair[1][0]
             else:
                 other = math.inf
-            gap = w_unfulfilled * (target - have)
+            if late_of[li] > late:
+                other += late_of[li] - late
+            beyond = w_unfulfilled - per_unit[li]
+            if beyond < left_out:
+                left_out = beyond
+            gap = beyond * (target - have)
             if other < gap:
                 gap = other
             if gap > need:
                 need = gap
-    if rest and need < 2 * lowest and need < w_unfulfilled:
+    if rest and need < 2 * lowest and need < left_out:
         holders = covering.get(rest)
         if holders is None:
             holders = covering[rest] = [nj for nj, other in carried.items() if not rest & ~other][
                 :2
             ]
         if not any(nj != ni for nj in holders):
-            need = max(need, min(2 * lowest, w_unfulfilled))
-    return need or lowest
+            need = max(need, min(2 * lowest, left_out))
+    return (need or lowest) + units_total
 
 
 def _greedy_cover(
