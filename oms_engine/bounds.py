@@ -119,12 +119,12 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     evaluate_singles(single)
     if best_node is not None and allow_split and best >= w_unfulfilled:
         # the best single shipment leaves units out: a greedy cover may do much better
-        best = min(
-            best,
-            _greedy_cover_score(
-                problem, rows, carried, built, build, best_node, w, policy, floor, lateness
-            ),
+        greedy, picks = _greedy_cover(
+            problem, rows, carried, built, build, best_node, w, policy, floor, lateness
         )
+        if greedy < best:
+            best = greedy
+            problem.greedy = picks  # the search starts from it (its score is at most greedy)
     lowest = min(floor.values())
     second = min(lowest, w_unfulfilled)  # the least any second shipment (or gap) costs
     single_only = not allow_split or policy.max_packages == 1
@@ -156,8 +156,19 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
             continue
         if cheapest_two is None:
             cheapest_two = _cheapest_two(line_floor, holders, floor, set(special))
+            units = _unit_floors(problem, table, w)
         multi = _multi_bound(
-            ni, rows[ni], carried[ni], cheapest_two, lowest, targets, w, carried, covering
+            ni,
+            rows[ni],
+            carried[ni],
+            cheapest_two,
+            lowest,
+            targets,
+            w,
+            carried,
+            covering,
+            units,
+            lateness[ni],
         )
         if floor[ni] + lateness[ni] + multi <= best + _EPS:
             keep.append(ni)
@@ -527,15 +538,47 @@ def _cheapest_two(line_floor, holders, floor, special) -> list[list[tuple]]:
     return pairs
 
 
-def _multi_bound(ni, row, mask, cheapest_two, lowest, targets, w, carried, covering) -> float:
-    """What a plan of two or more shipments using node ``ni`` pays beyond ni's own floor: for
-    the worst line ni cannot fully serve, the cheaper of another node's floor and leaving the
-    shortfall out; when no other node even holds all those lines, two more shipments (or a
-    unit left out); when ni serves everything, the lowest floor of any second shipment.
+def _unit_floors(problem, table, w) -> tuple[list[float], float, list[float]]:
+    """Per line, the least one of its units pays in any plan: shipped, the lowest per-kg score
+    of a service able to carry it times its weight (as :func:`_split_floor` counts it); left
+    out, ``unfulfilled``; the cheaper of the two. With their sum over the targets, and per
+    line the lateness score of the earliest service able to carry it (a plan shipping any of
+    the line is at least that late)."""
+    per_unit = []
+    total = 0.0
+    late_of = []
+    w_unfulfilled = w.unfulfilled
+    target_day = problem.target_day
+    for product, target in zip(problem.products, problem.targets, strict=True):
+        _, first, per_kg = table.carrying(product)
+        unit = per_kg * product.weight_kg if per_kg < math.inf else w_unfulfilled
+        unit = unit if unit < w_unfulfilled else w_unfulfilled
+        per_unit.append(unit)
+        total += target * unit
+        late = 0 if target_day is None or first <= target_day else first - target_day
+        late_of.append(w.lateness * late)
+    return per_unit, total, late_of
+
+
+def _multi_bound(
+    ni, row, mask, cheapest_two, lowest, targets, w, carried, covering, units, late
+) -> float:
+    """What a plan of two or more shipments using node ``ni`` pays beyond ni's own floor and
+    lateness. Every unit pays at least its line's unit floor (``units``, from
+    :func:`_unit_floors`: their sum is part of the bound), a unit left out pays ``unfulfilled``,
+    that much more than its floor. Then, for the worst line ni cannot fully serve, the cheaper
+    of another node's floor and leaving the shortfall out (beyond the units' floors); when no
+    other node even holds all those lines, two more shipments (or a unit left out); when ni
+    serves everything, the lowest floor of any second shipment. Another node shipping part of
+    a line makes the plan at least as late as the earliest service carrying the line: what
+    that adds to ni's own lateness ``late`` is counted with that node's floor. Fixed parts,
+    units' costs and the lateness add up in the score, so the parts add up in the bound.
     ``covering`` memoises, per set of lines, up to two nodes holding them all (per order)."""
+    per_unit, units_total, late_of = units
     need = 0.0
     rest = 0
     w_unfulfilled = w.unfulfilled
+    left_out = w_unfulfilled  # the least a unit of those lines pays beyond its floor, left out
     for li, target in enumerate(targets):
         have = row[li] if mask >> li & 1 else 0
         if target > have:
@@ -547,28 +590,34 @@ def _multi_bound(ni, row, mask, cheapest_two, lowest, targets, w, carried, cover
                 other = pair[1][0]
             else:
                 other = math.inf
-            gap = w_unfulfilled * (target - have)
+            if late_of[li] > late:
+                other += late_of[li] - late
+            beyond = w_unfulfilled - per_unit[li]
+            if beyond < left_out:
+                left_out = beyond
+            gap = beyond * (target - have)
             if other < gap:
                 gap = other
             if gap > need:
                 need = gap
-    if rest and need < 2 * lowest and need < w_unfulfilled:
+    if rest and need < 2 * lowest and need < left_out:
         holders = covering.get(rest)
         if holders is None:
             holders = covering[rest] = [nj for nj, other in carried.items() if not rest & ~other][
                 :2
             ]
         if not any(nj != ni for nj in holders):
-            need = max(need, min(2 * lowest, w_unfulfilled))
-    return need or lowest
+            need = max(need, min(2 * lowest, left_out))
+    return (need or lowest) + units_total
 
 
-def _greedy_cover_score(
+def _greedy_cover(
     problem, rows, carried, built, build, first, w, policy, floor, lateness
-) -> float:
+) -> tuple[float, list[Candidate]]:
     """The score of an explicit plan: ``first`` plus the nodes closing the most shortfall,
     each shipping what it newly covers with its best option carrying all of it. An upper
-    bound of the optimum (any feasible plan is), used to leave more nodes out."""
+    bound of the optimum (any feasible plan is), used to leave more nodes out; returned with
+    the plan's candidates (one per shipment), infinite with none when it has no such plan."""
     targets = problem.targets
     n_lines = len(targets)
     limit = policy.max_packages or len(rows)
@@ -608,6 +657,7 @@ def _greedy_cover_score(
     total = w.unfulfilled * sum(left)
     late = 0
     packages = 0
+    picks: list[Candidate] = []
     for ni, units in zip(chosen, plan_units, strict=False):
         if ni not in built:
             built[ni] = build(ni)
@@ -622,15 +672,16 @@ def _greedy_cover_score(
             cost += sum(q * cand.unit[li] for li, q in enumerate(units) if q)
             key = (cost + w.lateness * cand.late_days, cost, count, cand.late_days)
             if best is None or key < best:
-                best = key
+                best, pick = key, cand
         if best is None:
-            return math.inf
+            return math.inf, []
+        picks.append(pick)
         total += best[1]
         packages += best[2]
         late = max(late, best[3])
     if policy.max_packages is not None and packages > policy.max_packages:
-        return math.inf
-    return total + w.lateness * late
+        return math.inf, []
+    return total + w.lateness * late, picks
 
 
 def _single_score(cand, targets, total, weights, w, max_packages) -> float:

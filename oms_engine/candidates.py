@@ -56,6 +56,9 @@ class OrderProblem:
     #: per candidate, the (score, packages) of shipping the whole order from it alone, as the
     #: whole-order walk computed them (None: past max_packages); None when not all were
     scores: list[tuple[float, int] | None] | None = None
+    #: the bounds' greedy cover (one candidate per shipment) when it beat every single: the
+    #: search's first incumbent (:meth:`oms_engine.search.Search.run`); None otherwise
+    greedy: list[Candidate] | None = None
 
 
 #: Lines held at no more nodes than this are scanned first for the nodes holding the whole order.

@@ -390,7 +390,11 @@ class Search:
                 and not self.problem.singles_suffice
                 and not self._singles_are_optimal()
             ):
-                self._cover_greedily(list(self.best.key))
+                start = self._bounds_cover()
+                if start is None:
+                    self._cover_greedily(list(self.best.key))
+                else:
+                    self._consider(start)
                 banned = self._hopeless()
                 n_lines = self.n_lines
                 self._dfs((), 0, [0] * n_lines, {}, 0.0, 0, 0, banned)
@@ -462,6 +466,23 @@ class Search:
             if self.fixed[j] + other >= threshold:
                 banned |= 1 << j
         return banned
+
+    def _bounds_cover(self) -> tuple[int, ...] | None:
+        """The node bounds' greedy cover (``problem.greedy``) as a set of options, when it
+        beat every single and all its candidates are here: an incumbent as good as a greedy
+        cover of our own, already found. Any plan serves as the first incumbent (the search
+        stays exact); which one changes the work done, and so ``steps``."""
+        picks = self.problem.greedy
+        if not picks or len(picks) > self.max_shipments:
+            return None
+        index = {id(cand): j for j, cand in enumerate(self.cands)}
+        key = []
+        for cand in picks:
+            j = index.get(id(cand))
+            if j is None:  # a node the bounds did not keep (max_nodes)
+                return None
+            key.append(j)
+        return tuple(sorted(key))
 
     def _cover_greedily(self, key: list[int]) -> None:
         """A quick incumbent: add the option closing the most shortfall until none does."""
