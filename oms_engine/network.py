@@ -132,7 +132,11 @@ class NodeDistances:
             # few km, where haversine takes over.
             sin_n, cos_n, lon_n = self._network._trig[ni]
             cosine = self._sin_lat * sin_n + self._cos_lat * cos_n * math.cos(self._lon - lon_n)
-            km = EARTH_RADIUS_KM * math.acos(max(-1.0, min(1.0, cosine)))
+            # clamped into acos's domain as max(-1.0, min(1.0, cosine)) does (the same float,
+            # NaN included), without the two builtin calls: every order has a new destination
+            cosine = cosine if cosine < 1.0 else 1.0
+            cosine = cosine if cosine > -1.0 else -1.0
+            km = EARTH_RADIUS_KM * math.acos(cosine)
             if km < 5.0:
                 network = self._network
                 km = _haversine_km(
