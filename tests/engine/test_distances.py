@@ -13,6 +13,7 @@ import math
 from engine_builders import dc, network
 
 from oms_engine import Destination
+from oms_engine import network as network_module
 from oms_engine.network import EARTH_RADIUS_KM
 
 LAT, LON = -78.1263994064304, -51.24699767574411
@@ -32,3 +33,17 @@ def test_a_destination_on_the_node_or_at_its_antipode_has_a_distance():
     assert on_node[0] == 0.0  # below 5 km the haversine formula answers
     antipode = net.node_distances(Destination("DE", "10115", -LAT, LON + 180.0))
     assert antipode[0] == EARTH_RADIUS_KM * math.acos(-1.0)
+
+
+def test_few_destinations_are_kept_and_the_last_ones_are_read_again():
+    net = network([dc("DC-POLE", lat=LAT, lon=LON)])
+    limit = network_module._DISTANCE_CACHE_LIMIT
+    first = Destination("DE", "10115", 52.0, 13.0)
+    kept = net.node_distances(first)
+    assert net.node_distances(first) is kept  # its order's later questions read it
+    km = kept[0]
+    for i in range(3 * limit):
+        net.node_distances(Destination("DE", "10115", 40.0 + i / 1000, 10.0))
+        assert len(net._distance_cache) <= limit  # few objects for the collector to walk
+    again = net.node_distances(first)
+    assert again is not kept and again[0] == km  # computed anew, the same float
