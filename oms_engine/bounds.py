@@ -183,14 +183,16 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
 
 
-def whole_order_nodes(network, problem, table, distances, build, walk, holds_all):
+def whole_order_nodes(network, problem, table, distances, build, walk, holds_all, order_kg):
     """The first step of :func:`bound_nodes` alone, for an order whose lines are all held by
     some node: ``walk`` is the table's order (:meth:`OptionTable.static_order`), or the part
     of it that may hold everything, and ``holds_all(ni)`` tells whether ni holds every line
     and may ship it (reading only that node's stock). The nodes holding everything are walked
     in that order, then the same proof that no split and no partial node can win follows,
-    with the same arithmetic. ``None`` when the proof fails or no node holds everything: the
-    caller then scans the stock and runs :func:`bound_nodes`."""
+    with the same arithmetic. ``order_kg``: the kg of the order's units
+    (:func:`oms_engine.candidates.order_weight`, the float the builder uses too). ``None`` when
+    the proof fails or no node holds everything: the caller then scans the stock and runs
+    :func:`bound_nodes`."""
     w = network.policy.weights
     targets = problem.targets
     total = sum(targets)
@@ -208,10 +210,7 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
     known = distances.known if distances is not None else None
     # A node walked here holds every unit: an option carrying every line ships all of them,
     # so its single score (as _single_score adds it up, float for float) needs only its
-    # per-unit part; the weight and the units left out (none) are the order's.
-    order_kg = 0.0
-    for target, wk in zip(targets, weights, strict=True):
-        order_kg += target * wk
+    # per-unit part; the weight (order_kg) and the units left out (none) are the order's.
     no_unit_out = w_unfulfilled * 0
     late_weight = w.lateness
     start, end = 0, len(walk)

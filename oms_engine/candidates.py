@@ -178,7 +178,7 @@ def prepare(
     cover = {ni: covers[ni] for ni in rows}  # units a node could ship alone
     targets = [min(q, c) for q, c in zip(quantities, capacity, strict=True)]
     problem.targets = targets
-    build = _builder(network, problem, rows, table, distances, special)
+    build = _builder(network, problem, rows, table, distances, special, order_weight(problem))
     kept = bound_nodes(
         network, problem, rows, carried, cover, table, distances, build, order.allow_split
     )
@@ -191,15 +191,26 @@ def prepare(
     return problem
 
 
-def _builder(network, problem, rows, table, distances, special, whole=False):
-    """The function building a node's candidates for this order (rows: node -> units).
-    ``whole``: every node built holds every target unit (the whole-order walk), so what a
-    node takes of each line is the order's and is listed once, not per node."""
+def order_weight(problem: OrderProblem) -> float:
+    """The kg of the order's target units, added up line by line from 0.0. One loop for every
+    user (the candidates' domination, the whole-order walk's package counts), so they all
+    read the same float on every Python version (``sum()`` of floats is compensated from 3.12
+    on and may differ from this loop in the last bit)."""
+    kg = 0.0
+    for target, wk in zip(problem.targets, problem.weights, strict=True):
+        kg += target * wk
+    return kg
+
+
+def _builder(network, problem, rows, table, distances, special, order_kg, whole=False):
+    """The function building a node's candidates for this order (rows: node -> units;
+    ``order_kg``: :func:`order_weight`). ``whole``: every node built holds every target unit
+    (the whole-order walk), so what a node takes of each line is the order's and is listed
+    once, not per node."""
     targets = problem.targets
     products = problem.products
     target_day = problem.target_day
     weights = problem.weights
-    order_kg = sum(t * wk for t, wk in zip(targets, weights, strict=True))
     w_distance = network.policy.weights.distance
     # as _build_same_lines lists them for a node holding every target unit (targets > 0)
     whole_takes = [(li, weights[li], t) for li, t in enumerate(targets)] if whole else None
@@ -333,8 +344,9 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
     # If a node holds every line, eligible stock covers each quantity: targets = quantities.
     saved = problem.targets
     problem.targets = list(quantities)
-    build = _builder(network, problem, rows, table, distances, special, whole=True)
-    kept = whole_order_nodes(network, problem, table, distances, build, order, holds_all)
+    order_kg = order_weight(problem)  # one weighing for the builder and the walk
+    build = _builder(network, problem, rows, table, distances, special, order_kg, whole=True)
+    kept = whole_order_nodes(network, problem, table, distances, build, order, holds_all, order_kg)
     if kept is None:
         problem.targets = saved
     else:
