@@ -103,17 +103,20 @@ def replay(
     """Route every order in turn against a depleting copy of the stock; measure each decision.
 
     The timed pass runs the decisions back to back - route, deplete, the capacity bookkeeping
-    the next order's excluded nodes need - and keeps each plan; the checker, the hooks (MILP
-    sample, batch windows) and the statistics then go over the kept plans in a second pass
-    that re-plays the same stock. Run between the calls, they charged the calls for their
-    garbage and their cache misses (the MILP sample alone ~7% of the engine's replay).
+    the next order's excluded nodes need - and keeps nothing of a plan but a fingerprint.
+    A second pass, untimed, decides the same orders again on the same stock (the decisions
+    are deterministic: the fingerprints must match, or the bench stops) and feeds the
+    checker, the hooks (MILP sample, batch windows) and the statistics. Run between the
+    timed calls, those charged them for their garbage and cache misses (the MILP sample alone
+    ~7% of the engine's replay); keeping the 100k plans for later instead made every full
+    collection inside a call walk them.
 
-    ``freeze``: the workload - the 100k orders, the products, the network and the stock copy,
-    built before the replay and alive all through it, as a service's loaded network is - is
-    frozen out of the garbage collector's walks (``gc.freeze()``). Without it, every full
-    collection that falls inside a decision call walks the bench's own pre-generated orders
-    and charges that to the call. The collector stays on: what the decisions allocate is
-    collected, and charged to them.
+    ``freeze``: the workload - the 100k orders, the products, the network - built before the
+    replay and alive all through it, as a service's loaded network is, is frozen out of the
+    garbage collector's walks (``gc.freeze()``). Without it, every full collection that falls
+    inside a decision call walks the bench's own pre-generated orders and charges that to the
+    call. The collector stays on: what the decisions allocate is collected, and charged to
+    them.
 
     ``freeze=False, interleaved=True`` measures the old way, for comparison: the checker and
     the hooks between the calls (their results then come from the second pass all the same).
@@ -136,55 +139,13 @@ def replay(
     if freeze:
         gc.freeze()
     try:
-        decided = _timed(retailer, stats, decide, before, after)
+        prints = _decide_all(retailer, decide, stats, before, after)
     finally:
         gc.unfreeze()
-    _check(retailer, stats, decided, checker, hooks)
-    return stats
 
-
-def _timed(retailer: Retailer, stats: Stats, decide, before=None, after=None) -> list:
-    """The timed pass: (order as routed, plan) per order; ``before`` and ``after`` are called
-    around each decision (the old, interleaved way)."""
-    stock = retailer.fresh_stock()
-    capacity = {n.id: n.daily_capacity for n in retailer.nodes if n.daily_capacity is not None}
-    loads: dict[tuple[str, int], int] = {}
-    full: dict[int, set[str]] = {}
-    decided = []
-    # CPU time of this thread: on a shared machine, time spent descheduled is not the
-    # engine's. Wall time is kept too and reported beside it.
-    clock, wall = time.thread_time_ns, time.perf_counter_ns
-    for i, order in enumerate(retailer.orders):
-        day = order.order_time.astimezone(BERLIN).toordinal()
-        full_today = full.get(day)
-        routed = replace(order, excluded_nodes=frozenset(full_today)) if full_today else order
-        if before:
-            before(i, routed, stock, loads, day)
-        started, started_wall = clock(), wall()
-        plan = decide(routed, stock)
-        stats.latencies_ns.append(clock() - started)
-        stats.wall_ns.append(wall() - started_wall)
-        if after:
-            after(i, routed, plan, stock)
-        started = clock()
-        deplete(stock, plan)
-        stats.deplete_ns += clock() - started
-        for s in plan.shipments:
-            key = (s.node, day)
-            loads[key] = loads.get(key, 0) + 1
-            if s.node in capacity and loads[key] >= capacity[s.node]:
-                full.setdefault(day, set()).add(s.node)
-        decided.append((routed, plan))
-    return decided
-
-
-def _check(retailer: Retailer, stats: Stats, decided: list, checker, hooks) -> None:
-    """The second pass: the same stock and loads re-played over the kept plans, each plan
-    checked against the stock it was decided on, the hooks fed, the statistics counted."""
-    stock = retailer.fresh_stock()
-    loads: dict[tuple[str, int], int] = {}
-    for i, (routed, plan) in enumerate(decided):
-        day = routed.order_time.astimezone(BERLIN).toordinal()
+    def check(i, routed, plan, stock, loads, day):
+        if _fingerprint(plan) != prints[i]:
+            raise RuntimeError(f"{name}: order {routed.id} decided differently the second time")
         if hooks:
             hooks.before(i, routed, stock, loads, day)
         broken = checker.check(routed, plan, stock, routed.excluded_nodes)
@@ -194,22 +155,80 @@ def _check(retailer: Retailer, stats: Stats, decided: list, checker, hooks) -> N
                 stats.violation_examples.append((routed.id, broken[:3]))
         if hooks:
             hooks.after(i, routed, plan, stock)
-        deplete(stock, plan)
+        _count(retailer, stats, routed, plan)
+
+    _decide_all(retailer, decide, None, None, check)
+    return stats
+
+
+def _fingerprint(plan) -> int:
+    """What the timed pass keeps of a plan: no object the collector would have to walk."""
+    return hash(
+        (
+            plan.score.total,
+            tuple((s.node, s.carrier_service, s.lines) for s in plan.shipments),
+            plan.unfulfilled,
+        )
+    )
+
+
+def _decide_all(retailer: Retailer, decide, stats: Stats | None, before, after) -> list[int]:
+    """One pass over the orders on a fresh copy of the stock. With ``stats``, timed: each
+    decision's CPU and wall time, deplete's CPU, and the plans' fingerprints are returned.
+    ``before(i, routed, stock, loads, day)`` is called before each decision and
+    ``after(i, routed, plan, stock[, loads, day])`` after it, before the stock is depleted."""
+    stock = retailer.fresh_stock()
+    capacity = {n.id: n.daily_capacity for n in retailer.nodes if n.daily_capacity is not None}
+    loads: dict[tuple[str, int], int] = {}
+    full: dict[int, set[str]] = {}
+    prints: list[int] = []
+    # CPU time of this thread: on a shared machine, time spent descheduled is not the
+    # engine's. Wall time is kept too and reported beside it.
+    clock, wall = time.thread_time_ns, time.perf_counter_ns
+    for i, order in enumerate(retailer.orders):
+        day = order.order_time.astimezone(BERLIN).toordinal()
+        full_today = full.get(day)
+        routed = replace(order, excluded_nodes=frozenset(full_today)) if full_today else order
+        if before:
+            before(i, routed, stock, loads, day)
+        if stats is None:
+            plan = decide(routed, stock)
+            after(i, routed, plan, stock, loads, day)
+            deplete(stock, plan)
+        else:
+            started, started_wall = clock(), wall()
+            plan = decide(routed, stock)
+            stats.latencies_ns.append(clock() - started)
+            stats.wall_ns.append(wall() - started_wall)
+            if after:
+                after(i, routed, plan, stock)
+            started = clock()
+            deplete(stock, plan)
+            stats.deplete_ns += clock() - started
+            prints.append(_fingerprint(plan))
         for s in plan.shipments:
-            loads[(s.node, day)] = loads.get((s.node, day), 0) + 1
-        sc = plan.score
-        b_score, b_euros, _b_packages = _backorder(retailer, plan)
-        stats.orders += 1
-        stats.lines += len(routed.lines)
-        stats.short_lines += len({u.sku for u in plan.unfulfilled})
-        stats.score += sc.total - sc.unfulfilled + b_score
-        stats.euros += sc.cost_amount + b_euros
-        stats.packages += sc.package_count
-        stats.exact += plan.method == "exact"
-        if plan.shipments:
-            stats.shipped_orders += 1
-            stats.split_orders += len(plan.shipments) > 1
-            stats.late_orders += sc.late_days > 0
+            key = (s.node, day)
+            loads[key] = loads.get(key, 0) + 1
+            if s.node in capacity and loads[key] >= capacity[s.node]:
+                full.setdefault(day, set()).add(s.node)
+    return prints
+
+
+def _count(retailer: Retailer, stats: Stats, routed, plan) -> None:
+    """The statistics of one decided order."""
+    sc = plan.score
+    b_score, b_euros, _b_packages = _backorder(retailer, plan)
+    stats.orders += 1
+    stats.lines += len(routed.lines)
+    stats.short_lines += len({u.sku for u in plan.unfulfilled})
+    stats.score += sc.total - sc.unfulfilled + b_score
+    stats.euros += sc.cost_amount + b_euros
+    stats.packages += sc.package_count
+    stats.exact += plan.method == "exact"
+    if plan.shipments:
+        stats.shipped_orders += 1
+        stats.split_orders += len(plan.shipments) > 1
+        stats.late_orders += sc.late_days > 0
 
 
 class EngineHooks:
