@@ -17,7 +17,6 @@ order, which plan to release and, in total, what the batch saved.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import time
@@ -65,7 +64,7 @@ BATCH_GAP = 1e-4
 CHUNK_ORDERS = 40
 #: Passes over a large group's chunks at most (each after the previous one gained).
 MAX_PASSES = 8
-#: A large group is first solved whole by an LP-guided dive (see ``_solve_item``).
+#: A large group is first solved whole by an LP-guided dive (see ``_Window.solve``).
 DIVE = True
 #: An LP value this close to an integer counts as one in the dive.
 _INTEGRAL = 1e-6
@@ -191,14 +190,9 @@ def reoptimise(
     # then improved in chunks of neighbouring orders, the rest of the group held at its
     # current plans (a large neighbourhood search). Every solve is accepted only if strictly
     # better, so the one-by-one plans stand wherever nothing better is found in time.
-    chosen = list(plans)
-    statuses: dict[str, int] = {}
-    size = [0, 0]  # columns, rows of every model built
+    window = _Window(network, datas, stock_left, capacity, plans, started)
     groups = _independent_groups(datas, stock_left, capacity)
     large = [group for group in groups if len(group) > chunk]
-    solve = functools.partial(
-        _solve_item, network, datas, stock_left, capacity, chosen, plans, statuses, size, started
-    )
 
     def left() -> float:
         return time_limit - (time.perf_counter() - started) - _READ_BACK_SECONDS
@@ -207,30 +201,31 @@ def reoptimise(
     for n, parts in enumerate(bundles):
         # No item may starve the others: each gets at most twice its fair share of the rest.
         share = 2 * left() / (len(bundles) - n + len(large))
-        solve([], parts, left(), max(0.05, share))
+        window.solve([], parts, left(), max(0.05, share))
     if DIVE:
         for n, group in enumerate(large):
             # at most half of what is left: the chunk passes below may still find more
-            solve(group, [group], left(), max(0.05, left() / 2 / (len(large) - n)), dive=True)
+            share = left() / 2 / (len(large) - n)
+            window.solve(group, [group], left(), max(0.05, share), dive=True)
     # A chunk is solved with the rest of its group held at its current plans. Once a pass has
     # changed some, what is held around each chunk has changed too: further passes while time
     # is left and the previous one gained, with the chunk borders moved by half a chunk each
     # time so that orders on either side of a border meet.
+    ordered = [(group, _by_shared_stock(group, datas)) for group in large]
     gained = True
     for n_pass in range(MAX_PASSES):
         if not gained or left() <= 0:
             break
         offset = chunk // 2 if n_pass % 2 else 0
-        items = [
-            (group, [part]) for group in large for part in _chunks(group, datas, chunk, offset)
-        ]
+        items = [(group, [part]) for group, o in ordered for part in _chunks(o, chunk, offset)]
         gained = False
         for n, (group, parts) in enumerate(items):
             if left() <= 0:
                 if n_pass == 0:
-                    statuses["not_solved"] = statuses.get("not_solved", 0) + len(items) - n
+                    window.count("not_solved", len(items) - n)
                 break  # the plans found so far stand
-            gained |= solve(group, parts, left(), max(0.05, 2 * left() / (len(items) - n)))
+            gained |= window.solve(group, parts, left(), max(0.05, 2 * left() / (len(items) - n)))
+    chosen, statuses = window.chosen, window.statuses
     changed = [c is not p for c, p in zip(chosen, plans, strict=True)]
     before = sum(p.score.total for p in plans)
     after = sum(p.score.total for p in chosen)
@@ -251,94 +246,103 @@ def reoptimise(
         extra_shipments_before=extra_shipments(plans),
         extra_shipments_after=extra_shipments(chosen),
         seconds=time.perf_counter() - started,
-        columns=size[0],
-        rows=size[1],
+        columns=window.columns,
+        rows=window.rows,
     )
 
 
-def _solve_item(
-    network,
-    datas,
-    stock_left,
-    capacity,
-    chosen,
-    plans,
-    statuses,
-    size,
-    call_started,
-    group,
-    parts,
-    left,
-    share,
-    dive=False,
-) -> bool:
-    """Solve one work item - ``parts``, independent lists of orders, together, the rest of
-    ``group`` held at its ``chosen`` plans - and keep, part by part, what scores strictly
-    better. Returns whether any part was kept.
+class _Window:
+    """What the solves of one :func:`reoptimise` call share: the free orders' data, the stock
+    and capacity they share, the plans chosen so far, the solver statuses and model sizes."""
 
-    ``dive``: instead of the MIP from the current plans, its LP relaxation first, then the
-    MIP with every integer column the LP solution already set to an integer fixed there (a
-    relaxation-induced neighbourhood, as HiGHS's RENS heuristic, without waiting for the
-    root's cuts). On windows where orders compete for the same few SKUs the LP is nearly
-    integral: the benchmark's launch window, most of its 2,000 orders in one model, had 285
-    fractional columns of 16,368 (LP 0.34 s, the rest 0.07 s), and the dive's plans scored
-    within 0.1% of the optimum the full MIP reached in 2.8 s."""
-    if left <= 0:
-        statuses["not_solved"] = statuses.get("not_solved", 0) + 1
-        return False
-    chunk = [i for part in parts for i in part]
-    in_chunk = set(chunk)
-    held = [chosen[i] for i in group if i not in in_chunk]
-    stock_c, capacity_c = _net_of(stock_left, capacity, held, datas, chunk)
-    builder = ModelBuilder()
-    blocks = {i: add_order(builder, network, datas[i]) for i in chunk}
-    add_stock_rows(builder, list(blocks.values()), stock_c)
-    _add_capacity_rows(builder, list(blocks.values()), capacity_c)
-    if dive:
-        deadline = time.perf_counter() + min(left, share)
-        status, values, _objective = builder.solve(min(left, share), relax=True)
-        if status == "optimal":
-            integer = builder.integer
-            fixed = {
-                col: float(round(v))
-                for col, v in enumerate(values)
-                if integer[col] and abs(v - round(v)) <= _INTEGRAL
-            }
-            status, values, _objective = builder.solve(
-                max(0.01, deadline - time.perf_counter()),
-                gap=BATCH_GAP,
-                fixed=fixed,
-                heuristic_effort=HEURISTIC_EFFORT,
-            )
+    def __init__(self, network, datas, stock_left, capacity, plans, started) -> None:
+        self.network = network
+        self.datas = datas
+        self.stock_left = stock_left
+        self.capacity = capacity
+        self.plans = plans  # the one-by-one plans
+        self.chosen = list(plans)  # the plan to release, per order
+        self.started = started
+        self.statuses: dict[str, int] = {}
+        self.columns = self.rows = 0
+
+    def count(self, status: str, n: int = 1) -> None:
+        self.statuses[status] = self.statuses.get(status, 0) + n
+
+    def solve(self, group, parts, left, share, dive=False) -> bool:
+        """Solve one work item - ``parts``, independent lists of orders, together, the rest of
+        ``group`` held at its ``chosen`` plans - and keep, part by part, what scores strictly
+        better. Returns whether any part was kept.
+
+        ``dive``: instead of the MIP from the current plans, its LP relaxation first, then the
+        MIP with every integer column the LP solution already set to an integer fixed there (a
+        relaxation-induced neighbourhood, as HiGHS's RENS heuristic, without waiting for the
+        root's cuts). On windows where orders compete for the same few SKUs the LP is nearly
+        integral: the benchmark's launch window, most of its 2,000 orders in one model, had 285
+        fractional columns of 16,368 (LP 0.34 s, the rest 0.07 s), and the dive's plans scored
+        within 0.1% of the optimum the full MIP reached in 2.8 s."""
+        if left <= 0:
+            self.count("not_solved")
+            return False
+        network, datas, chosen = self.network, self.datas, self.chosen
+        chunk = [i for part in parts for i in part]
+        in_chunk = set(chunk)
+        held = [chosen[i] for i in group if i not in in_chunk]
+        stock_c, capacity_c = _net_of(self.stock_left, self.capacity, held, datas, chunk)
+        builder = ModelBuilder()
+        blocks = {i: add_order(builder, network, datas[i]) for i in chunk}
+        add_stock_rows(builder, list(blocks.values()), stock_c)
+        _add_capacity_rows(builder, list(blocks.values()), capacity_c)
+        if dive:
+            status, values = _dive(builder, min(left, share))
         else:
-            values = None  # an LP cut short tells nothing
-        status = f"dive {status}"
-    else:
-        start = _start_values(builder, list(blocks.values()), [chosen[i] for i in chunk])
-        status, values, _objective = builder.solve(
-            min(left, share), gap=BATCH_GAP, start=start, heuristic_effort=HEURISTIC_EFFORT
-        )
-    statuses[status] = statuses.get(status, 0) + 1
-    size[0] += len(builder.cost)
-    size[1] += len(builder.row_lower)
-    if values is None:
-        return False
-    elapsed = time.perf_counter() - call_started
-    kept = False
-    # Parts share no constraint: each is kept or dropped on its own.
-    for part in parts:
-        found = [read_plan(network, blocks[i], values, status, None, elapsed) for i in part]
-        was = sum(chosen[i].score.total for i in part)
-        now = sum(m.score.total for m in found)
-        if now >= was - _EPS * max(1.0, abs(was)):
-            continue
-        kept = True
-        for i, milp_plan in zip(part, found, strict=True):
-            if _same_allocation(milp_plan, plans[i]):
-                chosen[i] = plans[i]
-            else:
-                chosen[i] = to_plan(network, milp_plan, plans[i])
-    return kept
+            start = _start_values(builder, list(blocks.values()), [chosen[i] for i in chunk])
+            status, values, _objective = builder.solve(
+                min(left, share), gap=BATCH_GAP, start=start, heuristic_effort=HEURISTIC_EFFORT
+            )
+        self.count(status)
+        self.columns += len(builder.cost)
+        self.rows += len(builder.row_lower)
+        if values is None:
+            return False
+        elapsed = time.perf_counter() - self.started
+        kept = False
+        # Parts share no constraint: each is kept or dropped on its own.
+        for part in parts:
+            found = [read_plan(network, blocks[i], values, status, None, elapsed) for i in part]
+            was = sum(chosen[i].score.total for i in part)
+            now = sum(m.score.total for m in found)
+            if now >= was - _EPS * max(1.0, abs(was)):
+                continue
+            kept = True
+            for i, milp_plan in zip(part, found, strict=True):
+                if _same_allocation(milp_plan, self.plans[i]):
+                    chosen[i] = self.plans[i]
+                else:
+                    chosen[i] = to_plan(network, milp_plan, self.plans[i])
+        return kept
+
+
+def _dive(builder: ModelBuilder, seconds: float) -> tuple[str, list[float] | None]:
+    """The LP relaxation, then the MIP with every integer column the LP set to an integer
+    fixed there; (status, column values or None), within ``seconds`` for both."""
+    deadline = time.perf_counter() + seconds
+    status, values, _objective = builder.solve(seconds, relax=True)
+    if status != "optimal":
+        return f"dive {status}", None  # an LP cut short tells nothing
+    integer = builder.integer
+    fixed = {
+        col: float(round(v))
+        for col, v in enumerate(values)
+        if integer[col] and abs(v - round(v)) <= _INTEGRAL
+    }
+    status, values, _objective = builder.solve(
+        max(0.01, deadline - time.perf_counter()),
+        gap=BATCH_GAP,
+        fixed=fixed,
+        heuristic_effort=HEURISTIC_EFFORT,
+    )
+    return f"dive {status}", values
 
 
 # --------------------------------------------------------------------------- model parts
@@ -481,14 +485,9 @@ def _bundles(groups: list[list[int]]) -> list[list[list[int]]]:
     return bundles
 
 
-def _chunks(
-    group: list[int], datas: Mapping[int, OrderData], size: int, offset: int = 0
-) -> list[list[int]]:
-    """The group in chunks of ``size`` orders that share stock (breadth-first over shared
-    (SKU, node) pairs), so orders competing for the same units land in the same chunk;
-    ``offset``: the first chunk is that many orders long, moving every border."""
-    if len(group) <= size:
-        return [group]
+def _by_shared_stock(group: list[int], datas: Mapping[int, OrderData]) -> list[int]:
+    """The group's orders breadth-first over shared (SKU, node) pairs, so that orders
+    competing for the same units sit next to each other (and land in the same chunk)."""
     users: dict[tuple[str, str], list[int]] = {}
     for i in group:
         data = datas[i]
@@ -513,6 +512,12 @@ def _chunks(
                     if j not in seen:
                         seen.add(j)
                         queue.append(j)
+    return ordered
+
+
+def _chunks(ordered: list[int], size: int, offset: int = 0) -> list[list[int]]:
+    """``ordered`` (:func:`_by_shared_stock`) cut into chunks of ``size`` orders; ``offset``:
+    the first chunk is that many orders long, moving every border."""
     borders = [0, *range(offset or size, len(ordered), size), len(ordered)]
     return [sorted(ordered[a:b]) for a, b in itertools.pairwise(borders) if a < b]
 

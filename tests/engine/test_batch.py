@@ -272,8 +272,9 @@ def test_chunk_borders_move_by_the_offset_and_keep_every_order():
         for i, (o, p) in enumerate(zip(orders, plans, strict=True))
     }
     group = sorted(datas)
-    plain = batch._chunks(group, datas, 40)
-    moved = batch._chunks(group, datas, 40, 20)
+    ordered = batch._by_shared_stock(group, datas)
+    plain = batch._chunks(ordered, 40)
+    moved = batch._chunks(ordered, 40, 20)
     for chunks in (plain, moved):
         assert sorted(i for c in chunks for i in c) == group
         assert all(0 < len(c) <= 40 for c in chunks)
