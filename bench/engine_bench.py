@@ -130,7 +130,7 @@ def replay(
             if fed:
                 fed.before(i, routed, stock, loads, day)
 
-        def after(i, routed, plan, stock):
+        def after(i, routed, plan, stock, _loads, _day):
             checker.check(routed, plan, stock, routed.excluded_nodes)
             if fed:
                 fed.after(i, routed, plan, stock)
@@ -176,7 +176,7 @@ def _decide_all(retailer: Retailer, decide, stats: Stats | None, before, after) 
     """One pass over the orders on a fresh copy of the stock. With ``stats``, timed: each
     decision's CPU and wall time, deplete's CPU, and the plans' fingerprints are returned.
     ``before(i, routed, stock, loads, day)`` is called before each decision and
-    ``after(i, routed, plan, stock[, loads, day])`` after it, before the stock is depleted."""
+    ``after(i, routed, plan, stock, loads, day)`` after it, before the stock is depleted."""
     stock = retailer.fresh_stock()
     capacity = {n.id: n.daily_capacity for n in retailer.nodes if n.daily_capacity is not None}
     loads: dict[tuple[str, int], int] = {}
@@ -201,7 +201,7 @@ def _decide_all(retailer: Retailer, decide, stats: Stats | None, before, after) 
             stats.latencies_ns.append(clock() - started)
             stats.wall_ns.append(wall() - started_wall)
             if after:
-                after(i, routed, plan, stock)
+                after(i, routed, plan, stock, loads, day)
             started = clock()
             deplete(stock, plan)
             stats.deplete_ns += clock() - started
@@ -328,9 +328,9 @@ def _row(s: Stats, baseline_cost: float | None = None) -> str:
     )
 
 
-def _unfrozen_sentence(args) -> str:
+def _old_way_sentence(args) -> str:
     """The engine's replay measured with the workload left to the collector, in the same run."""
-    u = getattr(args, "unfrozen", None)
+    u = getattr(args, "old_way", None)
     if u is None:
         return ""
     seconds = (sum(u.latencies_ns) + u.deplete_ns) / 1e9
@@ -390,7 +390,7 @@ def report(args, retailer, results, hooks, batches, clean_seconds, wall) -> tupl
         "products, network; built beforehand and alive all through) is frozen out of the "
         "garbage collector (`gc.freeze()`), which stays on: what the calls allocate is "
         "collected and charged to them, the bench's own 100k orders are not walked. "
-        f"{_unfrozen_sentence(args)} Violations: plans the independent checker "
+        f"{_old_way_sentence(args)} Violations: plans the independent checker "
         f"(bench/checker.py) rejects; it rejected {args.self_test[0]} of {args.self_test[1]} "
         "plans broken on purpose before the replay (stock, capacity, dangerous goods, bulky, "
         "split, lost units).",
@@ -662,7 +662,7 @@ def main(argv: list[str] | None = None) -> int:
     # First, on the heap the earlier benches measured on, the engine measured the old way
     # (workload not frozen, checker and MILP sample between the calls): reported beside the
     # figures below so the two can be compared.
-    args.unfrozen = replay(
+    args.old_way = replay(
         retailer,
         "engine, the old way",
         engine_decide,
