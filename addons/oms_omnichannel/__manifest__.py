@@ -24,6 +24,7 @@
         "wizards/oms_node_failover_wizard_views.xml",
         "data/oms_outbox_cron.xml",
         "views/oms_routing_decision_views.xml",
+        "views/sale_order_preview_templates.xml",
         "views/sale_order_views.xml",
         "views/stock_warehouse_views.xml",
         "views/delivery_carrier_views.xml",

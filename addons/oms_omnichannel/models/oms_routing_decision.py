@@ -82,6 +82,7 @@ class OmsRoutingDecision(models.Model):
     explanation = fields.Text(help="The engine's explanation, in words.")
     explanation_html = fields.Html(compute="_compute_explanation_html", sanitize=True, string="Why")
     duration_ms = fields.Float(string="Routing Time (ms)", digits=(12, 3))
+    currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
 
     @api.depends("sale_order_id.name", "trigger")
     def _compute_name(self):

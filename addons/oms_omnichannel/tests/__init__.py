@@ -10,6 +10,8 @@ from . import (
     test_intake_tracking,
     test_multi_company,
     test_network_cache,
+    test_order_overview,
+    test_order_preview,
     test_outbox,
     test_outbox_cursor,
     test_partial_availability,

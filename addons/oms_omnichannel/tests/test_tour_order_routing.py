@@ -47,15 +47,8 @@ class TestOrderRoutingTour(OmsTourCase):
                 "country_id": cls.germany.id,
             }
         )
-        cls.order = cls.env["sale.order"].create(
-            {
-                "partner_id": customer.id,
-                "client_order_ref": "TOUR-SPLIT",
-                "order_line": [
-                    Command.create({"product_id": shirt.id, "product_uom_qty": 1}),
-                    Command.create({"product_id": lamp.id, "product_uom_qty": 1}),
-                ],
-            }
+        cls.order = cls._create_tour_order(
+            customer, [(shirt, 1), (lamp, 1)], client_order_ref="TOUR-SPLIT"
         )
         cls.order.action_confirm()
         cls.store_b, cls.store_c = store_b, store_c
