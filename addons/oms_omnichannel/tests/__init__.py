@@ -24,5 +24,6 @@ from . import (
     test_sellable_stock,
     test_tour_failover,
     test_tour_order_routing,
+    test_tour_phone_order,
     test_tour_store_staff,
 )
