@@ -39,11 +39,13 @@
         "views/oms_order_refund_views.xml",
     ],
     "demo": [
+        "demo/oms_company_demo.xml",
         "demo/oms_network_demo.xml",
         "demo/oms_carrier_demo.xml",
         "demo/oms_product_demo.xml",
         "demo/oms_channel_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/res_users_company_demo.xml",
         "demo/sale_order_demo.xml",
     ],
     "assets": {
