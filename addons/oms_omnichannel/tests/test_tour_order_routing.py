@@ -12,6 +12,8 @@ from .tour_common import OmsTourCase
 
 @tagged("post_install", "-at_install")
 class TestOrderRoutingTour(OmsTourCase):
+    browser_size = "1920x1080"  # the kanban's screenshot shows most of its columns
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -58,7 +60,7 @@ class TestOrderRoutingTour(OmsTourCase):
         self.assertEqual(self.order.oms_package_count, 2)
         self.assertEqual(self._shipping_nodes(self.order), {"TDC", "TSB"})
 
-        self.start_tour(
+        self.start_tour_with_screenshots(
             "/odoo/action-oms_omnichannel.sale_order_action",
             "oms_order_routing_tour",
             login="admin",

@@ -8,8 +8,9 @@ data puts admin in the demo retailer's company).
 Screenshots: a tour step logs ``oms-screenshot <name>`` on the browser's console and waits
 for ``body[data-oms-screenshot=<name>]``. The test's Chrome answers through the devtools
 protocol: with ``OMS_SCREENSHOTS=<directory>`` in the environment it saves the page as
-``<directory>/<name>.png`` first (``make screenshots`` in docs/screenshots.md), otherwise it
-only answers, so the tour runs the same either way.
+``<directory>/<name>.png`` first (docs/screenshots.md says how to refresh them), otherwise
+it only answers, so the tour runs the same either way. The tour's JS side:
+``static/tests/tours/oms_tour_screenshot.js``.
 """
 
 import base64

@@ -3,6 +3,7 @@
 // why, re-routes it without the store that could not ship, and sees the new plan and the
 // whole routing history.
 import { registry } from "@web/core/registry";
+import { screenshot } from "@oms_omnichannel/../tests/tours/oms_tour_screenshot";
 
 registry.category("web_tour.tours").add("oms_order_routing_tour", {
     steps: () => [
@@ -27,6 +28,7 @@ registry.category("web_tour.tours").add("oms_order_routing_tour", {
                 ".o_kanban_renderer:has(.o_column_title:contains('On hold'))" +
                 ":has(.o_column_title:contains('Waiting for stock'))",
         },
+        ...screenshot("orders_kanban", ".o_kanban_record:contains('Tour Customer')"),
         {
             content: "Back to the list",
             trigger: ".o_switch_view.o_list",

@@ -4,34 +4,7 @@
 // date read out before confirming, then the routing after confirming.
 // Steps named "Screenshot: ..." are answered by the test (tests/tour_common.py).
 import { registry } from "@web/core/registry";
-
-function screenshot(name, trigger) {
-    return [
-        {
-            // No tooltip of the last click in the picture: the pointer "leaves" its button.
-            trigger: trigger,
-            run() {
-                for (const element of document.querySelectorAll("[data-tooltip]")) {
-                    element.dispatchEvent(new MouseEvent("mouseleave"));
-                }
-            },
-        },
-        {
-            trigger: "body:not(:has(.o-tooltip))",
-        },
-        {
-            content: `Screenshot: ${name}`,
-            trigger,
-            run() {
-                console.log(`oms-screenshot ${name}`);
-            },
-        },
-        {
-            content: `Screenshot taken: ${name}`,
-            trigger: `body[data-oms-screenshot='${name}']`,
-        },
-    ];
-}
+import { screenshot } from "@oms_omnichannel/../tests/tours/oms_tour_screenshot";
 
 registry.category("web_tour.tours").add("oms_phone_order_tour", {
     steps: () => [
