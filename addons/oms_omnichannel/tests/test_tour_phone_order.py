@@ -6,7 +6,6 @@ when it arrives before the order is confirmed; confirming routes it. With OMS_SC
 the run saves the order and the decision as the user saw them (docs/screenshots.md).
 """
 
-from odoo import Command
 from odoo.tests import new_test_user, tagged
 
 from .tour_common import OmsTourCase
@@ -20,14 +19,7 @@ class TestPhoneOrderTour(OmsTourCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._create_tour_carrier(
-            "Tour Parcel",
-            oms_cost_per_package=4.9,
-            oms_default_transit_days=-1,
-            oms_zone_ids=[
-                Command.create(
-                    {"country_id": cls.germany.id, "postal_prefix": "", "transit_days": 2}
-                )
-            ],
+            "Tour Parcel", oms_cost_per_package=4.9, oms_default_transit_days=2
         )
         cls.dc = cls._create_tour_node("Tour Kettle DC", "TKD", "20457", oms_handling_cost=2.5)
         cls.store = cls._create_tour_node(
