@@ -1,0 +1,242 @@
+"""Returns: the vocabulary and what a returned unit is worth where it lands.
+
+A returned unit is worth its full value where it will sell before it ages: where the node's
+expected sales over the policy's horizon exceed the stock it already holds. Where the node is
+overstocked the unit waits beyond the horizon and is worth only ``overstock_share`` of it (a
+markdown, an outlet). Between the two the value is interpolated by the expected sales left
+for it, so a unit's value grows with the node's demand and shrinks with its stock.
+
+The decisions built on it: :func:`oms_engine.returns.route_mail_return` (where a mailed
+return goes, or "keep it"), :func:`oms_engine.returns_store.route_store_return` (a return at
+the till: stay, send on, triage) and :func:`oms_engine.disposition.decide_disposition`
+(resell, refurbish, return to vendor or scrap after inspection).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from oms_engine.errors import InvalidInput
+from oms_engine.wording import (
+    CENT,
+    ZERO,
+    Reason,
+    cents,
+    check_count,
+    check_currency,
+    check_number,
+    to_money,
+    to_share,
+)
+
+Grade = Literal["as_new", "opened", "damaged", "defective"]
+GRADES: tuple[Grade, ...] = ("as_new", "opened", "damaged", "defective")
+GRADE_WORDS = {
+    "as_new": "as new",
+    "opened": "opened",
+    "damaged": "damaged",
+    "defective": "defective",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """A SKU at a node: expected units sold a day (a forecast, or the last weeks' average,
+    click & collect included) and sellable units on hand now."""
+
+    daily_sales: float = 0.0
+    on_hand: float = 0.0
+
+
+#: Outlook per SKU then per node id, like the routing's stock: ``outlook["TSHIRT-M"]["ST01"]``.
+#: A missing entry means no sales and no stock there.
+Outlooks = Mapping[str, Mapping[str, Outlook]]
+
+_NO_OUTLOOK = Outlook()
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnPolicy:
+    """A channel's rules for where returns go and what they are worth.
+
+    ``horizon_days``: a unit that sells within it is worth its full value; one that does not
+    keeps ``overstock_share`` of it. ``opened_share``, ``damaged_share`` and
+    ``defective_share`` scale the value by condition (``defective_share``: what repair or a
+    vendor claim recovers at the triage location). Mailed items in ``triage_conditions`` go
+    to a triage node. ``keep_it_below``: a mailed return must recover at least this much more
+    than it costs, otherwise the customer keeps the items (refund without return); items worth
+    more than ``keep_it_max_value`` a unit always come back; ``keep_it=False`` never lets them
+    keep anything. ``transfer_min_gain``: at a store, sending a unit on must gain at least
+    this much over keeping it there. Amounts are in ``currency``.
+    """
+
+    currency: str
+    horizon_days: int = 30
+    overstock_share: Decimal = Decimal("0.5")
+    opened_share: Decimal = Decimal("0.8")
+    damaged_share: Decimal = Decimal("0.4")
+    defective_share: Decimal = Decimal("0.2")
+    triage_conditions: frozenset[Grade] = frozenset({"defective"})
+    keep_it: bool = True
+    keep_it_below: Decimal = ZERO
+    keep_it_max_value: Decimal | None = None
+    transfer_min_gain: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnItem:
+    """A line of a return: ``unit_value`` is what one unit sells for new at full price (net),
+    ``condition`` as declared by the customer (mail) or seen at the till."""
+
+    sku: str
+    quantity: int
+    unit_value: Decimal
+    condition: Grade = "as_new"
+    weight_kg: float = 0.5
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnNode:
+    """A node a return may go to, with the costs of getting it there.
+
+    ``parcel_cost`` and ``cost_per_kg``: the return label from this customer to the node
+    (mail returns); ``transfer_unit_cost``: sending one unit on from the store the return was
+    made at (store returns); ``handling_cost``: receiving and restocking one unit. ``triage``:
+    the node inspects and repairs (defective items go there).
+    """
+
+    id: str
+    name: str = ""
+    parcel_cost: Decimal = ZERO
+    cost_per_kg: Decimal = ZERO
+    handling_cost: Decimal = ZERO
+    transfer_unit_cost: Decimal = ZERO
+    accepts_returns: bool = True
+    triage: bool = False
+
+
+def check_return_policy(policy: ReturnPolicy) -> None:
+    """Raise :class:`InvalidInput` naming the setting if ``policy`` cannot be applied."""
+    check_currency(policy.currency, "currency")
+    check_count(policy.horizon_days, "horizon_days", 1)
+    for name in ("overstock_share", "opened_share", "damaged_share", "defective_share"):
+        to_share(getattr(policy, name), name)
+    for i, grade in enumerate(sorted(policy.triage_conditions)):
+        if grade not in GRADES:
+            raise InvalidInput(f"triage_conditions[{i}]", f"unknown condition {grade!r}")
+    if "as_new" in policy.triage_conditions:
+        raise InvalidInput("triage_conditions", "items as new never need triage")
+    if to_money(policy.keep_it_below, "keep_it_below") < 0:
+        raise InvalidInput("keep_it_below", "must not be negative")
+    cap = policy.keep_it_max_value
+    if cap is not None and to_money(cap, "keep_it_max_value") < 0:
+        raise InvalidInput("keep_it_max_value", "must not be negative")
+    if to_money(policy.transfer_min_gain, "transfer_min_gain") < 0:
+        raise InvalidInput("transfer_min_gain", "must not be negative")
+
+
+def check_items(items: tuple[ReturnItem, ...]) -> None:
+    """Raise :class:`InvalidInput` for a return line that cannot be valued."""
+    if not items:
+        raise InvalidInput("items", "a return needs at least one line")
+    for i, item in enumerate(items):
+        check_count(item.quantity, f"items[{i}].quantity", 1)
+        if to_money(item.unit_value, f"items[{i}].unit_value") < 0:
+            raise InvalidInput(f"items[{i}].unit_value", "must not be negative")
+        if item.condition not in GRADES:
+            raise InvalidInput(f"items[{i}].condition", f"unknown condition {item.condition!r}")
+        check_number(item.weight_kg, f"items[{i}].weight_kg")
+
+
+def check_nodes(nodes: tuple[ReturnNode, ...]) -> None:
+    """Raise :class:`InvalidInput` for duplicate ids or negative costs."""
+    seen: set[str] = set()
+    for i, node in enumerate(nodes):
+        if node.id in seen:
+            raise InvalidInput(f"nodes[{i}].id", f"duplicate node {node.id!r}")
+        seen.add(node.id)
+        for name in ("parcel_cost", "cost_per_kg", "handling_cost", "transfer_unit_cost"):
+            if to_money(getattr(node, name), f"nodes[{i}].{name}") < 0:
+                raise InvalidInput(f"nodes[{i}].{name}", "must not be negative")
+
+
+def grade_share(policy: ReturnPolicy, grade: str) -> Decimal:
+    """The share of a new unit's value an item of ``grade`` keeps."""
+    if grade == "as_new":
+        return Decimal(1)
+    return getattr(policy, f"{grade}_share")
+
+
+def outlook_of(outlooks: Outlooks, sku: str, node: str) -> Outlook:
+    """The outlook of ``sku`` at ``node`` (no sales, no stock when unknown)."""
+    return (outlooks.get(sku) or {}).get(node, _NO_OUTLOOK)
+
+
+@dataclass(frozen=True, slots=True)
+class Valuation:
+    """What ``quantity`` units are worth at a node: ``value`` (rounded to the cent), how many
+    of them are expected to sell within the horizon (``selling``), and the node's stock cover
+    in days before they arrive (``None``: it sells nothing)."""
+
+    value: Decimal
+    selling: float
+    cover_days: float | None
+
+
+def value_at(
+    policy: ReturnPolicy, unit_value: Decimal, quantity: int, outlook: Outlook, on_top: float = 0
+) -> Valuation:
+    """What ``quantity`` units worth ``unit_value`` each (already scaled by condition) recover
+    at a node with ``outlook``, ``on_top`` more units having been sent there before them.
+
+    The expected sales over the horizon left after the stock on hand (and ``on_top``) are the
+    units that sell at full value; the rest keep ``overstock_share``.
+    """
+    demand = outlook.daily_sales * policy.horizon_days
+    room = demand - outlook.on_hand - on_top
+    selling = min(float(quantity), room) if room > 0 else 0.0
+    share = policy.overstock_share
+    worth = unit_value * (Decimal(repr(selling)) + (quantity - Decimal(repr(selling))) * share)
+    cover = None
+    if outlook.daily_sales > 0:
+        cover = (outlook.on_hand + on_top) / outlook.daily_sales
+    return Valuation(cents(worth), selling, cover)
+
+
+def value_words(valuation: Valuation, quantity: int, policy: ReturnPolicy) -> str:
+    """Why a unit is worth what it is at a node, in words."""
+    horizon = policy.horizon_days
+    if valuation.cover_days is None:
+        return "it does not sell there"
+    cover = f"{valuation.cover_days:.0f}"
+    if valuation.selling >= quantity:
+        return f"it sells within {horizon} days there (stock covers {cover} days)"
+    if valuation.selling <= 0:
+        return f"stock there already covers {cover} days, beyond {horizon}"
+    return f"only part of it sells within {horizon} days there (stock covers {cover} days)"
+
+
+def reason(code: str, text: str, **params) -> Reason:
+    """A :class:`Reason` with keyword params (a shorthand of the return modules)."""
+    return Reason(code, text, params)
+
+
+__all__ = [
+    "CENT",
+    "GRADES",
+    "Grade",
+    "Outlook",
+    "Outlooks",
+    "ReturnItem",
+    "ReturnNode",
+    "ReturnPolicy",
+    "Valuation",
+    "check_return_policy",
+    "grade_share",
+    "outlook_of",
+    "value_at",
+]
