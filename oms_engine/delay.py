@@ -211,7 +211,7 @@ def _cutoff_signal(facts: DeliveryFacts, now: datetime, tz: ZoneInfo, add) -> No
     node = _work_calendar(facts.calendar)
     carrier = _work_calendar(facts.carrier_calendar or facts.calendar)
     day = local_now.date().toordinal()
-    if local_now.time() >= cutoff or not node.is_working(day):
+    if local_now.time() > cutoff or not node.is_working(day):
         day += 1
     ship = node.next_working(day)
     arrive = carrier.add_working_days(carrier.next_working(ship), facts.transit_days)

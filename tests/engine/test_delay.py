@@ -236,3 +236,6 @@ def test_the_cutoff_time_of_day_comes_from_ship_by():
     assert verdict.reasons[0].params["ship_date"] == date(2026, 12, 2)
     verdict = detect_delay(facts, at("2026-12-02 11:30"))
     assert verdict.reasons[0].params["ship_date"] == date(2026, 12, 3)
+    # at the cutoff itself it still ships that day, as routing plans it
+    verdict = detect_delay(facts, at("2026-12-02 11:00"))
+    assert verdict.reasons[0].params["ship_date"] == date(2026, 12, 2)

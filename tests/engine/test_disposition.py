@@ -95,6 +95,10 @@ def test_the_summary_names_the_outcome_and_the_runner_up():
 
 
 def test_ties_keep_the_goods_in_use():
+    # opened: resold 48 - 1, refurbished to 80% for nothing 48 - 1: resold as it is
+    free_repair = replace(TERMS, refurbish_cost=D(0), refurbished_share=D("0.8"))
+    decision = decide("opened", free_repair)
+    assert (decision.outcome, decision.runner_up, decision.value) == ("resell", "refurbish", D(47))
     terms = DispositionTerms(
         vendor_credit=D("59"), vendor_grades=frozenset({"as_new"}), restock_cost=D(1)
     )
