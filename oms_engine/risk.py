@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal, Protocol
 
 from oms_engine.errors import InvalidInput
@@ -226,6 +227,25 @@ def lookback(policy: RiskPolicy) -> timedelta:
     return max(windows) if windows else timedelta(0)
 
 
+@lru_cache(maxsize=64)
+def _checked_once(policy: RiskPolicy) -> bool:
+    check_risk_policy(policy)
+    return True
+
+
+def _checked(policy: RiskPolicy) -> None:
+    """Check a policy once: a block list of thousands of entries takes milliseconds to check
+    and a channel's policy is assessed against every order. Policies are frozen, so a policy
+    that passed once passes again; one that cannot be hashed (a list where a tuple belongs)
+    is checked every time, and refused."""
+    try:
+        hash(policy)
+    except TypeError:
+        check_risk_policy(policy)
+        return
+    _checked_once(policy)
+
+
 # --------------------------------------------------------------------------- the rules
 
 
@@ -373,15 +393,14 @@ _RULES = {
 # --------------------------------------------------------------------------- assessment
 
 
-def assess(policy: RiskPolicy, facts: RiskFacts, *, checked: bool = False) -> RiskAssessment:
+def assess(policy: RiskPolicy, facts: RiskFacts) -> RiskAssessment:
     """Score one order against a channel's risk policy and decide its outcome.
 
     Every rule reads ``facts`` only; the score is the sum of the points of the rules that
-    fired. ``checked=True`` skips validating the policy (the caller ran
-    :func:`check_risk_policy` when it loaded it); the facts are always checked.
+    fired. The policy is checked (once per policy: see :func:`_checked`), the facts every
+    time; either raises :class:`InvalidInput`.
     """
-    if not checked:
-        check_risk_policy(policy)
+    _checked(policy)
     check_risk_facts(policy, facts)
     currency = policy.currency.upper()
     fired = []

@@ -278,6 +278,31 @@ def test_a_bad_setting_is_refused_with_its_path_and_a_reason(bad_policy, path, w
         assess(bad_policy, facts())
 
 
+def test_a_policy_is_checked_once_and_a_bad_one_every_time(monkeypatch):
+    import oms_engine.risk as risk_module
+
+    calls = []
+
+    def counting(checked_policy):
+        calls.append(checked_policy)
+        check_risk_policy(checked_policy)
+
+    risk_module._checked_once.cache_clear()
+    monkeypatch.setattr(risk_module, "check_risk_policy", counting)
+    good = policy(FirstOrderRule(10))
+    for _ in range(3):
+        assess(good, facts())
+    assert len(calls) == 1
+    unhashable = RiskPolicy("EUR", [FirstOrderRule(10)])
+    bad = policy(FirstOrderRule(-1))
+    for _ in range(2):
+        with pytest.raises(InvalidInput, match="must be a tuple"):
+            assess(unhashable, facts())
+        with pytest.raises(InvalidInput, match="weight"):
+            assess(bad, facts())
+    assert len(calls) == 5
+
+
 @pytest.mark.parametrize(
     ("bad", "path"),
     [
