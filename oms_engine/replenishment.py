@@ -161,14 +161,18 @@ def check_replenishment_policy(policy: ReplenishmentPolicy) -> None:
                 raise InvalidInput(name, f"unknown node kind {kind!r}")
 
 
-def demand_from_orders(network: Network, orders: Iterable[Order]) -> tuple[DemandSeen, ...]:
+def demand_from_orders(
+    network: Network, orders: Iterable[Order], ranged: Stock | None = None
+) -> tuple[DemandSeen, ...]:
     """Every ordered unit attributed to the node that would have served its order best with
-    stock everywhere: what :func:`oms_engine.route` chooses when every node holds
-    everything (a pickup order: its store). Rows add up per (node, SKU, kind), sorted."""
+    plenty of stock: what :func:`oms_engine.route` chooses when every node holds everything
+    (a pickup order: its store). With ``ranged`` (a stock mapping), a node holds plenty only
+    of the SKUs it holds now - the assortment stays as it is and only depth moves; a SKU held
+    nowhere is plentiful everywhere. Rows add up per (node, SKU, kind), sorted."""
     plenty = {node.id: 1e9 for node in network.nodes}
     totals: dict[tuple[str, str, str], float] = {}
     for order in orders:
-        view = {line.sku: plenty for line in order.lines}
+        view = {line.sku: _plenty(line.sku, plenty, ranged) for line in order.lines}
         plan = route(network, order, view, explain=False)
         kind = "pickup" if order.delivery_mode == "pickup" else "shipped"
         for shipment in plan.shipments:
@@ -179,8 +183,15 @@ def demand_from_orders(network: Network, orders: Iterable[Order]) -> tuple[Deman
     return tuple(DemandSeen(n, s, u, k) for (n, s, k), u in sorted(totals.items()))
 
 
+def _plenty(sku: str, everywhere: dict[str, float], ranged: Stock | None) -> dict[str, float]:
+    if ranged is None:
+        return everywhere
+    held = {node: 1e9 for node, units in (ranged.get(sku) or {}).items() if units >= 1}
+    return held or everywhere
+
+
 def km_between(a: Node, b: Node) -> float:
-    """Great-circle km between two nodes."""
+    """Great-circle km between two places with ``lat`` and ``lon`` (nodes, destinations)."""
     p1, p2 = math.radians(a.lat), math.radians(b.lat)
     h = (
         math.sin((p2 - p1) / 2) ** 2

@@ -49,6 +49,15 @@ def test_demand_lands_where_the_customers_are_not_where_the_stock_was():
     )
 
 
+def test_with_the_assortment_kept_demand_lands_on_the_best_node_that_ranges_the_sku():
+    orders = [order([("SHIRT", 2)], id="A"), order([("BOOTS", 1)], id="B")]
+    ranged = stock(("DC-BER", "SHIRT", 5), ("DC-MUC", "SHIRT", 1), ("DC-HAM", "SHIRT", 0))
+    assert demand_from_orders(NET, orders, ranged) == (
+        DemandSeen("DC-BER", "SHIRT", 2, "shipped"),  # Hamburg does not range shirts
+        DemandSeen("DC-HAM", "BOOTS", 1, "shipped"),  # boots are held nowhere: anywhere
+    )
+
+
 def test_a_short_node_gets_a_transfer_from_the_nearest_source_with_units_to_spare():
     demand = [DemandSeen("DC-HAM", "SHIRT", 56), DemandSeen("DC-BER", "SHIRT", 28)]
     # Hamburg sells 2 a day: 28 for 14 days; Berlin keeps its own 14
