@@ -112,29 +112,78 @@ def _mandatory(policy: ReturnPolicy, item: ReturnItem) -> bool:
     return cap is not None and to_money(item.unit_value, "unit_value") > cap
 
 
+#: Lines of one SKU in one return whose subsets are all tried (2**n); past it, dearest first.
+_EXACT_SAME_SKU = 6
+
+
 def _part(policy, items, group, node: ReturnNode, outlooks, triage: bool) -> _Part | None:
     """The group's items worth sending to ``node``: those recovering more than they cost,
-    and the ones that must come back."""
-    lines, net, kg_cost = [], ZERO, ZERO
-    handling, per_kg = node.handling_cost, node.cost_per_kg
-    sent: dict[str, int] = {}  # units of a SKU already in this parcel (two lines, one SKU)
+    and the ones that must come back.
+
+    Units of one SKU reaching a node queue behind its stock, the dearest first (ties in line
+    order), so sending a cheap line can push a dear one back: for a SKU on several lines
+    every subset of them is tried (up to :data:`_EXACT_SAME_SKU` lines)."""
+    chosen = []
+    by_sku: dict[str, list[int]] = {}
     for i in group:
-        item = items[i]
-        unit = to_money(item.unit_value, "unit_value") * grade_share(policy, item.condition)
-        if triage:
-            valuation, value = None, cents(unit * item.quantity)
-        else:
-            outlook = outlook_of(outlooks, item.sku, node.id)
-            valuation = value_at(policy, unit, item.quantity, outlook, sent.get(item.sku, 0))
-            value = valuation.value
-        weight_cost = cents(per_kg * Decimal(repr(item.weight_kg)) * item.quantity)
-        cost = handling * item.quantity + weight_cost
-        if value - cost > 0 or _mandatory(policy, item):
-            sent[item.sku] = sent.get(item.sku, 0) + item.quantity
-            lines.append((i, value, cost, valuation))
-            net += value - cost
-            kg_cost += weight_cost
-    return _Part(node, lines, net, kg_cost) if lines else None
+        by_sku.setdefault(items[i].sku, []).append(i)
+    for sku in sorted(by_sku, key=lambda s: by_sku[s][0]):
+        chosen.extend(_best_lines(policy, items, by_sku[sku], node, outlooks, triage))
+    if not chosen:
+        return None
+    chosen.sort(key=lambda line: line[0])
+    net = sum((value - cost for _i, value, cost, _v, _w in chosen), ZERO)
+    kg_cost = sum((w for *_rest, w in chosen), ZERO)
+    return _Part(node, [line[:4] for line in chosen], net, kg_cost)
+
+
+def _best_lines(policy, items, lines, node, outlooks, triage):
+    """The lines of one SKU to send to ``node``: (index, value, cost, valuation, kg cost)."""
+    units = {
+        i: to_money(items[i].unit_value, "unit_value") * grade_share(policy, items[i].condition)
+        for i in lines
+    }
+    if len(lines) == 1:  # the common case: one line of the SKU
+        (i,) = lines
+        row = _line(policy, items[i], units[i], node, outlooks, triage, 0)
+        return [(i, *row)] if row[0] - row[1] > 0 or _mandatory(policy, items[i]) else []
+    queue = sorted(lines, key=lambda i: (-units[i], i))  # dearest first
+    must = [i for i in queue if _mandatory(policy, items[i])]
+    free = [i for i in queue if i not in must]
+    if len(free) > _EXACT_SAME_SKU:
+        subsets = [None]  # dearest first, each line while it adds value
+    else:
+        subsets = [
+            {i for k, i in enumerate(free) if mask >> k & 1} for mask in range(1 << len(free))
+        ]
+    best, best_net = [], None
+    for subset in subsets:
+        rows, net, ahead = [], ZERO, 0
+        for i in queue:
+            row = _line(policy, items[i], units[i], node, outlooks, triage, ahead)
+            gain = row[0] - row[1]
+            take = i in must or (gain > 0 if subset is None else i in subset)
+            if take:
+                rows.append((i, *row))
+                net += gain
+                ahead += items[i].quantity
+        # the best subset; ties to fewer lines sent, then to the earlier subset
+        if best_net is None or net > best_net or (net == best_net and len(rows) < len(best)):
+            best, best_net = rows, net
+    return best
+
+
+def _line(policy, item, unit: Decimal, node, outlooks, triage: bool, ahead: int):
+    """(value, cost, valuation, kg cost) of one line at ``node``, ``ahead`` units of its SKU
+    in front of it in the same parcel."""
+    if triage:
+        valuation, value = None, cents(unit * item.quantity)
+    else:
+        outlook = outlook_of(outlooks, item.sku, node.id)
+        valuation = value_at(policy, unit, item.quantity, outlook, ahead)
+        value = valuation.value
+    weight_cost = cents(node.cost_per_kg * Decimal(repr(item.weight_kg)) * item.quantity)
+    return value, node.handling_cost * item.quantity + weight_cost, valuation, weight_cost
 
 
 def route_mail_return(

@@ -1,10 +1,12 @@
 """Returns: the vocabulary and what a returned unit is worth where it lands.
 
 A returned unit is worth its full value where it will sell before it ages: where the node's
-expected sales over the policy's horizon exceed the stock it already holds. Where the node is
+demand over the policy's horizon reaches it, after the stock already there. Where the node is
 overstocked the unit waits beyond the horizon and is worth only ``overstock_share`` of it (a
-markdown, an outlet). Between the two the value is interpolated by the expected sales left
-for it, so a unit's value grows with the node's demand and shrinks with its stock.
+markdown, an outlet). Demand is uncertain: a unit keeps its full value with the chance that
+the horizon's demand (Poisson, with the node's expected sales as mean) sells the stock ahead
+of it and reaches it, so a unit's value grows with the node's demand and shrinks with its
+stock, and a node with just enough expected sales is not mistaken for a sure one.
 
 The decisions built on it: :func:`oms_engine.returns.route_mail_return` (where a mailed
 return goes, or "keep it"), :func:`oms_engine.returns_store.route_store_return` (a return at
@@ -14,6 +16,7 @@ the till: stay, send on, triage) and :func:`oms_engine.disposition.decide_dispos
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -187,18 +190,48 @@ class Valuation:
     cover_days: float | None
 
 
+def sell_chance(mean: float, units_ahead: int) -> float:
+    """The chance that demand over the horizon, Poisson with ``mean``, sells more than
+    ``units_ahead`` units: that a unit with ``units_ahead`` units in front of it sells.
+
+    Exact for means up to 50 (the tail past ``mean + 10 sqrt(mean) + 10`` units, below one in
+    a billion, is taken as zero), a normal approximation with continuity correction above.
+    """
+    if units_ahead < 0:
+        return 1.0
+    if mean <= 0:
+        return 0.0
+    if mean > 50:
+        z = (units_ahead + 0.5 - mean) / math.sqrt(mean)
+        return 0.5 * math.erfc(z / math.sqrt(2))
+    if units_ahead > mean + 10 * math.sqrt(mean) + 10:
+        return 0.0
+    term = total = math.exp(-mean)  # P(D = 0)
+    for k in range(1, units_ahead + 1):
+        term *= mean / k
+        total += term
+    return max(0.0, 1.0 - total)
+
+
 def value_at(
     policy: ReturnPolicy, unit_value: Decimal, quantity: int, outlook: Outlook, on_top: float = 0
 ) -> Valuation:
     """What ``quantity`` units worth ``unit_value`` each (already scaled by condition) recover
     at a node with ``outlook``, ``on_top`` more units having been sent there before them.
 
-    The expected sales over the horizon left after the stock on hand (and ``on_top``) are the
-    units that sell at full value; the rest keep ``overstock_share``.
+    The node sells its stock on hand first, then ``on_top``, then these units: each unit
+    keeps its full value with the chance that the horizon's demand reaches it
+    (:func:`sell_chance`) and ``overstock_share`` of it otherwise. ``selling`` is the units
+    expected to sell.
     """
-    demand = outlook.daily_sales * policy.horizon_days
-    room = demand - outlook.on_hand - on_top
-    selling = min(float(quantity), room) if room > 0 else 0.0
+    mean = outlook.daily_sales * policy.horizon_days
+    ahead = max(0, math.floor(outlook.on_hand + on_top + 1e-9))
+    selling = 0.0
+    for k in range(quantity):
+        chance = sell_chance(mean, ahead + k)
+        if chance <= 0.0:
+            break  # later units are further back: they cannot sell either
+        selling += chance
     share = policy.overstock_share
     worth = unit_value * (Decimal(repr(selling)) + (quantity - Decimal(repr(selling))) * share)
     cover = None
@@ -212,12 +245,13 @@ def value_words(valuation: Valuation, quantity: int, policy: ReturnPolicy) -> st
     horizon = policy.horizon_days
     if valuation.cover_days is None:
         return "it does not sell there"
-    cover = f"{valuation.cover_days:.0f}"
-    if valuation.selling >= quantity:
-        return f"it sells within {horizon} days there (stock covers {cover} days)"
-    if valuation.selling <= 0:
-        return f"stock there already covers {cover} days, beyond {horizon}"
-    return f"only part of it sells within {horizon} days there (stock covers {cover} days)"
+    cover = f"stock covers {valuation.cover_days:.0f} days"
+    chance = valuation.selling / quantity
+    if chance >= 0.995:
+        return f"it sells within {horizon} days there ({cover})"
+    if chance <= 0.005:
+        return f"it would not sell within {horizon} days there ({cover})"
+    return f"a {chance:.0%} chance it sells within {horizon} days there ({cover})"
 
 
 def reason(code: str, text: str, **params) -> Reason:
@@ -238,5 +272,6 @@ __all__ = [
     "check_return_policy",
     "grade_share",
     "outlook_of",
+    "sell_chance",
     "value_at",
 ]

@@ -7,7 +7,8 @@ A unit stays unless sending it on gains at least the policy's ``transfer_min_gai
 the policy's ``triage_conditions`` go to a triage node (staying when the store is one).
 Because a node's value for one more unit never grows with the units already sent there, and
 the costs are per unit, placing the units one by one, each where it recovers most, is the
-best placement of the whole return (the tests check it by brute force).
+best placement of a return whose lines are of different SKUs (the tests check it by brute
+force); lines of one SKU are placed dearest first, as they queue at a node.
 """
 
 from __future__ import annotations
@@ -91,13 +92,16 @@ def route_store_return(
     min_gain = to_money(policy.transfer_min_gain, "transfer_min_gain")
     sent: dict[tuple[str, str], int] = {}
     placed: dict[tuple[int, str], list] = {}  # (line, node) -> [units, value, cost, runner]
-    for i, item in enumerate(items):
+    # units of one SKU queue at a node dearest first: the dearer lines are placed first
+    order = sorted(range(len(items)), key=lambda i: (-_unit(policy, items[i]), i))
+    for i in order:
+        item = items[i]
         triage = item.condition in policy.triage_conditions
         pool = [n for n in candidates if n.triage] if triage else candidates
         if not pool:
             raise InvalidInput(f"items[{i}].condition", "no triage node takes defective items")
-        unit = to_money(item.unit_value, "unit_value") * grade_share(policy, item.condition)
-        for _unit in range(item.quantity):
+        unit = _unit(policy, item)
+        for _each in range(item.quantity):
             options = []
             for node in pool:
                 value = _unit_value(policy, unit, item, node, outlooks, sent, triage)
@@ -117,7 +121,7 @@ def route_store_return(
                 entry[3] = (best, options[1])
     lines = tuple(
         _line(policy, items[i], by_id[node_id], store, entry, outlooks, by_id)
-        for (i, node_id), entry in placed.items()
+        for (i, node_id), entry in sorted(placed.items(), key=lambda kv: kv[0][0])
     )
     net = sum((line.net for line in lines), ZERO)
     moved = sum(line.quantity for line in lines if line.node != store)
@@ -128,6 +132,10 @@ def route_store_return(
     )
     summary = reason("store_return_routed", text, net_value=net, moved=moved, stays=stays)
     return StoreReturnDecision(return_id, store, lines, net, summary)
+
+
+def _unit(policy: ReturnPolicy, item: ReturnItem) -> Decimal:
+    return to_money(item.unit_value, "unit_value") * grade_share(policy, item.condition)
 
 
 def _unit_value(policy, unit: Decimal, item, node, outlooks, sent, triage: bool) -> Decimal:

@@ -81,7 +81,9 @@ def test_an_overstocked_node_makes_reselling_worth_less():
     )
     assert values(decision)["resell"] == (True, D("23.00"))  # half of 48, less restocking
     assert decision.outcome == "return_to_vendor"  # 30 - 6 = 24 beats 23
-    assert "stock there already covers 5000 days" in decision.options[0].reason.text
+    assert "would not sell within 30 days there (stock covers 5000 days)" in (
+        decision.options[0].reason.text
+    )
 
 
 def test_the_summary_names_the_outcome_and_the_runner_up():

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -19,6 +20,7 @@ from oms_engine.returns_model import (
     ReturnNode,
     ReturnPolicy,
     check_return_policy,
+    sell_chance,
     value_at,
 )
 from oms_engine.returns_store import route_store_return
@@ -34,23 +36,62 @@ OUTLOOK = {
     "JACKET": {
         "DC1": Outlook(0.1, 40),  # 400 days of stock: overstocked
         "ST01": Outlook(0.5, 2),  # sells 15 in the horizon, holds 2
-        "DC2": Outlook(0.3, 5),
+        "DC2": Outlook(1.0, 5),  # sells 30 in the horizon, holds 5
     }
 }
 
 
-def test_the_value_of_a_unit_follows_demand_and_stock_cover():
+def poisson_at_least(mean: float, m: int) -> float:
+    """P(D >= m) for D ~ Poisson(mean), summed in log space (not the engine's recurrence)."""
+    if m <= 0:
+        return 1.0
+    return 1.0 - sum(math.exp(k * math.log(mean) - mean - math.lgamma(k + 1)) for k in range(m))
+
+
+def test_a_unit_keeps_full_value_with_the_chance_that_demand_reaches_it():
     full = D("49.90")
-    assert value_at(POLICY, full, 1, Outlook(0.5, 2)).value == full  # sells in time
+    assert value_at(POLICY, full, 1, Outlook(0.5, 2)).value == full  # 15 expected, 2 ahead
     assert value_at(POLICY, full, 1, Outlook(0.1, 40)).value == D("24.95")  # overstock
     assert value_at(POLICY, full, 1, Outlook()).value == D("24.95")  # no sales there
-    # 0.4 of a unit's worth of sales left: interpolated
-    assert value_at(POLICY, D(10), 1, Outlook(1.0, 29.6)).value == D("7.00")
-    # two units, room for one and a half
-    halfway = value_at(POLICY, D(10), 2, Outlook(0.05, 0))
-    assert (halfway.value, halfway.selling) == (D("17.50"), 1.5)
-    # units sent before take the room first
-    assert value_at(POLICY, D(10), 1, Outlook(0.05, 0), on_top=2).value == D("5.00")
+    # 30 expected sales, 29 units ahead: a coin toss
+    chance = poisson_at_least(30, 30)
+    even = value_at(POLICY, D(10), 1, Outlook(1.0, 29.6))
+    assert even.selling == pytest.approx(chance, abs=1e-12)
+    assert even.value == _cents(D(10) * (D(repr(chance)) + (1 - D(repr(chance))) / 2))
+    # two units: the second one is further back
+    two = value_at(POLICY, D(10), 2, Outlook(0.05, 0))
+    assert two.selling == pytest.approx(poisson_at_least(1.5, 1) + poisson_at_least(1.5, 2))
+    # units sent there before take their place in the queue
+    behind = value_at(POLICY, D(10), 1, Outlook(0.05, 0), on_top=2)
+    assert behind.selling == pytest.approx(poisson_at_least(1.5, 3))
+
+
+@pytest.mark.parametrize("mean", [0.3, 4.0, 49.0, 51.0, 200.0])
+def test_the_sell_chance_matches_the_poisson_law(mean):
+    for ahead in range(0, int(mean * 2) + 5, max(1, int(mean // 10))):
+        exact = poisson_at_least(mean, ahead + 1)
+        # exact below a mean of 50, a normal approximation above it
+        assert sell_chance(mean, ahead) == pytest.approx(exact, abs=1e-9 if mean <= 50 else 0.02)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    sales=st.floats(0, 3),
+    more_sales=st.floats(0, 3),
+    stock=st.integers(0, 60),
+    more_stock=st.integers(0, 20),
+    quantity=st.integers(1, 4),
+)
+def test_value_grows_with_demand_shrinks_with_stock_and_each_unit_is_worth_less(
+    sales, more_sales, stock, more_stock, quantity
+):
+    unit = D("20")
+    base = value_at(POLICY, unit, quantity, Outlook(sales, stock))
+    assert value_at(POLICY, unit, quantity, Outlook(sales + more_sales, stock)).value >= base.value
+    assert value_at(POLICY, unit, quantity, Outlook(sales, stock + more_stock)).value <= base.value
+    singles = [value_at(POLICY, unit, 1, Outlook(sales, stock), k).value for k in range(quantity)]
+    assert singles == sorted(singles, reverse=True)
+    assert unit * quantity / 2 <= base.value <= unit * quantity
 
 
 def test_a_mailed_item_goes_where_it_is_worth_most_net_of_label_and_handling():
@@ -62,7 +103,7 @@ def test_a_mailed_item_goes_where_it_is_worth_most_net_of_label_and_handling():
     assert decision.summary.text == ("Return to DC Leipzig (one label), recovering EUR 43.45 net.")
     assert line.reason.text == (
         "1 x Jacket goes to DC Leipzig: worth EUR 49.90, it sells within 30 days there "
-        "(stock covers 17 days)."
+        "(stock covers 5 days)."
     )
     runner = decision.runner_up
     assert (runner.sell_node, runner.net_value) == ("ST01", D("42.85"))
@@ -109,6 +150,24 @@ def test_a_cheap_item_rides_along_in_a_parcel_that_goes_anyway():
     decision = route_mail_return(POLICY, "R4", (JACKET, socks), NODES, OUTLOOK)
     assert [line.action for line in decision.lines] == ["send", "send"]
     assert len(decision.parcels) == 1
+
+
+def test_two_lines_of_one_sku_queue_dearest_first_and_a_heavy_one_may_stay_home():
+    # One SKU, a node that sells about its stock: the first returned unit has a 52% chance
+    # to sell, the second 45%. The dear line is heavy: sending it gains a little, but it
+    # would take the better place from the light line - better keep it and send the other.
+    node = ReturnNode("N", cost_per_kg=D("0.10"))
+    outlook = {"X": {"N": Outlook(1.0, 29)}}
+    heavy = ReturnItem("X", 1, D("10.00"), weight_kg=74.0)
+    light = ReturnItem("X", 1, D("9.99"), weight_kg=0.1)
+    decision = route_mail_return(POLICY, "R7", (heavy, light), (node,), outlook)
+    assert [line.action for line in decision.lines] == ["keep", "send"]
+    front = value_at(POLICY, D("9.99"), 1, Outlook(1.0, 29)).value
+    assert decision.net_value == front - D("0.01")
+    # sending both (the heavy one in front, as they queue) would recover less
+    both = value_at(POLICY, D("10.00"), 1, Outlook(1.0, 29)).value - D("7.40")
+    both += value_at(POLICY, D("9.99"), 1, Outlook(1.0, 29), on_top=1).value - D("0.01")
+    assert D(0) < both < decision.net_value
 
 
 def test_defective_items_go_to_triage_in_their_own_parcel_or_share_one():
@@ -173,16 +232,20 @@ def test_at_the_store_an_item_stays_where_it_sells():
     )
 
 
-def test_at_an_overstocked_store_units_go_on_and_the_rest_stays():
-    outlook = {"JACKET": {"ST01": Outlook(0.1, 2.5), "DC2": Outlook(0.5, 14)}}
+def test_at_the_store_each_unit_goes_where_it_recovers_most():
+    outlook = {"JACKET": {"ST01": Outlook(0.1, 2), "DC2": Outlook(0.05, 0)}}
     three = replace(JACKET, quantity=3)
+    # net of moving (DC2: 3.10) or handling (store: 2.50), unit after unit:
+    #   DC2   49.90 x (1 + P(D >= k)) / 2 - 3.10, D ~ Poisson(1.5): 41.23, 32.88, 26.62
+    #   store 49.90 x (1 + P(D >= 2 + k)) / 2 - 2.50, D ~ Poisson(3): 36.84, 31.25, 27.06
+    # the first unit goes on, the second stays, the third goes on (32.88 > 31.25)
     decision = route_store_return(POLICY, "S2", "ST01", (three,), NODES, outlook)
     moves = {(line.action, line.node): line.quantity for line in decision.lines}
-    # the store sells 0.5 more units in 30 days; DC2 has room for one
-    assert moves == {("stay", "ST01"): 2, ("transfer", "DC2"): 1}
+    assert moves == {("stay", "ST01"): 1, ("transfer", "DC2"): 2}
     transfer = next(line for line in decision.lines if line.action == "transfer")
-    assert transfer.cost == D("3.10")
+    assert transfer.cost == D("6.20")
     assert "goes on to DC Leipzig" in transfer.reason.text
+    assert decision.net_value == D("41.23") + D("32.88") + D("36.84")
     # a transfer must gain at least the policy's hurdle
     picky = replace(POLICY, transfer_min_gain=D("25"))
     decision = route_store_return(picky, "S2", "ST01", (three,), NODES, outlook)
@@ -208,11 +271,9 @@ def _cents(x: Decimal) -> Decimal:
 
 
 def _worth(policy, unit: Decimal, qty: int, outlook: Outlook, before: int) -> Decimal:
-    """The value model written out again: the units beyond the horizon's room keep the
-    overstock share."""
-    room = outlook.daily_sales * policy.horizon_days - outlook.on_hand - before
-    sold = D(repr(max(0.0, min(float(qty), room))))
-    return _cents(unit * (sold + (qty - sold) * policy.overstock_share))
+    """The value model itself (tested above against the Poisson law): the brute force checks
+    the choice, not the valuation."""
+    return value_at(policy, unit, qty, outlook, before).value
 
 
 SHARES = {"as_new": D(1), "opened": D("0.8"), "damaged": D("0.4"), "defective": D("0.2")}
@@ -220,14 +281,16 @@ SHARES = {"as_new": D(1), "opened": D("0.8"), "damaged": D("0.4"), "defective": 
 
 def brute_force_mail(policy, items, nodes, outlooks):
     """The best objective over every assignment of lines to a node or to "keep", with at most
-    one node for the sellable lines and one (triage) node for the others."""
+    one node for the sellable lines and one (triage) node for the others. Units of a SKU
+    reaching a node queue behind its stock dearest first (ties in line order)."""
     accepting = [n for n in nodes if n.accepts_returns]
+    by_id = {n.id: n for n in nodes}
     best = None
     for assignment in itertools.product([None, *accepting], repeat=len(items)):
         sell_nodes, triage_nodes, total = set(), set(), D(0)
         feasible = True
-        before: dict[tuple[str, str], int] = {}
-        for item, node in zip(items, assignment, strict=True):
+        queues: dict[tuple[str, str], list] = {}
+        for index, (item, node) in enumerate(zip(items, assignment, strict=True)):
             triage = item.condition in policy.triage_conditions
             must = not policy.keep_it or (
                 policy.keep_it_max_value is not None and item.unit_value > policy.keep_it_max_value
@@ -241,18 +304,20 @@ def brute_force_mail(policy, items, nodes, outlooks):
             (triage_nodes if triage else sell_nodes).add(node.id)
             unit = item.unit_value * SHARES[item.condition]
             if triage:
-                value = _cents(unit * item.quantity)
+                total += _cents(unit * item.quantity)
             else:
-                outlook = outlooks.get(item.sku, {}).get(node.id, Outlook())
-                key = (item.sku, node.id)
-                value = _worth(policy, unit, item.quantity, outlook, before.get(key, 0))
-                before[key] = before.get(key, 0) + item.quantity
+                queues.setdefault((item.sku, node.id), []).append((-unit, index, unit, item))
             kg = _cents(node.cost_per_kg * D(repr(item.weight_kg)) * item.quantity)
-            total += value - node.handling_cost * item.quantity - kg
+            total -= node.handling_cost * item.quantity + kg
         if not feasible or len(sell_nodes) > 1 or len(triage_nodes) > 1:
             continue
+        for (sku, node_id), queue in queues.items():
+            ahead = 0
+            for _neg, _index, unit, item in sorted(queue):
+                outlook = outlooks.get(sku, {}).get(node_id, Outlook())
+                total += _worth(policy, unit, item.quantity, outlook, ahead)
+                ahead += item.quantity
         labels = sell_nodes | triage_nodes
-        by_id = {n.id: n for n in nodes}
         total -= sum((by_id[n].parcel_cost for n in labels), D(0))
         total -= policy.keep_it_below * len(labels)
         if best is None or total > best:
