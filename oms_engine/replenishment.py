@@ -27,7 +27,7 @@ adds what it saves, measured by replaying past orders with and without it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,7 +36,7 @@ from oms_engine.model import Node, Order, Stock
 from oms_engine.network import EARTH_RADIUS_KM, Network
 from oms_engine.rounding import round6
 from oms_engine.sourcing import route
-from oms_engine.wording import Reason, check_number, plural
+from oms_engine.wording import Reason, check_count, check_number, plural
 
 DemandKind = Literal["shipped", "pickup"]
 
@@ -58,15 +58,21 @@ class ReplenishmentPolicy:
 
     ``period_days``: the days the demand covers. A node stocks a SKU it saw at least
     ``min_weekly_units`` a week of, for ``dc_cover_days`` (DCs) or ``store_cover_days``
-    (stores) of its demand. Transfers come from ``source_kinds`` nodes, cost
-    ``transfer_fixed_cost`` each plus ``transfer_unit_cost`` a unit and
-    ``transfer_cost_per_km`` a km; purchases are made for ``purchase_kinds`` nodes.
+    (stores) of its demand ``d``, plus ``safety_z`` times its square root (demand counted in
+    units varies about that much): ``ceil(d + safety_z * sqrt(d))``, and at least
+    ``min_ranged`` units of a SKU it ranges (its reordering rule's minimum: an order that
+    needs the node whole for its other lines finds the SKU there). Sources keep their own
+    target. Transfers come from ``source_kinds`` nodes, cost ``transfer_fixed_cost`` each
+    plus ``transfer_unit_cost`` a unit and ``transfer_cost_per_km`` a km; purchases are made
+    for ``purchase_kinds`` nodes.
     """
 
     period_days: float = 28.0
     dc_cover_days: float = 14.0
     store_cover_days: float = 7.0
     min_weekly_units: float = 1.0
+    safety_z: float = 1.0
+    min_ranged: int = 2
     source_kinds: frozenset[str] = frozenset({"dc"})
     purchase_kinds: frozenset[str] = frozenset({"dc"})
     transfer_fixed_cost: float = 8.0
@@ -78,8 +84,10 @@ class ReplenishmentPolicy:
 class Saving:
     """What a proposal saves on the replayed orders (positive = better with it): orders
     whose plan changed, packages, shipping cost, late days, km, units left short, split
-    orders, and the routing policy's score; ``net`` is the shipping cost saved less the
-    proposal's own cost."""
+    orders, and the routing policy's score (its weighted packages, cost, lateness, distance,
+    priority and units left short). ``net`` is the score saved less the proposal's own cost
+    weighed as the policy weighs money: positive when it pays for itself in the policy's
+    own terms."""
 
     orders_changed: int
     packages: int
@@ -150,11 +158,13 @@ def check_replenishment_policy(policy: ReplenishmentPolicy) -> None:
         "dc_cover_days",
         "store_cover_days",
         "min_weekly_units",
+        "safety_z",
         "transfer_fixed_cost",
         "transfer_unit_cost",
         "transfer_cost_per_km",
     ):
         check_number(getattr(policy, name), name)
+    check_count(policy.min_ranged, "min_ranged")
     for name in ("source_kinds", "purchase_kinds"):
         for kind in getattr(policy, name):
             if kind not in ("dc", "store", "dropship"):
@@ -166,9 +176,10 @@ def demand_from_orders(
 ) -> tuple[DemandSeen, ...]:
     """Every ordered unit attributed to the node that would have served its order best with
     plenty of stock: what :func:`oms_engine.route` chooses when every node holds everything
-    (a pickup order: its store). With ``ranged`` (a stock mapping), a node holds plenty only
-    of the SKUs it holds now - the assortment stays as it is and only depth moves; a SKU held
-    nowhere is plentiful everywhere. Rows add up per (node, SKU, kind), sorted."""
+    (a pickup order: its store). With ``ranged`` - what each node is meant to range (its
+    reordering rules), as a stock mapping with at least one unit per ranged SKU - a node
+    holds plenty only of those: the assortment stays as planned and only depth moves; a SKU
+    ranged nowhere is plentiful everywhere. Rows add up per (node, SKU, kind), sorted."""
     plenty = {node.id: 1e9 for node in network.nodes}
     totals: dict[tuple[str, str, str], float] = {}
     for order in orders:
@@ -209,10 +220,16 @@ def propose_replenishment(
     demand: Iterable[DemandSeen],
     stock: Stock,
     policy: ReplenishmentPolicy | None = None,
+    ranged: Stock | None = None,
 ) -> ReplenishmentPlan:
     """Transfers and purchases that bring ``stock`` (sku -> node -> units) closer to
     ``demand``, each with its reason. Deterministic: needs are served biggest demand first,
-    then by node id; sources nearest first, then by id."""
+    then by node id; sources nearest first, then by id.
+
+    ``ranged``: what each node is meant to range (its reordering rules; at least one unit
+    per ranged SKU). A node keeps ``min_ranged`` units of what it ranges and gives away what
+    it holds but does not range (stock that landed at the wrong node). Without it, what a
+    node holds counts as ranged, and it keeps ``min_ranged`` of it."""
     policy = policy or ReplenishmentPolicy()
     check_replenishment_policy(policy)
     nodes = {n.id: n for n in network.nodes if n.enabled and n.kind != "dropship"}
@@ -226,8 +243,11 @@ def propose_replenishment(
             per_node[row.node] = per_node.get(row.node, 0.0) + row.units / policy.period_days
     moves: dict[tuple[str, str], list[ProposalLine]] = {}
     short: dict[tuple[str, str], int] = {}  # (node, sku) -> units no transfer covers
-    for sku in sorted(set(rates) | {s for s in stock if s in rates}):
-        _plan_sku(sku, rates.get(sku, {}), stock.get(sku) or {}, nodes, policy, moves, short)
+    skus = set(rates) if ranged is None else set(rates) | (set(ranged) & set(stock))
+    for sku in sorted(skus):
+        plan = _SkuPlan(sku, rates.get(sku, {}), stock.get(sku) or {}, nodes, policy)
+        plan.ranged = None if ranged is None else (ranged.get(sku) or {})
+        plan.run(moves, short)
     transfers = tuple(
         _transfer(nodes[src], nodes[dst], tuple(lines), policy)
         for (src, dst), lines in sorted(moves.items())
@@ -242,38 +262,65 @@ def propose_replenishment(
     return ReplenishmentPlan(transfers, purchases, Reason("replenishment_proposed", text, {}))
 
 
-def _plan_sku(sku, rates, on_hand_by_node, nodes, policy, moves, short) -> None:
-    """Targets, needs and excesses of one SKU; transfers appended to ``moves``."""
-    week = 7.0
-    targets, needs, excess = {}, [], {}
-    for node_id in sorted(set(rates) | set(on_hand_by_node)):
-        node = nodes.get(node_id)
-        if node is None:
-            continue
-        rate = rates.get(node_id, 0.0)
+class _SkuPlan:
+    """Targets, needs and excesses of one SKU, and the transfers that meet the needs."""
+
+    __slots__ = ("nodes", "on_hand", "policy", "ranged", "rates", "sku")
+
+    def __init__(self, sku, rates, on_hand, nodes, policy) -> None:
+        self.sku, self.rates, self.on_hand, self.nodes, self.policy = (
+            sku,
+            rates,
+            on_hand,
+            nodes,
+            policy,
+        )
+        self.ranged: Mapping[str, float] | None = None
+
+    def target(self, node: Node) -> int:
+        """Units ``node`` should hold: its demand over its cover days plus safety stock, at
+        least ``min_ranged`` when it ranges the SKU."""
+        policy, rate = self.policy, self.rates.get(node.id, 0.0)
         target = 0
-        if rate * week >= policy.min_weekly_units - 1e-9:
-            target = math.ceil(rate * _cover_days(policy, node) - 1e-9)
-        on_hand = max(0, math.floor(on_hand_by_node.get(node_id, 0) + 1e-9))
-        targets[node_id] = (target, on_hand, rate)
-        if on_hand < target:
-            needs.append((-rate, node_id, target - on_hand))
-        elif on_hand > target and node.kind in policy.source_kinds:
-            excess[node_id] = on_hand - target
-    for _neg_rate, node_id, need in sorted(needs):
-        dest = nodes[node_id]
-        sources = sorted((km_between(nodes[s], dest), s) for s in excess if excess[s] > 0)
-        for _km, src in sources:
-            if need <= 0:
-                break
-            qty = min(need, excess[src])
-            excess[src] -= qty
-            need -= qty
-            moves.setdefault((src, node_id), []).append(
-                ProposalLine(sku, qty, _line_reason(sku, qty, dest, nodes[src], targets, policy))
-            )
-        if need > 0:
-            short[(node_id, sku)] = need
+        if rate * 7.0 >= policy.min_weekly_units - 1e-9:
+            cover = rate * _cover_days(policy, node)
+            target = math.ceil(cover + policy.safety_z * math.sqrt(cover) - 1e-9)
+        if self.ranged is None:
+            return target  # what it holds is kept below (min_ranged), but not topped up
+        return max(target, policy.min_ranged) if self.ranged.get(node.id, 0) >= 1 else target
+
+    def run(self, moves, short) -> None:
+        """Append this SKU's transfers to ``moves`` and its uncovered needs to ``short``."""
+        nodes, policy = self.nodes, self.policy
+        targets, needs, excess = {}, [], {}
+        for node_id in sorted(set(self.rates) | set(self.on_hand) | set(self.ranged or ())):
+            node = nodes.get(node_id)
+            if node is None:
+                continue
+            held = max(0, math.floor(self.on_hand.get(node_id, 0) + 1e-9))
+            target = self.target(node)
+            targets[node_id] = (target, held, self.rates.get(node_id, 0.0))
+            if held < target:
+                needs.append((-self.rates.get(node_id, 0.0), node_id, target - held))
+            elif node.kind in policy.source_kinds:
+                keep = (
+                    target if self.ranged is not None else max(target, min(held, policy.min_ranged))
+                )
+                if held > keep:
+                    excess[node_id] = held - keep
+        for _neg_rate, node_id, need in sorted(needs):
+            dest = nodes[node_id]
+            sources = sorted((km_between(nodes[s], dest), s) for s in excess if excess[s] > 0)
+            for _km, src in sources:
+                if need <= 0:
+                    break
+                qty = min(need, excess[src])
+                excess[src] -= qty
+                need -= qty
+                why = _line_reason(self.sku, qty, dest, nodes[src], targets, policy)
+                moves.setdefault((src, node_id), []).append(ProposalLine(self.sku, qty, why))
+            if need > 0:
+                short[(node_id, self.sku)] = need
 
 
 def _line_reason(sku, qty, dest: Node, src: Node, targets, policy) -> Reason:

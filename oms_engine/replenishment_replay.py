@@ -199,8 +199,10 @@ class Replay:
 
     def saving(self, change: StockChange, own_cost: float = 0.0) -> Saving:
         """What ``change`` saves on these orders (positive = better with it); ``net`` is the
-        shipping cost saved less ``own_cost`` (the transfer's or purchase's cost)."""
+        policy score saved less ``own_cost`` (the transfer's or purchase's cost) weighed as
+        the routing policy weighs money."""
         changed = self.compare(change)
+        weight = self.network.policy.weights.cost
         before = totals(self.baseline[i] for i in changed)
         after = totals(changed.values())
         shipping = round6(before.shipping_cost - after.shipping_cost)
@@ -213,7 +215,7 @@ class Replay:
             units_short=before.units_short - after.units_short,
             split_orders=before.split_orders - after.split_orders,
             score=round6(before.score - after.score),
-            net=round6(shipping - own_cost),
+            net=round6(before.score - after.score - weight * own_cost),
         )
 
     def totals_with(self, change: StockChange) -> ReplayTotals:
@@ -239,20 +241,28 @@ def transfer_change(plan: ReplenishmentPlan, purchases: bool = False) -> dict:
 
 
 def measure_proposals(
-    network: Network, orders: Sequence[Order], stock: Stock, plan: ReplenishmentPlan
+    network: Network,
+    orders: Sequence[Order],
+    stock: Stock,
+    plan: ReplenishmentPlan,
+    *,
+    purchases: bool = True,
 ) -> ReplenishmentPlan:
     """``plan`` with each proposal's :class:`Saving` filled in: the orders replayed on
-    ``stock`` with that proposal alone applied, against the replay without it. Proposals do
-    not add up exactly (two transfers may serve the same orders):
+    ``stock`` with that proposal alone applied, against the replay without it (a purchase
+    as if it had arrived; ``purchases=False`` leaves them unmeasured, ``saving=None``).
+    Proposals do not add up exactly (two transfers may serve the same orders):
     :meth:`Replay.totals_with` measures them together."""
     replay = Replay(network, orders, stock)
     transfers = tuple(
         replace(t, saving=replay.saving(transfer_change(_alone(t)), t.cost)) for t in plan.transfers
     )
-    purchases = tuple(
-        replace(p, saving=replay.saving({p.sku: {p.node: p.quantity}})) for p in plan.purchases
-    )
-    return replace(plan, transfers=transfers, purchases=purchases)
+    bought = plan.purchases
+    if purchases:
+        bought = tuple(
+            replace(p, saving=replay.saving({p.sku: {p.node: p.quantity}})) for p in bought
+        )
+    return replace(plan, transfers=transfers, purchases=bought)
 
 
 def _alone(transfer) -> ReplenishmentPlan:

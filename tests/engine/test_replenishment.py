@@ -32,7 +32,7 @@ HAMBURG_DC = dc("DC-HAM", lat=53.55, lon=9.99, postal_code="20095")
 MUNICH_DC = dc("DC-MUC", lat=48.14, lon=11.58, postal_code="80331")
 HAMBURG_STORE = store("ST-HAM")
 NET = network((BERLIN_DC, HAMBURG_DC, MUNICH_DC, HAMBURG_STORE))
-POLICY = ReplenishmentPolicy(period_days=28, dc_cover_days=14, store_cover_days=7)
+POLICY = ReplenishmentPolicy(period_days=28, dc_cover_days=14, store_cover_days=7, safety_z=0)
 
 
 def test_demand_lands_where_the_customers_are_not_where_the_stock_was():
@@ -76,6 +76,40 @@ def test_a_short_node_gets_a_transfer_from_the_nearest_source_with_units_to_spar
     assert plan.summary.text == "1 transfer moving 25 units, 0 purchases of 0 units."
 
 
+def test_targets_carry_safety_stock_on_both_sides():
+    demand = [DemandSeen("DC-HAM", "SHIRT", 56), DemandSeen("DC-BER", "SHIRT", 28)]
+    safe = replace(POLICY, safety_z=1.0)
+    plan = propose_replenishment(NET, demand, stock(("DC-BER", "SHIRT", 40)), safe)
+    # Hamburg: 28 + sqrt(28) -> 34; Berlin keeps 14 + sqrt(14) -> 18 and gives 22
+    assert [(t.from_node, t.units) for t in plan.transfers] == [("DC-BER", 22)]
+    assert [(p.node, p.quantity) for p in plan.purchases] == [("DC-HAM", 12)]
+
+
+def test_a_source_keeps_a_few_units_of_what_it_ranges_even_without_demand_of_its_own():
+    demand = [DemandSeen("DC-HAM", "SCARF", 28)]
+    plan = propose_replenishment(NET, demand, stock(("DC-BER", "SCARF", 5)), POLICY)
+    assert [(t.from_node, t.units) for t in plan.transfers] == [("DC-BER", 3)]
+    plan = propose_replenishment(NET, demand, stock(("DC-BER", "SCARF", 2)), POLICY)
+    assert plan.transfers == ()
+    plan = propose_replenishment(
+        NET, demand, stock(("DC-BER", "SCARF", 2)), replace(POLICY, min_ranged=0)
+    )
+    assert [(t.from_node, t.units) for t in plan.transfers] == [("DC-BER", 2)]
+
+
+def test_with_the_planned_assortment_misplaced_units_go_home_and_ranged_skus_are_topped_up():
+    planned = stock(("DC-BER", "SCARF", 1), ("DC-BER", "BOOTS", 1), ("DC-HAM", "BOOTS", 1))
+    # scarves landed in Munich, which does not range them; Hamburg holds 1 boot, ranges boots
+    on_hand = stock(("DC-MUC", "SCARF", 9), ("DC-BER", "BOOTS", 10), ("DC-HAM", "BOOTS", 1))
+    plan = propose_replenishment(NET, [], on_hand, replace(POLICY, min_ranged=3), planned)
+    moved = sorted(
+        (t.from_node, t.to_node, ln.sku, ln.quantity) for t in plan.transfers for ln in t.lines
+    )
+    assert moved == [("DC-BER", "DC-HAM", "BOOTS", 2), ("DC-MUC", "DC-BER", "SCARF", 3)]
+    # without the assortment, what a node holds is kept and nothing is topped up
+    assert propose_replenishment(NET, [], on_hand, replace(POLICY, min_ranged=3)).transfers == ()
+
+
 def test_sources_keep_their_own_target_and_the_rest_is_bought():
     demand = [DemandSeen("DC-HAM", "SHIRT", 56), DemandSeen("DC-BER", "SHIRT", 28)]
     plan = propose_replenishment(NET, demand, stock(("DC-BER", "SHIRT", 20)), POLICY)
@@ -88,7 +122,8 @@ def test_the_nearer_source_gives_first_and_stores_are_not_sources():
     demand = [DemandSeen("DC-HAM", "BOOTS", 28)]
     on_hand = stock(("DC-BER", "BOOTS", 10), ("DC-MUC", "BOOTS", 10), ("ST-HAM", "BOOTS", 30))
     plan = propose_replenishment(NET, demand, on_hand, POLICY)
-    assert [(t.from_node, t.units) for t in plan.transfers] == [("DC-BER", 10), ("DC-MUC", 4)]
+    # each keeps 2 of what it ranges
+    assert [(t.from_node, t.units) for t in plan.transfers] == [("DC-BER", 8), ("DC-MUC", 6)]
     with_stores = replace(POLICY, source_kinds=frozenset({"dc", "store"}))
     plan = propose_replenishment(NET, demand, on_hand, with_stores)
     assert [(t.from_node, t.units) for t in plan.transfers] == [("ST-HAM", 14)]
@@ -213,7 +248,8 @@ def test_a_transfer_towards_the_customers_saves_distance_and_says_so():
     assert saving.orders_changed == 6
     assert saving.distance_km > 6 * 200  # Berlin -> Hamburg is ~250 km per parcel
     assert saving.score > 0
-    assert saving.net == pytest.approx(saving.shipping_cost - transfer.cost)
+    # net: the policy's score saved less the transfer's cost, weighed as the policy weighs money
+    assert saving.net == pytest.approx(saving.score - NET.policy.weights.cost * transfer.cost)
     # the plan's transfers, all together
     replay = Replay(NET, orders, opening)
     together = replay.totals_with(transfer_change(plan))
