@@ -230,9 +230,9 @@ def compensate(
     if not wanted:
         text = f"The order arrived {late} late, below every compensation rule."
         reasons.append(Reason("below_thresholds", text, params))
-    order_room = _room(policy.order_cap, sum((g.amount for g in own), ZERO))
+    order_room = _room(policy.order_cap, sum((to_money(g.amount, "") for g in own), ZERO))
     start = today - timedelta(days=policy.customer_period_days)
-    customer_given = sum((g.amount for g in history if g.granted_on > start), ZERO)
+    customer_given = sum((to_money(g.amount, "") for g in history if g.granted_on > start), ZERO)
     customer_room = _room(policy.customer_cap, customer_given)
     actions: list[CompensationAction] = []
     for kind, amount, reason in wanted:

@@ -26,7 +26,7 @@ from oms_engine.returns_model import (
     Grade,
     Outlook,
     ReturnPolicy,
-    check_return_policy,
+    checked_policy,
     grade_share,
     value_at,
     value_words,
@@ -131,7 +131,7 @@ def decide_disposition(
     ``outlook``: the SKU's sales and stock at the node that would resell it (``None``: no
     sales known, so resold units are valued as overstock).
     """
-    check_return_policy(policy)
+    policy = checked_policy(policy)
     check_terms(terms)
     check_count(item.quantity, "item.quantity", 1)
     if item.grade not in GRADES:

@@ -32,14 +32,14 @@ from oms_engine.returns_model import (
     ReturnPolicy,
     check_items,
     check_nodes,
-    check_return_policy,
+    checked_policy,
     grade_share,
     outlook_of,
     reason,
     value_at,
     value_words,
 )
-from oms_engine.wording import ZERO, Reason, cents, money_text, to_money
+from oms_engine.wording import ZERO, Reason, cents, money_text
 
 LineAction = Literal["send", "keep"]
 
@@ -109,14 +109,41 @@ def _mandatory(policy: ReturnPolicy, item: ReturnItem) -> bool:
     if not policy.keep_it:
         return True
     cap = policy.keep_it_max_value
-    return cap is not None and to_money(item.unit_value, "unit_value") > cap
+    return cap is not None and item.unit_value > cap
 
 
 #: Lines of one SKU in one return whose subsets are all tried (2**n); past it, dearest first.
 _EXACT_SAME_SKU = 6
 
 
-def _part(policy, items, group, node: ReturnNode, outlooks, triage: bool) -> _Part | None:
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    """A return line as the search reads it, worked out once per decision."""
+
+    index: int
+    item: ReturnItem
+    unit: Decimal  # one unit's value new, scaled by its condition
+    kg: Decimal  # the line's weight
+    must: bool  # must come back
+
+
+def _queues(policy, items, group) -> list[list[_Spec]]:
+    """The group's lines by SKU (in line order), each SKU's lines dearest first."""
+    by_sku: dict[str, list[_Spec]] = {}
+    for i in group:
+        item = items[i]
+        spec = _Spec(
+            i,
+            item,
+            item.unit_value * grade_share(policy, item.condition),
+            Decimal(repr(item.weight_kg)) * item.quantity,
+            _mandatory(policy, item),
+        )
+        by_sku.setdefault(item.sku, []).append(spec)
+    return [sorted(q, key=lambda sp: (-sp.unit, sp.index)) for q in by_sku.values()]
+
+
+def _part(policy, queues, node: ReturnNode, outlooks, triage: bool) -> _Part | None:
     """The group's items worth sending to ``node``: those recovering more than they cost,
     and the ones that must come back.
 
@@ -124,11 +151,8 @@ def _part(policy, items, group, node: ReturnNode, outlooks, triage: bool) -> _Pa
     order), so sending a cheap line can push a dear one back: for a SKU on several lines
     every subset of them is tried (up to :data:`_EXACT_SAME_SKU` lines)."""
     chosen = []
-    by_sku: dict[str, list[int]] = {}
-    for i in group:
-        by_sku.setdefault(items[i].sku, []).append(i)
-    for sku in sorted(by_sku, key=lambda s: by_sku[s][0]):
-        chosen.extend(_best_lines(policy, items, by_sku[sku], node, outlooks, triage))
+    for queue in queues:
+        chosen.extend(_best_lines(policy, queue, node, outlooks, triage))
     if not chosen:
         return None
     chosen.sort(key=lambda line: line[0])
@@ -137,52 +161,47 @@ def _part(policy, items, group, node: ReturnNode, outlooks, triage: bool) -> _Pa
     return _Part(node, [line[:4] for line in chosen], net, kg_cost)
 
 
-def _best_lines(policy, items, lines, node, outlooks, triage):
+def _best_lines(policy, queue: list[_Spec], node, outlooks, triage):
     """The lines of one SKU to send to ``node``: (index, value, cost, valuation, kg cost)."""
-    units = {
-        i: to_money(items[i].unit_value, "unit_value") * grade_share(policy, items[i].condition)
-        for i in lines
-    }
-    if len(lines) == 1:  # the common case: one line of the SKU
-        (i,) = lines
-        row = _line(policy, items[i], units[i], node, outlooks, triage, 0)
-        return [(i, *row)] if row[0] - row[1] > 0 or _mandatory(policy, items[i]) else []
-    queue = sorted(lines, key=lambda i: (-units[i], i))  # dearest first
-    must = [i for i in queue if _mandatory(policy, items[i])]
-    free = [i for i in queue if i not in must]
+    if len(queue) == 1:  # the common case: one line of the SKU
+        spec = queue[0]
+        row = _line(policy, spec, node, outlooks, triage, 0)
+        return [(spec.index, *row)] if row[0] - row[1] > 0 or spec.must else []
+    free = [spec for spec in queue if not spec.must]
     if len(free) > _EXACT_SAME_SKU:
         subsets = [None]  # dearest first, each line while it adds value
     else:
         subsets = [
-            {i for k, i in enumerate(free) if mask >> k & 1} for mask in range(1 << len(free))
+            {sp.index for k, sp in enumerate(free) if mask >> k & 1}
+            for mask in range(1 << len(free))
         ]
     best, best_net = [], None
     for subset in subsets:
         rows, net, ahead = [], ZERO, 0
-        for i in queue:
-            row = _line(policy, items[i], units[i], node, outlooks, triage, ahead)
+        for spec in queue:
+            row = _line(policy, spec, node, outlooks, triage, ahead)
             gain = row[0] - row[1]
-            take = i in must or (gain > 0 if subset is None else i in subset)
-            if take:
-                rows.append((i, *row))
+            if spec.must or (gain > 0 if subset is None else spec.index in subset):
+                rows.append((spec.index, *row))
                 net += gain
-                ahead += items[i].quantity
+                ahead += spec.item.quantity
         # the best subset; ties to fewer lines sent, then to the earlier subset
         if best_net is None or net > best_net or (net == best_net and len(rows) < len(best)):
             best, best_net = rows, net
     return best
 
 
-def _line(policy, item, unit: Decimal, node, outlooks, triage: bool, ahead: int):
+def _line(policy, spec: _Spec, node, outlooks, triage: bool, ahead: int):
     """(value, cost, valuation, kg cost) of one line at ``node``, ``ahead`` units of its SKU
     in front of it in the same parcel."""
+    item = spec.item
     if triage:
-        valuation, value = None, cents(unit * item.quantity)
+        valuation, value = None, cents(spec.unit * item.quantity)
     else:
         outlook = outlook_of(outlooks, item.sku, node.id)
-        valuation = value_at(policy, unit, item.quantity, outlook, ahead)
+        valuation = value_at(policy, spec.unit, item.quantity, outlook, ahead)
         value = valuation.value
-    weight_cost = cents(node.cost_per_kg * Decimal(repr(item.weight_kg)) * item.quantity)
+    weight_cost = cents(node.cost_per_kg * spec.kg)
     return value, node.handling_cost * item.quantity + weight_cost, valuation, weight_cost
 
 
@@ -199,16 +218,15 @@ def route_mail_return(
     sales and stock per node. Raises :class:`InvalidInput` when an item that must come back
     has no node to go to.
     """
-    check_return_policy(policy)
-    check_items(items)
-    check_nodes(nodes)
-    nodes = tuple(sorted((n for n in nodes if n.accepts_returns), key=lambda n: n.id))
+    policy = checked_policy(policy)
+    items = check_items(items)
+    nodes = tuple(sorted((n for n in check_nodes(nodes) if n.accepts_returns), key=lambda n: n.id))
     triage_group = [i for i, it in enumerate(items) if it.condition in policy.triage_conditions]
     sell_group = [i for i in range(len(items)) if i not in triage_group]
     sell_parts = _options(policy, items, sell_group, nodes, outlooks, triage=False)
     triage_nodes = tuple(n for n in nodes if n.triage)
     triage_parts = _options(policy, items, triage_group, triage_nodes, outlooks, triage=True)
-    threshold = to_money(policy.keep_it_below, "keep_it_below")
+    threshold = policy.keep_it_below
     scored = []
     for sell in sell_parts:
         for tri in triage_parts:
@@ -238,10 +256,11 @@ def _options(policy, items, group, nodes, outlooks, triage: bool) -> list:
     if not group:
         return [None]
     options = []
-    if not any(_mandatory(policy, items[i]) for i in group):
+    queues = _queues(policy, items, group)
+    if not any(spec.must for queue in queues for spec in queue):
         options.append(None)
     for node in nodes:
-        part = _part(policy, items, group, node, outlooks, triage)
+        part = _part(policy, queues, node, outlooks, triage)
         if part is not None:
             options.append(part)
     return options

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from oms_engine.errors import InvalidInput
@@ -122,49 +123,87 @@ class ReturnNode:
     triage: bool = False
 
 
-def check_return_policy(policy: ReturnPolicy) -> None:
-    """Raise :class:`InvalidInput` naming the setting if ``policy`` cannot be applied."""
+_POLICY_AMOUNTS = ("keep_it_below", "keep_it_max_value", "transfer_min_gain")
+_POLICY_SHARES = ("overstock_share", "opened_share", "damaged_share", "defective_share")
+_NODE_AMOUNTS = ("parcel_cost", "cost_per_kg", "handling_cost", "transfer_unit_cost")
+
+
+def check_return_policy(policy: ReturnPolicy) -> ReturnPolicy:
+    """``policy`` with every amount and share a Decimal; raises :class:`InvalidInput` naming
+    the setting if it cannot be applied (the addon calls it when the policy is saved)."""
     check_currency(policy.currency, "currency")
     check_count(policy.horizon_days, "horizon_days", 1)
-    for name in ("overstock_share", "opened_share", "damaged_share", "defective_share"):
-        to_share(getattr(policy, name), name)
     for i, grade in enumerate(sorted(policy.triage_conditions)):
         if grade not in GRADES:
             raise InvalidInput(f"triage_conditions[{i}]", f"unknown condition {grade!r}")
     if "as_new" in policy.triage_conditions:
         raise InvalidInput("triage_conditions", "items as new never need triage")
-    if to_money(policy.keep_it_below, "keep_it_below") < 0:
-        raise InvalidInput("keep_it_below", "must not be negative")
-    cap = policy.keep_it_max_value
-    if cap is not None and to_money(cap, "keep_it_max_value") < 0:
-        raise InvalidInput("keep_it_max_value", "must not be negative")
-    if to_money(policy.transfer_min_gain, "transfer_min_gain") < 0:
-        raise InvalidInput("transfer_min_gain", "must not be negative")
+    changes = {name: to_share(getattr(policy, name), name) for name in _POLICY_SHARES}
+    for name in _POLICY_AMOUNTS:
+        value = getattr(policy, name)
+        if value is not None:
+            changes[name] = to_money(value, name)
+            if changes[name] < 0:
+                raise InvalidInput(name, "must not be negative")
+    return replace(policy, **changes)
 
 
-def check_items(items: tuple[ReturnItem, ...]) -> None:
-    """Raise :class:`InvalidInput` for a return line that cannot be valued."""
+@lru_cache(maxsize=64)
+def _checked_policy(policy: ReturnPolicy) -> ReturnPolicy:
+    return check_return_policy(policy)
+
+
+def checked_policy(policy: ReturnPolicy) -> ReturnPolicy:
+    """:func:`check_return_policy`, once per (frozen, hashable) policy: the decisions call it
+    for every return."""
+    try:
+        return _checked_policy(policy)
+    except TypeError:  # unhashable: a list where a frozenset belongs
+        return check_return_policy(policy)
+
+
+def check_items(items: tuple[ReturnItem, ...]) -> tuple[ReturnItem, ...]:
+    """The return's lines with their unit values as Decimal; raises :class:`InvalidInput`
+    for a line that cannot be valued."""
     if not items:
         raise InvalidInput("items", "a return needs at least one line")
+    out = []
     for i, item in enumerate(items):
         check_count(item.quantity, f"items[{i}].quantity", 1)
-        if to_money(item.unit_value, f"items[{i}].unit_value") < 0:
+        unit = item.unit_value
+        if type(unit) is not Decimal or not unit.is_finite():
+            unit = to_money(unit, f"items[{i}].unit_value")
+        if unit < 0:
             raise InvalidInput(f"items[{i}].unit_value", "must not be negative")
         if item.condition not in GRADES:
             raise InvalidInput(f"items[{i}].condition", f"unknown condition {item.condition!r}")
         check_number(item.weight_kg, f"items[{i}].weight_kg")
+        out.append(item if unit is item.unit_value else replace(item, unit_value=unit))
+    return tuple(out)
 
 
-def check_nodes(nodes: tuple[ReturnNode, ...]) -> None:
-    """Raise :class:`InvalidInput` for duplicate ids or negative costs."""
+def check_nodes(nodes: tuple[ReturnNode, ...]) -> tuple[ReturnNode, ...]:
+    """The nodes with every cost a Decimal; raises :class:`InvalidInput` for duplicate ids or
+    costs that are not amounts or below zero."""
     seen: set[str] = set()
+    out = []
     for i, node in enumerate(nodes):
         if node.id in seen:
             raise InvalidInput(f"nodes[{i}].id", f"duplicate node {node.id!r}")
         seen.add(node.id)
-        for name in ("parcel_cost", "cost_per_kg", "handling_cost", "transfer_unit_cost"):
-            if to_money(getattr(node, name), f"nodes[{i}].{name}") < 0:
+        costs = (node.parcel_cost, node.cost_per_kg, node.handling_cost, node.transfer_unit_cost)
+        if all(type(c) is Decimal and c.is_finite() and c >= 0 for c in costs):
+            out.append(node)  # the usual case, checked without a call per cost
+            continue
+        changes = {}
+        for name in _NODE_AMOUNTS:
+            value = getattr(node, name)
+            if type(value) is not Decimal or not value.is_finite():
+                value = changes[name] = to_money(value, f"nodes[{i}].{name}")
+            if value < 0:
                 raise InvalidInput(f"nodes[{i}].{name}", "must not be negative")
+        out.append(replace(node, **changes) if changes else node)
+    return tuple(out)
 
 
 def grade_share(policy: ReturnPolicy, grade: str) -> Decimal:
@@ -224,6 +263,9 @@ def value_at(
     (:func:`sell_chance`) and ``overstock_share`` of it otherwise. ``selling`` is the units
     expected to sell.
     """
+    share = policy.overstock_share
+    if outlook.daily_sales <= 0:  # most candidate nodes do not sell a given SKU at all
+        return Valuation(cents(unit_value * quantity * share), 0.0, None)
     mean = outlook.daily_sales * policy.horizon_days
     ahead = max(0, math.floor(outlook.on_hand + on_top + 1e-9))
     selling = 0.0
@@ -232,11 +274,9 @@ def value_at(
         if chance <= 0.0:
             break  # later units are further back: they cannot sell either
         selling += chance
-    share = policy.overstock_share
-    worth = unit_value * (Decimal(repr(selling)) + (quantity - Decimal(repr(selling))) * share)
-    cover = None
-    if outlook.daily_sales > 0:
-        cover = (outlook.on_hand + on_top) / outlook.daily_sales
+    sold = Decimal(repr(selling))
+    worth = unit_value * (quantity * share + sold * (1 - share))
+    cover = (outlook.on_hand + on_top) / outlook.daily_sales
     return Valuation(cents(worth), selling, cover)
 
 
@@ -270,6 +310,7 @@ __all__ = [
     "ReturnPolicy",
     "Valuation",
     "check_return_policy",
+    "checked_policy",
     "grade_share",
     "outlook_of",
     "sell_chance",

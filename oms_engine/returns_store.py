@@ -26,14 +26,14 @@ from oms_engine.returns_model import (
     ReturnPolicy,
     check_items,
     check_nodes,
-    check_return_policy,
+    checked_policy,
     grade_share,
     outlook_of,
     reason,
     value_at,
     value_words,
 )
-from oms_engine.wording import ZERO, Reason, cents, money_text, to_money
+from oms_engine.wording import ZERO, Reason, cents, money_text
 
 StoreAction = Literal["stay", "transfer", "triage"]
 
@@ -82,14 +82,14 @@ def route_store_return(
     others is from this store). Raises :class:`InvalidInput` when the store is not among them
     or a defective item has no triage node.
     """
-    check_return_policy(policy)
-    check_items(items)
-    check_nodes(nodes)
+    policy = checked_policy(policy)
+    items = check_items(items)
+    nodes = check_nodes(nodes)
     by_id = {n.id: n for n in nodes}
     if store not in by_id:
         raise InvalidInput("store", f"the store {store!r} must be among the nodes")
     candidates = [n for n in nodes if n.accepts_returns or n.id == store]
-    min_gain = to_money(policy.transfer_min_gain, "transfer_min_gain")
+    min_gain = policy.transfer_min_gain
     sent: dict[tuple[str, str], int] = {}
     placed: dict[tuple[int, str], list] = {}  # (line, node) -> [units, value, cost, runner]
     # units of one SKU queue at a node dearest first: the dearer lines are placed first
@@ -135,7 +135,7 @@ def route_store_return(
 
 
 def _unit(policy: ReturnPolicy, item: ReturnItem) -> Decimal:
-    return to_money(item.unit_value, "unit_value") * grade_share(policy, item.condition)
+    return item.unit_value * grade_share(policy, item.condition)
 
 
 def _unit_value(policy, unit: Decimal, item, node, outlooks, sent, triage: bool) -> Decimal:

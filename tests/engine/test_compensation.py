@@ -155,6 +155,23 @@ def test_bad_cases_are_refused():
         compensate(POLICY, EXPRESS, Delay(1), TODAY, (Grant("X", "cash", D(1), TODAY),))
 
 
+def test_odoo_floats_give_the_same_decision_as_decimals():
+    floats = replace(
+        POLICY,
+        order_cap=20.0,
+        customer_cap=50.0,
+        voucher_tiers=(VoucherTier(2, amount=5.0), VoucherTier(5, amount=15.0)),
+    )
+    order = replace(EXPRESS, order_value=120.0, express_fee=9.9)
+    day = TODAY - timedelta(days=3)
+    history = (Grant("OLD", "voucher", 44.5, day), Grant("SO1", "voucher", 2.0, day))
+    decided = compensate(floats, order, Delay(6, "carrier"), TODAY, history)
+    as_decimals = tuple(replace(g, amount=D(repr(g.amount))) for g in history)
+    expected = compensate(POLICY, EXPRESS, Delay(6, "carrier"), TODAY, as_decimals)
+    # 50 per customer less 46.50 given: 3.50 of the fee back; the voucher was given already
+    assert kinds(decided) == kinds(expected) == [("express_fee_refund", D("3.50"))]
+
+
 # --------------------------------------------------------------------------- properties
 
 amounts = st.decimals(min_value=0, max_value=300, places=2)

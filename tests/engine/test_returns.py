@@ -123,6 +123,28 @@ def test_an_overstocked_node_loses_on_value_and_says_so():
     assert "worth EUR 24.95 less there" in decision.runner_up.reason.text
 
 
+def test_odoo_floats_give_the_same_decision_as_decimals():
+    def as_floats(node):
+        return replace(
+            node,
+            parcel_cost=float(node.parcel_cost),
+            cost_per_kg=float(node.cost_per_kg),
+            handling_cost=float(node.handling_cost),
+        )
+
+    floats = replace(POLICY, overstock_share=0.5, keep_it_below=1.0)
+    jacket = replace(JACKET, unit_value=49.9)
+    decided = route_mail_return(floats, "R1", (jacket,), tuple(map(as_floats, NODES)), OUTLOOK)
+    expected = route_mail_return(
+        replace(POLICY, keep_it_below=D(1)), "R1", (JACKET,), NODES, OUTLOOK
+    )
+    assert decided == expected
+    stays = route_store_return(
+        floats, "S1", "ST01", (jacket,), tuple(map(as_floats, NODES)), OUTLOOK
+    )
+    assert stays == route_store_return(POLICY, "S1", "ST01", (JACKET,), NODES, OUTLOOK)
+
+
 def test_keep_it_when_the_label_costs_more_than_the_item_recovers():
     socks = ReturnItem("SOCKS", 1, D("3.00"), name="Socks")
     decision = route_mail_return(POLICY, "R2", (socks,), NODES, {})
