@@ -15,7 +15,7 @@ decision lists the value of each outcome with the runner-up and why it lost.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
@@ -98,7 +98,7 @@ class DispositionDecision:
     value: Decimal
     options: tuple[DispositionOption, ...]
     runner_up: Disposition | None
-    summary: Reason = field(default_factory=lambda: Reason("", ""))
+    summary: Reason
 
 
 def check_terms(terms: DispositionTerms) -> None:

@@ -291,7 +291,7 @@ def value_words(valuation: Valuation, quantity: int, policy: ReturnPolicy) -> st
         return f"it sells within {horizon} days there ({cover})"
     if chance <= 0.005:
         return f"it would not sell within {horizon} days there ({cover})"
-    return f"a {chance:.0%} chance it sells within {horizon} days there ({cover})"
+    return f"the chance it sells within {horizon} days there is {chance:.0%} ({cover})"
 
 
 def reason(code: str, text: str, **params) -> Reason:
@@ -315,4 +315,5 @@ __all__ = [
     "outlook_of",
     "sell_chance",
     "value_at",
+    "value_words",
 ]

@@ -22,6 +22,7 @@ from oms_engine.returns_model import (
     check_return_policy,
     sell_chance,
     value_at,
+    value_words,
 )
 from oms_engine.returns_store import route_store_return
 
@@ -58,6 +59,9 @@ def test_a_unit_keeps_full_value_with_the_chance_that_demand_reaches_it():
     even = value_at(POLICY, D(10), 1, Outlook(1.0, 29.6))
     assert even.selling == pytest.approx(chance, abs=1e-12)
     assert even.value == _cents(D(10) * (D(repr(chance)) + (1 - D(repr(chance))) / 2))
+    assert value_words(even, 1, POLICY) == (
+        "the chance it sells within 30 days there is 52% (stock covers 30 days)"
+    )
     # two units: the second one is further back
     two = value_at(POLICY, D(10), 2, Outlook(0.05, 0))
     assert two.selling == pytest.approx(poisson_at_least(1.5, 1) + poisson_at_least(1.5, 2))
