@@ -102,7 +102,6 @@ class _Part:
     node: ReturnNode
     lines: list  # (item index, value Decimal, cost Decimal, valuation or None)
     net: Decimal
-    kg_cost: Decimal
 
 
 def _mandatory(policy: ReturnPolicy, item: ReturnItem) -> bool:
@@ -156,13 +155,12 @@ def _part(policy, queues, node: ReturnNode, outlooks, triage: bool) -> _Part | N
     if not chosen:
         return None
     chosen.sort(key=lambda line: line[0])
-    net = sum((value - cost for _i, value, cost, _v, _w in chosen), ZERO)
-    kg_cost = sum((w for *_rest, w in chosen), ZERO)
-    return _Part(node, [line[:4] for line in chosen], net, kg_cost)
+    net = sum((value - cost for _i, value, cost, _v in chosen), ZERO)
+    return _Part(node, chosen, net)
 
 
 def _best_lines(policy, queue: list[_Spec], node, outlooks, triage):
-    """The lines of one SKU to send to ``node``: (index, value, cost, valuation, kg cost)."""
+    """The lines of one SKU to send to ``node``: (index, value, cost, valuation)."""
     if len(queue) == 1:  # the common case: one line of the SKU
         spec = queue[0]
         row = _line(policy, spec, node, outlooks, triage, 0)
@@ -192,8 +190,9 @@ def _best_lines(policy, queue: list[_Spec], node, outlooks, triage):
 
 
 def _line(policy, spec: _Spec, node, outlooks, triage: bool, ahead: int):
-    """(value, cost, valuation, kg cost) of one line at ``node``, ``ahead`` units of its SKU
-    in front of it in the same parcel."""
+    """(value, cost, valuation) of one line at ``node``, ``ahead`` units of its SKU in front
+    of it in the same parcel; the cost is handling and the line's share of the label by
+    weight."""
     item = spec.item
     if triage:
         valuation, value = None, cents(spec.unit * item.quantity)
@@ -202,7 +201,7 @@ def _line(policy, spec: _Spec, node, outlooks, triage: bool, ahead: int):
         valuation = value_at(policy, spec.unit, item.quantity, outlook, ahead)
         value = valuation.value
     weight_cost = cents(node.cost_per_kg * spec.kg)
-    return value, node.handling_cost * item.quantity + weight_cost, valuation, weight_cost
+    return value, node.handling_cost * item.quantity + weight_cost, valuation
 
 
 def route_mail_return(
