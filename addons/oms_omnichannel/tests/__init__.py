@@ -1,4 +1,6 @@
 from . import (
+    test_access_store_assignment,
+    test_access_store_staff,
     test_click_collect,
     test_confirmation_cost,
     test_concurrency,
