@@ -1,7 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+# Who may call the sync service's doors (docs/odoo.md, "Who sees what").
+INTEGRATION = "oms_omnichannel.group_oms_integration"
+INTEGRATION_OR_MANAGER = f"{INTEGRATION},oms_omnichannel.group_oms_manager"
 # Who may say which stores a person works for.
 STORE_ASSIGNERS = "base.group_erp_manager,oms_omnichannel.group_oms_manager"
 
@@ -42,3 +45,17 @@ class ResUsers(models.Model):
         result = super().write(vals) if vals else True
         super(ResUsers, self.sudo()).write(stores)
         return result
+
+    @api.model
+    def _oms_check_door(self, door, groups=INTEGRATION):
+        """Refuse a call of the sync service's method ``door`` by anyone outside ``groups``.
+
+        The doors then work in sudo, each within the caller's companies: the rights they need
+        are theirs, not the caller's (docs/odoo.md, "Who sees what").
+        """
+        if self.env.su or self.env.user.has_groups(groups):
+            return
+        names = ", ".join(self.env.ref(xmlid).sudo().name for xmlid in groups.split(","))
+        raise AccessError(
+            self.env._("Only these groups may call %(door)s: %(groups)s.", door=door, groups=names)
+        )
