@@ -3,9 +3,12 @@
 be an all-documents salesperson, an inventory user and a contact manager, so its key could
 validate any delivery, cancel any order, read every contact and move a node's address."""
 
+from odoo.tests import tagged
+
 from .access_common import OmsAccessCase
 
 
+@tagged("post_install", "-at_install")
 class TestAccessIntegrationUser(OmsAccessCase):
     def test_the_sync_user_reads_no_order_delivery_or_contact(self):
         key = self.api_key(self.sync)

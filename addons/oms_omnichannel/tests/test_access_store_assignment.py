@@ -4,10 +4,12 @@
 for an unrelated cache clear would leave the person their old access."""
 
 from odoo import Command
+from odoo.tests import tagged
 
 from .access_common import OmsAccessCase
 
 
+@tagged("post_install", "-at_install")
 class TestAccessStoreAssignment(OmsAccessCase):
     def _stores(self, stores):
         return {"oms_warehouse_ids": [Command.set(stores.ids)]}

@@ -3,10 +3,12 @@
 (issue 21): what the web client hides, a JSON-RPC call must not reach either."""
 
 from odoo import Command
+from odoo.tests import tagged
 
 from .access_common import OmsAccessCase
 
 
+@tagged("post_install", "-at_install")
 class TestAccessStoreStaff(OmsAccessCase):
     def test_store_staff_see_their_stores_records_only(self):
         staff, a, b = self.staff_a, self.order_a, self.order_b
@@ -32,6 +34,10 @@ class TestAccessStoreStaff(OmsAccessCase):
         self.assertEqual(
             self.visible(staff, "procurement.group", groups), {a.procurement_group_id.id}
         )
+        analysis = self.call(
+            staff, "sale.report", "search_read", [("name", "in", [a.name, b.name])], ["name"]
+        )
+        self.assertEqual({row["name"] for row in analysis}, {a.name})
         self.assertRefused(staff, "sale.order", "read", b.ids, ["name"])
         self.assertRefused(staff, "procurement.group", "read", b.procurement_group_id.ids, ["name"])
         # Customer service sees every store.
@@ -52,6 +58,7 @@ class TestAccessStoreStaff(OmsAccessCase):
         self.assertRefused(
             self.staff_a, "res.partner", "read", self.order_b.partner_shipping_id.ids, ["street"]
         )
+        self.assertRefused(self.staff_a, "res.partner", "create", {"name": "Store Customer"})
         # Colleagues and the company stay visible: Odoo's screens show them everywhere.
         colleagues = self.service.partner_id | self.company.partner_id
         self.assertEqual(self.visible(self.staff_a, "res.partner", colleagues), set(colleagues.ids))
