@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -260,8 +261,12 @@ class OmsOutboxEvent(models.Model):
         nobody can move the cursor the vacuum keeps the sync service's unread events by.
         """
         self.env["res.users"]._oms_check_door("ack")
+        try:
+            cursor = int(cursor)
+        except (TypeError, ValueError):
+            raise UserError(self.env._("An outbox cursor is a whole number.")) from None
         owner = None if self.env.su else self.env.user
-        return self.env["oms.outbox.consumer"].sudo()._acknowledge(consumer, int(cursor), owner)
+        return self.env["oms.outbox.consumer"].sudo()._acknowledge(consumer, cursor, owner)
 
     # ------------------------------------------------------------------
     # Housekeeping

@@ -131,3 +131,8 @@ class TestAccessSyncDoors(OmsAccessCase):
         self.assertEqual(consumer.cursor, last)
         with self.assertRaises(RpcError):
             self.call(self.sync, "oms.outbox.consumer", "write", consumer.ids, {"cursor": 10**9})
+        # Bad input is a clear error, not a moved cursor.
+        self.assertRefused(
+            self.sync, "oms.outbox.event", "ack", "access-sync", "x", error=USER_ERROR
+        )
+        self.assertRefused(self.sync, "oms.outbox.event", "ack", " ", last, error=USER_ERROR)
