@@ -20,6 +20,7 @@
         "data/oms_weekday_data.xml",
         "data/oms_sourcing_policy_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "wizards/oms_reroute_wizard_views.xml",
         "wizards/oms_node_failover_wizard_views.xml",
         "data/oms_outbox_cron.xml",
