@@ -2,7 +2,7 @@
     "name": "OMS Omnichannel",
     "summary": "Every warehouse, store and drop-ship partner as one stock pool: "
     "orders from every channel routed to the places that should ship them.",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "development_status": "Beta",
     "category": "Sales/Sales",
     "website": "https://github.com/oms-omnichannel/oms-omnichannel",

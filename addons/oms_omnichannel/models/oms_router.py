@@ -573,18 +573,8 @@ class OmsRouter(models.AbstractModel):
         order = job.order
         pickup = order.oms_delivery_mode == "pickup"
         if held:
-            unsourced = [
-                [product.id, float(sum(per_line.values()))]
-                for product, per_line in job.demand.items()
-            ]
-            return {
-                "state": "waiting" if behaviour == "wait" else "hold",
-                "status": "unfulfilled",
-                "pickup": pickup,
-                "legs": [],
-                "waiting": {},
-                "unsourced": unsourced,
-            }
+            state = "waiting" if behaviour == "wait" else "hold"
+            return self.env["oms.routing.summary"]._held(state, order, job.demand)
         legs = []
         for warehouse, shipment in prepared.placed:
             legs.append(

@@ -28,19 +28,9 @@ class OmsRouter(models.AbstractModel):
         if order.oms_decision_id:
             order.oms_decision_ids.filtered("is_current").is_current = False
         summary_model = self.env["oms.routing.summary"]
-        unsourced = [
-            [product.id, float(sum(per_line.values()))] for product, per_line in job.demand.items()
-        ]
-        summary = None
-        if not order.procurement_group_id:
-            summary = {
-                "state": "hold",
-                "status": "unfulfilled",
-                "pickup": order.oms_delivery_mode == "pickup",
-                "legs": [],
-                "waiting": {},
-                "unsourced": unsourced,
-            }
+        held = summary_model._held("hold", order, job.demand)
+        # A first confirmation: nothing is delivered yet, the summary is known.
+        summary = held if not order.procurement_group_id else None
         vals = {
             "sale_order_id": order.id,
             "policy_id": job.policy.id,
@@ -54,7 +44,7 @@ class OmsRouter(models.AbstractModel):
                 fields.Command.create(
                     {"kind": "unfulfilled", "product_id": pid, "quantity": qty, "reason": reason}
                 )
-                for pid, qty in unsourced
+                for pid, qty in held["unsourced"]
             ],
             "explanation_data": {
                 "now": summary_model._statements(summary) if summary else [],

@@ -1,6 +1,12 @@
 from markupsafe import Markup
 from odoo import api, fields, models
 
+# Whether every unit of the order has a node that ships it (oms.routing.summary._status).
+SOURCING_STATUSES = [
+    ("complete", "Fully sourced"),
+    ("partial", "Partially sourced"),
+    ("unfulfilled", "Nothing sourced"),
+]
 # What can lead to a decision: a routing (the first four and "change" when more is ordered,
 # "address"), or a change the router did not plan, recorded so that the order says what is
 # true now.
@@ -66,11 +72,7 @@ class OmsRoutingDecision(models.Model):
         help="What led to this decision.",
     )
     status = fields.Selection(
-        [
-            ("complete", "Fully sourced"),
-            ("partial", "Partially sourced"),
-            ("unfulfilled", "Nothing sourced"),
-        ],
+        SOURCING_STATUSES,
         string="Sourcing",
         required=True,
         default="complete",
@@ -133,6 +135,8 @@ class OmsRoutingDecision(models.Model):
         "the plan looks the way it does.",
     )
     explanation_html = fields.Html(compute="_compute_explanation", sanitize=True, string="Why")
+    # The text of decisions made before explanations were stored as data (18.0.1.1.0).
+    explanation_legacy = fields.Text(string="Explanation (as first written)", readonly=True)
     duration_ms = fields.Float(
         string="Routing Time (ms)",
         digits=(12, 3),
@@ -154,7 +158,7 @@ class OmsRoutingDecision(models.Model):
             trigger = labels.get(decision.trigger, "")
             decision.display_name = f"{decision.sale_order_id.name or ''} / {trigger}"
 
-    @api.depends("explanation_data")
+    @api.depends("explanation_data", "explanation_legacy")
     @api.depends_context("lang", "tz")
     def _compute_explanation(self):
         for decision in self:
@@ -169,6 +173,8 @@ class OmsRoutingDecision(models.Model):
         statements of the plan)."""
         self.ensure_one()
         data = self.explanation_data or {}
+        if not data and self.explanation_legacy:
+            return [p.strip() for p in self.explanation_legacy.split("\n") if p.strip()]
         statements = [
             statement
             for part in parts

@@ -93,6 +93,21 @@ class OmsRoutingSummary(models.AbstractModel):
         }
 
     @api.model
+    def _held(self, state, order, demand):
+        """The summary of an order that releases nothing (``state``: hold or waiting): every
+        unit of ``demand`` (``{product: {line: qty}}``) unsourced."""
+        return {
+            "state": state,
+            "status": "unfulfilled",
+            "pickup": order.oms_delivery_mode == "pickup",
+            "legs": [],
+            "waiting": {},
+            "unsourced": [
+                [product.id, float(sum(per_line.values()))] for product, per_line in demand.items()
+            ],
+        }
+
+    @api.model
     def _status(self, legs, waiting, unsourced):
         """``complete`` when every unit has a node that ships it, ``unfulfilled`` when none
         has, ``partial`` in between (some units wait for stock, or nothing ships them)."""

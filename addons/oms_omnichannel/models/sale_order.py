@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 
 from .oms_network import engine
 from .oms_order_refund import REFUND_READERS
+from .oms_routing_decision import SOURCING_STATUSES
 
 ROUTING_STATES = [
     ("none", "Not routed"),
@@ -96,11 +97,7 @@ class SaleOrder(models.Model):
         help="When a click & collect order will be ready in the store.",
     )
     oms_decision_status = fields.Selection(
-        [
-            ("complete", "Fully sourced"),
-            ("partial", "Partially sourced"),
-            ("unfulfilled", "Nothing sourced"),
-        ],
+        SOURCING_STATUSES,
         string="Sourcing",
         copy=False,
         readonly=True,
