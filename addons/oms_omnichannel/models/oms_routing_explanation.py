@@ -265,18 +265,23 @@ class OmsRoutingExplanation(models.AbstractModel):
         worse, better = args["worse"], args["better"]
         if not worse:
             return self.env._(
-                "%(nodes)s would have been just as good; when plans are equal the router "
-                "keeps the one listed first, so the same order always routes the same way.",
+                "Shipping from %(nodes)s only would have been just as good; when plans are "
+                "equal the router keeps the one listed first, so the same order always routes "
+                "the same way.",
                 nodes=args["nodes"],
             )
         if better:
             return self.env._(
-                "%(nodes)s was not chosen: %(worse)s, although %(better)s.",
+                "Shipping from %(nodes)s only was not chosen: %(worse)s, although %(better)s.",
                 nodes=args["nodes"],
                 worse=worse,
                 better=better,
             )
-        return self.env._("%(nodes)s was not chosen: %(worse)s.", nodes=args["nodes"], worse=worse)
+        return self.env._(
+            "Shipping from %(nodes)s only was not chosen: %(worse)s.",
+            nodes=args["nodes"],
+            worse=worse,
+        )
 
     # ------------------------------------------------------------------ arguments
 
@@ -357,7 +362,7 @@ class OmsRoutingExplanation(models.AbstractModel):
                 "cost": lambda n: self.env._("it costs %(amount)s less to ship", amount=money(n)),
                 "days": lambda n: self.env._("it arrives %(n)s day(s) sooner", n=n),
                 "km": lambda n: self.env._("it ships from %(n)s km closer", n=n),
-                "rank": lambda n: self.env._("its nodes have a better routing rank"),
+                "rank": lambda n: self.env._("it uses nodes of a better routing rank"),
             }
         else:
             texts = {
@@ -366,7 +371,7 @@ class OmsRoutingExplanation(models.AbstractModel):
                 "cost": lambda n: self.env._("it costs %(amount)s more to ship", amount=money(n)),
                 "days": lambda n: self.env._("it arrives %(n)s day(s) later", n=n),
                 "km": lambda n: self.env._("it ships from %(n)s km farther away", n=n),
-                "rank": lambda n: self.env._("its nodes have a worse routing rank"),
+                "rank": lambda n: self.env._("it uses nodes of a worse routing rank"),
                 "other": lambda n: self.env._(
                     "the sourcing policy scores it slightly worse overall"
                 ),

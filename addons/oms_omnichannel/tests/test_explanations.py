@@ -92,8 +92,8 @@ class TestExplanations(OmsRoutingCase):
         }
         self.assertEqual(
             decision.explanation,
-            "TWINB was not chosen: it needs 1 package(s) more, it costs 2.50\xa0€ more to "
-            "ship, although it arrives 1 day(s) sooner.",
+            "Shipping from TWINB only was not chosen: it needs 1 package(s) more, it costs "
+            "2.50\xa0€ more to ship, although it arrives 1 day(s) sooner.",
         )
         self.assertIn("2,50\xa0€", decision.with_context(lang="de_DE").explanation)
 

@@ -37,7 +37,9 @@ class TestRoutingSplit(OmsRoutingCase):
         self.assertTrue(order.oms_is_split)
         # Why not one package: the runner-ups say what they would have cost, in words.
         explanation = order.oms_decision_id.explanation
-        self.assertIn("DCA was not chosen: it leaves 1 unit(s) unsourced", explanation)
+        self.assertIn(
+            "Shipping from DCA only was not chosen: it leaves 1 unit(s) unsourced", explanation
+        )
         self.assertIn("everything arrives by 12/03/2026", explanation)
         # Each source's delivery carries its own carrier and promised date.
         for delivery in deliveries:
