@@ -11,7 +11,8 @@ deliveries need not be read again):
 - ``legs``: the parcels (or the pickup handover) that carry sourced units, each
   ``{"node", "carrier", "promised", "day", "packages", "done", "items"}`` (``promised``: as
   Odoo stores it, ``day``: the promised date at the node, ISO; ``items``:
-  ``[[product id, quantity in the product's unit], ...]``);
+  ``[[product id, quantity in the product's unit], ...]``), and ``"picking"`` when read
+  from the deliveries;
 - ``waiting``: ``{warehouse id: items}``, units backordered there (no node had them);
 - ``unsourced``: items nothing procures (on hold, waiting, or their delivery cancelled).
 
@@ -56,6 +57,7 @@ class OmsRoutingSummary(models.AbstractModel):
                 continue
             legs.append(
                 {
+                    "picking": picking.id,
                     "node": warehouse.id,
                     "carrier": picking.carrier_id.id,
                     "promised": picking.oms_promised_date,

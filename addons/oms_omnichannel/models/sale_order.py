@@ -583,12 +583,15 @@ class SaleOrder(models.Model):
         shipments = []
         for leg in legs:
             carrier = Carrier.browse(leg["carrier"])
+            # A delivery the router did not plan has no promise: its deadline says when.
+            picking = self.env["stock.picking"].browse(leg["picking"])
+            promised = leg["promised"] or picking.date_deadline or picking.scheduled_date
             shipments.append(
                 {
                     "warehouse": Warehouse.browse(leg["node"]).code,
                     "carrier": carrier.name or None,
                     "carrier_code": carrier.oms_carrier_code or None,
-                    "promised_date": _iso(leg["promised"]),
+                    "promised_date": _iso(promised),
                     "lines": _sku_lines(
                         (Product.browse(product_id), qty) for product_id, qty in leg["items"]
                     ),
