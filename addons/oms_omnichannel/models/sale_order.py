@@ -302,13 +302,17 @@ class SaleOrder(models.Model):
         decision - the history row - that says what changed (``changes``, statements of
         ``oms.routing.explanation``) and describes the order as its deliveries are now, and
         the order's summary fields to match. Orders never routed are left alone."""
-        decisions = self.env["oms.routing.decision"]
-        summary_model = self.env["oms.routing.summary"]
-        for order in self.filtered("oms_decision_id"):
+        # Bookkeeping on behalf of whoever made the change (store staff validating their
+        # parcel, say): the summary reads every delivery of the order, also those of stores
+        # they do not see, and writes the order's summary fields.
+        Decision = self.env["oms.routing.decision"].sudo()
+        decisions = Decision
+        summary_model = self.env["oms.routing.summary"].sudo()
+        for order in self.sudo().filtered("oms_decision_id"):
             previous_state = order.oms_routing_state
             summary = summary_model._summary_of(order)
             order.oms_decision_ids.filtered("is_current").is_current = False
-            decision = self.env["oms.routing.decision"].create(
+            decision = Decision.create(
                 {
                     "sale_order_id": order.id,
                     "policy_id": order.oms_decision_id.policy_id.id,
