@@ -81,8 +81,9 @@ if [[ -f "$PG/data/postmaster.pid" ]] && as_pg_user "$PG_BINDIR/pg_ctl" -D "$PG/
 fi
 for port_var in ODOO_PORT API_PORT REDIS_PORT; do
     port="${!port_var}"
-    if ! "$REPO/.venv/bin/python" -c 'import socket, sys; s = socket.socket(); s.bind((sys.argv[1], int(sys.argv[2])))' \
-            "$HOST" "$port" 2>/dev/null; then
+    # Something accepts connections there (a bind test would also fail on a TIME_WAIT).
+    if "$REPO/.venv/bin/python" -c 'import socket, sys; sys.exit(socket.socket().connect_ex((sys.argv[1], int(sys.argv[2]))) != 0)' \
+            "$([[ $HOST == 0.0.0.0 ]] && echo 127.0.0.1 || echo "$HOST")" "$port"; then
         die "port $port on $HOST is taken (another Odoo, api or Redis?)" "set OMS_RUN_${port_var} to a free one"
     fi
 done
@@ -179,4 +180,5 @@ carriers="{\"dhl\": {\"format\": \"easypost\", \"secret\": \"${OMS_EASYPOST_SECR
 chmod 600 "$RUN_DIR/run.env"
 
 cd "$REPO"
-exec "$REPO/.venv/bin/honcho" start --app-root "$REPO" -f "$REPO/Procfile" -e "$RUN_DIR/run.env"
+exec "$REPO/.venv/bin/python" "$REPO/tools/run/honcho_start.py" --app-root "$REPO" -f "$REPO/Procfile" \
+    -e "$RUN_DIR/run.env"
