@@ -135,7 +135,8 @@ as_pg_user() {  # as_pg_user CMD...: CMD as the cluster's OS user
 # `odoo` (Odoo refuses to connect as `postgres`), trust authentication on the socket only: it
 # listens on no TCP port, so it never collides with another PostgreSQL of the machine.
 pg_cluster_init() {
-    local dir="$1" kind="${2:-}" bindir user
+    local dir kind="${2:-}" bindir user
+    mkdir -p "$1" && dir="$(cd "$1" && pwd)"
     bindir="$(pg_bindir)" || { echo "no PostgreSQL binaries (initdb) on the PATH nor under /usr/lib/postgresql" >&2; return 1; }
     user="$(pg_os_user)" || { echo "running as root and no 'postgres' account: set OMS_PG_OS_USER" >&2; return 1; }
     # The socket's path has to fit in a sockaddr_un (107 bytes).
@@ -171,8 +172,10 @@ pg_ready() {  # pg_ready DIR: the cluster in DIR accepts connections
 }
 
 pg_cluster_start() {  # pg_cluster_start DIR: in the background, returns once it accepts connections
-    as_pg_user "$(pg_bindir)/pg_ctl" -D "$1/data" -o "-k $1" -l "$1/server.log" -w -t 60 start >/dev/null \
-        || { tail -n 20 "$1/server.log" >&2; return 1; }
+    local dir
+    dir="$(cd "$1" && pwd)"  # the server runs elsewhere: a relative socket path would not do
+    as_pg_user "$(pg_bindir)/pg_ctl" -D "$dir/data" -o "-k $dir" -l "$dir/server.log" -w -t 60 start >/dev/null \
+        || { tail -n 20 "$dir/server.log" >&2; return 1; }
 }
 
 pg_cluster_stop() {  # pg_cluster_stop DIR: fast shutdown (clients are disconnected), if running

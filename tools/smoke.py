@@ -5,8 +5,9 @@
 2. signs a Shopify ``orders/create`` webhook with the channel's secret and posts it to the api;
 3. logs in to Odoo over JSON-RPC with odoorpc as the demo's customer-service user and waits for
    the order: confirmed, routed, with its routing decision and deliveries;
-4. stops everything with SIGINT to the process group (what Ctrl-C does) and checks that nothing
-   is left: the cluster shut down, the ports free.
+4. cancels the order again (as admin: repeated runs must not use up the demo stock), stops
+   everything with SIGINT to the process group (what Ctrl-C does) and checks that nothing is
+   left: the cluster shut down, the ports free.
 
 Exits non-zero with the end of the run's log when a step fails. Needs an Odoo 18 that
 tools/run.sh finds (docs/odoo.md) and the PostgreSQL binaries; never Docker.
@@ -242,6 +243,12 @@ def main() -> int:
             problems.append("no delivery")
         if problems:
             raise SmokeError("the order is in Odoo but " + "; ".join(problems))
+        # Give the demo stock back: repeated smoke runs on one database must not use it up.
+        admin = odoorpc.ODOO("127.0.0.1", port=stack.ports["ODOO"], timeout=60)
+        admin.login("oms", "admin", "admin")
+        orders = admin.env["sale.order"].with_context(disable_cancel_warning=True)
+        orders.browse(order["id"]).action_cancel()
+        print(f"smoke: {order['name']} cancelled again, its stock released")
         inbox.close()  # Redis stops last, once its clients are gone (tools/run/shielded.sh)
     except Exception as exc:  # any failure: say it, stop everything, show the log
         failure = exc
