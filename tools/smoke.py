@@ -4,7 +4,8 @@
    until Odoo and the sync service's api answer (the first run installs the demo database: minutes);
 2. signs a Shopify ``orders/create`` webhook with the channel's secret and posts it to the api;
 3. logs in to Odoo over JSON-RPC with odoorpc as the demo's customer-service user and waits for
-   the order: confirmed, routed, with its routing decision and deliveries;
+   the order: confirmed, routed, with its routing decision and deliveries; the operator command
+   `tools/oms_odoo.py order` shows it with the decision's explanation;
 4. cancels the order again (as admin: repeated runs must not use up the demo stock), stops
    everything with SIGINT to the process group (what Ctrl-C does) and checks that nothing is
    left: the cluster shut down, the ports free.
@@ -243,6 +244,18 @@ def main() -> int:
             problems.append("no delivery")
         if problems:
             raise SmokeError("the order is in Odoo but " + "; ".join(problems))
+        # The operator command shows the same order, as customer service (odoorpc too).
+        shown = subprocess.run(
+            [sys.executable, str(ROOT / "tools" / "oms_odoo.py"), "--url", stack.url("ODOO"),
+             "order", external_id],
+            env=dict(os.environ, OMS_ODOO_PASSWORD="oms_service"), capture_output=True,
+            text=True, timeout=120, check=False,
+        )  # fmt: skip
+        if shown.returncode or order["name"] not in shown.stdout or "Why:" not in shown.stdout:
+            raise SmokeError(f"tools/oms_odoo.py order {external_id}: rc {shown.returncode}, "
+                             f"{(shown.stdout + shown.stderr)[-500:]}")  # fmt: skip
+        print("smoke: tools/oms_odoo.py order " + external_id + " says:\n  "
+              + "\n  ".join(shown.stdout.splitlines()[:8]))  # fmt: skip
         # Give the demo stock back: repeated smoke runs on one database must not use it up.
         admin = odoorpc.ODOO("127.0.0.1", port=stack.ports["ODOO"], timeout=60)
         admin.login("oms", "admin", "admin")
