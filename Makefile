@@ -53,7 +53,7 @@ bench: setup
 
 # With Docker when an engine answers, else honcho + the Procfile on this machine's Odoo 18
 # (tools/run.sh; OMS_RUN_MODE=docker|local chooses).
-run: setup
+run:
 	bash tools/run.sh
 
 smoke: setup

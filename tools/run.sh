@@ -64,7 +64,9 @@ check_addon_python_deps "$REPO" oms_omnichannel \
 PG_BINDIR="$(pg_bindir)" || die "no PostgreSQL binaries (initdb, pg_ctl, postgres) on the PATH nor under /usr/lib/postgresql" \
     "Debian/Ubuntu: apt-get install postgresql (its service need not run)"
 command -v redis-server >/dev/null || die "no redis-server on the PATH" "Debian/Ubuntu: apt-get install redis-server"
-[[ -x "$REPO/.venv/bin/honcho" ]] || die "no .venv with honcho: run make setup (make run does it first)"
+# The sync service and honcho live in .venv (the Docker path above does not need it).
+[[ -f "$REPO/.venv/.installed" ]] || echo "Creating .venv (make setup: the sync service, honcho; a minute)"
+make -C "$REPO" --no-print-directory setup >/dev/null || die "make setup failed: run it to see why"
 
 RUN_DIR="${OMS_RUN_DIR:-$REPO/.run}"
 mkdir -p "$RUN_DIR"
