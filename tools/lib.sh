@@ -34,8 +34,10 @@ locate_odoo() {
             return 1
         fi
         ODOO_PYTHON="$python"
-        ODOO_FOUND_BY="the variables ODOO_PYTHON / ODOO_HOME"
+        # A caller that found it (e.g. .ci/run at the default location) passes on how.
+        ODOO_FOUND_BY="${ODOO_FOUND_BY:-the variables ODOO_PYTHON / ODOO_HOME}"
     else
+        ODOO_FOUND_BY=""
         home="$OMS_DEFAULT_ODOO_HOME"
         for python in "${home}-venv/bin/python" "$home/venv/bin/python" "$home/.venv/bin/python"; do
             [[ -f "$home/odoo-bin" && -x "$python" ]] || continue
@@ -46,7 +48,7 @@ locate_odoo() {
                 break
             fi
         done
-        if [[ -z "${ODOO_FOUND_BY:-}" ]]; then
+        if [[ -z "$ODOO_FOUND_BY" ]]; then
             tried+=("python3 on the PATH")
             if [[ "$(odoo_major python3)" == "18" ]]; then
                 ODOO_PYTHON="python3"
