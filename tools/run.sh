@@ -135,7 +135,7 @@ if [[ "$installed" != "$digest" || ! -s "$key_file" ]]; then
     started=$SECONDS
     if [[ -z "$installed" ]]; then
         # A half-made database (an interrupted first run) is made again from scratch.
-        "$PG_BINDIR/dropdb" -h "$PG" -U odoo --if-exists --force oms
+        PGOPTIONS="-c client_min_messages=warning" "$PG_BINDIR/dropdb" -h "$PG" -U odoo --if-exists --force oms
         rm -rf "$RUN_DIR/odoo-data/filestore/oms" "$key_file"
         echo "First run: installing oms_omnichannel with its demo data into database \"oms\" (a few minutes; log: $RUN_DIR/logs/install.log)"
         odoo_bin -i oms_omnichannel --stop-after-init --no-http > "$RUN_DIR/logs/install.log" 2>&1 \
