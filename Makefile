@@ -24,7 +24,10 @@ $(VENV)/.installed: pyproject.toml requirements.txt requirements-dev.txt
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
-test: test-python test-addons
+# Both suites run even when the first fails, so one run reports on everything; it fails if either did.
+test: setup
+	@rc=0; $(MAKE) --no-print-directory test-python || rc=1; \
+	$(MAKE) --no-print-directory test-addons || rc=1; exit $$rc
 
 test-python: setup
 	$(PY) -m pytest
