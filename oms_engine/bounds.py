@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from oms_engine.packing import never_left_out
+
 if TYPE_CHECKING:
     from oms_engine.candidates import Candidate
 
@@ -213,6 +215,8 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
     # per-unit part; the weight (order_kg) and the units left out (none) are the order's.
     no_unit_out = w_unfulfilled * 0
     late_weight = w.lateness
+    lines = range(len(targets))
+    heaviest = max(weights, default=0.0)
     start, end = 0, len(walk)
     while start < end:
         static = walk[start][0]
@@ -261,9 +265,19 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
                     count = 1
                     if order_kg > option.max_weight:
                         count = math.ceil(order_kg / option.max_weight - _EPS)
+                        # several packages: shipping everything is the option's best only
+                        # if leaving a unit out never pays (else the search packs it)
+                        if plain and not never_left_out(
+                            unit, lines, weights, w_unfulfilled, option.extra_package_score,
+                            option.max_weight,
+                        ):  # fmt: skip
+                            plain = False
                     if max_packages is not None and count > max_packages:
+                        plain = False  # the search packs what one option may send
                         scores.append(None)
                         continue
+                    if plain and option.unit_score_per_kg * heaviest > w_unfulfilled:
+                        plain = False  # a unit costs more to ship than to leave out
                     score = (
                         cand.fixed
                         + (count - 1) * option.extra_package_score

@@ -270,6 +270,7 @@ def _budget(value, path) -> Budget:
     budget = Budget(
         max_nodes=o.get("max_nodes", _int, Budget().max_nodes, minimum=1),
         max_steps=o.get("max_steps", _int, Budget().max_steps, minimum=1),
+        max_packing_steps=o.get("max_packing_steps", _int, Budget().max_packing_steps, minimum=1),
     )
     o.done()
     return budget

@@ -148,11 +148,14 @@ class Budget:
 
     Counted in search steps (node sets evaluated or expanded), never wall clock, so the same
     input gives the same plan on any machine. ``max_nodes`` keeps the candidate nodes with the
-    best stand-alone scores.
+    best stand-alone scores. ``max_packing_steps`` bounds, per order, the work of packing units
+    into shipments when weight makes several packages (states of the packing search moved by
+    one way to spread a line): past it the allocation found so far is kept.
     """
 
     max_nodes: int = 64
     max_steps: int = 5000
+    max_packing_steps: int = 5000
 
 
 @dataclass(frozen=True, slots=True)

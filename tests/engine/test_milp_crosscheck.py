@@ -190,31 +190,6 @@ def assert_respects_hard_rules(network: Network, order: Order, stock, plan: Milp
         assert sum(s.packages for s in plan.shipments) <= policy.max_packages
 
 
-#: Seeds where route() is measurably above the optimum today (found by this test, reported to
-#: the engine's owner): "more_unfilled" - a line is allocated all-or-nothing per option, so
-#: when the whole quantity breaks max_packages (weight makes packages) the engine ships none of
-#: it where the MILP ships part; "allocation" - within a set of options, units go to the
-#: cheapest per-kg option regardless of the packages that weight adds. Strict: when the engine
-#: is fixed these XPASS and fail, so the list only shrinks.
-KNOWN_GAPS = {
-    7: "more_unfilled",
-    17: "allocation",
-    30: "more_unfilled",
-    45: "more_unfilled",
-    96: "more_unfilled",
-    142: "more_unfilled",
-    155: "more_unfilled",
-    163: "allocation",
-    168: "more_unfilled",
-    195: "allocation",
-    208: "allocation",
-    231: "more_unfilled",
-    239: "more_unfilled",
-    243: "more_unfilled",
-    247: "allocation",
-    250: "allocation",
-    257: "more_unfilled",
-}
 SEEDS = range(300)
 
 
@@ -226,15 +201,7 @@ def _solve_both(seed: int):
     return network, stock, order, plan, reference
 
 
-@pytest.mark.parametrize(
-    "seed",
-    [
-        pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=f"known gap: {KNOWN_GAPS[s]}"))
-        if s in KNOWN_GAPS
-        else s
-        for s in SEEDS
-    ],
-)
+@pytest.mark.parametrize("seed", SEEDS)
 def test_route_score_equals_milp_optimum(seed):
     _network, _stock, _order, plan, reference = _solve_both(seed)
     if plan.method != "exact":
