@@ -449,5 +449,38 @@ RULE_TEXT = {
 }
 
 
+#: Every ``Exclusion.rule`` the engine writes (docs/engine.md, "Reason codes"; the plan
+#: schema lists the same).
+EXCLUSION_RULES = (
+    "node_disabled",
+    "excluded_by_policy",
+    "excluded_by_order",
+    "does_not_ship_parcels",
+    "ship_from_store_disabled",
+    "capacity_reached",
+    "no_carrier_service",
+    "no_carrier_for_product_class",
+    "dangerous_goods_not_certified",
+    "bulky_not_allowed",
+    "bulky_too_far",
+    "bulky_distance_unknown",
+    "not_a_pickup_point",
+)
+
+#: Every ``Unfulfilled.reason`` the engine writes: its own codes, and the rule that hid all
+#: of a SKU's stock (any exclusion rule but ``not_a_pickup_point``, which names the store).
+UNFULFILLED_REASONS = (
+    "unknown_sku",
+    "out_of_stock",
+    "insufficient_stock",
+    "no_eligible_node",
+    "split_not_allowed",
+    "max_packages",
+    "not_worth_shipping",
+    "pickup_node_unavailable",
+    *(rule for rule in EXCLUSION_RULES if rule != "not_a_pickup_point"),
+)
+
+
 def _detail(rule: str) -> str:
     return RULE_TEXT.get(rule, rule)

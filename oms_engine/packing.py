@@ -87,7 +87,11 @@ def extras_floor(options, kg, drops, room) -> float:
     ``extra_package_score`` per ``max_weight``. ``drops``: per line ``(score per kg of leaving
     it out rather than shipping it, kg that may be left out)``, empty when every unit must be
     shipped. ``room``: kg the packages allowed beyond each option's first carry at most
-    (``math.inf`` without a package cap). ``math.inf`` when nothing can take the weight."""
+    (``math.inf`` without a package cap).
+
+    Returns the bound and the dearest rate per kg it used (0.0 when it used none): another
+    option's capacity lowers the bound by that much per kg at most. ``(math.inf, math.inf)``
+    when nothing can take the weight."""
     free = 0.0
     ways = []
     for max_weight, extra, most in options:
@@ -96,7 +100,7 @@ def extras_floor(options, kg, drops, room) -> float:
             ways.append((extra / max_weight, most - max_weight, True))
     excess = kg - free
     if excess <= _EPS:
-        return 0.0
+        return 0.0, 0.0
     ways.extend((rate, amount, False) for rate, amount in drops)
     ways.sort()
     cost = 0.0
@@ -111,8 +115,8 @@ def extras_floor(options, kg, drops, room) -> float:
         cost += rate * take
         excess -= take
         if excess <= _EPS:
-            return cost
-    return math.inf
+            return cost, rate
+    return math.inf, math.inf
 
 
 class PackBudget:

@@ -19,6 +19,7 @@ plan found so far is improved greedily and the result is reported as ``greedy-fa
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 
 from oms_engine.candidates import OrderProblem
 from oms_engine.model import Policy
@@ -327,6 +328,9 @@ class Search:
         self.late = [c.late_days for c in cands]
         self.node = [c.node for c in cands]
         self.pack = PackBudget(policy.budget.max_packing_steps)
+        #: set -> (what its weight costs at least beyond first packages, the dearest rate
+        #: per kg that bound used), for the sets whose packages were looked at (_repack)
+        self.weight_floors: dict[tuple[int, ...], tuple[float, float]] = {}
         self.lines_of = [self._lines_of(c) for c in cands]
         self.best = Evaluation((), self.w_unfilled * self.total_target, {}, {}, 0, 0)
 
@@ -377,6 +381,72 @@ class Search:
         self.drop_kg = drop
         self.line_kg = line_kg
         self.order_kg = sum(line_kg)
+        self._weight_ways()
+
+    def _weight_ways(self) -> None:
+        """The ways a plan can take the order's weight, for :meth:`_weight_bound`: per option
+        its first package (up to what it could carry, for its fixed part) and its further
+        packages (at its extra package score), per line leaving units out (beyond the least
+        a unit pays shipped); each as (score per kg, kg, kind, option or line), cheapest
+        first. ``free`` is the kg of each option's first package."""
+        cands, targets = self.cands, self.targets
+        ways = []
+        free = []
+        for j, cand in enumerate(cands):
+            option = cand.option
+            reach = 0.0
+            for li in self.lines_of[j]:
+                have = cand.avail[li]
+                reach += (targets[li] if targets[li] < have else have) * self.weights_kg[li]
+            first = reach if reach < option.max_weight else option.max_weight
+            free.append(first)
+            if first > 0:
+                ways.append((self.fixed[j] / first, first, 0, j))
+            if reach > option.max_weight:
+                rate = option.extra_package_score / option.max_weight
+                ways.append((rate, reach - option.max_weight, 1, j))
+        for li, kg in enumerate(self.line_kg):
+            if kg > 0:
+                rate = (self.w_unfilled - self.unit_min[li]) / self.weights_kg[li]
+                ways.append((rate, kg, 2, li))
+        ways.sort()
+        self.ways = ways
+        self.free_kg = free
+
+    def _weight_bound(self, key, keymask, given_up, blocked, future: bool) -> float:
+        """What the order's weight costs at least beyond the units' own scores, in any plan
+        shipping with the options of ``key`` (and, if ``future``, any unblocked options
+        added to them): a linear relaxation in which the kg of the lines not given up go in
+        the first packages of ``key``'s options at no cost, then the cheapest way per kg -
+        further packages, another option's first package (for its fixed part, which the
+        caller has not counted), units left out - fractions allowed. Capacity is fungible
+        between lines here, so it only grows the plan's true score."""
+        kg = self.order_kg
+        bits = given_up
+        while bits:
+            low = bits & -bits
+            kg -= self.line_kg[low.bit_length() - 1]
+            bits ^= low
+        for j in key:
+            kg -= self.free_kg[j]
+        if kg <= _EPS:
+            return 0.0
+        cost = 0.0
+        for rate, amount, kind, index in self.ways:
+            if kind == 2:
+                if given_up >> index & 1:
+                    continue
+            elif kind == 0:
+                if not future or blocked >> index & 1:
+                    continue  # in key (counted above) or not allowed
+            elif not keymask >> index & 1 and (not future or blocked >> index & 1):
+                continue
+            take = amount if amount < kg else kg
+            cost += rate * take
+            kg -= take
+            if kg <= _EPS:
+                return cost
+        return math.inf
 
     def _package_floor(self, shipments: int, kg: float) -> float:
         """What weight costs at least beyond the units' per-unit scores, in a plan of
@@ -559,7 +629,8 @@ class Search:
         room = math.inf
         if self.max_packages is not None:
             room = (self.max_packages - len(key)) * widest
-        floor = extras_floor(reach_of, shippable, drops, room)
+        floor, rate = extras_floor(reach_of, shippable, drops, room)
+        self.weight_floors[key] = (floor, rate)  # for the sets adding options to this one
         if floor < math.inf:
             drop = min((rate for rate, _ in drops), default=math.inf)
             least = min(e for _, e, _ in reach_of)
@@ -827,25 +898,14 @@ class Search:
             gap = self._last_shipment_gap(cap, carried, given_up, blocked)
             if bound + gap >= incumbent:
                 return
-        weight = 0.0
-        if self.order_kg > len(key) * self.widest:
-            # the weight of the lines not given up: extra packages, or units left out
-            weight = self.order_kg
-            bits = given_up
-            while bits:
-                low = bits & -bits
-                weight -= self.line_kg[low.bit_length() - 1]
-                bits ^= low
-            own = self._package_floor(len(key), weight)
-            if own > open_gaps:
-                open_gaps = own
-            if own:
-                each = next((fixed[j] for j in self.by_fixed if not blocked >> j & 1), math.inf)
-                more = self._more_shipments_floor(len(key), weight, each)
-                if bound + (more if more > gap else gap) >= incumbent:
-                    return
+        # the order's weight: extra packages, more shipments or units left out
+        more = self._weight_bound(key, keymask, given_up, blocked, True)
+        if more and bound + (more if more > gap else gap) >= incumbent:
+            return
         if key and bound + open_gaps < incumbent:
-            self._consider(key)
+            own = self._weight_bound(key, keymask, given_up, blocked, False) if more else 0.0
+            if bound + (own if own > open_gaps else open_gaps) < incumbent:
+                self._consider(key)
         if len(key) >= self.max_shipments:
             return
         if pick is None:
@@ -943,6 +1003,12 @@ class Search:
             floor = self._more_shipments_floor(len(key) + 1, weight, cheapest)
         if relaxed - most + cheapest + floor >= incumbent:
             return
+        # What the set's own weight costs at least (extra packages, units left out), and how
+        # much another option's capacity can take off that: its kg at the dearest rate the
+        # bound used, never more than the bound itself.
+        own, rate = self.weight_floors.get(key, (0.0, 0.0))
+        if own == math.inf:
+            own, rate = 0.0, 0.0  # no finite bound: nothing to count on
         nets = []
         negative = 0.0
         for j, lines in enumerate(self.lines_of):
@@ -950,31 +1016,54 @@ class Search:
                 continue
             cand = cands[j]
             savings = 0.0
+            reach = 0.0
             for li in lines:
+                have = cand.avail[li]
+                take = targets[li] if targets[li] < have else have
                 gain = worst[li] - cand.unit[li]
                 if gain > 0:
-                    have = cand.avail[li]
-                    savings += gain * (targets[li] if targets[li] < have else have)
+                    savings += gain * take
+                reach += take * self.weights_kg[li]
             net = self.fixed[j] - savings
-            nets.append((net, j))
+            if own:
+                option = cand.option
+                cheaper = rate - option.extra_package_score / option.max_weight
+                capacity = rate * (reach if reach < option.max_weight else option.max_weight)
+                if reach > option.max_weight and cheaper > 0:
+                    capacity += cheaper * (reach - option.max_weight)
+                nets.append((net, j, capacity if capacity < own else own))
+            else:
+                nets.append((net, j))
             if net < 0:
                 negative += net
-        if floor:
-            # Adding options also adds first packages: the fewer extra packages the weight
-            # needs then are bought with the added options' nets, the cheapest first.
-            ranked = sorted(net for net, _ in nets)
-            shipments = len(key) + 1
-            best = self._package_floor(shipments, weight)
-            spent = 0.0
-            for added, net in enumerate(ranked, start=shipments + 1):
-                if best <= spent and net >= 0:
-                    break
-                spent += net
-                found = spent + self._package_floor(added, weight)
-                if found < best:
-                    best = found
-            for net, j in nets:
-                if relaxed + net + best < incumbent:
+        if own:
+            # Options added beside ``j`` pay their nets and together take at most what ``j``
+            # leaves of ``own``; the least that costs, as a linear relaxation (fractions of
+            # options): those with a negative net whole, then the cheapest per unit taken.
+            spent, reached = 0.0, 0.0
+            ratios = []
+            for net, _, capacity in nets:
+                if net < 0:
+                    spent += net
+                    reached += capacity
+                elif capacity > 0 and net < capacity:
+                    ratios.append((net / capacity, capacity))
+            ratios.sort()
+            steps = [0.0]  # capacity taken so far, then what it cost, by ratio
+            costs = [0.0]
+            for ratio, capacity in ratios:
+                steps.append(steps[-1] + capacity)
+                costs.append(costs[-1] + ratio * capacity)
+            for net, j, capacity in nets:
+                left = own - capacity - reached
+                beside = spent
+                if left > 0:
+                    i = bisect_right(steps, left) - 1
+                    if i >= len(ratios):
+                        beside += costs[-1] + (left - steps[-1])
+                    else:
+                        beside += costs[i] + ratios[i][0] * (left - steps[i])
+                if relaxed + net + beside < incumbent:
                     self._child(key, keymask, cap, carried, fixed_sum, late, given_up, banned, j)
             return
         for net, j in nets:
