@@ -101,9 +101,10 @@ def prepare(
     transits = network.transit_days(dest.country, dest.postal_code)
     table = option_table(network, order, transits)
     distances = network.node_distances(dest)
-    target_day = table.earliest
     if order.promised_date is not None:
         target_day = order.promised_date.toordinal()
+    else:  # the earliest any node eligible for this order could deliver
+        target_day = table.earliest_for(order.excluded_nodes, skip_nodes)
 
     skus: list[str] = []
     products: list[Product] = []
@@ -125,7 +126,9 @@ def prepare(
     n_lines = len(skus)
 
     eligible = table.eligible_for(order.excluded_nodes, skip_nodes)
-    if not explain and skus and order.promised_date is None:
+    # the whole-order walk reads the table's cached order, which counts lateness from the
+    # table's own target: only orders with that target take it
+    if not explain and skus and order.promised_date is None and target_day == table.earliest:
         kept = _whole_order_first(network, problem, stock, table, distances, eligible, special)
         if kept is not None:
             if len(kept) == 1:  # the usual answer: one node

@@ -172,8 +172,9 @@ class Policy:
 
 @dataclass(frozen=True, slots=True)
 class Destination:
-    """Where the order goes. Without coordinates, distances count as 0 and bulky lines (which
-    need a checked distance) stay unfulfilled."""
+    """Where the order goes. Without coordinates, distances count as 0; bulky lines still
+    ship, unless the policy sets ``max_bulky_distance_km``, which cannot be checked then
+    (they stay unfulfilled, ``bulky_distance_unknown``)."""
 
     country: str
     postal_code: str = ""
@@ -194,7 +195,8 @@ class Order:
     """One order to route.
 
     ``promised_date``: the date promised at checkout, which lateness is measured against; when
-    ``None`` the target is the earliest date any single eligible node could deliver.
+    ``None`` the target is the earliest date any single node eligible for this order could
+    deliver (not a node it excludes; for a pickup order's transfers, not the pickup store).
     ``excluded_nodes``: nodes this order must not use (a store rejected it, a re-route).
     For ``delivery_mode="pickup"``, ``pickup_node`` is the store the customer collects from.
     """

@@ -123,6 +123,20 @@ def test_bulky_to_an_unlocated_destination_is_not_shipped_under_a_distance_limit
     assert [u.reason for u in plan.unfulfilled] == ["bulky_distance_unknown"]
 
 
+def test_bulky_to_an_unlocated_destination_ships_without_a_distance_limit():
+    """No distance limit configured: distance does not matter to the retailer, so a bulky
+    line ships to an address without coordinates (as the MILP reference and the bench's
+    checker read the rule); with a limit it cannot be checked and stays out (above)."""
+    freight = parcel("freight", max_weight_kg=500, accepts_bulky=True)
+    net = network([dc("DC-BER")], services=[freight])
+    unlocated = order([("SOFA", 1)], destination=Destination("DE", "22765"))
+    rows = stock(("DC-BER", "SOFA", 2))
+    plan = route(net, unlocated, rows)
+    assert plan.status == "complete" and plan.shipments[0].carrier_service == "freight"
+    assert plan.shipments[0].distance_km == 0.0
+    assert route(net, unlocated, rows, explain=False).shipments == plan.shipments
+
+
 def test_max_packages_caps_the_split():
     nodes = [dc("DC-A"), dc("DC-B"), dc("DC-C")]
     rows = (("DC-A", "SHIRT", 1), ("DC-B", "BOOTS", 1), ("DC-C", "SCARF", 1))
