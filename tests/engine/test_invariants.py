@@ -135,8 +135,7 @@ def instances(draw, heavy=True, open_rules=False, cheap_unfilled=False):
     n_lines = draw(st.integers(1, 3))
     most = 3 if cheap_unfilled else 2
     lines = tuple(
-        OrderLine(sku, draw(st.integers(1, most)))
-        for sku in draw(st.permutations(SKUS))[:n_lines]
+        OrderLine(sku, draw(st.integers(1, most))) for sku in draw(st.permutations(SKUS))[:n_lines]
     )
     postal, lat, lon = SITES[draw(st.integers(0, len(SITES) - 1))]
     when = datetime(2026, 11, 23, 8, tzinfo=timezone.utc) + timedelta(
