@@ -57,9 +57,16 @@ def route(network: Network, order: Order, stock: Stock, *, explain: bool = True)
     runner-up plans, for the hot path; the shipments are the same either way.
     """
     _check_order(network, order)
-    if order.delivery_mode == "pickup":
-        return route_pickup(network, order, stock, explain=explain, route_shipping=route_shipping)
-    return route_shipping(network, order, stock, explain=explain)
+    try:
+        if order.delivery_mode == "pickup":
+            return route_pickup(
+                network, order, stock, explain=explain, route_shipping=route_shipping
+            )
+        return route_shipping(network, order, stock, explain=explain)
+    except (OverflowError, ValueError) as exc:  # int() of an infinite or NaN stock figure
+        if not isinstance(exc, InvalidInput):
+            _check_stock(order, stock)
+        raise
 
 
 def route_shipping(
@@ -235,6 +242,14 @@ def _check_order(network: Network, order: Order) -> None:
         raise InvalidInput("order.order_time", "must be timezone-aware")
     if not order.lines:
         raise InvalidInput("order.lines", "must not be empty")
+
+
+def _check_stock(order: Order, stock: Stock) -> None:
+    """Name the stock figure of the order's SKUs that is not a finite number, if any."""
+    for line in order.lines:
+        for node_id, qty in (stock.get(line.sku) or {}).items():
+            if isinstance(qty, bool) or not isinstance(qty, (int, float)) or not math.isfinite(qty):
+                raise InvalidInput(f"stock[{line.sku!r}][{node_id!r}]", "must be a finite number")
 
 
 def _status(shipments, unfulfilled) -> str:

@@ -193,3 +193,17 @@ def test_integral_float_quantities_are_units_and_fractions_are_refused():
         route(net, order([("SHIRT", 1), ("BOOTS", 1.5)]), stock(("DC-BER", "SHIRT", 5)))
     assert err.value.path == "order.lines[1].quantity"
     assert str(err.value) == "order.lines[1].quantity: must be a positive integer"
+
+
+@pytest.mark.parametrize("figure", [float("inf"), float("nan")])
+def test_a_stock_figure_that_is_no_finite_number_is_an_input_error(figure):
+    net = network([dc("DC-BER")])
+    with pytest.raises(InvalidInput) as caught:
+        route(net, order([("SHIRT", 1)]), {"SHIRT": {"DC-BER": figure}})
+    assert caught.value.path == "stock['SHIRT']['DC-BER']"
+
+
+def test_a_country_the_holidays_package_does_not_know_is_refused_with_its_field():
+    with pytest.raises(InvalidInput) as caught:
+        network([dc("DC-BER"), dc("DC-X", country="XX")])
+    assert caught.value.path == "nodes[1].country"
