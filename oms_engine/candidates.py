@@ -243,7 +243,11 @@ def _builder(network, problem, rows, table, distances, special, order_kg, whole=
             fixed = option.fixed_static + by_distance
             built.append(Candidate(option, ni, fixed, late, unit, row, distance))
         if len(built) > 1:
-            built = undominated_for_order(built, targets, order_kg)
+            reach = 0.0
+            for li, have in enumerate(row):
+                if have:
+                    reach += weights[li] * (targets[li] if targets[li] < have else have)
+            built = undominated_for_order(built, targets, reach)
         return built
 
     def _build_same_lines(ni, row, distance, by_distance, options) -> list[Candidate]:
@@ -257,18 +261,21 @@ def _builder(network, problem, rows, table, distances, special, order_kg, whole=
                 for li, t in enumerate(targets)
                 if row[li]
             ]
+        reach = order_kg  # the kg the node could ship for this order at most
+        if whole_takes is None:
+            reach = 0.0
+            for _, wk, take in takes:
+                reach += wk * take
         parts = []
         for option in options:
             delivery = option.delivery
             late = 0 if target_day is None or delivery <= target_day else delivery - target_day
             fixed = option.fixed_static + by_distance
-            load = None
-            if order_kg <= option.max_weight:
-                load = fixed
-                per_kg = option.unit_score_per_kg
-                for _, wk, take in takes:
-                    load += per_kg * wk * take
-            parts.append((fixed, late, load))
+            load = fixed
+            per_kg = option.unit_score_per_kg
+            for _, wk, take in takes:
+                load += per_kg * wk * take
+            parts.append((fixed, late, load if reach <= option.max_weight else None, load))
         built = []
         for i in undominated_parts(parts):
             option = options[i]
@@ -279,7 +286,7 @@ def _builder(network, problem, rows, table, distances, special, order_kg, whole=
                 unit = [
                     per_kg * wk if have else None for have, wk in zip(row, weights, strict=True)
                 ]
-            fixed, late, _ = parts[i]
+            fixed, late, _, _ = parts[i]
             built.append(Candidate(option, ni, fixed, late, unit, row, distance))
         return built
 

@@ -19,7 +19,6 @@ plan found so far is improved greedily and the result is reported as ``greedy-fa
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 
 from oms_engine.candidates import OrderProblem
 from oms_engine.model import Policy
@@ -36,6 +35,8 @@ from oms_engine.rounding import round6
 _EPS = 1e-9
 #: Packing steps of an order when none is given (see ``Budget.max_packing_steps``).
 _PACK_STEPS = 5000
+#: Options the greedy fallback tries adding per round (the cheapest fixed parts).
+_GREEDY_TRIES = 24
 
 
 class Evaluation:
@@ -328,9 +329,7 @@ class Search:
         self.late = [c.late_days for c in cands]
         self.node = [c.node for c in cands]
         self.pack = PackBudget(policy.budget.max_packing_steps)
-        #: set -> (what its weight costs at least beyond first packages, the dearest rate
-        #: per kg that bound used), for the sets whose packages were looked at (_repack)
-        self.weight_floors: dict[tuple[int, ...], tuple[float, float]] = {}
+        self._nets: list[tuple[float, int]] | None = None  # see _ranked_nets
         self.lines_of = [self._lines_of(c) for c in cands]
         self.best = Evaluation((), self.w_unfilled * self.total_target, {}, {}, 0, 0)
 
@@ -629,8 +628,7 @@ class Search:
         room = math.inf
         if self.max_packages is not None:
             room = (self.max_packages - len(key)) * widest
-        floor, rate = extras_floor(reach_of, shippable, drops, room)
-        self.weight_floors[key] = (floor, rate)  # for the sets adding options to this one
+        floor, _rate = extras_floor(reach_of, shippable, drops, room)
         if floor < math.inf:
             drop = min((rate for rate, _ in drops), default=math.inf)
             least = min(e for _, e, _ in reach_of)
@@ -967,15 +965,14 @@ class Search:
         )
 
     def _extend_for_savings(self, key, keymask, cap, carried, fixed_sum, late, given_up, banned):
-        # Everything reachable is covered: more shipments can only pay for themselves through
-        # cheaper per-kg costs. Adding options T to S saves at most the sum of what each would
-        # save alone, so S + T scores at least s(S) + sum(fixed_t - savings_t).
+        """Everything reachable is covered: more shipments can only pay for themselves by
+        saving per-kg costs or packages. The set's fill without extra packages scores at
+        least ``relaxed``; an added option costs its ``net`` (:meth:`_net`) beyond what the
+        units it takes over paid in the set, and options added together save no more than
+        each would alone, so S + T scores at least relaxed(S) + sum of the nets of T."""
         current = self.evals.get(key)
         if current is None:
             return
-        # Below, what the set scores at least: its fill without extra packages. Adding
-        # options may save packages as well as per-unit costs, and that bound leaves room
-        # for both (the same as the score when weight made no extra package).
         relaxed = current.relaxed
         cands = self.cands
         targets = self.targets
@@ -993,7 +990,6 @@ class Search:
         incumbent = self.best.score - _EPS
         # the weight of the lines not given up, and what it costs a plan of one shipment
         # more (or more still: each pays another fixed part)
-        weight = 0.0
         floor = 0.0
         if self.order_kg > (len(key) + 1) * self.widest:
             weight = self.order_kg
@@ -1003,82 +999,80 @@ class Search:
             floor = self._more_shipments_floor(len(key) + 1, weight, cheapest)
         if relaxed - most + cheapest + floor >= incumbent:
             return
-        # What the set's own weight costs at least (extra packages, units left out), and how
-        # much another option's capacity can take off that: its kg at the dearest rate the
-        # bound used, never more than the bound itself.
-        own, rate = self.weight_floors.get(key, (0.0, 0.0))
-        if own == math.inf:
-            own, rate = 0.0, 0.0  # no finite bound: nothing to count on
-        nets = []
-        negative = 0.0
-        for j, lines in enumerate(self.lines_of):
+        # Options by a floor of their net that holds for every set (savings counted against
+        # the dearest per-unit score any option pays, not the set's): only the few whose
+        # floor leaves room are looked at closely, and the others added beside one count
+        # with their floors.
+        ranked = self._ranked_nets()
+        beside = 0.0
+        for floor_j, j in ranked:
+            if floor_j >= 0:
+                break
+            if not blocked >> j & 1:
+                beside += floor_j
+        room = incumbent - relaxed
+        for floor_j, j in ranked:
             if blocked >> j & 1:
                 continue
-            cand = cands[j]
-            savings = 0.0
-            reach = 0.0
-            for li in lines:
-                have = cand.avail[li]
-                take = targets[li] if targets[li] < have else have
-                gain = worst[li] - cand.unit[li]
-                if gain > 0:
-                    savings += gain * take
-                reach += take * self.weights_kg[li]
-            net = self.fixed[j] - savings
-            if own:
-                option = cand.option
-                cheaper = rate - option.extra_package_score / option.max_weight
-                capacity = rate * (reach if reach < option.max_weight else option.max_weight)
-                if reach > option.max_weight and cheaper > 0:
-                    capacity += cheaper * (reach - option.max_weight)
-                nets.append((net, j, capacity if capacity < own else own))
-            else:
-                nets.append((net, j))
-            if net < 0:
-                negative += net
-        if own:
-            # Options added beside ``j`` pay their nets and together take at most what ``j``
-            # leaves of ``own``; the least that costs, as a linear relaxation (fractions of
-            # options): those with a negative net whole, then the cheapest per unit taken.
-            spent, reached = 0.0, 0.0
-            ratios = []
-            for net, _, capacity in nets:
-                if net < 0:
-                    spent += net
-                    reached += capacity
-                elif capacity > 0 and net < capacity:
-                    ratios.append((net / capacity, capacity))
-            ratios.sort()
-            steps = [0.0]  # capacity taken so far, then what it cost, by ratio
-            costs = [0.0]
-            for ratio, capacity in ratios:
-                steps.append(steps[-1] + capacity)
-                costs.append(costs[-1] + ratio * capacity)
-            for net, j, capacity in nets:
-                left = own - capacity - reached
-                beside = spent
-                if left > 0:
-                    i = bisect_right(steps, left) - 1
-                    if i >= len(ratios):
-                        beside += costs[-1] + (left - steps[-1])
-                    else:
-                        beside += costs[i] + ratios[i][0] * (left - steps[i])
-                if relaxed + net + beside < incumbent:
-                    self._child(key, keymask, cap, carried, fixed_sum, late, given_up, banned, j)
-            return
-        for net, j in nets:
-            others = negative - net if net < 0 else negative
-            if relaxed + others + net < incumbent:
+            others = beside - floor_j if floor_j < 0 else beside
+            if floor_j + others >= room:
+                if floor_j >= 0:
+                    break  # ranked: the rest cost no less
+                continue
+            if self._net(j, worst) + others < room:
                 self._child(key, keymask, cap, carried, fixed_sum, late, given_up, banned, j)
 
+    def _net(self, j, worst) -> float:
+        """What adding option ``j`` to a set costs at least beyond what the units it takes
+        over paid there (``worst``: per line the dearest per-unit score of the set), the
+        larger of two bounds: its fixed part less what those units save at its per-kg rate;
+        or, counting its packages by weight (every kg past its first package pays its extra
+        package score per max weight), its fixed part less one extra package less what the
+        units save at that rate. A light parcel service looks free per kg but is not for
+        heavy units: the second bound says so."""
+        cand = self.cands[j]
+        option = cand.option
+        packed_rate = option.extra_package_score / option.max_weight
+        targets, weights_kg = self.targets, self.weights_kg
+        savings = 0.0
+        packed = 0.0
+        for li in self.lines_of[j]:
+            gain = worst[li] - cand.unit[li]
+            if gain > 0:
+                have = cand.avail[li]
+                take = targets[li] if targets[li] < have else have
+                savings += gain * take
+                gain -= packed_rate * weights_kg[li]
+                if gain > 0:
+                    packed += gain * take
+        net = self.fixed[j] - savings
+        both = self.fixed[j] - option.extra_package_score - packed
+        return net if net > both else both
+
+    def _ranked_nets(self) -> list[tuple[float, int]]:
+        """Every option's :meth:`_net` against the dearest per-unit score of any option
+        carrying each line (no set pays more), cheapest first; computed once a search."""
+        found = self._nets
+        if found is None:
+            dearest = [0.0] * self.n_lines
+            for j, lines in enumerate(self.lines_of):
+                unit = self.cands[j].unit
+                for li in lines:
+                    if unit[li] > dearest[li]:
+                        dearest[li] = unit[li]
+            found = sorted((self._net(j, dearest), j) for j in range(len(self.cands)))
+            self._nets = found
+        return found
+
     def _improve_greedily(self) -> None:
-        """Add the option that lowers the score most until none does (after the budget)."""
+        """Add the option that lowers the score most until none does (after the budget),
+        trying the :data:`_GREEDY_TRIES` options of least fixed part each round: the
+        fallback's own cost stays bounded whatever the number of candidates."""
         key = self.best.key
+        by_fixed = self._by_fixed()
         while len(key) < self.max_shipments:
             step_best = None
-            for j in range(len(self.cands)):
-                if j in key:
-                    continue
+            for j in [j for j in by_fixed if j not in key][:_GREEDY_TRIES]:
                 found = self.evaluate(tuple(sorted((*key, j))))
                 if found is not None and (step_best is None or found.rank() < step_best.rank()):
                     step_best = found
