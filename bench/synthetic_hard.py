@@ -50,6 +50,8 @@ QUANTITY_WEIGHTS = (70, 18, 8, 4)  # 1..4 units
 ZIPF_EXPONENT = 0.9  # a longer tail than the first mix's 1.0
 #: Safety factor of the DCs' stock (week's demand h: h + z * sqrt(h)).
 SAFETY_Z = 1.0
+#: Share of the SKUs (the best sellers) the main DC ranges beside their category's DC.
+MAIN_RANGE = 0.10
 #: Share of the SKUs the largest and the smallest store range, and of the tail beyond.
 STORE_RANGE = (0.06, 0.015)
 STORE_TAIL = 0.004
@@ -140,8 +142,9 @@ def build_services() -> tuple[CarrierService, ...]:
 
 
 def build_policy() -> Policy:
-    """Default weights, at most 6 packages an order, bulky within 400 km."""
-    return Policy(weights=Weights(), max_packages=6, max_bulky_distance_km=400.0)
+    """Default weights, bulky within 400 km, no cap on packages: the carriers' weight limits
+    are what binds (a consumer-order cap would leave most of a 50-line order out)."""
+    return Policy(weights=Weights(), max_bulky_distance_km=400.0)
 
 
 def build_products(rng: random.Random, n_skus: int) -> tuple[Product, ...]:
@@ -219,6 +222,11 @@ def build_stock(rng, products, nodes, n_orders: int) -> dict[str, dict[str, floa
         dc = dcs[category(product, len(dcs))]
         if product.dangerous_class and not dc.dangerous_goods_certified:
             dc = dcs[0]
+        if rank < MAIN_RANGE * n and dc is not dcs[0]:
+            # the best sellers of every category are at the main DC too, half the demand each
+            week /= 2
+            level = max(2, math.ceil(week + SAFETY_Z * math.sqrt(week)))
+            stock.setdefault(product.sku, {})[dcs[0].id] = float(level)
         level = max(2, math.ceil(week + SAFETY_Z * math.sqrt(week)))
         stock.setdefault(product.sku, {})[dc.id] = float(level)
     for i, store in enumerate(stores):

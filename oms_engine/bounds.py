@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from oms_engine.candidates import Candidate
 
 _EPS = 1e-9
+#: Lines held at this many nodes or fewer count as rare for :func:`_apart_bound`.
+_RARE = 12
 
 
 def bound_nodes(network, problem, rows, carried, cover, table, distances, build, allow_split):
@@ -118,6 +120,17 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     if not single:
         return {}
     single.sort()
+    if allow_split and best == math.inf and single[0][0] >= w_unfulfilled > 0:
+        # No node ships everything alone: the nodes' single shipments all leave units out,
+        # and evaluating them would build every node's options. A greedy cover from the
+        # node covering most comes first; only the singles that could beat it are built.
+        first = max(single, key=lambda item: (cover[item[1]], -item[0]))[1]
+        greedy, picks = _greedy_cover(
+            problem, rows, carried, built, build, first, w, policy, floor, lateness
+        )
+        if greedy < best:
+            best = greedy
+            problem.greedy = picks
     evaluate_singles(single)
     if best_node is not None and allow_split and best >= w_unfulfilled:
         # the best single shipment leaves units out: a greedy cover may do much better
@@ -147,10 +160,12 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     needs = _line_needs(holders, targets, floor, forced)
     cheapest_two = None
     apart = []
-    if min((len(h) for h in holders if h), default=13) <= 12:
+    if min((len(h) for h in holders if h), default=_RARE + 1) <= _RARE:
         cheapest_two = _cheapest_two(line_floor, holders, floor, set(special))
         units = _unit_floors(problem, table, w)
         apart = _apart(holders, targets, cheapest_two)
+        if apart:
+            apart = _Apart(apart, targets, cheapest_two, units, w_unfulfilled)
     covering: dict[int, list[int]] = {}
     keep = []
     promise: dict[int, float] = {}  # the least a plan using the node was shown to score
@@ -164,8 +179,7 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
             promise[ni] = bound
             continue
         if apart:
-            beside = _apart_bound(ni, rows[ni], carried[ni], apart, targets, cheapest_two,
-                                  units, w_unfulfilled, lateness[ni])  # fmt: skip
+            beside = apart.bound(ni, rows[ni], carried[ni], lateness[ni])
             if beside + own > best + _EPS:
                 continue
             least = max(least, beside + own)
@@ -528,20 +542,46 @@ def _line_needs(holders, targets, floor, forced) -> list[tuple]:
     return needs
 
 
+class _Apart:
+    """:func:`_apart_bound` with its answers kept for the nodes that hold none of the rare
+    lines: for those it depends only on what they lack of each and on their lateness, which
+    most stores of a large network share."""
+
+    __slots__ = ("args", "holding", "known", "lines")
+
+    def __init__(self, apart, targets, cheapest_two, units, w_unfulfilled):
+        self.lines = apart
+        self.args = (targets, cheapest_two, units, w_unfulfilled)
+        self.holding = frozenset().union(*(nodes for _, nodes in apart))
+        self.known: dict[tuple, float] = {}
+
+    def bound(self, ni, row, mask, late) -> float:
+        targets = self.args[0]
+        if ni in self.holding:
+            return _apart_bound(ni, row, mask, self.lines, *self.args, late)
+        key = [late]
+        for li, _ in self.lines:
+            have = row[li] if mask >> li & 1 else 0
+            key.append(targets[li] - have if targets[li] > have else 0)
+        key = tuple(key)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = _apart_bound(ni, row, mask, self.lines, *self.args, late)
+        return found
+
+
 def _apart(holders, targets, cheapest_two) -> list[tuple[int, frozenset]]:
-    """Per line with a target and holders, (the line, its holders as a set of nodes), the
-    lines with the fewest holders first and, among those, the dearest to serve first (a
-    bulky line before a plain one at the same node): the data of :func:`_apart_bound`.
-    Empty when every line is held at more than a dozen nodes: holder sets that large rarely
+    """Per line held at :data:`_RARE` nodes or fewer, (the line, its holders as a set of
+    nodes), the lines with the fewest holders first and, among those, the dearest to serve
+    first (a bulky line before a plain one at the same node): the data of
+    :func:`_apart_bound`. Lines held more widely are left out: holder sets that large rarely
     avoid each other."""
     out = []
     for li, target in enumerate(targets):
         here = holders[li]
-        if target and here:
+        if target and here and len(here) <= _RARE:
             out.append((len(here), -cheapest_two[li][0][0], li, frozenset(ni for ni, _ in here)))
     out.sort()
-    if not out or out[0][0] > 12:
-        return []
     return [(li, nodes) for _, _, li, nodes in out]
 
 
