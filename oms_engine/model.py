@@ -155,7 +155,7 @@ class Budget:
 
     max_nodes: int = 64
     max_steps: int = 5000
-    max_packing_steps: int = 5000
+    max_packing_steps: int = 20_000
 
 
 @dataclass(frozen=True, slots=True)

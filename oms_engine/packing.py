@@ -77,6 +77,48 @@ def package_floor(shipments, kg, widest, extra, drop, cap=None) -> float:
     return best
 
 
+def cheapest_out(items, need: float) -> float:
+    """The least that leaving whole units out costs, when at least ``need`` kg must stay out:
+    ``items`` per line ``(units, kg per unit, cost per unit left out)``. A covering knapsack,
+    by dynamic programming over the lines on (kg out, cost) pairs none beats; ``math.inf``
+    when all the units together weigh less than ``need``."""
+    if need <= _EPS:
+        return 0.0
+    front = [(0.0, 0.0)]  # (kg out, cost), kg capped at need
+    for units, kg, cost in items:
+        if kg <= 0 or units <= 0:
+            continue
+        grown = []
+        for have, paid in front:
+            for q in range(units + 1):
+                out = have + q * kg
+                grown.append((out if out < need else need, paid + q * cost))
+                if out >= need:
+                    break
+        grown.sort(key=lambda pair: (-pair[0], pair[1]))
+        front = []
+        least = math.inf
+        for out, paid in grown:  # most kg first: keep those cheaper than every heavier one
+            if paid < least:
+                front.append((out, paid))
+                least = paid
+        if len(front) > 256:  # keep the bound cheap: a coarser front stays a lower bound
+            front = _coarser(front, need)
+    return min((paid for out, paid in front if out >= need - _EPS), default=math.inf)
+
+
+def _coarser(front, need):
+    """A front of at most ~64 pairs, each rounding its kg up to a 64th of ``need``: a
+    relaxation (more kg out for the same cost), so the result stays a lower bound."""
+    step = need / 64
+    best: dict[int, float] = {}
+    for out, paid in front:
+        slot = math.ceil(out / step - _EPS)
+        if paid < best.get(slot, math.inf):
+            best[slot] = paid
+    return [(min(need, slot * step), paid) for slot, paid in best.items()]
+
+
 def extras_floor(options, kg, drops, room) -> float:
     """A lower bound of what packages beyond each shipment's first, and units left out to
     avoid them, cost a set of options shipping ``kg`` kilograms (a linear relaxation:
@@ -170,19 +212,27 @@ def _search(opts, lines, w_unfilled, max_packages, must_ship, ceiling, budget):
     menus.sort(key=lambda m: (len(m[2]) > 1, -m[1] * max(1, len(m[2])), m[0]))
     n = len(menus)
     rest = [0.0] * (n + 1)  # the least the lines from here on cost (their cheapest spread)
-    heavy = [0.0] * (n + 1)  # kg they must place (must_ship: every spread places the same)
+    heavy = [0.0] * (n + 1)  # kg their cheapest spreads place (must_ship: every spread does)
+    # the least a kg of them left out costs beyond their cheapest spreads' per-unit scores
+    drop = [math.inf] * (n + 1)
+    dearest = {li: max(unit for _, unit, _, _ in carriers) for li, _, _, carriers in lines}
     for i in range(n - 1, -1, -1):
-        _, wk, spreads = menus[i]
+        li, wk, spreads = menus[i]
         rest[i] = rest[i + 1] + spreads[0][1]
-        heavy[i] = heavy[i + 1] + (spreads[0][2] * wk if must_ship else 0.0)
+        heavy[i] = heavy[i + 1] + spreads[0][2] * wk
+        rate = (w_unfilled - dearest[li]) / wk if wk > 0 and not must_ship else math.inf
+        drop[i] = rate if rate < drop[i + 1] else drop[i + 1]
     widest = max(caps)
     cheapest_extra = min(extras)
+    per_kg = min(e / m for m, e in zip(caps, extras, strict=True))  # an extra package's, per kg
     limit = ceiling - _EPS
     states = {(0.0,) * k: 0.0}
     trail = []
     for i, (_, wk, spreads) in enumerate(menus):
         after = rest[i + 1]
         later_kg = heavy[i + 1]
+        later_drop = drop[i + 1]
+        later_rate = per_kg if per_kg < later_drop else later_drop
         nxt: dict = {}
         back: dict = {}
         for kg, cost in states.items():
@@ -205,12 +255,25 @@ def _search(opts, lines, w_unfilled, max_packages, must_ship, ceiling, budget):
                     packages += c
                     extra += (c - 1) * extras[pos]
                     room += c * m - new[pos]
-                more = 0
-                if later_kg > room + _EPS:  # what must still be placed needs more packages
-                    more = math.ceil((later_kg - room) / widest - _EPS)
-                if max_packages is not None and packages + more > max_packages:
+                if max_packages is not None and packages > max_packages:
                     continue
-                if base + extra + more * cheapest_extra + after >= limit:
+                weight = 0.0  # what the lines after this one add at least, for their kg
+                if later_kg > room + _EPS:
+                    excess = later_kg - room
+                    if must_ship:  # whole packages more
+                        more = math.ceil(excess / widest - _EPS)
+                        if max_packages is not None and packages + more > max_packages:
+                            continue
+                        weight = more * cheapest_extra
+                    else:  # packages more or units left out, in fractions, within the cap
+                        paid = excess
+                        if max_packages is not None:
+                            paid = (max_packages - packages) * widest
+                            paid = 0.0 if paid < 0 else excess if paid > excess else paid
+                        weight = paid * later_rate
+                        if excess > paid:
+                            weight += (excess - paid) * later_drop
+                if base + extra + weight + after >= limit:
                     continue
                 key = tuple(new)
                 old = nxt.get(key)

@@ -25,6 +25,7 @@ from oms_engine.model import Policy
 from oms_engine.packing import (
     PackBudget,
     best_packing,
+    cheapest_out,
     extras_floor,
     never_left_out,
     package_count,
@@ -34,7 +35,7 @@ from oms_engine.rounding import round6
 
 _EPS = 1e-9
 #: Packing steps of an order when none is given (see ``Budget.max_packing_steps``).
-_PACK_STEPS = 5000
+_PACK_STEPS = 20_000
 #: Options the greedy fallback tries adding per round (the cheapest fixed parts).
 _GREEDY_TRIES = 24
 
@@ -380,6 +381,7 @@ class Search:
         self.drop_kg = drop
         self.line_kg = line_kg
         self.order_kg = sum(line_kg)
+        self.capped: dict[int, float] = {}  # lines given up -> see _weight_bound
         self._weight_ways()
 
     def _weight_ways(self) -> None:
@@ -426,10 +428,28 @@ class Search:
             low = bits & -bits
             kg -= self.line_kg[low.bit_length() - 1]
             bits ^= low
+        capped = 0.0  # what the package cap leaves out whatever the plan, at least
+        if self.max_packages is not None:
+            beyond = kg - self.max_packages * self.widest
+            if beyond > _EPS:
+                capped = self.capped.get(given_up)
+                if capped is None:
+                    items = [
+                        (self.targets[li], self.weights_kg[li],
+                         self.w_unfilled - self.unit_min[li])
+                        for li, line_kg in enumerate(self.line_kg)
+                        if line_kg > 0 and not given_up >> li & 1
+                    ]  # fmt: skip
+                    capped = self.capped[given_up] = cheapest_out(items, beyond)
         for j in key:
             kg -= self.free_kg[j]
         if kg <= _EPS:
-            return 0.0
+            return capped
+        cost = self._fill(kg, keymask, given_up, blocked, future)
+        return cost if cost > capped else capped
+
+    def _fill(self, kg, keymask, given_up, blocked, future) -> float:
+        """The linear part of :meth:`_weight_bound`: ``kg`` more to place, cheapest first."""
         cost = 0.0
         for rate, amount, kind, index in self.ways:
             if kind == 2:
@@ -629,6 +649,14 @@ class Search:
         if self.max_packages is not None:
             room = (self.max_packages - len(key)) * widest
         floor, _rate = extras_floor(reach_of, shippable, drops, room)
+        if self.max_packages is not None and shippable > self.max_packages * widest + _EPS:
+            # whole units left out beyond what the cap lets the set's packages carry
+            items = []
+            for li, _, wk, here in spec:
+                dearest = max(unit for _, unit, _, _ in here)
+                items.append((targets[li], wk, w_unfilled - dearest))
+            out = cheapest_out(items, shippable - self.max_packages * widest)
+            floor = floor if floor > out else out
         if floor < math.inf:
             drop = min((rate for rate, _ in drops), default=math.inf)
             least = min(e for _, e, _ in reach_of)
