@@ -211,9 +211,7 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         problem.truncated = True
         picked = {cand.node for cand in problem.greedy or ()}
         must = [ni for ni in keep if ni in forced or ni in picked]
-        rest = sorted(
-            (promise[ni], ni) for ni in keep if ni not in forced and ni not in picked
-        )
+        rest = sorted((promise[ni], ni) for ni in keep if ni not in forced and ni not in picked)
         keep = must + [ni for _, ni in rest[: max(0, max_nodes - len(must))]]
     kept = set(keep)
     # Left out by the bounds, not by a rule: shown as runners-up when explaining.

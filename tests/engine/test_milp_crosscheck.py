@@ -287,11 +287,17 @@ def weighty_instance(seed: int):
             )
         )
     if rng.random() < 0.5:
-        services.append(
-            CarrierService("FREIGHT", "F", zones=(Zone("DE", "", 2),), cost_per_package=29.0,
-                           cost_per_kg=0.15, max_weight_kg=1000.0, accepts_bulky=True,
-                           accepts_dangerous=frozenset({"9"}))  # fmt: skip
+        freight = CarrierService(
+            "FREIGHT",
+            "F",
+            zones=(Zone("DE", "", 2),),
+            cost_per_package=29.0,
+            cost_per_kg=0.15,
+            max_weight_kg=1000.0,
+            accepts_bulky=True,
+            accepts_dangerous=frozenset({"9"}),
         )
+        services.append(freight)
     products = []
     for k in range(rng.randint(3, 8)):
         draw = rng.random()
