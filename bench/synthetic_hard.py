@@ -18,30 +18,26 @@ import bisect
 import itertools
 import math
 import random
-from datetime import time, timedelta
+from datetime import time
 
 from bench.synthetic import (
     DC_SITES,
     MON_SAT,
     OTHER_TOWNS,
     REMOTE_PREFIXES,
-    START,
     STORE_CITIES,
     Retailer,
-    _order,
-    _Zipf,
+    _zones,
+    build_orders,
 )
 from oms_engine import (
     Calendar,
     CarrierService,
     Network,
     Node,
-    Order,
-    OrderLine,
     Policy,
     Product,
     Weights,
-    Zone,
 )
 
 #: Lines of an order of the mixed runs: 1..10 lines, fewer small ones than the first mix.
@@ -108,10 +104,6 @@ def build_nodes(rng: random.Random, n_nodes: int) -> tuple[Node, ...]:
     return tuple(dcs + stores)
 
 
-def _zones(days_for) -> tuple[Zone, ...]:
-    return tuple(Zone("DE", f"{p:02d}", days_for(f"{p:02d}")) for p in range(100))
-
-
 def build_services() -> tuple[CarrierService, ...]:
     """Parcel services of 5, 20, 25 and 31.5 kg (the cheaper, the lighter), express, and
     freight for bulky goods."""
@@ -166,35 +158,6 @@ def build_products(rng: random.Random, n_skus: int) -> tuple[Product, ...]:
             Product(f"SKU-{rank + 1:05d}", round(weight, 3), dangerous_class=dangerous, bulky=bulky)
         )
     return tuple(products)
-
-
-def build_orders(rng, products, n_orders, days, lines=None, prefix="HO") -> tuple[Order, ...]:
-    """Orders over ``days`` days from Monday 06:00; ``lines`` fixes the line count (the
-    large-order runs), else 1-10 lines as :data:`LINE_COUNT_WEIGHTS`."""
-    zipf = _Zipf(len(products), ZIPF_EXPONENT)
-    seconds = days * 86_400
-    times = sorted(rng.randrange(seconds) for _ in range(n_orders))
-    cum_lines = tuple(itertools.accumulate(LINE_COUNT_WEIGHTS))
-    cum_qty = tuple(itertools.accumulate(QUANTITY_WEIGHTS))
-    orders = []
-    for i, offset in enumerate(times):
-        count = lines or rng.choices(range(1, 11), cum_weights=cum_lines)[0]
-        ranks: list[int] = []
-        while len(ranks) < count:
-            rank = zipf.draw(rng)
-            if rank not in ranks:
-                ranks.append(rank)
-        bulky = any(products[r].bulky for r in ranks)
-        order_lines = tuple(
-            OrderLine(
-                products[r].sku,
-                1 if products[r].bulky else rng.choices((1, 2, 3, 4), cum_weights=cum_qty)[0],
-            )
-            for r in ranks
-        )
-        at = START + timedelta(seconds=offset)
-        orders.append(_order(rng, f"{prefix}{i + 1:06d}", order_lines, bulky, at))
-    return tuple(orders)
 
 
 def build_stock(rng, products, nodes, n_orders: int) -> dict[str, dict[str, float]]:
@@ -269,8 +232,17 @@ def generate_hard(
     products = build_products(rng, n_skus)
     stock = build_stock(random.Random(f"stock-{seed}"), products, nodes, stock_orders or n_orders)
     prefix = f"HL{lines}-" if lines else "HO"
-    orders = build_orders(random.Random(f"orders-{seed}-{lines}"), products, n_orders, days,
-                          lines, prefix)  # fmt: skip
+    orders = build_orders(
+        random.Random(f"orders-{seed}-{lines}"),
+        products,
+        n_orders,
+        days,
+        lines=lines,
+        line_weights=LINE_COUNT_WEIGHTS,
+        quantity_weights=QUANTITY_WEIGHTS,
+        exponent=ZIPF_EXPONENT,
+        prefix=prefix,
+    )
     network = Network(nodes, services, products, build_policy())
     return Retailer(
         seed=seed,

@@ -740,14 +740,7 @@ def _greedy_cover(
     left = list(targets)
     plan_units: list[list[int]] = []
     for step in range(limit):
-        ni = chosen[-1]
-        units = [0] * n_lines
-        row, mask = rows[ni], carried[ni]
-        for li in range(n_lines):
-            if left[li] and mask >> li & 1 and row[li]:
-                units[li] = min(left[li], row[li])
-                left[li] -= units[li]
-        plan_units.append(units)
+        plan_units.append(_take(rows[chosen[-1]], carried[chosen[-1]], left))
         if not any(left) or step + 1 == limit:
             break
         gains = []
@@ -775,15 +768,7 @@ def _greedy_cover(
         if len(kept) < len(chosen):
             chosen = sorted(kept, key=lambda ni: (floor[ni], ni))
             left = list(targets)
-            plan_units = []
-            for ni in chosen:
-                units = [0] * n_lines
-                row, mask = rows[ni], carried[ni]
-                for li in range(n_lines):
-                    if left[li] and mask >> li & 1 and row[li]:
-                        units[li] = min(left[li], row[li])
-                        left[li] -= units[li]
-                plan_units.append(units)
+            plan_units = [_take(rows[ni], carried[ni], left) for ni in chosen]
     weights = problem.weights
     total = w.unfulfilled * sum(left)
     late = 0
@@ -813,6 +798,16 @@ def _greedy_cover(
     if policy.max_packages is not None and packages > policy.max_packages:
         return math.inf, []
     return total + w.lateness * late, picks
+
+
+def _take(row, mask, left) -> list[int]:
+    """What a node ships of what is ``left`` (its units per line, taken out of ``left``)."""
+    units = [0] * len(left)
+    for li, short in enumerate(left):
+        if short and mask >> li & 1 and row[li]:
+            units[li] = short if short < row[li] else row[li]
+            left[li] = short - units[li]
+    return units
 
 
 def _without_redundant(chosen, rows, carried, targets, floor) -> list[int]:
