@@ -301,32 +301,46 @@ class _Zipf:
 
 
 def build_orders(
-    rng: random.Random, products: tuple[Product, ...], n_orders: int, days: int
+    rng: random.Random,
+    products: tuple[Product, ...],
+    n_orders: int,
+    days: int,
+    *,
+    lines: int | None = None,
+    line_weights: tuple[int, ...] = LINE_COUNT_WEIGHTS,
+    quantity_weights: tuple[int, ...] = QUANTITY_WEIGHTS,
+    exponent: float = ZIPF_EXPONENT,
+    prefix: str = "SO",
 ) -> tuple[Order, ...]:
-    """Orders of 1-10 distinct SKUs, to destinations weighted by city population, spread
-    evenly over ``days`` days from Monday 06:00 Berlin time."""
-    zipf = _Zipf(len(products), ZIPF_EXPONENT)
+    """Orders of distinct SKUs (1 to ``len(line_weights)`` lines, or exactly ``lines``) with
+    1 to ``len(quantity_weights)`` units a line, Zipf(``exponent``) popularity, to
+    destinations weighted by city population, spread evenly over ``days`` days from Monday
+    06:00 Berlin time."""
+    zipf = _Zipf(len(products), exponent)
+    cum_lines = tuple(itertools.accumulate(line_weights))
+    cum_qty = tuple(itertools.accumulate(quantity_weights))
+    counts = range(1, len(line_weights) + 1)
+    quantities = tuple(range(1, len(quantity_weights) + 1))
     seconds = days * 86_400
     times = sorted(rng.randrange(seconds) for _ in range(n_orders))
     orders = []
     for i, offset in enumerate(times):
-        n_lines = rng.choices(range(1, 11), cum_weights=_CUM_LINES)[0]
+        n_lines = lines or rng.choices(counts, cum_weights=cum_lines)[0]
         skus: list[int] = []
         while len(skus) < n_lines:
             rank = zipf.draw(rng)
             if rank not in skus:
                 skus.append(rank)
         bulky = any(products[r].bulky for r in skus)
-        lines = tuple(
+        order_lines = tuple(
             OrderLine(
                 products[r].sku,
-                1 if products[r].bulky else rng.choices((1, 2, 3), cum_weights=_CUM_QTY)[0],
+                1 if products[r].bulky else rng.choices(quantities, cum_weights=cum_qty)[0],
             )
             for r in skus
         )
-        orders.append(
-            _order(rng, f"SO{i + 1:06d}", lines, bulky, START + timedelta(seconds=offset))
-        )
+        at = START + timedelta(seconds=offset)
+        orders.append(_order(rng, f"{prefix}{i + 1:06d}", order_lines, bulky, at))
     return tuple(orders)
 
 

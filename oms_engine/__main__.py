@@ -2,13 +2,15 @@
 
 Prints an ``oms.plan/1`` (route) or ``oms.promise/1`` (promise) document on stdout, or with
 ``--explain`` the same decision as text. Bad input gives one line ``error: <field>: <message>``
-on stderr and exit code 2; a missing or unreadable file exits 2 as well.
+on stderr and exit code 2; a missing or unreadable file exits 2 as well. Output into a pipe
+whose reader went away ends quietly with status 141, as a shell reports a broken pipe.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from oms_engine.errors import InvalidInput
@@ -43,6 +45,8 @@ def run(argv: list[str] | None = None) -> tuple[int, str]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput("problem", f"not JSON: {exc.msg} at line {exc.lineno}") from None
+    except RecursionError:
+        raise InvalidInput("problem", "JSON nested too deeply to read") from None
     problem = load_problem(doc)
     if args.command == "promise":
         if problem.promise is None:
@@ -80,7 +84,15 @@ def main(argv: list[str] | None = None) -> int:
     except InvalidInput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(out)
+    try:
+        print(out)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`... | head`): nothing left to say to it. Point stdout at
+        # the null device so the interpreter's last flush does not complain either, and end
+        # with the status a shell gives a command a broken pipe stopped (128 + SIGPIPE).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     return code
 
 

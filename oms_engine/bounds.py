@@ -10,10 +10,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from oms_engine.packing import never_left_out
+
 if TYPE_CHECKING:
     from oms_engine.candidates import Candidate
 
 _EPS = 1e-9
+#: Lines held at this many nodes or fewer count as rare for :func:`_apart_bound`.
+_RARE = 12
 
 
 def bound_nodes(network, problem, rows, carried, cover, table, distances, build, allow_split):
@@ -116,6 +120,17 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     if not single:
         return {}
     single.sort()
+    if allow_split and best == math.inf and single[0][0] >= w_unfulfilled > 0:
+        # No node ships everything alone: the nodes' single shipments all leave units out,
+        # and evaluating them would build every node's options. A greedy cover from the
+        # node covering most comes first; only the singles that could beat it are built.
+        first = max(single, key=lambda item: (cover[item[1]], -item[0]))[1]
+        greedy, picks = _greedy_cover(
+            problem, rows, carried, built, build, first, w, policy, floor, lateness
+        )
+        if greedy < best:
+            best = greedy
+            problem.greedy = picks
     evaluate_singles(single)
     if best_node is not None and allow_split and best >= w_unfulfilled:
         # the best single shipment leaves units out: a greedy cover may do much better
@@ -144,14 +159,30 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     forced = _forced_cost(holders, targets, floor, w_unfulfilled)
     needs = _line_needs(holders, targets, floor, forced)
     cheapest_two = None
+    apart = []
+    if min((len(h) for h in holders if h), default=_RARE + 1) <= _RARE:
+        cheapest_two = _cheapest_two(line_floor, holders, floor, set(special))
+        units = _unit_floors(problem, table, w)
+        apart = _apart(holders, targets, cheapest_two)
+        if apart:
+            apart = _Apart(apart, targets, cheapest_two, units, w_unfulfilled)
     covering: dict[int, list[int]] = {}
     keep = []
+    promise: dict[int, float] = {}  # the least a plan using the node was shown to score
     for bound, ni in single:
-        if _needs_bound(ni, needs, forced, w_unfulfilled) + floor[ni] + lateness[ni] > best + _EPS:
+        own = floor[ni] + lateness[ni]
+        least = _needs_bound(ni, needs, forced, w_unfulfilled) + own
+        if least > best + _EPS:
             continue
         if bound <= best + _EPS:
             keep.append(ni)
+            promise[ni] = bound
             continue
+        if apart:
+            beside = apart.bound(ni, rows[ni], carried[ni], lateness[ni])
+            if beside + own > best + _EPS:
+                continue
+            least = max(least, beside + own)
         if single_only or floor[ni] + lateness[ni] + second > best + _EPS:
             continue
         if cheapest_two is None:
@@ -172,10 +203,16 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         )
         if floor[ni] + lateness[ni] + multi <= best + _EPS:
             keep.append(ni)
+            promise[ni] = max(least, floor[ni] + lateness[ni] + multi)
     max_nodes = policy.budget.max_nodes
     if len(keep) > max_nodes:
+        # Past the budget, the nodes every plan needs and those of the greedy cover (the
+        # search's first plan) stay, then those whose plans could score least.
         problem.truncated = True
-        keep = keep[:max_nodes]
+        picked = {cand.node for cand in problem.greedy or ()}
+        must = [ni for ni in keep if ni in forced or ni in picked]
+        rest = sorted((promise[ni], ni) for ni in keep if ni not in forced and ni not in picked)
+        keep = must + [ni for _, ni in rest[: max(0, max_nodes - len(must))]]
     kept = set(keep)
     # Left out by the bounds, not by a rule: shown as runners-up when explaining.
     problem.left_out = [ni for _, ni in single if ni not in kept][:6]
@@ -213,6 +250,8 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
     # per-unit part; the weight (order_kg) and the units left out (none) are the order's.
     no_unit_out = w_unfulfilled * 0
     late_weight = w.lateness
+    lines = range(len(targets))
+    heaviest = max(weights, default=0.0)
     start, end = 0, len(walk)
     while start < end:
         static = walk[start][0]
@@ -261,9 +300,19 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
                     count = 1
                     if order_kg > option.max_weight:
                         count = math.ceil(order_kg / option.max_weight - _EPS)
+                        # several packages: shipping everything is the option's best only
+                        # if leaving a unit out never pays (else the search packs it)
+                        if plain and not never_left_out(
+                            unit, lines, weights, w_unfulfilled, option.extra_package_score,
+                            option.max_weight,
+                        ):  # fmt: skip
+                            plain = False
                     if max_packages is not None and count > max_packages:
+                        plain = False  # the search packs what one option may send
                         scores.append(None)
                         continue
+                    if plain and option.unit_score_per_kg * heaviest > w_unfulfilled:
+                        plain = False  # a unit costs more to ship than to leave out
                     score = (
                         cand.fixed
                         + (count - 1) * option.extra_package_score
@@ -376,31 +425,32 @@ def _uncovered(rows, carried, cover, total):
     return [total - cover[ni] for ni in rows if carried[ni] and cover[ni] < total]
 
 
-def undominated_for_order(
-    cands: list[Candidate], targets, order_kg, same_lines: bool = False
-) -> list[Candidate]:
+def undominated_for_order(cands: list[Candidate], targets, reach) -> list[Candidate]:
     """A node's options minus those another option of the same node beats for this order.
 
-    ``d`` beats ``c`` when it carries every line ``c`` carries, is not later, takes the whole
-    order in one package, and its fixed part plus every unit ``c`` could carry at ``d``'s
-    rate costs no more than ``c``'s fixed part alone: swapping ``c`` for ``d`` in any plan
-    (or merging them when the plan has both) never scores worse, so the optimum keeps.
+    ``reach``: the kg of every unit the node could ship for the order. ``d`` beats ``c``
+    when it carries every line ``c`` carries, is not later, takes ``reach`` in one package,
+    and costs no more than ``c`` for any content of ``c``: its fixed part is no higher, and
+    with every unit ``c`` could carry, at each one's rate (both grow linearly with the kg,
+    ``c`` by packages besides), it costs no more than ``c`` does without a second package.
+    Swapping ``c`` for ``d`` in any plan (or merging them when the plan has both: one
+    package takes it all) never scores worse nor adds a package, so the optimum keeps.
     """
 
-    if same_lines:
-        return _undominated_same_lines(cands, targets, order_kg)
-
     def beats(d: Candidate, c: Candidate) -> bool:
-        if d.late_days > c.late_days or order_kg > d.option.max_weight:
+        if d.late_days > c.late_days or reach > d.option.max_weight or d.fixed > c.fixed:
             return False
         cost = d.fixed
+        own = c.fixed
         for li, unit in enumerate(c.unit):
             if unit is not None:
                 if d.unit[li] is None:
                     return False
                 have = c.avail[li]
-                cost += d.unit[li] * (targets[li] if targets[li] < have else have)
-        return cost <= c.fixed
+                take = targets[li] if targets[li] < have else have
+                cost += d.unit[li] * take
+                own += unit * take
+        return cost <= own
 
     kept = []
     for i, c in enumerate(cands):
@@ -411,36 +461,25 @@ def undominated_for_order(
     return kept
 
 
-def _undominated_same_lines(cands: list[Candidate], targets, order_kg) -> list[Candidate]:
-    """:func:`undominated_for_order` when every option carries the same lines (no dangerous
-    or bulky line): what ``d`` pays for ``c``'s units no longer depends on ``c``, so it is
-    summed once per option (in the same order, so the same floats) instead of once per pair."""
-    avail = cands[0].avail
-    takes = [(li, t if t < avail[li] else avail[li]) for li, t in enumerate(targets) if avail[li]]
-    parts = []
-    for d in cands:
-        load = None
-        if order_kg <= d.option.max_weight:
-            load = d.fixed
-            unit = d.unit
-            for li, take in takes:
-                load += unit[li] * take
-        parts.append((d.fixed, d.late_days, load))
-    return [cands[i] for i in undominated_parts(parts)]
-
-
-def undominated_parts(parts: list[tuple[float, int, float | None]]) -> list[int]:
+def undominated_parts(parts: list[tuple[float, int, float | None, float]]) -> list[int]:
     """Indexes of the options no other option beats, from each option's (fixed part, late
-    days, load): load is its fixed part plus the order's units at its per-unit cost, ``None``
-    when the order does not fit one package of it. ``d`` beats ``c`` when it is not later and
-    its load is at most ``c``'s fixed part; of two options beating each other the first stays."""
+    days, load, line): line is its fixed part plus the node's units at its per-unit cost,
+    load the same when they fit one package of it (``None`` otherwise). ``d`` beats ``c``
+    when it is not later, takes the units in one package, and costs no more for any part of
+    them: its fixed part is no higher, and its load no more than ``c``'s line (both grow
+    linearly with the kg, ``c`` by packages besides). Of two options beating each other the
+    first stays."""
     kept = []
-    for i, (c_fixed, c_late, c_load) in enumerate(parts):
-        for k, (d_fixed, d_late, d_load) in enumerate(parts):
-            if k == i or d_load is None or d_late > c_late or d_load > c_fixed:
+    for i, (c_fixed, c_late, c_load, c_line) in enumerate(parts):
+        for k, (d_fixed, d_late, d_load, d_line) in enumerate(parts):
+            if k == i or d_load is None or d_late > c_late or d_fixed > c_fixed:
+                continue
+            if d_load > c_line:
                 continue
             # d beats c; c survives only if it beats d back and comes first
-            if c_load is None or c_late > d_late or c_load > d_fixed or k < i:
+            if c_load is None or c_late > d_late or c_fixed > d_fixed or c_load > d_line:
+                break
+            if k < i:
                 break
         else:
             kept.append(i)
@@ -499,6 +538,83 @@ def _line_needs(holders, targets, floor, forced) -> list[tuple]:
             cheapest = sorted((floor[ni], ni) for ni in free)[: count + 1]
             needs.append((count, len(here) - len(free), set(free), cheapest))
     return needs
+
+
+class _Apart:
+    """:func:`_apart_bound` with its answers kept for the nodes that hold none of the rare
+    lines: for those it depends only on what they lack of each and on their lateness, which
+    most stores of a large network share."""
+
+    __slots__ = ("args", "holding", "known", "lines")
+
+    def __init__(self, apart, targets, cheapest_two, units, w_unfulfilled):
+        self.lines = apart
+        self.args = (targets, cheapest_two, units, w_unfulfilled)
+        self.holding = frozenset().union(*(nodes for _, nodes in apart))
+        self.known: dict[tuple, float] = {}
+
+    def bound(self, ni, row, mask, late) -> float:
+        targets = self.args[0]
+        if ni in self.holding:
+            return _apart_bound(ni, row, mask, self.lines, *self.args, late)
+        key = [late]
+        for li, _ in self.lines:
+            have = row[li] if mask >> li & 1 else 0
+            key.append(targets[li] - have if targets[li] > have else 0)
+        key = tuple(key)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = _apart_bound(ni, row, mask, self.lines, *self.args, late)
+        return found
+
+
+def _apart(holders, targets, cheapest_two) -> list[tuple[int, frozenset]]:
+    """Per line held at :data:`_RARE` nodes or fewer, (the line, its holders as a set of
+    nodes), the lines with the fewest holders first and, among those, the dearest to serve
+    first (a bulky line before a plain one at the same node): the data of
+    :func:`_apart_bound`. Lines held more widely are left out: holder sets that large rarely
+    avoid each other."""
+    out = []
+    for li, target in enumerate(targets):
+        here = holders[li]
+        if target and here and len(here) <= _RARE:
+            out.append((len(here), -cheapest_two[li][0][0], li, frozenset(ni for ni, _ in here)))
+    out.sort()
+    return [(li, nodes) for _, _, li, nodes in out]
+
+
+def _apart_bound(ni, row, mask, apart, targets, cheapest_two, units, w_unfulfilled, late):
+    """Beyond node ``ni``'s own floor and lateness (``late``), the least a plan using ni pays:
+    every unit its least (``units``, from :func:`_unit_floors`); and the lines ni cannot
+    fully serve need another node each - lines whose other holders are all different need
+    different nodes. Over such lines, picked greedily (rarest first): the cheapest other
+    holder's floor for that line (a dangerous or bulky line's service, from
+    ``cheapest_two``), or leaving the shortfall out when that is cheaper (what
+    ``unfulfilled`` adds to the units' floor); and once, the lateness the earliest service
+    carrying one of the lines served adds to ni's (a plan shipping it is that late)."""
+    per_unit, units_total, late_of = units
+    total = units_total
+    bonus = 0.0
+    taken: list[frozenset] = []
+    for li, nodes in apart:
+        have = row[li] if mask >> li & 1 else 0
+        if targets[li] <= have:
+            continue
+        others = nodes - {ni} if ni in nodes else nodes
+        if not others or any(not others.isdisjoint(t) for t in taken):
+            continue
+        pair = cheapest_two[li]
+        cheapest = pair[0][0] if pair[0][1] != ni else (pair[1][0] if len(pair) > 1 else math.inf)
+        out = (w_unfulfilled - per_unit[li]) * (targets[li] - have)
+        taken.append(others)
+        extra = late_of[li] - late if late_of[li] > late else 0.0
+        if cheapest + extra <= out:
+            total += cheapest
+            if extra > bonus:
+                bonus = extra
+        else:
+            total += cheapest if cheapest < out else out
+    return total + bonus
 
 
 def _needs_bound(ni, needs, forced, w_unfulfilled) -> float:
@@ -624,14 +740,7 @@ def _greedy_cover(
     left = list(targets)
     plan_units: list[list[int]] = []
     for step in range(limit):
-        ni = chosen[-1]
-        units = [0] * n_lines
-        row, mask = rows[ni], carried[ni]
-        for li in range(n_lines):
-            if left[li] and mask >> li & 1 and row[li]:
-                units[li] = min(left[li], row[li])
-                left[li] -= units[li]
-        plan_units.append(units)
+        plan_units.append(_take(rows[chosen[-1]], carried[chosen[-1]], left))
         if not any(left) or step + 1 == limit:
             break
         gains = []
@@ -652,6 +761,14 @@ def _greedy_cover(
         if not gains:
             break
         chosen.append(min(gains)[2])
+    if len(chosen) > 2:
+        # A node picked early may be covered for by those picked after it: drop such nodes
+        # (dearest first) and hand the units out again, cheapest node first.
+        kept = _without_redundant(chosen, rows, carried, targets, floor)
+        if len(kept) < len(chosen):
+            chosen = sorted(kept, key=lambda ni: (floor[ni], ni))
+            left = list(targets)
+            plan_units = [_take(rows[ni], carried[ni], left) for ni in chosen]
     weights = problem.weights
     total = w.unfulfilled * sum(left)
     late = 0
@@ -681,6 +798,39 @@ def _greedy_cover(
     if policy.max_packages is not None and packages > policy.max_packages:
         return math.inf, []
     return total + w.lateness * late, picks
+
+
+def _take(row, mask, left) -> list[int]:
+    """What a node ships of what is ``left`` (its units per line, taken out of ``left``)."""
+    units = [0] * len(left)
+    for li, short in enumerate(left):
+        if short and mask >> li & 1 and row[li]:
+            units[li] = short if short < row[li] else row[li]
+            left[li] = short - units[li]
+    return units
+
+
+def _without_redundant(chosen, rows, carried, targets, floor) -> list[int]:
+    """``chosen`` without the nodes the others cover for: dearest floor first, a node goes
+    when the rest still cover as many units of every line."""
+
+    def covered(nodes):
+        out = []
+        for li, target in enumerate(targets):
+            have = 0
+            for ni in nodes:
+                if carried[ni] >> li & 1:
+                    have += rows[ni][li]
+            out.append(target if target < have else have)
+        return out
+
+    full = covered(chosen)
+    kept = list(chosen)
+    for ni in sorted(chosen, key=lambda n: (-floor[n], n)):
+        rest = [n for n in kept if n != ni]
+        if rest and covered(rest) == full:
+            kept = rest
+    return kept
 
 
 def _single_score(cand, targets, total, weights, w, max_packages) -> float:

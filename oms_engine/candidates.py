@@ -101,9 +101,10 @@ def prepare(
     transits = network.transit_days(dest.country, dest.postal_code)
     table = option_table(network, order, transits)
     distances = network.node_distances(dest)
-    target_day = table.earliest
     if order.promised_date is not None:
         target_day = order.promised_date.toordinal()
+    else:  # the earliest any node eligible for this order could deliver
+        target_day = table.earliest_for(order.excluded_nodes, skip_nodes)
 
     skus: list[str] = []
     products: list[Product] = []
@@ -125,7 +126,9 @@ def prepare(
     n_lines = len(skus)
 
     eligible = table.eligible_for(order.excluded_nodes, skip_nodes)
-    if not explain and skus and order.promised_date is None:
+    # the whole-order walk reads the table's cached order, which counts lateness from the
+    # table's own target: only orders with that target take it
+    if not explain and skus and order.promised_date is None and target_day == table.earliest:
         kept = _whole_order_first(network, problem, stock, table, distances, eligible, special)
         if kept is not None:
             if len(kept) == 1:  # the usual answer: one node
@@ -240,7 +243,11 @@ def _builder(network, problem, rows, table, distances, special, order_kg, whole=
             fixed = option.fixed_static + by_distance
             built.append(Candidate(option, ni, fixed, late, unit, row, distance))
         if len(built) > 1:
-            built = undominated_for_order(built, targets, order_kg)
+            reach = 0.0
+            for li, have in enumerate(row):
+                if have:
+                    reach += weights[li] * (targets[li] if targets[li] < have else have)
+            built = undominated_for_order(built, targets, reach)
         return built
 
     def _build_same_lines(ni, row, distance, by_distance, options) -> list[Candidate]:
@@ -254,18 +261,21 @@ def _builder(network, problem, rows, table, distances, special, order_kg, whole=
                 for li, t in enumerate(targets)
                 if row[li]
             ]
+        reach = order_kg  # the kg the node could ship for this order at most
+        if whole_takes is None:
+            reach = 0.0
+            for _, wk, take in takes:
+                reach += wk * take
         parts = []
         for option in options:
             delivery = option.delivery
             late = 0 if target_day is None or delivery <= target_day else delivery - target_day
             fixed = option.fixed_static + by_distance
-            load = None
-            if order_kg <= option.max_weight:
-                load = fixed
-                per_kg = option.unit_score_per_kg
-                for _, wk, take in takes:
-                    load += per_kg * wk * take
-            parts.append((fixed, late, load))
+            load = fixed
+            per_kg = option.unit_score_per_kg
+            for _, wk, take in takes:
+                load += per_kg * wk * take
+            parts.append((fixed, late, load if reach <= option.max_weight else None, load))
         built = []
         for i in undominated_parts(parts):
             option = options[i]
@@ -276,7 +286,7 @@ def _builder(network, problem, rows, table, distances, special, order_kg, whole=
                 unit = [
                     per_kg * wk if have else None for have, wk in zip(row, weights, strict=True)
                 ]
-            fixed, late, _ = parts[i]
+            fixed, late, _, _ = parts[i]
             built.append(Candidate(option, ni, fixed, late, unit, row, distance))
         return built
 
@@ -447,6 +457,39 @@ RULE_TEXT = {
     "pickup_node_unavailable": "the pickup store cannot take pickups",
     "not_a_pickup_point": "node is not a pickup point",
 }
+
+
+#: Every ``Exclusion.rule`` the engine writes (docs/engine.md, "Reason codes"; the plan
+#: schema lists the same).
+EXCLUSION_RULES = (
+    "node_disabled",
+    "excluded_by_policy",
+    "excluded_by_order",
+    "does_not_ship_parcels",
+    "ship_from_store_disabled",
+    "capacity_reached",
+    "no_carrier_service",
+    "no_carrier_for_product_class",
+    "dangerous_goods_not_certified",
+    "bulky_not_allowed",
+    "bulky_too_far",
+    "bulky_distance_unknown",
+    "not_a_pickup_point",
+)
+
+#: Every ``Unfulfilled.reason`` the engine writes: its own codes, and the rule that hid all
+#: of a SKU's stock (any exclusion rule but ``not_a_pickup_point``, which names the store).
+UNFULFILLED_REASONS = (
+    "unknown_sku",
+    "out_of_stock",
+    "insufficient_stock",
+    "no_eligible_node",
+    "split_not_allowed",
+    "max_packages",
+    "not_worth_shipping",
+    "pickup_node_unavailable",
+    *(rule for rule in EXCLUSION_RULES if rule != "not_a_pickup_point"),
+)
 
 
 def _detail(rule: str) -> str:

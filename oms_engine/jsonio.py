@@ -9,6 +9,7 @@ in ``oms_engine/schemas/`` describe the same format for other tools.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -107,8 +108,10 @@ def _int(value, path, minimum=0):
 
 
 def _num(value, path, minimum=None, maximum=None, positive=False):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidInput(path, "must be a number")
+    if not math.isfinite(value):  # json reads 1e999 and Infinity as inf, NaN as nan
+        raise InvalidInput(path, "must be a finite number")
     if positive and value <= 0:
         raise InvalidInput(path, "must be > 0")
     if minimum is not None and value < minimum:
@@ -270,6 +273,7 @@ def _budget(value, path) -> Budget:
     budget = Budget(
         max_nodes=o.get("max_nodes", _int, Budget().max_nodes, minimum=1),
         max_steps=o.get("max_steps", _int, Budget().max_steps, minimum=1),
+        max_packing_steps=o.get("max_packing_steps", _int, Budget().max_packing_steps, minimum=1),
     )
     o.done()
     return budget

@@ -136,7 +136,8 @@ def order_data(
     """Lanes and carriable quantities of a ship order under the network's hard constraints.
 
     ``target_date`` is the date lateness counts from; by default the order's promised date,
-    else the earliest delivery day of any lane (stock aside). ``cache``: a dict the caller
+    else the earliest delivery day of any lane of a node the order does not exclude (stock
+    aside). ``cache``: a dict the caller
     keeps per network to reuse lane tables across orders of the same zone and time bucket.
     """
     if order.delivery_mode != "ship":
@@ -164,9 +165,15 @@ def order_data(
                 if _lane_may_carry(network, lanes[k], product, distances):
                     carriable[(li, k)] = units
     target = target_date or order.promised_date
-    # Default target: what any node could keep for this zone, level and time, whatever its
-    # stock (the promise a checkout would have shown).
-    target_day = target.toordinal() if target is not None else earliest
+    # Default target: what any node eligible for the order could keep for this zone, level
+    # and time, whatever its stock (the promise a checkout would have shown).
+    if target is not None:
+        target_day = target.toordinal()
+    elif excluded:
+        days = [lane.delivery_day for lane in lanes if lane.node not in excluded]
+        target_day = min(days, default=None)
+    else:
+        target_day = earliest
     return OrderData(order, tuple(lines), lanes, carriable, target_day, distances)
 
 

@@ -148,11 +148,14 @@ class Budget:
 
     Counted in search steps (node sets evaluated or expanded), never wall clock, so the same
     input gives the same plan on any machine. ``max_nodes`` keeps the candidate nodes with the
-    best stand-alone scores.
+    best stand-alone scores. ``max_packing_steps`` bounds, per order, the work of packing units
+    into shipments when weight makes several packages (states of the packing search moved by
+    one way to spread a line): past it the allocation found so far is kept.
     """
 
     max_nodes: int = 64
     max_steps: int = 5000
+    max_packing_steps: int = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +172,9 @@ class Policy:
 
 @dataclass(frozen=True, slots=True)
 class Destination:
-    """Where the order goes. Without coordinates, distances count as 0 and bulky lines (which
-    need a checked distance) stay unfulfilled."""
+    """Where the order goes. Without coordinates, distances count as 0; bulky lines still
+    ship, unless the policy sets ``max_bulky_distance_km``, which cannot be checked then
+    (they stay unfulfilled, ``bulky_distance_unknown``)."""
 
     country: str
     postal_code: str = ""
@@ -191,7 +195,8 @@ class Order:
     """One order to route.
 
     ``promised_date``: the date promised at checkout, which lateness is measured against; when
-    ``None`` the target is the earliest date any single eligible node could deliver.
+    ``None`` the target is the earliest date any single node eligible for this order could
+    deliver (not a node it excludes; for a pickup order's transfers, not the pickup store).
     ``excluded_nodes``: nodes this order must not use (a store rejected it, a re-route).
     For ``delivery_mode="pickup"``, ``pickup_node`` is the store the customer collects from.
     """

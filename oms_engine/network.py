@@ -9,7 +9,6 @@ sharing a Network between calls never changes a result.
 
 from __future__ import annotations
 
-import contextlib
 import math
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -54,19 +53,59 @@ def public_holidays(country: str | None, subdivision: str | None, year: int) -> 
     return days
 
 
-def _load_holiday_rules(calendars: list[WorkCalendar]) -> None:
-    """Have the holidays package load the rules of the calendars' (country, subdivision) pairs
-    now: its first question in a process costs ~40 ms, which the first order routed would
-    otherwise pay. Nothing is computed for any year. A pair the package does not know (or a
-    country that is not a string) fails where it always did, when a date of it is needed."""
-    asked: list[tuple] = []
-    for calendar in calendars:
-        place = (calendar.country, calendar.subdivision)
-        if place not in asked:
-            asked.append(place)
-            with contextlib.suppress(Exception):  # a warm-up: failures stay where they were
-                if calendar.country:
-                    holidays_lib.country_holidays(calendar.country, subdiv=calendar.subdivision)
+def _check_holiday_rules(places: list[tuple[str | None, str | None, str, str]]) -> None:
+    """Have the holidays package load the rules of every (country, subdivision) the network's
+    calendars use, and refuse one it does not know, naming the field. Its first question in
+    a process costs ~40 ms, which the first order routed would otherwise pay; nothing is
+    computed for any year here. ``places``: (country, subdivision, path of the country, path
+    of the subdivision), in the caller's order."""
+    asked: set[tuple] = set()
+    for country, subdivision, country_path, subdivision_path in places:
+        if not country or (country, subdivision) in asked:
+            continue
+        asked.add((country, subdivision))
+        try:
+            holidays_lib.country_holidays(country, subdiv=subdivision)
+        except Exception:  # the package raises NotImplementedError, or worse for odd input
+            if subdivision is not None and _knows_country(country):
+                raise InvalidInput(
+                    subdivision_path,
+                    f"no public holidays known for {country!r} subdivision {subdivision!r}",
+                ) from None
+            raise InvalidInput(country_path, f"no public holidays known for {country!r}") from None
+
+
+def _knows_country(country: str) -> bool:
+    try:
+        holidays_lib.country_holidays(country)
+    except Exception:
+        return False
+    return True
+
+
+def _calendar_places(given_nodes, given_services) -> list[tuple]:
+    """(country, subdivision, country path, subdivision path) of every calendar a network
+    builds from these nodes and services (as :class:`Network` builds them)."""
+    places = []
+    for i, node in enumerate(given_nodes):
+        if node.calendar is None:
+            places.append((node.country, None, f"nodes[{i}].country", ""))
+        else:
+            cal = node.calendar
+            places.append((cal.country, cal.subdivision, f"nodes[{i}].calendar.country",
+                           f"nodes[{i}].calendar.subdivision"))  # fmt: skip
+    for i, service in enumerate(given_services):
+        cal = service.calendar
+        where = f"carrier_services[{i}].calendar"
+        if cal.country:
+            places.append(
+                (cal.country, cal.subdivision, f"{where}.country", f"{where}.subdivision")
+            )
+        else:  # the holidays of each shipping node's country
+            for k, node in enumerate(given_nodes):
+                places.append((node.country, cal.subdivision, f"nodes[{k}].country",
+                               f"{where}.subdivision"))  # fmt: skip
+    return places
 
 
 class WorkCalendar:
@@ -271,7 +310,7 @@ class Network:
                 if key not in self.service_calendars:
                     country = service.calendar.country or node.country
                     self.service_calendars[key] = WorkCalendar(service.calendar, country)
-        _load_holiday_rules([*self.node_calendars, *self.service_calendars.values()])
+        _check_holiday_rules(_calendar_places(given_nodes, given_services))
         for i, node in enumerate(sorted(self.policy.excluded_nodes)):
             if node not in self.node_index:
                 raise InvalidInput(f"policy.excluded_nodes[{i}]", f"unknown node {node!r}")

@@ -87,7 +87,9 @@ class OptionTable:
 
     __slots__ = (
         "_carrying",
+        "_earliest_for",
         "_eligible_for",
+        "_first_nodes",
         "_floors",
         "_network",
         "_options",
@@ -127,6 +129,8 @@ class OptionTable:
             network.nodes[i].id: i for i, rule in enumerate(rules) if rule is None
         }
         self._eligible_for: dict[tuple, dict[str, int]] = {}
+        self._earliest_for: dict[tuple, int | None] = {}
+        self._first_nodes: frozenset[int] | None = None
         self._carrying: dict[tuple, tuple[float, int, float]] = {}
         self.moments = {}
         self._options: dict[int, tuple[ShippingOption, ...]] = {}
@@ -189,6 +193,35 @@ class OptionTable:
                 if len(self._eligible_for) > 64:
                     self._eligible_for.clear()
                 self._eligible_for[key] = found
+        return found
+
+    def earliest_for(self, excluded: frozenset[str], skip: frozenset[int]) -> int | None:
+        """The earliest delivery any node eligible for the order could make: ``earliest``
+        without the order's excluded nodes (ids) and ``skip`` (indexes, e.g. a pickup store
+        for its own transfers). Unchanged, and not recomputed, unless every node making the
+        earliest delivery is left out; cached per set left out."""
+        if not excluded and not skip:
+            return self.earliest
+        first = self._first_nodes
+        if first is None:
+            first = self._first_nodes = frozenset(
+                ni for ni in self.eligible.values() if self.first_delivery(ni) == self.earliest
+            )
+        nodes = self._network.nodes
+        if any(ni not in skip and nodes[ni].id not in excluded for ni in first):
+            return self.earliest
+        key = (excluded, skip)
+        try:
+            found = self._earliest_for.get(key, ...)
+        except TypeError:  # a mutable set: not cached
+            key, found = None, ...
+        if found is ...:
+            eligible = self.eligible_for(excluded, skip)
+            found = min((self.first_delivery(ni) for ni in eligible.values()), default=None)
+            if key is not None:
+                if len(self._earliest_for) > 64:
+                    self._earliest_for.clear()
+                self._earliest_for[key] = found
         return found
 
     def static_order(self) -> list[tuple[float, int]]:

@@ -22,23 +22,42 @@ import math
 
 from oms_engine.candidates import OrderProblem
 from oms_engine.model import Policy
+from oms_engine.packing import (
+    PackBudget,
+    best_packing,
+    cheapest_out,
+    extras_floor,
+    never_left_out,
+    package_count,
+    package_floor,
+)
 from oms_engine.rounding import round6
 
 _EPS = 1e-9
+#: Packing steps of an order when none is given (see ``Budget.max_packing_steps``).
+_PACK_STEPS = 20_000
+#: Options the greedy fallback tries adding per round (the cheapest fixed parts).
+_GREEDY_TRIES = 24
 
 
 class Evaluation:
-    """A set of options with its best allocation and score (lower is better)."""
+    """A set of options with its best allocation and score (lower is better).
 
-    __slots__ = ("_rank", "alloc", "key", "late_days", "packages", "score", "shipments")
+    ``relaxed``: a lower bound of any allocation of the set's units with no package beyond
+    each shipment's first and no cap on packages (the cheapest-per-unit fill's score without
+    its extra packages); the score when weight made no extra package. The search's bound for
+    adding options to the set reads it (:meth:`Search._extend_for_savings`)."""
 
-    def __init__(self, key, score, alloc, packages, late_days, shipments):
+    __slots__ = ("_rank", "alloc", "key", "late_days", "packages", "relaxed", "score", "shipments")
+
+    def __init__(self, key, score, alloc, packages, late_days, shipments, relaxed=None):
         self.key: tuple[int, ...] = key  # candidate indices that ship something
         self.score: float = score
         self.alloc: dict[int, list[int]] = alloc  # candidate index -> units per line
         self.packages: dict[int, int] = packages  # candidate index -> packages
         self.late_days: int = late_days
         self.shipments: int = shipments
+        self.relaxed: float = score if relaxed is None else relaxed
         self._rank = (round6(score), shipments, key)
 
     def rank(self) -> tuple:
@@ -63,10 +82,24 @@ class SearchResult:
 
 
 def _evaluate_single(
-    j, cand, lines, targets, total_target, weights_kg, w_unfilled, w_late, max_packages
+    j,
+    cand,
+    lines,
+    targets,
+    total_target,
+    weights_kg,
+    w_unfilled,
+    w_late,
+    max_packages,
+    pack=None,
+    ceiling=math.inf,
 ) -> Evaluation | None:
     """:meth:`Search.evaluate` of the one-option set ``(j,)``: the option ships what it can
-    of every line it carries (``lines``), up to the targets."""
+    of every line it carries (``lines``), up to the targets, but never a unit whose per-unit
+    score alone is above ``unfulfilled``. When weight makes more than one package, or more
+    than ``max_packages``, and leaving units out might pay, the best subset is packed
+    (:func:`oms_engine.packing.best_packing`; ``pack`` is the order's packing budget,
+    ``ceiling`` a score the caller already has: nothing at or above it is looked for)."""
     units = [0] * len(targets)
     avail, unit = cand.avail, cand.unit
     unit_total = 0.0
@@ -75,8 +108,11 @@ def _evaluate_single(
     for li in lines:
         have, target = avail[li], targets[li]
         take = target if target < have else have
+        u = unit[li]
+        if u > w_unfilled:
+            continue  # shipping a unit costs more than leaving it out
         units[li] = take
-        unit_total += take * unit[li]
+        unit_total += take * u
         placed += take
         if take:
             kg += take * weights_kg[li]
@@ -85,12 +121,65 @@ def _evaluate_single(
         return Evaluation((), score + w_late * 0, {}, {}, 0, 0)
     option = cand.option
     count = 1 if kg <= option.max_weight else math.ceil(kg / option.max_weight - _EPS)
-    if max_packages is not None and count > max_packages:
-        return None
-    score += cand.fixed + (count - 1) * option.extra_package_score
     late = cand.late_days if cand.late_days > 0 else 0
+    relaxed = score + cand.fixed + w_late * late
+    if count > 1 or (max_packages is not None and count > max_packages):
+        fits = max_packages is None or count <= max_packages
+        shipped = [li for li in lines if units[li]]
+        extra = option.extra_package_score
+        if not fits or not never_left_out(
+            unit, shipped, weights_kg, w_unfilled, extra, option.max_weight
+        ):
+            whole = relaxed + (count - 1) * extra if fits else math.inf
+            return _packed_single(
+                j, cand, shipped, units, targets, total_target, weights_kg, w_unfilled,
+                w_late, max_packages, pack, min(ceiling, whole), relaxed, count if fits else 0,
+            )  # fmt: skip
+    score += cand.fixed + (count - 1) * option.extra_package_score
     score += w_late * late
-    return Evaluation((j,), score, {j: units}, {j: count}, late, 1)
+    return Evaluation((j,), score, {j: units}, {j: count}, late, 1, relaxed)
+
+
+def _packed_single(
+    j, cand, shipped, units, targets, total_target, weights_kg, w_unfilled, w_late,
+    max_packages, pack, ceiling, relaxed, count,
+) -> Evaluation:  # fmt: skip
+    """The best subset of ``units`` for one option whose packages matter (see
+    :func:`_evaluate_single`): packed, or shipping all of them (``count`` packages, 0 when
+    that breaks ``max_packages``), or, when nothing beats ``ceiling``, the whole units if
+    allowed, else nothing."""
+    option = cand.option
+    late = cand.late_days if cand.late_days > 0 else 0
+    outside = w_unfilled * (total_target - sum(units[li] for li in shipped))
+    spec = [(li, units[li], weights_kg[li], ((0, cand.unit[li], 0, units[li]),)) for li in shipped]
+    opts = [(0, option.max_weight, option.extra_package_score)]
+    fixed = cand.fixed + w_late * late
+    if pack is None:
+        pack = PackBudget(_PACK_STEPS)
+    limit = ceiling - fixed - outside
+    found = best_packing(opts, spec, w_unfilled, max_packages, False, limit, pack)
+    if found is None:
+        if count:
+            score = relaxed + (count - 1) * option.extra_package_score
+            return Evaluation((j,), score, {j: units}, {j: count}, late, 1, relaxed)
+        return Evaluation((), w_unfilled * total_target, {}, {}, 0, 0, relaxed)
+    _, spreads = found
+    taken = [0] * len(targets)
+    unit_total = 0.0
+    placed = 0
+    kg = 0.0
+    for li in shipped:
+        for _, q in spreads[li]:
+            taken[li] = q
+            unit_total += q * cand.unit[li]
+            placed += q
+            kg += q * weights_kg[li]
+    score = unit_total + w_unfilled * (total_target - placed)
+    if not placed:
+        return Evaluation((), score, {}, {}, 0, 0, relaxed)
+    count = package_count(kg, option.max_weight)
+    score += cand.fixed + (count - 1) * option.extra_package_score + w_late * late
+    return Evaluation((j,), score, {j: taken}, {j: count}, late, 1, relaxed)
 
 
 def best_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
@@ -132,6 +221,7 @@ def best_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
     best = None  # the empty plan until a single beats it (built only if none does)
     best_score, best_rank = base, (round6(base), 0, ())
     steps = 0
+    pack = PackBudget(policy.budget.max_packing_steps)
     for bound, j, lines in singles:
         if bound > best_score + _EPS:
             break
@@ -139,13 +229,14 @@ def best_single(problem: OrderProblem, policy: Policy) -> SearchResult | None:
         if steps > policy.budget.max_steps:
             return None
         found = _evaluate_single(
-            j, cands[j], lines, targets, total_target, weights_kg, w_unfilled, w_late, max_packages
-        )
+            j, cands[j], lines, targets, total_target, weights_kg, w_unfilled, w_late,
+            max_packages, pack, best_score + _EPS,
+        )  # fmt: skip
         if found is not None and found._rank < best_rank:
             best, best_score, best_rank = found, found.score, found._rank
     if best is None:
         best = Evaluation((), base, {}, {}, 0, 0)
-    return SearchResult(best, "exact", steps, [])
+    return SearchResult(best, "greedy-fallback" if pack.cut else "exact", steps, [])
 
 
 def scored_single_winner(problem: OrderProblem, policy: Policy) -> tuple[int, int | None] | None:
@@ -217,7 +308,7 @@ class Search:
         self.problem = problem
         self.cands = cands = problem.candidates
         self.targets = targets = problem.targets
-        self.n_lines = n_lines = len(targets)
+        self.n_lines = len(targets)
         self.total_target = sum(targets)
         self.weights_kg = problem.weights
         w = policy.weights
@@ -238,9 +329,22 @@ class Search:
         self.fixed = [c.fixed for c in cands]
         self.late = [c.late_days for c in cands]
         self.node = [c.node for c in cands]
-        wanted = [li for li in range(n_lines) if targets[li]]
-        self.lines_of = [tuple([li for li in wanted if c.unit[li] is not None]) for c in cands]
+        self.pack = PackBudget(policy.budget.max_packing_steps)
+        self._nets: list[tuple[float, int]] | None = None  # see _ranked_nets
+        self.lines_of = [self._lines_of(c) for c in cands]
         self.best = Evaluation((), self.w_unfilled * self.total_target, {}, {}, 0, 0)
+
+    def _lines_of(self, cand) -> tuple[int, ...]:
+        """The lines a candidate may carry and that are worth shipping with it: a unit whose
+        per-unit score alone is above ``unfulfilled`` is better left out."""
+        targets, unit, w_unfilled = self.targets, cand.unit, self.w_unfilled
+        return tuple(
+            [
+                li
+                for li in range(self.n_lines)
+                if targets[li] and unit[li] is not None and unit[li] <= w_unfilled
+            ]
+        )
 
     def _prepare_branching(self) -> None:
         """Indexes the branch-and-bound needs beyond single shipments (built on demand)."""
@@ -259,6 +363,132 @@ class Search:
             min((cands[j].unit[li] for j in carriers[li]), default=0.0) for li in range(n_lines)
         ]
         self.unit_lb = sum(u * t for u, t in zip(self.unit_min, targets, strict=True))
+        # What weight costs at least beyond the units' own scores (package_floor): the widest
+        # package of any option, the cheapest extra package, the least a kg left out costs
+        # beyond shipping it; per line that some option carries, its kg.
+        self.widest = max((c.option.max_weight for c in cands), default=1.0)
+        self.extra_min = min((c.option.extra_package_score for c in cands), default=0.0)
+        drop = math.inf
+        line_kg = [0.0] * n_lines
+        for li in range(n_lines):
+            wk = self.weights_kg[li]
+            if carriers[li] and wk > 0:
+                line_kg[li] = targets[li] * wk
+                dearest = max(cands[j].unit[li] for j in carriers[li])
+                rate = (self.w_unfilled - dearest) / wk
+                if rate < drop:
+                    drop = rate
+        self.drop_kg = drop
+        self.line_kg = line_kg
+        self.order_kg = sum(line_kg)
+        self.capped: dict[int, float] = {}  # lines given up -> see _weight_bound
+        self._weight_ways()
+
+    def _weight_ways(self) -> None:
+        """The ways a plan can take the order's weight, for :meth:`_weight_bound`: per option
+        its first package (up to what it could carry, for its fixed part) and its further
+        packages (at its extra package score), per line leaving units out (beyond the least
+        a unit pays shipped); each as (score per kg, kg, kind, option or line), cheapest
+        first. ``free`` is the kg of each option's first package."""
+        cands, targets = self.cands, self.targets
+        ways = []
+        free = []
+        for j, cand in enumerate(cands):
+            option = cand.option
+            reach = 0.0
+            for li in self.lines_of[j]:
+                have = cand.avail[li]
+                reach += (targets[li] if targets[li] < have else have) * self.weights_kg[li]
+            first = reach if reach < option.max_weight else option.max_weight
+            free.append(first)
+            if first > 0:
+                ways.append((self.fixed[j] / first, first, 0, j))
+            if reach > option.max_weight:
+                rate = option.extra_package_score / option.max_weight
+                ways.append((rate, reach - option.max_weight, 1, j))
+        for li, kg in enumerate(self.line_kg):
+            if kg > 0:
+                rate = (self.w_unfilled - self.unit_min[li]) / self.weights_kg[li]
+                ways.append((rate, kg, 2, li))
+        ways.sort()
+        self.ways = ways
+        self.free_kg = free
+
+    def _weight_bound(self, key, keymask, given_up, blocked, future: bool) -> float:
+        """What the order's weight costs at least beyond the units' own scores, in any plan
+        shipping with the options of ``key`` (and, if ``future``, any unblocked options
+        added to them): a linear relaxation in which the kg of the lines not given up go in
+        the first packages of ``key``'s options at no cost, then the cheapest way per kg -
+        further packages, another option's first package (for its fixed part, which the
+        caller has not counted), units left out - fractions allowed. Capacity is fungible
+        between lines here, so it only grows the plan's true score."""
+        kg = self.order_kg
+        bits = given_up
+        while bits:
+            low = bits & -bits
+            kg -= self.line_kg[low.bit_length() - 1]
+            bits ^= low
+        capped = 0.0  # what the package cap leaves out whatever the plan, at least
+        if self.max_packages is not None:
+            beyond = kg - self.max_packages * self.widest
+            if beyond > _EPS:
+                capped = self.capped.get(given_up)
+                if capped is None:
+                    items = [
+                        (self.targets[li], self.weights_kg[li],
+                         self.w_unfilled - self.unit_min[li])
+                        for li, line_kg in enumerate(self.line_kg)
+                        if line_kg > 0 and not given_up >> li & 1
+                    ]  # fmt: skip
+                    capped = self.capped[given_up] = cheapest_out(items, beyond)
+        for j in key:
+            kg -= self.free_kg[j]
+        if kg <= _EPS:
+            return capped
+        cost = self._fill(kg, keymask, given_up, blocked, future)
+        return cost if cost > capped else capped
+
+    def _fill(self, kg, keymask, given_up, blocked, future) -> float:
+        """The linear part of :meth:`_weight_bound`: ``kg`` more to place, cheapest first."""
+        cost = 0.0
+        for rate, amount, kind, index in self.ways:
+            if kind == 2:
+                if given_up >> index & 1:
+                    continue
+            elif kind == 0:
+                if not future or blocked >> index & 1:
+                    continue  # in key (counted above) or not allowed
+            elif not keymask >> index & 1 and (not future or blocked >> index & 1):
+                continue
+            take = amount if amount < kg else kg
+            cost += rate * take
+            kg -= take
+            if kg <= _EPS:
+                return cost
+        return math.inf
+
+    def _package_floor(self, shipments: int, kg: float) -> float:
+        """What weight costs at least beyond the units' per-unit scores, in a plan of
+        ``shipments`` shipments carrying ``kg`` (:func:`oms_engine.packing.package_floor`)."""
+        if kg <= shipments * self.widest + _EPS:
+            return 0.0
+        return package_floor(
+            shipments, kg, self.widest, self.extra_min, self.drop_kg, self.max_packages
+        )
+
+    def _more_shipments_floor(self, shipments: int, kg: float, each: float) -> float:
+        """The least that adding shipments (``each`` at least, per shipment) and the weight's
+        packages cost a plan of ``shipments`` shipments or more carrying ``kg``."""
+        best = self._package_floor(shipments, kg)
+        more = 0.0
+        count = shipments
+        while best > more and count < self.max_shipments:
+            count += 1
+            more += each
+            found = more + self._package_floor(count, kg)
+            if found < best:
+                best = found
+        return best
 
     def _by_fixed(self) -> list[int]:
         """Option indexes by (fixed part, index)."""
@@ -267,7 +497,8 @@ class Search:
     # ----------------------------------------------------------------- evaluation
 
     def evaluate(self, key: tuple[int, ...]) -> Evaluation | None:
-        """Best allocation for a set of options; ``None`` when it breaks max_packages."""
+        """Best allocation for a set of options; ``None`` when it has more options than
+        max_packages allows packages."""
         cands = self.cands
         targets = self.targets
         n_lines = self.n_lines
@@ -285,40 +516,44 @@ class Search:
                 self.w_unfilled,
                 self.w_late,
                 self.max_packages,
+                self.pack,
+                self.best.score + _EPS,
             )
-        else:
-            alloc = {j: [0] * n_lines for j in key}
-            by_line: dict[int, list[tuple[float, int]]] = {}
-            for j in key:
-                unit = cands[j].unit
-                for li in self.lines_of[j]:
-                    by_line.setdefault(li, []).append((unit[li], j))
-            remaining: dict[int, list[int]] = {}
-            node_of = self.node
-            for li, options in by_line.items():
-                need = targets[li]
-                if len(options) > 1:
-                    options.sort()
-                for unit, j in options:
-                    row = remaining.get(node_of[j])
-                    if row is None:
-                        row = remaining[node_of[j]] = list(cands[j].avail)
-                    have = row[li]
-                    if have <= 0:
-                        continue
-                    take = need if need < have else have
-                    alloc[j][li] += take
-                    row[li] = have - take
-                    unit_total += unit * take
-                    need -= take
-                    if not need:
-                        break
-                placed += targets[li] - need
+        if self.max_packages is not None and len(key) > self.max_packages:
+            return None
+        alloc = {j: [0] * n_lines for j in key}
+        by_line: dict[int, list[tuple[float, int]]] = {}
+        for j in key:
+            unit = cands[j].unit
+            for li in self.lines_of[j]:
+                by_line.setdefault(li, []).append((unit[li], j))
+        remaining: dict[int, list[int]] = {}
+        node_of = self.node
+        for li, options in by_line.items():
+            need = targets[li]
+            if len(options) > 1:
+                options.sort()
+            for unit, j in options:
+                row = remaining.get(node_of[j])
+                if row is None:
+                    row = remaining[node_of[j]] = list(cands[j].avail)
+                have = row[li]
+                if have <= 0:
+                    continue
+                take = need if need < have else have
+                alloc[j][li] += take
+                row[li] = have - take
+                unit_total += unit * take
+                need -= take
+                if not need:
+                    break
+            placed += targets[li] - need
         score = unit_total + self.w_unfilled * (self.total_target - placed)
         packages: dict[int, int] = {}
         late = 0
         used = []
         weights_kg = self.weights_kg
+        extra = 0.0
         for j in key:
             units = alloc[j]
             kg = 0.0
@@ -330,16 +565,140 @@ class Search:
             option = cands[j].option
             count = 1 if kg <= option.max_weight else math.ceil(kg / option.max_weight - _EPS)
             packages[j] = count
-            score += self.fixed[j] + (count - 1) * option.extra_package_score
+            score += self.fixed[j]
+            if count > 1:
+                extra += (count - 1) * option.extra_package_score
             if self.late[j] > late:
                 late = self.late[j]
             used.append(j)
-        if self.max_packages is not None and sum(packages.values()) > self.max_packages:
-            return None
+        units_part = unit_total + self.w_unfilled * (self.total_target - placed)
+        score += extra
         score += self.w_late * late
         if len(used) < len(key):
             alloc = {j: alloc[j] for j in used}
+        total = sum(packages.values())
+        fits = self.max_packages is None or total <= self.max_packages
+        if extra or not fits:
+            return self._repack(key, alloc, packages, late, used, score, units_part, fits)
         return Evaluation(tuple(used), score, alloc, packages, late, len(used))
+
+    def _repack(self, key, alloc, packages, late, used, score, units_part, fits) -> Evaluation:
+        """:meth:`evaluate` when the cheapest-per-unit fill of the set needs an extra package
+        or breaks max_packages: weight decides, so the set's units are packed
+        (:func:`oms_engine.packing.best_packing`) for any allocation beating both that fill
+        (when it is allowed) and the best plan found so far. ``units_part``: that fill's
+        per-unit scores and units left out, the least any allocation of the set pays for
+        them (with every option's fixed part and lateness: the evaluation's ``relaxed``)."""
+        fixed = sum(self.fixed[j] for j in key) + self.w_late * max(self.late[j] for j in key)
+        relaxed = units_part + fixed
+        greedy = None
+        ceiling = self.best.score
+        if fits:
+            greedy = Evaluation(tuple(used), score, alloc, packages, late, len(used), relaxed)
+            ceiling = min(ceiling, score)
+        empty = Evaluation((), self.w_unfilled * self.total_target, {}, {}, 0, 0, relaxed)
+        if relaxed >= ceiling - _EPS:
+            return greedy or empty  # the set cannot beat it whatever its packages
+        cands, targets = self.cands, self.targets
+        w_unfilled = self.w_unfilled
+        weights_kg = self.weights_kg
+        opts = []
+        reach_of = []  # per option: (max weight, extra package score, kg it could carry)
+        carriers: dict[int, list] = {}
+        must = True
+        reach = 0  # packages the set needs at most, shipping all it can
+        for pos, j in enumerate(key):
+            cand = cands[j]
+            option = cand.option
+            opts.append((cand.node, option.max_weight, option.extra_package_score))
+            lines = self.lines_of[j]
+            kg = 0.0
+            for li in lines:
+                have = cand.avail[li]
+                carriers.setdefault(li, []).append((pos, cand.unit[li], cand.node, have))
+                kg += (targets[li] if targets[li] < have else have) * weights_kg[li]
+            reach += package_count(kg, option.max_weight)
+            reach_of.append((option.max_weight, option.extra_package_score, kg))
+            if must and not never_left_out(
+                cand.unit, lines, weights_kg, w_unfilled, option.extra_package_score,
+                option.max_weight,
+            ):  # fmt: skip
+                must = False
+        if self.max_packages is not None and reach > self.max_packages:
+            must = False  # the cap may bind: leaving units out may be the only way
+        spec = []
+        outside = 0.0
+        shippable = 0.0  # kg of every unit the set could ship
+        drops = []  # what leaving a line's units out costs per kg, at least, and their kg
+        for li in range(self.n_lines):
+            if not targets[li]:
+                continue
+            if li not in carriers:
+                outside += w_unfilled * targets[li]
+                continue
+            here = tuple(carriers[li])
+            spec.append((li, targets[li], weights_kg[li], here))
+            held = {node: have for _, _, node, have in here}
+            most = min(targets[li], sum(held.values())) * weights_kg[li]
+            shippable += most
+            if not must and weights_kg[li] > 0:
+                dearest = max(unit for _, unit, _, _ in here)
+                drops.append(((w_unfilled - dearest) / weights_kg[li], most))
+        widest = max(m for m, _, _ in reach_of)
+        room = math.inf
+        if self.max_packages is not None:
+            room = (self.max_packages - len(key)) * widest
+        floor, _rate = extras_floor(reach_of, shippable, drops, room)
+        if self.max_packages is not None and shippable > self.max_packages * widest + _EPS:
+            # whole units left out beyond what the cap lets the set's packages carry
+            items = []
+            for li, _, wk, here in spec:
+                dearest = max(unit for _, unit, _, _ in here)
+                items.append((targets[li], wk, w_unfilled - dearest))
+            out = cheapest_out(items, shippable - self.max_packages * widest)
+            floor = floor if floor > out else out
+        if floor < math.inf:
+            drop = min((rate for rate, _ in drops), default=math.inf)
+            least = min(e for _, e, _ in reach_of)
+            whole = package_floor(len(key), shippable, widest, least, drop)
+            floor = floor if floor > whole else whole
+        if relaxed + floor >= ceiling - _EPS:
+            return greedy or empty  # what its packages cost at least takes it past the best
+        found = best_packing(
+            opts, spec, w_unfilled, self.max_packages, must, ceiling - fixed - outside, self.pack
+        )
+        if found is None:
+            return greedy or empty
+        _, spreads = found
+        alloc = {}
+        for li, pairs in spreads.items():
+            for pos, q in pairs:
+                alloc.setdefault(key[pos], [0] * self.n_lines)[li] = q
+        return self._scored(tuple(j for j in key if j in alloc), alloc, relaxed)
+
+    def _scored(self, key, alloc, relaxed) -> Evaluation:
+        """The evaluation of an allocation over options that all ship something."""
+        unit_total = 0.0
+        placed = 0
+        packages = {}
+        late = 0
+        score = 0.0
+        for j in key:
+            cand = self.cands[j]
+            kg = 0.0
+            for li, q in enumerate(alloc[j]):
+                if q:
+                    unit_total += q * cand.unit[li]
+                    placed += q
+                    kg += q * self.weights_kg[li]
+            count = package_count(kg, cand.option.max_weight)
+            packages[j] = count
+            score += self.fixed[j] + (count - 1) * cand.option.extra_package_score
+            if self.late[j] > late:
+                late = self.late[j]
+        score += unit_total + self.w_unfilled * (self.total_target - placed)
+        score += self.w_late * late
+        return Evaluation(key, score, alloc, packages, late, len(key), relaxed)
 
     def _consider(self, key: tuple[int, ...]) -> None:
         self.steps += 1
@@ -409,6 +768,8 @@ class Search:
                 for cand in self.problem.build(ni):
                     self._remember_single(self._append(cand))
         runners = [t for t in self.top if t.key != self.best.key]
+        if self.pack.cut:
+            method = "greedy-fallback"
         return SearchResult(self.best, method, min(self.steps, self.max_steps), runners)
 
     def _remember_single(self, j: int) -> None:
@@ -422,11 +783,7 @@ class Search:
         self.fixed.append(cand.fixed)
         self.late.append(cand.late_days)
         self.node.append(cand.node)
-        self.lines_of.append(
-            tuple(
-                li for li in range(self.n_lines) if cand.unit[li] is not None and self.targets[li]
-            )
-        )
+        self.lines_of.append(self._lines_of(cand))
         return len(self.cands) - 1
 
     def _single_bounds(self) -> list[tuple[float, int]]:
@@ -454,7 +811,11 @@ class Search:
         if self.best.score <= first + second + _EPS:
             return True
         self._prepare_branching()
-        return self.best.score <= first + second + self.unit_lb + _EPS
+        least = first + second + self.unit_lb
+        if self.best.score <= least + _EPS:
+            return True
+        # the order's weight: what two shipments or more need beyond their first packages
+        return self.best.score <= least + self._more_shipments_floor(2, self.order_kg, first) + _EPS
 
     def _hopeless(self) -> int:
         """Options that cannot be part of a better plan of two or more shipments."""
@@ -563,8 +924,14 @@ class Search:
             gap = self._last_shipment_gap(cap, carried, given_up, blocked)
             if bound + gap >= incumbent:
                 return
+        # the order's weight: extra packages, more shipments or units left out
+        more = self._weight_bound(key, keymask, given_up, blocked, True)
+        if more and bound + (more if more > gap else gap) >= incumbent:
+            return
         if key and bound + open_gaps < incumbent:
-            self._consider(key)
+            own = self._weight_bound(key, keymask, given_up, blocked, False) if more else 0.0
+            if bound + (own if own > open_gaps else open_gaps) < incumbent:
+                self._consider(key)
         if len(key) >= self.max_shipments:
             return
         if pick is None:
@@ -626,12 +993,15 @@ class Search:
         )
 
     def _extend_for_savings(self, key, keymask, cap, carried, fixed_sum, late, given_up, banned):
-        # Everything reachable is covered: more shipments can only pay for themselves through
-        # cheaper per-kg costs. Adding options T to S saves at most the sum of what each would
-        # save alone, so S + T scores at least s(S) + sum(fixed_t - savings_t).
+        """Everything reachable is covered: more shipments can only pay for themselves by
+        saving per-kg costs or packages. The set's fill without extra packages scores at
+        least ``relaxed``; an added option costs its ``net`` (:meth:`_net`) beyond what the
+        units it takes over paid in the set, and options added together save no more than
+        each would alone, so S + T scores at least relaxed(S) + sum of the nets of T."""
         current = self.evals.get(key)
         if current is None:
             return
+        relaxed = current.relaxed
         cands = self.cands
         targets = self.targets
         worst = [0.0] * self.n_lines
@@ -646,37 +1016,91 @@ class Search:
             return
         most = sum(t * (wu - u) for t, wu, u in zip(targets, worst, self.unit_min, strict=True))
         incumbent = self.best.score - _EPS
-        if current.score - most + cheapest >= incumbent:
+        # the weight of the lines not given up, and what it costs a plan of one shipment
+        # more (or more still: each pays another fixed part)
+        floor = 0.0
+        if self.order_kg > (len(key) + 1) * self.widest:
+            weight = self.order_kg
+            for li in range(self.n_lines):
+                if given_up >> li & 1:
+                    weight -= self.line_kg[li]
+            floor = self._more_shipments_floor(len(key) + 1, weight, cheapest)
+        if relaxed - most + cheapest + floor >= incumbent:
             return
-        nets = []
-        negative = 0.0
-        for j, lines in enumerate(self.lines_of):
+        # Options by a floor of their net that holds for every set (savings counted against
+        # the dearest per-unit score any option pays, not the set's): only the few whose
+        # floor leaves room are looked at closely, and the others added beside one count
+        # with their floors.
+        ranked = self._ranked_nets()
+        beside = 0.0
+        for floor_j, j in ranked:
+            if floor_j >= 0:
+                break
+            if not blocked >> j & 1:
+                beside += floor_j
+        room = incumbent - relaxed
+        for floor_j, j in ranked:
             if blocked >> j & 1:
                 continue
-            cand = cands[j]
-            savings = 0.0
-            for li in lines:
-                gain = worst[li] - cand.unit[li]
-                if gain > 0:
-                    have = cand.avail[li]
-                    savings += gain * (targets[li] if targets[li] < have else have)
-            net = self.fixed[j] - savings
-            nets.append((net, j))
-            if net < 0:
-                negative += net
-        for net, j in nets:
-            others = negative - net if net < 0 else negative
-            if current.score + others + net < incumbent:
+            others = beside - floor_j if floor_j < 0 else beside
+            if floor_j + others >= room:
+                if floor_j >= 0:
+                    break  # ranked: the rest cost no less
+                continue
+            if self._net(j, worst) + others < room:
                 self._child(key, keymask, cap, carried, fixed_sum, late, given_up, banned, j)
 
+    def _net(self, j, worst) -> float:
+        """What adding option ``j`` to a set costs at least beyond what the units it takes
+        over paid there (``worst``: per line the dearest per-unit score of the set), the
+        larger of two bounds: its fixed part less what those units save at its per-kg rate;
+        or, counting its packages by weight (every kg past its first package pays its extra
+        package score per max weight), its fixed part less one extra package less what the
+        units save at that rate. A light parcel service looks free per kg but is not for
+        heavy units: the second bound says so."""
+        cand = self.cands[j]
+        option = cand.option
+        packed_rate = option.extra_package_score / option.max_weight
+        targets, weights_kg = self.targets, self.weights_kg
+        savings = 0.0
+        packed = 0.0
+        for li in self.lines_of[j]:
+            gain = worst[li] - cand.unit[li]
+            if gain > 0:
+                have = cand.avail[li]
+                take = targets[li] if targets[li] < have else have
+                savings += gain * take
+                gain -= packed_rate * weights_kg[li]
+                if gain > 0:
+                    packed += gain * take
+        net = self.fixed[j] - savings
+        both = self.fixed[j] - option.extra_package_score - packed
+        return net if net > both else both
+
+    def _ranked_nets(self) -> list[tuple[float, int]]:
+        """Every option's :meth:`_net` against the dearest per-unit score of any option
+        carrying each line (no set pays more), cheapest first; computed once a search."""
+        found = self._nets
+        if found is None:
+            dearest = [0.0] * self.n_lines
+            for j, lines in enumerate(self.lines_of):
+                unit = self.cands[j].unit
+                for li in lines:
+                    if unit[li] > dearest[li]:
+                        dearest[li] = unit[li]
+            found = sorted((self._net(j, dearest), j) for j in range(len(self.cands)))
+            self._nets = found
+        return found
+
     def _improve_greedily(self) -> None:
-        """Add the option that lowers the score most until none does (after the budget)."""
+        """Add the option that lowers the score most until none does (after the budget),
+        trying the :data:`_GREEDY_TRIES` options of least fixed part each round: the
+        fallback's own cost stays bounded whatever the number of candidates."""
         key = self.best.key
+        by_fixed = self._by_fixed()
         while len(key) < self.max_shipments:
             step_best = None
-            for j in range(len(self.cands)):
-                if j in key:
-                    continue
+            for j in [j for j in by_fixed if j not in key][:_GREEDY_TRIES]:
                 found = self.evaluate(tuple(sorted((*key, j))))
                 if found is not None and (step_best is None or found.rank() < step_best.rank()):
                     step_best = found

@@ -10,10 +10,17 @@ the date routing will keep.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable, MutableMapping
 from datetime import datetime
 
-from oms_engine.candidates import OrderProblem, aggregate_lines, prepare, shortage_reason
+from oms_engine.candidates import (
+    OrderProblem,
+    aggregate_lines,
+    line_rule,
+    prepare,
+    shortage_reason,
+)
 from oms_engine.errors import InvalidInput
 from oms_engine.model import (
     Destination,
@@ -29,6 +36,8 @@ from oms_engine.model import (
     Unfulfilled,
 )
 from oms_engine.network import Network, day_of
+from oms_engine.options import option_table
+from oms_engine.packing import package_count
 from oms_engine.pickup import route_pickup
 from oms_engine.rounding import round3, round6
 from oms_engine.search import (
@@ -48,9 +57,16 @@ def route(network: Network, order: Order, stock: Stock, *, explain: bool = True)
     runner-up plans, for the hot path; the shipments are the same either way.
     """
     _check_order(network, order)
-    if order.delivery_mode == "pickup":
-        return route_pickup(network, order, stock, explain=explain, route_shipping=route_shipping)
-    return route_shipping(network, order, stock, explain=explain)
+    try:
+        if order.delivery_mode == "pickup":
+            return route_pickup(
+                network, order, stock, explain=explain, route_shipping=route_shipping
+            )
+        return route_shipping(network, order, stock, explain=explain)
+    except (OverflowError, ValueError) as exc:  # int() of an infinite or NaN stock figure
+        if not isinstance(exc, InvalidInput):
+            _check_stock(order, stock)
+        raise
 
 
 def route_shipping(
@@ -228,6 +244,14 @@ def _check_order(network: Network, order: Order) -> None:
         raise InvalidInput("order.lines", "must not be empty")
 
 
+def _check_stock(order: Order, stock: Stock) -> None:
+    """Name the stock figure of the order's SKUs that is not a finite number, if any."""
+    for line in order.lines:
+        for node_id, qty in (stock.get(line.sku) or {}).items():
+            if isinstance(qty, bool) or not isinstance(qty, (int, float)) or not math.isfinite(qty):
+                raise InvalidInput(f"stock[{line.sku!r}][{node_id!r}]", "must be a finite number")
+
+
 def _status(shipments, unfulfilled) -> str:
     if not unfulfilled:
         return "complete"
@@ -280,17 +304,11 @@ def _unfulfilled(network, order, stock, problem: OrderProblem, ev: Evaluation, s
     for units in ev.alloc.values():
         for li, q in enumerate(units):
             placed[li] += q
-    policy = network.policy
     for li, sku in enumerate(problem.skus):
         qty = problem.quantities[li]
         target = problem.targets[li]
         if target > placed[li]:
-            if not order.allow_split:
-                reason = "split_not_allowed"
-            elif policy.max_packages is not None and ev.shipments >= policy.max_packages:
-                reason = "max_packages"
-            else:
-                reason = "not_worth_shipping"
+            reason = _left_out_reason(network, order, stock, problem, ev, li, skip_nodes)
             yield Unfulfilled(sku, target - placed[li], reason)
         if qty > target:
             reason = "insufficient_stock"
@@ -298,6 +316,64 @@ def _unfulfilled(network, order, stock, problem: OrderProblem, ev: Evaluation, s
                 product = problem.products[li]
                 reason = shortage_reason(network, order, stock, sku, product, skip_nodes)
             yield Unfulfilled(sku, qty - target, reason)
+
+
+def _left_out_reason(network, order, stock, problem: OrderProblem, ev: Evaluation, li, skip):
+    """Why units of a line that eligible stock holds stay out of the plan: one more unit
+    would need a shipment the order forbids (``split_not_allowed``), or more packages than
+    the policy allows (``max_packages``: the fewest it would add, in a shipment of the plan
+    or a new one from any eligible node with a unit left, take the plan past the cap), or
+    else it would score worse than leaving it out (``not_worth_shipping``)."""
+    cands = problem.candidates
+    weights = problem.weights
+    wk = weights[li]
+    taken: dict[int, int] = {}  # node -> units of the line the plan takes there
+    for j, units in ev.alloc.items():
+        taken[cands[j].node] = taken.get(cands[j].node, 0) + units[li]
+    fewest = math.inf  # packages one more unit adds at least
+    for j in ev.key:
+        cand = cands[j]
+        if cand.unit[li] is None or cand.avail[li] <= taken.get(cand.node, 0):
+            continue
+        kg = 0.0
+        for q, w in zip(ev.alloc[j], weights, strict=True):
+            kg += q * w
+        added = package_count(kg + wk, cand.option.max_weight) - ev.packages[j]
+        fewest = added if added < fewest else fewest
+    if fewest == math.inf and not order.allow_split and ev.key:
+        return "split_not_allowed"
+    if order.allow_split or not ev.key:
+        added = _own_shipment_packages(network, order, stock, problem, li, taken, skip)
+        fewest = added if added < fewest else fewest
+    cap = network.policy.max_packages
+    if cap is not None and fewest < math.inf and sum(ev.packages.values()) + fewest > cap:
+        return "max_packages"
+    return "not_worth_shipping"
+
+
+def _own_shipment_packages(network, order, stock, problem, li, taken, skip) -> float:
+    """The fewest packages a shipment of one unit of the line takes from an eligible node with
+    a unit left beyond the plan's (``math.inf``: none)."""
+    dest = order.destination
+    table = option_table(network, order, network.transit_days(dest.country, dest.postal_code))
+    eligible = table.eligible_for(order.excluded_nodes, skip)
+    distances = network.node_distances(dest)
+    product = problem.products[li]
+    wk = problem.weights[li]
+    fewest = math.inf
+    for node_id, qty in (stock.get(problem.skus[li]) or {}).items():
+        ni = eligible.get(node_id)
+        if (
+            ni is None
+            or qty - taken.get(ni, 0) < 1
+            or line_rule(network, table, ni, product, distances)
+        ):
+            continue
+        for option in table.options(ni):
+            if option.carries(product):
+                added = package_count(wk, option.max_weight)
+                fewest = added if added < fewest else fewest
+    return fewest
 
 
 def score_of(network, problem: OrderProblem, ev: Evaluation) -> Score:

@@ -281,3 +281,65 @@ def test_orders_are_routed_in_sequence_against_the_same_stock(capsys, tmp_path):
     assert plans[1]["unfulfilled"] == [
         {"sku": "BOOTS-BROWN-42", "quantity": 1, "reason": "out_of_stock"}
     ]
+
+
+INF = float("inf")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_set(["stock", 0, "sellable"], INF), "stock[0].sellable: must be a finite number"),
+        (_set(["nodes", 0, "handling_cost"], INF), "nodes[0].handling_cost: must be a finite"),
+        (_set(["nodes", 0, "country"], "XX"), "nodes[0].country: no public holidays known"),
+        (
+            _set(["nodes", 0, "calendar"], {"country": "DE", "subdivision": "XX"}),
+            "nodes[0].calendar.subdivision: no public holidays known for 'DE' subdivision 'XX'",
+        ),
+        (
+            _set(["carrier_services", 0, "calendar"], {"country": "QQ"}),
+            "carrier_services[0].calendar.country: no public holidays known for 'QQ'",
+        ),
+    ],
+)
+def test_inputs_that_ended_in_a_traceback_are_one_line_errors(capsys, tmp_path, change, message):
+    """json reads 1e999 (and Infinity) as an infinite float; the holidays package raises for a
+    country or subdivision it does not know, when the first date is computed."""
+    doc = json.loads((EXAMPLES / "split_order.json").read_text())
+    change(doc)
+    path = tmp_path / "problem.json"
+    path.write_text(json.dumps(doc))  # writes Infinity for inf
+    code, out, err = run(capsys, "route", str(path))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {message}"), err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_deeply_nested_json_is_an_error(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 200_000 + "]" * 200_000)
+    done = subprocess.run(
+        [sys.executable, "-m", "oms_engine", "route", str(path)], capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert done.stderr == "error: problem: JSON nested too deeply to read\n"
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path):
+    """`python -m oms_engine route big.json | head -c 1`: the reader goes away, the engine
+    stops without a traceback, with the status a shell reports for a broken pipe."""
+    doc = json.loads((EXAMPLES / "split_order.json").read_text())
+    first = doc.pop("order")
+    doc["orders"] = [{**first, "id": f"WEB-{i}"} for i in range(300)]
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(doc))
+    engine = subprocess.Popen(
+        [sys.executable, "-m", "oms_engine", "route", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert engine.stdout.read(1) == b"{"
+    engine.stdout.close()  # the reader is gone
+    _, err = engine.communicate(timeout=60)
+    assert b"Traceback" not in err and err == b""
+    assert engine.returncode == 141

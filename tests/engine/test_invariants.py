@@ -29,6 +29,7 @@ from oms_engine import (
     OrderLine,
     Policy,
     Product,
+    Weights,
     Zone,
     candidates,
     route,
@@ -49,10 +50,12 @@ SKUS = ("A", "B", "C")
 
 
 @st.composite
-def instances(draw, heavy=True, open_rules=False):
+def instances(draw, heavy=True, open_rules=False, cheap_unfilled=False):
     """(network, stock, order) with 1-3 nodes, 1-2 services and 1-3 lines; ``heavy=False``
     keeps parcels far below the weight limit (one package per shipment); ``open_rules=True``
-    lets every node ship and spreads stock thinly, so most plans need a split."""
+    lets every node ship and spreads stock thinly, so most plans need a split;
+    ``cheap_unfilled=True`` draws unfulfilled weights from 5 to 1000, so leaving a unit out
+    may beat an extra package or a dear per-kg rate."""
 
     def rule(options, open_value):
         return open_value if open_rules else draw(st.sampled_from(options))
@@ -111,8 +114,14 @@ def instances(draw, heavy=True, open_rules=False):
         )
         for sku in SKUS
     ]
+    weights = Weights()
+    caps = (None, None, 2) if open_rules else (None, None, 1, 2)
+    if cheap_unfilled:
+        weights = Weights(unfulfilled=draw(st.sampled_from((1000.0, 5.0, 12.0, 30.0))))
+        caps = (None, 2, 3, 1)
     policy = Policy(
-        max_packages=draw(st.sampled_from((None, None, 2) if open_rules else (None, None, 1, 2))),
+        weights=weights,
+        max_packages=draw(st.sampled_from(caps)),
         max_bulky_distance_km=draw(st.sampled_from((None, 300.0))),
         excluded_nodes=frozenset(rule(((), (), ("N0",)), ()) if n_nodes > 1 else ()),
     )
@@ -124,8 +133,9 @@ def instances(draw, heavy=True, open_rules=False):
             for sku in SKUS
         }
     n_lines = draw(st.integers(1, 3))
+    most = 3 if cheap_unfilled else 2
     lines = tuple(
-        OrderLine(sku, draw(st.integers(1, 2))) for sku in draw(st.permutations(SKUS))[:n_lines]
+        OrderLine(sku, draw(st.integers(1, most))) for sku in draw(st.permutations(SKUS))[:n_lines]
     )
     postal, lat, lon = SITES[draw(st.integers(0, len(SITES) - 1))]
     when = datetime(2026, 11, 23, 8, tzinfo=timezone.utc) + timedelta(

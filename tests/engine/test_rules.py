@@ -123,6 +123,20 @@ def test_bulky_to_an_unlocated_destination_is_not_shipped_under_a_distance_limit
     assert [u.reason for u in plan.unfulfilled] == ["bulky_distance_unknown"]
 
 
+def test_bulky_to_an_unlocated_destination_ships_without_a_distance_limit():
+    """No distance limit configured: distance does not matter to the retailer, so a bulky
+    line ships to an address without coordinates (as the MILP reference and the bench's
+    checker read the rule); with a limit it cannot be checked and stays out (above)."""
+    freight = parcel("freight", max_weight_kg=500, accepts_bulky=True)
+    net = network([dc("DC-BER")], services=[freight])
+    unlocated = order([("SOFA", 1)], destination=Destination("DE", "22765"))
+    rows = stock(("DC-BER", "SOFA", 2))
+    plan = route(net, unlocated, rows)
+    assert plan.status == "complete" and plan.shipments[0].carrier_service == "freight"
+    assert plan.shipments[0].distance_km == 0.0
+    assert route(net, unlocated, rows, explain=False).shipments == plan.shipments
+
+
 def test_max_packages_caps_the_split():
     nodes = [dc("DC-A"), dc("DC-B"), dc("DC-C")]
     rows = (("DC-A", "SHIRT", 1), ("DC-B", "BOOTS", 1), ("DC-C", "SCARF", 1))
@@ -179,3 +193,17 @@ def test_integral_float_quantities_are_units_and_fractions_are_refused():
         route(net, order([("SHIRT", 1), ("BOOTS", 1.5)]), stock(("DC-BER", "SHIRT", 5)))
     assert err.value.path == "order.lines[1].quantity"
     assert str(err.value) == "order.lines[1].quantity: must be a positive integer"
+
+
+@pytest.mark.parametrize("figure", [float("inf"), float("nan")])
+def test_a_stock_figure_that_is_no_finite_number_is_an_input_error(figure):
+    net = network([dc("DC-BER")])
+    with pytest.raises(InvalidInput) as caught:
+        route(net, order([("SHIRT", 1)]), {"SHIRT": {"DC-BER": figure}})
+    assert caught.value.path == "stock['SHIRT']['DC-BER']"
+
+
+def test_a_country_the_holidays_package_does_not_know_is_refused_with_its_field():
+    with pytest.raises(InvalidInput) as caught:
+        network([dc("DC-BER"), dc("DC-X", country="XX")])
+    assert caught.value.path == "nodes[1].country"
