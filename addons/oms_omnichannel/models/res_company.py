@@ -10,3 +10,10 @@ class ResCompany(models.Model):
         help="Route confirmed sale orders across the warehouses of this company. Off: Odoo's "
         "standard behaviour (everything from the order's warehouse).",
     )
+    oms_network_version = fields.Integer(
+        string="Network Version",
+        readonly=True,
+        copy=False,
+        help="Bumped whenever a node, carrier or policy of the company changes (see "
+        "oms.network): each process rebuilds the part of the network that changed.",
+    )

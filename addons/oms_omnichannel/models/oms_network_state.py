@@ -1,0 +1,81 @@
+"""What a process keeps of a company's network between routings (see ``oms.network``)."""
+
+from collections.abc import Mapping
+
+
+class NetworkState:
+    """A company's network as a process keeps it between routings, at one version.
+
+    ``nodes`` and ``carriers`` hold the engine's view of each warehouse and carrier service,
+    prepared once and kept until that record changes; ``networks`` the engine Network per
+    sourcing policy, assembled from them. The rest answers the router without reading the
+    warehouses again: their node ids, names, time zones and which have a daily capacity.
+    """
+
+    __slots__ = (
+        "carrier_ids",
+        "carriers",
+        "limited_ids",
+        "names",
+        "networks",
+        "node_ids",
+        "node_keys",
+        "nodes",
+        "timezones",
+        "version",
+        "warehouse_ids",
+    )
+
+    def __init__(self, version):
+        self.version = version
+        self.node_ids = ()  # warehouse ids, in id order
+        self.nodes = {}  # warehouse id -> engine.Node
+        self.node_keys = {}  # warehouse id -> node id
+        self.warehouse_ids = {}  # node id -> warehouse id
+        self.names = {}  # node id -> warehouse name
+        self.timezones = {}  # warehouse id -> time zone
+        self.limited_ids = frozenset()  # warehouses with a daily capacity
+        self.carrier_ids = ()
+        self.carriers = {}  # carrier id -> engine.CarrierService
+        self.networks = {}  # policy id -> engine.Network
+
+    def derive(self, version):
+        """A copy at ``version`` sharing the prepared parts (they are never changed in place)."""
+        state = NetworkState(version)
+        for name in self.__slots__:
+            if name != "version":
+                value = getattr(self, name)
+                setattr(state, name, dict(value) if isinstance(value, dict) else value)
+        return state
+
+
+class NodeWarehouses(Mapping):
+    """The network's warehouses by node id, as the router looks them up: a plan names a few
+    nodes out of thousands, so a warehouse is browsed when asked for, never all of them.
+
+    Records looked up one by one share nothing to prefetch, so reading a field of one reads
+    that warehouse only; iterating browses them all in one prefetch set.
+    """
+
+    __slots__ = ("_ids", "_warehouses", "names")
+
+    def __init__(self, warehouses, warehouse_ids, names):
+        self._warehouses = warehouses.browse()
+        self._ids = warehouse_ids  # node id -> warehouse id
+        #: node id -> warehouse name, for explanations
+        self.names = names
+
+    def __getitem__(self, node):
+        return self._warehouses.browse(self._ids[node])
+
+    def __iter__(self):
+        return iter(self._ids)
+
+    def __len__(self):
+        return len(self._ids)
+
+    def values(self):
+        return list(self._warehouses.browse(self._ids.values()))
+
+    def items(self):
+        return list(zip(self._ids, self.values(), strict=True))
