@@ -154,17 +154,9 @@ class OmsRouter(models.AbstractModel):
         """Sellable stock as the engine reads it: ``{sku: {node: qty}}``, whole units."""
         channel = order.oms_channel_id
         allowed = (channel.warehouse_ids & warehouses) if channel.warehouse_ids else warehouses
-        sellable = self.env["oms.sellable.stock"]._get_sellable(
+        return self.env["oms.sellable.stock"]._get_engine_stock(
             products, allowed, channel.safety_stock
         )
-        network_model = self.env["oms.network"]
-        stock = defaultdict(dict)
-        for warehouse, per_product in sellable.items():
-            node = network_model._node_id(warehouse)
-            for product, qty in per_product.items():
-                if int(qty) > 0:
-                    stock[network_model._sku(product)][node] = int(qty)
-        return stock
 
     @api.model
     def _prepare_engine_order(self, order, demand, excluded_warehouses, warehouses):
@@ -205,7 +197,7 @@ class OmsRouter(models.AbstractModel):
         The cached network cannot carry a load that changes with every order, so full nodes
         are excluded per order instead.
         """
-        limited = warehouses.filtered("oms_daily_capacity")
+        limited = self.env["oms.network"]._get_capacity_limited(warehouses)
         if not limited:
             return self.env["stock.warehouse"]
         today = fields.Datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -234,7 +226,7 @@ class OmsRouter(models.AbstractModel):
     ):
         if order.oms_decision_id:
             order.oms_decision_ids.filtered("is_current").is_current = False
-        by_node = {self.env["oms.network"]._node_id(wh): wh for wh in warehouses}
+        by_node = self.env["oms.network"]._get_warehouse_by_node(warehouses)
         line_vals = self._prepare_decision_line_vals(plan, by_node)
         deliveries = [s for s in plan.shipments if s.kind != "transfer"]
         return self.env["oms.routing.decision"].create(
@@ -355,7 +347,7 @@ class OmsRouter(models.AbstractModel):
     @api.model
     def _explain(self, plan, by_node):
         """The plan in words, one statement per line (rendered as paragraphs on the order)."""
-        names = {code: wh.name for code, wh in by_node.items()}
+        names = self.env["oms.network"]._get_node_names(by_node)
         skus = {line.sku for shipment in plan.shipments for line in shipment.lines}
         skus |= {missing.sku for missing in plan.unfulfilled}
         skus |= {exclusion.sku for exclusion in plan.explanation.excluded if exclusion.sku}
@@ -473,7 +465,7 @@ class OmsRouter(models.AbstractModel):
             if behaviour == "hold":
                 self._schedule_hold_activity(order, decision)
             return
-        by_node = {self.env["oms.network"]._node_id(wh): wh for wh in warehouses}
+        by_node = self.env["oms.network"]._get_warehouse_by_node(warehouses)
         # A first confirmation: the group is created below, so it has no delivery yet.
         new_group = not order.procurement_group_id
         remaining = {product: dict(per_line) for product, per_line in demand.items()}
