@@ -53,20 +53,25 @@ class NodeWarehouses(Mapping):
     """The network's warehouses by node id, as the router looks them up: a plan names a few
     nodes out of thousands, so a warehouse is browsed when asked for, never all of them.
 
-    Records looked up one by one share nothing to prefetch, so reading a field of one reads
-    that warehouse only; iterating browses them all in one prefetch set.
+    The warehouses looked up share one prefetch set, so reading a field of one reads all
+    those looked up so far in one query, and none of the others; iterating browses them all.
     """
 
-    __slots__ = ("_ids", "_warehouses", "names")
+    __slots__ = ("_ids", "_looked_up", "_warehouses", "names")
 
     def __init__(self, warehouses, warehouse_ids, names):
         self._warehouses = warehouses.browse()
         self._ids = warehouse_ids  # node id -> warehouse id
+        self._looked_up = []
         #: node id -> warehouse name, for explanations
         self.names = names
 
     def __getitem__(self, node):
-        return self._warehouses.browse(self._ids[node])
+        warehouse_id = self._ids[node]
+        if warehouse_id not in self._looked_up:
+            self._looked_up.append(warehouse_id)
+        # Odoo reads the prefetch ids when it fetches, so later look-ups join in.
+        return self._warehouses.browse(warehouse_id).with_prefetch(self._looked_up)
 
     def __iter__(self):
         return iter(self._ids)

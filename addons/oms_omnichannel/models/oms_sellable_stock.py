@@ -76,6 +76,18 @@ class OmsSellableStock(models.AbstractModel):
         Odoo 18 does not recompute it on the children of a location moved to another
         warehouse, and their stock would be counted nowhere.)
         """
+        return {
+            (wh_id, product_id): qty
+            for product_id, (wh_ids, qtys) in self._get_free_by_product(
+                products, warehouses
+            ).items()
+            for wh_id, qty in zip(wh_ids, qtys, strict=True)
+        }
+
+    @api.model
+    def _get_free_by_product(self, products, warehouses):
+        """``_get_on_hand_free`` as ``{product id: (warehouse ids, quantities)}``: one row per
+        product from the database instead of one per node and product."""
         if not products or not warehouses:
             return {}
         self.env["stock.quant"].flush_model(
@@ -137,15 +149,19 @@ class OmsSellableStock(models.AbstractModel):
                                AND dest.warehouse_id = src.warehouse_id
                            )
                 )
-                SELECT warehouse_id, product_id, SUM(qty)::float8 FROM free
-                 GROUP BY warehouse_id, product_id
+                SELECT product_id, array_agg(warehouse_id), array_agg(qty)
+                  FROM (
+                        SELECT warehouse_id, product_id, SUM(qty)::float8 AS qty FROM free
+                         GROUP BY warehouse_id, product_id
+                       ) AS per_node
+                 GROUP BY product_id
                 """,
                 warehouses.ids,
                 products.ids,
                 products.ids,
             )
         )
-        return {(wh_id, product_id): qty for wh_id, product_id, qty in self.env.cr.fetchall()}
+        return {product_id: (wh_ids, qtys) for product_id, wh_ids, qtys in self.env.cr.fetchall()}
 
     @api.model
     def _get_sellable(self, products, warehouses, safety_stock=0.0):
@@ -172,13 +188,17 @@ class OmsSellableStock(models.AbstractModel):
         The nodes are named from the network each process keeps, so the stock of a thousand
         nodes is read without reading a thousand warehouses.
         """
-        free = self._get_on_hand_free(products, warehouses)
+        free = self._get_free_by_product(products, warehouses)
         network = self.env["oms.network"]
         node_of = network._get_node_keys(warehouses)
-        sku_of = {product.id: network._sku(product) for product in products}
         stock = defaultdict(dict)
-        for (wh_id, product_id), qty in free.items():
-            units = int(qty - safety_stock)
-            if units > 0:
-                stock[sku_of[product_id]][node_of[wh_id]] = units
+        for product in products:
+            wh_ids, qtys = free.get(product.id, ((), ()))
+            units = {
+                node_of[wh_id]: int(qty - safety_stock)
+                for wh_id, qty in zip(wh_ids, qtys, strict=True)
+                if qty - safety_stock >= 1
+            }
+            if units:
+                stock[network._sku(product)] = units
         return stock
