@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 from odoo.tools import SQL
 
 # Which records of the networks changed, and at which version.
@@ -89,6 +90,9 @@ class OmsNetworkVersion(models.AbstractModel):
         update the same row, and in REPEATABLE READ the second fails and is retried with a
         newer number.
         """
+        if self.env.context.get(MODULE_UNINSTALL_FLAG):
+            # The addon's records are removed with it (its change table is already gone).
+            return
         latest = {}
         left = set()
         for model, res_id, company_id in changes:
