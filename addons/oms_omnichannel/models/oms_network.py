@@ -181,7 +181,6 @@ class OmsNetwork(models.AbstractModel):
             todo = (changes["stock.warehouse"] & ids) | (ids - set(kept.node_ids))
             network._prepare_nodes(state, network.env["stock.warehouse"].browse(sorted(todo)))
             state.limited_ids = frozenset(state.limited_ids & ids)
-            state.networks = {}
         if "delivery.carrier" in changes:
             state.carrier_ids = tuple(network._get_carriers(company).ids)
             for carrier_id in set(state.carriers) - set(state.carrier_ids):
@@ -190,6 +189,13 @@ class OmsNetwork(models.AbstractModel):
                 set(state.carrier_ids) - set(kept.carrier_ids)
             )
             network._prepare_carriers(state, network.env["delivery.carrier"].browse(sorted(todo)))
+        if (state.node_ids, state.nodes, state.carrier_ids, state.carriers) != (
+            kept.node_ids,
+            kept.nodes,
+            kept.carrier_ids,
+            kept.carriers,
+        ):
+            # The engine sees something new (a rename or a field it does not read keeps it).
             state.networks = {}
         for policy_id in changes.get("oms.sourcing.policy", ()):
             state.networks.pop(policy_id, None)

@@ -117,6 +117,16 @@ class TestNetworkVersions(OmsRoutingCase):
         self.assertIsNot(rebuilt, network)
         self.assertEqual(self.prepared, [])
 
+    def test_a_rename_keeps_the_engine_network(self):
+        kept = self._keep_as_committed()
+        kept.networks[self.policy.id] = network = self._network()
+        self.west.name = "West Distribution Centre"
+        self.assertIs(self._network(), network)
+        state = self.network_model._get_state(self.company)
+        self.assertEqual(state.names["WEST"], "West Distribution Centre")
+        self.west.oms_handling_cost = 1.0
+        self.assertIsNot(self._network(), network)
+
     def test_edits_clear_no_cache_of_odoo(self):
         self._network()
         self.north.oms_cutoff_hour = 11.0
