@@ -87,20 +87,8 @@ class OmsNetwork(models.AbstractModel):
         """``{node id: warehouse}`` of ``warehouses``, browsing only what is looked up."""
         state = self._get_state(self.env.company)
         if tuple(warehouses.ids) == state.node_ids:
-            return NodeWarehouses(warehouses, state.warehouse_ids, state.names)
-        by_node = {self._node_id(wh): wh for wh in warehouses}
-        return NodeWarehouses(
-            warehouses,
-            {node: wh.id for node, wh in by_node.items()},
-            {node: wh.name for node, wh in by_node.items()},
-        )
-
-    @api.model
-    def _get_node_names(self, by_node):
-        """``{node id: warehouse name}`` of a ``{node id: warehouse}`` mapping."""
-        if isinstance(by_node, NodeWarehouses):
-            return by_node.names
-        return {node: wh.name for node, wh in by_node.items()}
+            return NodeWarehouses(warehouses, state.warehouse_ids)
+        return NodeWarehouses(warehouses, {self._node_id(wh): wh.id for wh in warehouses})
 
     @api.model
     def _get_capacity_limited(self, warehouses):
@@ -175,9 +163,7 @@ class OmsNetwork(models.AbstractModel):
             for wh_id in set(kept.node_ids) - ids:
                 state.nodes.pop(wh_id, None)
                 state.timezones.pop(wh_id, None)
-                node = state.node_keys.pop(wh_id, None)
-                state.warehouse_ids.pop(node, None)
-                state.names.pop(node, None)
+                state.warehouse_ids.pop(state.node_keys.pop(wh_id, None), None)
             todo = (changes["stock.warehouse"] & ids) | (ids - set(kept.node_ids))
             network._prepare_nodes(state, network.env["stock.warehouse"].browse(sorted(todo)))
             state.limited_ids = frozenset(state.limited_ids & ids)
@@ -195,7 +181,7 @@ class OmsNetwork(models.AbstractModel):
             kept.carrier_ids,
             kept.carriers,
         ):
-            # The engine sees something new (a rename or a field it does not read keeps it).
+            # The engine sees something new (a field it does not read keeps its network).
             state.networks = {}
         for policy_id in changes.get("oms.sourcing.policy", ()):
             state.networks.pop(policy_id, None)
@@ -210,11 +196,9 @@ class OmsNetwork(models.AbstractModel):
             old = state.node_keys.get(warehouse.id)
             if old is not None and old != node.id:
                 state.warehouse_ids.pop(old, None)
-                state.names.pop(old, None)
             state.nodes[warehouse.id] = node
             state.node_keys[warehouse.id] = node.id
             state.warehouse_ids[node.id] = warehouse.id
-            state.names[node.id] = warehouse.name
             state.timezones[warehouse.id] = node.timezone
             if warehouse.oms_daily_capacity:
                 limited.add(warehouse.id)
@@ -231,7 +215,7 @@ class OmsNetwork(models.AbstractModel):
             for name in warehouses._fields
             if name.startswith("oms_") and warehouses._fields[name].store
         ]
-        warehouses.fetch([*fields, "code", "name", "partner_id", "company_id"])
+        warehouses.fetch([*fields, "code", "partner_id", "company_id"])
         warehouses.partner_id.fetch(["zip", "tz"])
         warehouses.company_id.partner_id.fetch(["tz"])
         warehouses.oms_country_id.fetch(["code"])

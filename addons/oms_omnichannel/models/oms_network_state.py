@@ -9,14 +9,13 @@ class NetworkState:
     ``nodes`` and ``carriers`` hold the engine's view of each warehouse and carrier service,
     prepared once and kept until that record changes; ``networks`` the engine Network per
     sourcing policy, assembled from them. The rest answers the router without reading the
-    warehouses again: their node ids, names, time zones and which have a daily capacity.
+    warehouses again: their node ids, time zones and which have a daily capacity.
     """
 
     __slots__ = (
         "carrier_ids",
         "carriers",
         "limited_ids",
-        "names",
         "networks",
         "node_ids",
         "node_keys",
@@ -32,7 +31,6 @@ class NetworkState:
         self.nodes = {}  # warehouse id -> engine.Node
         self.node_keys = {}  # warehouse id -> node id
         self.warehouse_ids = {}  # node id -> warehouse id
-        self.names = {}  # node id -> warehouse name
         self.timezones = {}  # warehouse id -> time zone
         self.limited_ids = frozenset()  # warehouses with a daily capacity
         self.carrier_ids = ()
@@ -57,14 +55,12 @@ class NodeWarehouses(Mapping):
     those looked up so far in one query, and none of the others; iterating browses them all.
     """
 
-    __slots__ = ("_ids", "_looked_up", "_warehouses", "names")
+    __slots__ = ("_ids", "_looked_up", "_warehouses")
 
-    def __init__(self, warehouses, warehouse_ids, names):
+    def __init__(self, warehouses, warehouse_ids):
         self._warehouses = warehouses.browse()
         self._ids = warehouse_ids  # node id -> warehouse id
         self._looked_up = []
-        #: node id -> warehouse name, for explanations
-        self.names = names
 
     def __getitem__(self, node):
         warehouse_id = self._ids[node]

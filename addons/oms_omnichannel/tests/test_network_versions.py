@@ -85,7 +85,6 @@ class TestNetworkVersions(OmsRoutingCase):
             "nodes",
             "node_keys",
             "warehouse_ids",
-            "names",
             "timezones",
             "limited_ids",
             "carrier_ids",
@@ -122,8 +121,6 @@ class TestNetworkVersions(OmsRoutingCase):
         kept.networks[self.policy.id] = network = self._network()
         self.west.name = "West Distribution Centre"
         self.assertIs(self._network(), network)
-        state = self.network_model._get_state(self.company)
-        self.assertEqual(state.names["WEST"], "West Distribution Centre")
         self.west.oms_handling_cost = 1.0
         self.assertIsNot(self._network(), network)
 
