@@ -25,6 +25,13 @@ def _weekdays(days):
     return frozenset(days.mapped("number")) or frozenset(range(5))
 
 
+def _all_nodes(warehouses, state):
+    """Whether ``warehouses`` are the network's nodes, as ``_get_nodes`` browsed them: then
+    the state answers without going through a thousand ids."""
+    # The recordset keeps the very tuple it was browsed with.
+    return warehouses._ids is state.node_ids
+
+
 def _float_to_time(hours):
     hours = min(max(hours or 0.0, 0.0), 23.999)
     minutes = round(hours * 60)
@@ -73,7 +80,10 @@ class OmsNetwork(models.AbstractModel):
     @api.model
     def _get_node_keys(self, warehouses):
         """``{warehouse id: node id}`` of ``warehouses`` (and maybe others; read only)."""
-        keys = self._get_state(self.env.company).node_keys
+        state = self._get_state(self.env.company)
+        keys = state.node_keys
+        if _all_nodes(warehouses, state):
+            return keys
         missing = [wh_id for wh_id in warehouses.ids if wh_id not in keys]
         if not missing:
             return keys
@@ -86,15 +96,17 @@ class OmsNetwork(models.AbstractModel):
     def _get_warehouse_by_node(self, warehouses):
         """``{node id: warehouse}`` of ``warehouses``, browsing only what is looked up."""
         state = self._get_state(self.env.company)
-        if tuple(warehouses.ids) == state.node_ids:
+        if _all_nodes(warehouses, state):
             return NodeWarehouses(warehouses, state.warehouse_ids)
         return NodeWarehouses(warehouses, {self._node_id(wh): wh.id for wh in warehouses})
 
     @api.model
     def _get_capacity_limited(self, warehouses):
         """The warehouses of ``warehouses`` with a daily capacity."""
-        limited = self._get_state(self.env.company).limited_ids
-        return warehouses.browse([wh_id for wh_id in warehouses.ids if wh_id in limited])
+        state = self._get_state(self.env.company)
+        if _all_nodes(warehouses, state):
+            return warehouses.browse(sorted(state.limited_ids))
+        return warehouses.browse([wh_id for wh_id in warehouses.ids if wh_id in state.limited_ids])
 
     # ------------------------------------------------------------------ the state per company
 
