@@ -10,7 +10,8 @@ outcome made by Odoo alone (the third line carries the route of the node that ho
 Odoo itself makes the same two deliveries and reserves all three lines): what Odoo charges
 for the plan, without any routing. Reports wall-clock and CPU time (``time.process_time``,
 steadier on a shared machine) per confirmation. Also measures building the engine network
-(cold) and taking it from the registry cache (warm).
+(cold) and taking it as the process keeps it (warm). `python -m bench odoo_scale` measures
+routing as the network grows.
 
 Needs Odoo 18 importable: either this Python imports `odoo`, or `ODOO_PYTHON` names one
 that does (the run is handed to it). `ODOO_RC` is the Odoo configuration file (database
@@ -57,9 +58,15 @@ def _odoo_importable():
 
 
 def main(argv: list[str] | None = None) -> int:
+    return main_in_odoo(argv, "bench.odoo_bench", lambda args: run(_parse(args)), "ODOO BENCHMARK")
+
+
+def main_in_odoo(argv, module, run_with, title):
+    """``run_with(argv)`` in this Python if it imports Odoo, else in ``ODOO_PYTHON`` (running
+    ``module`` there); says the benchmark was skipped and returns 0 without an Odoo."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if _odoo_importable():
-        return run(_parse(argv))
+        return run_with(argv)
     python = os.environ.get("ODOO_PYTHON")
     if python and Path(python).exists():
         env = dict(
@@ -67,10 +74,10 @@ def main(argv: list[str] | None = None) -> int:
             PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         )
         return subprocess.run(
-            [python, "-m", "bench.odoo_bench", *argv], cwd=ROOT, env=env, check=False
+            [python, "-m", module, *argv], cwd=ROOT, env=env, check=False
         ).returncode
     print("#" * 72)
-    print("# ODOO BENCHMARK SKIPPED: no Odoo 18 importable (set ODOO_PYTHON and ODOO_RC)")
+    print(f"# {title} SKIPPED: no Odoo 18 importable (set ODOO_PYTHON and ODOO_RC)")
     print("#" * 72)
     return 0
 
@@ -184,13 +191,16 @@ def _create_orders(env, company, home, products, customer, count):
     )
 
 
-def _confirm_each(env, orders, queries=None, cpu=None):
+def _confirm_each(env, orders, queries=None, cpu=None, db_cpu=None):
     """Seconds per order, each confirmation committed on its own; SQL queries and CPU
-    seconds of this process counted into ``queries`` and ``cpu`` (lists) when given."""
+    seconds of this process counted into ``queries`` and ``cpu`` (lists) when given, and
+    the CPU seconds of the database's backend into ``db_cpu`` (see ``backend_cpu``)."""
     cr = env.cr
+    db_clock = backend_cpu(cr) if db_cpu is not None else None
     timings = []
     for order in orders:
         count = cr.sql_log_count
+        started_db = db_clock() if db_clock else 0.0
         started_cpu = time.process_time()
         started = time.perf_counter()
         order.action_confirm()
@@ -199,10 +209,25 @@ def _confirm_each(env, orders, queries=None, cpu=None):
         timings.append(time.perf_counter() - started)
         if cpu is not None:
             cpu.append(time.process_time() - started_cpu)
+        if db_clock:
+            db_cpu.append(db_clock() - started_db)
         if queries is not None:
             queries.append(cr.sql_log_count - count)
         env.invalidate_all()
     return timings
+
+
+def backend_cpu(cr):
+    """A clock of the CPU seconds PostgreSQL's backend of ``cr`` has used, when the server
+    runs on this machine (read from /proc, ns precision); None otherwise. Unlike the wall
+    clock it does not count the time spent waiting for a core on a shared machine."""
+    cr.execute("SELECT pg_backend_pid()")
+    path = Path(f"/proc/{cr.fetchone()[0]}/schedstat")
+    try:
+        path.read_text()
+    except OSError:
+        return None
+    return lambda: int(path.read_text().split()[0]) / 1e9
 
 
 def run(args) -> int:
@@ -257,7 +282,7 @@ def run(args) -> int:
             result["vanilla_pickings"] = len(vanilla_orders[5:6].picking_ids)
             result["odoo_split_pickings"] = len(odoo_split_orders[5:6].picking_ids)
             result["routed_state"] = checked.oms_routing_state
-            # The network: built cold, then taken from the registry cache.
+            # The network: built cold, then as the process keeps it.
             network_model = env["oms.network"]
             policy = env["oms.sourcing.policy"]._get_default_policy()
             network_model._invalidate()
@@ -344,7 +369,7 @@ for that outcome (last row), one picking at a time; routed costs
 {r["cpu_ratio_odoo_split"]:.2f}x of Odoo alone's CPU time (wall clock
 {r["ratio_odoo_split"]:.2f}x).
 Engine network: built in {r["network_build_ms"]:.1f} ms cold, {r["network_cached_us"]:.2f} us
-from the registry cache. Routing before the plan is applied (product lock, sellable stock,
+as the process keeps it. Routing before the plan is applied (product lock, sellable stock,
 network, engine) p50 {r["engine_ms_p50"]:.2f} ms per order; the decision record and its
 explanation are the rest of what routing adds.
 """

@@ -7,6 +7,7 @@ from . import oms_routing_decision
 from . import oms_routing_decision_line
 from . import oms_routing_explanation
 from . import oms_routing_summary
+from . import oms_network_version
 from . import oms_network
 from . import oms_sellable_stock
 from . import oms_router

@@ -1,7 +1,9 @@
 import logging
 from datetime import time
 
-from odoo import api, models, tools
+from odoo import api, models
+
+from .oms_network_state import NetworkState, NodeWarehouses
 
 _logger = logging.getLogger(__name__)
 
@@ -12,12 +14,22 @@ except ImportError:  # pragma: no cover - the manifest's external dependency say
     engine = None
 
 ALL_DANGEROUS_CLASSES = frozenset(str(n) for n in range(1, 10))
+# The states built by a transaction that changed the network (cursor data Odoo clears at
+# commit and rollback).
+LOCAL_KEY = "oms_omnichannel.network"
 
 
 def _weekdays(days):
     """Working weekdays of a node or carrier; none ticked means Monday to Friday (records that
     existed before the addon was installed have none)."""
     return frozenset(days.mapped("number")) or frozenset(range(5))
+
+
+def _all_nodes(warehouses, state):
+    """Whether ``warehouses`` are the network's nodes, as ``_get_nodes`` browsed them: then
+    the state answers without going through a thousand ids."""
+    # The recordset keeps the very tuple it was browsed with.
+    return warehouses._ids is state.node_ids
 
 
 def _float_to_time(hours):
@@ -30,73 +42,239 @@ class OmsNetwork(models.AbstractModel):
     """The engine's view of a company's fulfilment network, built from Odoo records.
 
     Building it reads every node and carrier and prepares the engine's indexes and holiday
-    calendars, so it is cached per company and policy in Odoo's registry cache. Writes on
-    nodes, carriers, zones and policies clear that cache - in every worker, through the
-    registry's invalidation signal.
+    calendars, so each process keeps it per company (``NetworkState``), at the company's
+    network version. Changing a node, carrier, zone, policy or a node's address records which
+    record changed and bumps the version of the companies concerned, in the same
+    transaction; every process then re-prepares only the records that changed since the
+    version it holds, at its next routing for that company. Nothing else of Odoo's caches is
+    touched.
     """
 
     _name = "oms.network"
     _description = "Fulfilment Network (engine snapshot)"
 
-    # ------------------------------------------------------------------ cache
+    # ------------------------------------------------------------------ what the router asks
 
     @api.model
     def _get_network(self, company, policy):
         """The prepared engine Network of ``company`` under ``policy``."""
-        return self._get_network_cached(company.id, policy.id)
+        state = self._get_state(company)
+        network = state.networks.get(policy.id)
+        if network is None:
+            network = state.networks[policy.id] = self.sudo()._build_network(company, policy)
+        return network
 
-    @tools.ormcache("company_id", "policy_id")
-    def _get_network_cached(self, company_id, policy_id):
-        company = self.env["res.company"].browse(company_id)
-        policy = self.env["oms.sourcing.policy"].browse(policy_id)
-        return self.sudo()._build_network(company, policy)
+    @api.model
+    def _get_nodes(self, company):
+        """Every warehouse of the company is a node; switched-off ones stay in the network
+        (disabled) so the explanation can say why they were not used."""
+        return self.env["stock.warehouse"].browse(self._get_state(company).node_ids)
 
     @api.model
     def _get_timezone(self, warehouse):
-        """The node's time zone as the cached network has it - the engine computed the plan's
-        dates in it - without reading the node's address on every routing."""
-        cached = self._get_timezones_cached(warehouse.company_id.id).get(warehouse.id)
+        """The node's time zone as the network has it - the engine computed the plan's dates
+        in it - without reading the node's address on every routing."""
+        cached = self._get_state(self.env.company).timezones.get(warehouse.id)
         return cached or warehouse._oms_timezone()
 
-    @tools.ormcache("company_id")
-    def _get_timezones_cached(self, company_id):
-        company = self.env["res.company"].browse(company_id)
-        return {node.id: node._oms_timezone() for node in self.sudo()._get_nodes(company)}
+    @api.model
+    def _get_node_keys(self, warehouses):
+        """``{warehouse id: node id}`` of ``warehouses`` (and maybe others; read only)."""
+        state = self._get_state(self.env.company)
+        keys = state.node_keys
+        if _all_nodes(warehouses, state):
+            return keys
+        missing = [wh_id for wh_id in warehouses.ids if wh_id not in keys]
+        if not missing:
+            return keys
+        keys = dict(keys)
+        for warehouse in warehouses.browse(missing):
+            keys[warehouse.id] = self._node_id(warehouse)
+        return keys
+
+    @api.model
+    def _get_warehouse_by_node(self, warehouses):
+        """``{node id: warehouse}`` of ``warehouses``, browsing only what is looked up."""
+        state = self._get_state(self.env.company)
+        if _all_nodes(warehouses, state):
+            return NodeWarehouses(warehouses, state.warehouse_ids)
+        return NodeWarehouses(warehouses, {self._node_id(wh): wh.id for wh in warehouses})
+
+    @api.model
+    def _get_capacity_limited(self, warehouses):
+        """The warehouses of ``warehouses`` with a daily capacity."""
+        state = self._get_state(self.env.company)
+        if _all_nodes(warehouses, state):
+            return warehouses.browse(sorted(state.limited_ids))
+        return warehouses.browse([wh_id for wh_id in warehouses.ids if wh_id in state.limited_ids])
+
+    # ------------------------------------------------------------------ the state per company
+
+    @api.model
+    def _get_state(self, company):
+        """The company's ``NetworkState`` at its current version.
+
+        Kept per process; a transaction that changed the network itself keeps its own until
+        it ends (it sees data nobody else does yet).
+        """
+        version = company.sudo().oms_network_version
+        cr = self.env.cr
+        local = cr.postcommit.data.get(LOCAL_KEY, {})
+        state = local.get(company.id)
+        if state is not None and state.version == version:
+            return state
+        store = self._get_store()
+        kept = store.get(company.id)
+        if kept is not None and kept.version == version:
+            return kept
+        # Another process (or this transaction) changed the network since: update what it
+        # changed on the state kept, or build it all.
+        if kept is not None and kept.version < version:
+            state = self._update_state(company, kept, version)
+        else:
+            state = self._build_state(company, version)
+        if self.env["oms.network.version"]._is_dirty(company):
+            # Replaced, not updated: a test's savepoint restores the cursor data it saved.
+            cr.postcommit.data[LOCAL_KEY] = {**local, company.id: state}
+        else:
+            current = store.get(company.id)
+            if current is None or current.version < version:
+                store[company.id] = state
+        return state
+
+    @api.model
+    def _get_store(self):
+        # One per registry: a new registry (module update) starts empty.
+        registry = self.env.registry
+        store = getattr(registry, "_oms_network_states", None)
+        if store is None:
+            store = registry._oms_network_states = {}
+        return store
+
+    @api.model
+    def _build_state(self, company, version):
+        network = self.sudo().with_company(company)
+        state = NetworkState(version)
+        state.node_ids = network._search_node_ids(company)
+        network._prepare_nodes(state, network.env["stock.warehouse"].browse(state.node_ids))
+        carriers = network._get_carriers(company)
+        state.carrier_ids = tuple(carriers.ids)
+        network._prepare_carriers(state, carriers)
+        return state
+
+    @api.model
+    def _update_state(self, company, kept, version):
+        changes = self.env["oms.network.version"]._read(company, kept.version)
+        if "res.company" in changes:
+            return self._build_state(company, version)
+        network = self.sudo().with_company(company)
+        state = kept.derive(version)
+        if "stock.warehouse" in changes:
+            state.node_ids = network._search_node_ids(company)
+            ids = set(state.node_ids)
+            for wh_id in set(kept.node_ids) - ids:
+                state.nodes.pop(wh_id, None)
+                state.timezones.pop(wh_id, None)
+                state.warehouse_ids.pop(state.node_keys.pop(wh_id, None), None)
+            todo = (changes["stock.warehouse"] & ids) | (ids - set(kept.node_ids))
+            network._prepare_nodes(state, network.env["stock.warehouse"].browse(sorted(todo)))
+            state.limited_ids = frozenset(state.limited_ids & ids)
+        if "delivery.carrier" in changes:
+            state.carrier_ids = tuple(network._get_carriers(company).ids)
+            for carrier_id in set(state.carriers) - set(state.carrier_ids):
+                del state.carriers[carrier_id]
+            todo = (changes["delivery.carrier"] & set(state.carrier_ids)) | (
+                set(state.carrier_ids) - set(kept.carrier_ids)
+            )
+            network._prepare_carriers(state, network.env["delivery.carrier"].browse(sorted(todo)))
+        if (state.node_ids, state.nodes, state.carrier_ids, state.carriers) != (
+            kept.node_ids,
+            kept.nodes,
+            kept.carrier_ids,
+            kept.carriers,
+        ):
+            # The engine sees something new (a field it does not read keeps its network).
+            state.networks = {}
+        for policy_id in changes.get("oms.sourcing.policy", ()):
+            state.networks.pop(policy_id, None)
+        return state
+
+    @api.model
+    def _prepare_nodes(self, state, warehouses):
+        self._fetch_node_fields(warehouses)
+        limited = set(state.limited_ids)
+        for warehouse in warehouses:
+            node = self._prepare_node(warehouse)
+            old = state.node_keys.get(warehouse.id)
+            if old is not None and old != node.id:
+                state.warehouse_ids.pop(old, None)
+            state.nodes[warehouse.id] = node
+            state.node_keys[warehouse.id] = node.id
+            state.warehouse_ids[node.id] = warehouse.id
+            state.timezones[warehouse.id] = node.timezone
+            if warehouse.oms_daily_capacity:
+                limited.add(warehouse.id)
+            else:
+                limited.discard(warehouse.id)
+        state.limited_ids = frozenset(limited)
+
+    @api.model
+    def _fetch_node_fields(self, warehouses):
+        """Read what ``_prepare_node`` reads, and only that, for all ``warehouses`` at once:
+        reading a field of a warehouse otherwise loads every column of it and its address."""
+        fields = [
+            name
+            for name in warehouses._fields
+            if name.startswith("oms_") and warehouses._fields[name].store
+        ]
+        warehouses.fetch([*fields, "code", "partner_id", "company_id"])
+        warehouses.partner_id.fetch(["zip", "tz"])
+        warehouses.company_id.partner_id.fetch(["tz"])
+        warehouses.oms_country_id.fetch(["code"])
+        warehouses.oms_working_day_ids.fetch(["number"])
+
+    @api.model
+    def _prepare_carriers(self, state, carriers):
+        for carrier in carriers:
+            state.carriers[carrier.id] = self._prepare_carrier_service(carrier)
+
+    # ------------------------------------------------------------------ invalidation
 
     @api.model
     def _invalidate(self):
-        """Forget every prepared network (master data changed)."""
-        self.env.registry.clear_cache()
+        """Forget every prepared network, of every company, in every process."""
+        versions = self.env["oms.network.version"]
+        versions._record(versions._everything())
+        self._get_store().clear()
+
+    @api.model
+    def _invalidate_records(self, records):
+        """``records`` (nodes, carriers, zones, policies, addresses) changed: forget what
+        the networks prepared from them, and only that."""
+        versions = self.env["oms.network.version"]
+        versions._record(versions._changes_of(records))
 
     # ------------------------------------------------------------------ building
 
     @api.model
     def _build_network(self, company, policy):
-        nodes = self._get_nodes(company)
-        carriers = self._get_carriers(company)
+        """The engine Network of ``company`` under ``policy``, from the prepared nodes and
+        carrier services of its state."""
+        state = self._get_state(company)
         return engine.Network(
-            [self._prepare_node(node) for node in nodes],
-            [self._prepare_carrier_service(carrier) for carrier in carriers],
+            [state.nodes[wh_id] for wh_id in state.node_ids],
+            [state.carriers[carrier_id] for carrier_id in state.carrier_ids],
             [],  # products are added per order: see _ensure_products
-            self._prepare_policy(policy, nodes),
+            self._prepare_policy(policy, self._get_nodes(company)),
         )
 
     @api.model
-    def _get_nodes(self, company):
-        """Every warehouse of the company is a node; switched-off ones stay in the network
-        (disabled) so the explanation can say why they were not used.
-
-        Cached with the networks: creating, archiving, moving or deleting a warehouse clears
-        the cache (oms.network.data.mixin), so every routing need not search them again."""
-        return self.env["stock.warehouse"].browse(self._get_node_ids_cached(company.id))
-
-    @tools.ormcache("company_id")
-    def _get_node_ids_cached(self, company_id):
+    def _search_node_ids(self, company):
         return tuple(
             self.env["stock.warehouse"]
             .sudo()
             .with_context(active_test=True)
-            .search([("company_id", "=", company_id)], order="id")
+            .search([("company_id", "=", company.id)], order="id")
             .ids
         )
 

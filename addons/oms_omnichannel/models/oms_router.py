@@ -151,7 +151,7 @@ class OmsRouter(models.AbstractModel):
         order = job.order
         behaviour = behaviour or order.oms_channel_id.unfulfillable_behaviour or "backorder"
         held = plan.status != "complete" and behaviour in ("wait", "hold")
-        by_node = {self.env["oms.network"]._node_id(wh): wh for wh in job.warehouses}
+        by_node = self.env["oms.network"]._get_warehouse_by_node(job.warehouses)
         prepared = self._prepare_application(job, plan, by_node, held)
         # A first confirmation: the router makes every delivery, so the plan tells what
         # the order looks like afterwards without reading the deliveries again.
@@ -196,17 +196,9 @@ class OmsRouter(models.AbstractModel):
         """Sellable stock as the engine reads it: ``{sku: {node: qty}}``, whole units."""
         channel = order.oms_channel_id
         allowed = (channel.warehouse_ids & warehouses) if channel.warehouse_ids else warehouses
-        sellable = self.env["oms.sellable.stock"]._get_sellable(
+        return self.env["oms.sellable.stock"]._get_engine_stock(
             products, allowed, channel.safety_stock
         )
-        network_model = self.env["oms.network"]
-        stock = defaultdict(dict)
-        for warehouse, per_product in sellable.items():
-            node = network_model._node_id(warehouse)
-            for product, qty in per_product.items():
-                if int(qty) > 0:
-                    stock[network_model._sku(product)][node] = int(qty)
-        return stock
 
     @api.model
     def _prepare_engine_order(
@@ -253,7 +245,7 @@ class OmsRouter(models.AbstractModel):
         The cached network cannot carry a load that changes with every order, so full nodes
         are excluded per order instead.
         """
-        limited = warehouses.filtered("oms_daily_capacity")
+        limited = self.env["oms.network"]._get_capacity_limited(warehouses)
         if not limited:
             return self.env["stock.warehouse"]
         today = fields.Datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -492,7 +484,7 @@ class OmsRouter(models.AbstractModel):
     def _apply_plan(self, order, plan, decision, demand, warehouses, prepared=None):
         """Turn the plan into procurements: one per source warehouse and quantity, so each
         source gets its own delivery with its carrier and dates."""
-        by_node = {self.env["oms.network"]._node_id(wh): wh for wh in warehouses}
+        by_node = self.env["oms.network"]._get_warehouse_by_node(warehouses)
         if prepared is None:
             job = RoutingJob(order, demand, decision.policy_id, decision.trigger)
             prepared = self._prepare_application(job, plan, by_node)

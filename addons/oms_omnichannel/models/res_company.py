@@ -18,3 +18,10 @@ class ResCompany(models.Model):
         "when the order's salesperson is not a person (orders imported from a shop carry "
         "the sync service's user). Empty: the first OMS manager.",
     )
+    oms_network_version = fields.Integer(
+        string="Network Version",
+        readonly=True,
+        copy=False,
+        help="Bumped whenever a node, carrier or policy of the company changes (see "
+        "oms.network): each process rebuilds the part of the network that changed.",
+    )

@@ -9,8 +9,6 @@ class ResPartner(models.Model):
     def write(self, vals):
         res = super().write(vals)
         # A node's address feeds its country, holidays, time zone and coordinates.
-        if NODE_ADDRESS_FIELDS & set(vals) and self.env["stock.warehouse"].sudo().search_count(
-            [("partner_id", "in", self.ids)], limit=1
-        ):
-            self.env["oms.network"]._invalidate()
+        if NODE_ADDRESS_FIELDS & set(vals):
+            self.env["oms.network"].sudo()._invalidate_records(self)
         return res
