@@ -8,11 +8,55 @@ as a decimal string, never a float.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+# Bounds of what a shop can mean, checked at the door: a value past them is the payload's
+# fault (422 naming the field), not an overflow in the mapping (500) or a dead letter in Odoo.
+MAX_AMOUNT = Decimal("1e12")
+MIN_EXPONENT = -30  # a price divided by a quantity carries 28 digits; 1e-999999999 is no price
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9999, 1, 1, tzinfo=timezone.utc)
+
+
+def _sensible_amount(value: Decimal) -> Decimal:
+    # copy_abs, not abs(): abs() rounds to the context and overflows on 1e999999999.
+    if value.copy_abs() >= MAX_AMOUNT or value.as_tuple().exponent < MIN_EXPONENT:  # type: ignore[operator]
+        raise ValueError(f"must be below {MAX_AMOUNT:,.0f} with at most {-MIN_EXPONENT} decimals")
+    return value
+
+
+def in_calendar(moment: datetime) -> datetime:
+    """A moment between 1970 and 9999 once in UTC (year 1 at +14:00 is not one)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    try:
+        utc = aware.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError("date outside the calendar once in UTC") from None
+    if not EARLIEST <= utc < LATEST:
+        raise ValueError("date must be between 1970 and 9999")
+    return moment
+
+
+def _iso_moment(value: str) -> str:
+    if value:
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("must be an ISO 8601 date and time") from None
+        in_calendar(moment)
+    return value
+
+
+# Money and quantities: finite decimals of sensible size (pydantic already refuses NaN/inf).
+Amount = Annotated[Decimal, AfterValidator(_sensible_amount)]
+Quantity = Annotated[Decimal, Field(gt=0), AfterValidator(_sensible_amount)]
+# An ISO 8601 moment as text (what Odoo parses), or empty.
+IsoMoment = Annotated[str, AfterValidator(_iso_moment)]
 
 
 class _Model(BaseModel):
@@ -40,15 +84,15 @@ class Address(_Model):
 class OrderLine(_Model):
     external_id: str
     sku: str = Field(min_length=1)
-    quantity: Decimal = Field(gt=0)
-    unit_price: Decimal
-    discount_percent: Decimal = Decimal("0")
+    quantity: Quantity
+    unit_price: Amount
+    discount_percent: Amount = Decimal("0")
 
 
 class Payment(_Model):
     status: Literal["pending", "authorized", "paid"] = "pending"
     method: str = ""
-    amount: Decimal = Decimal("0")
+    amount: Amount = Decimal("0")
     reference: str = ""
 
 
@@ -56,17 +100,18 @@ class CanonicalOrder(_Model):
     channel: str
     external_id: str = Field(min_length=1)
     # Monotonic per order (the shop's updated_at in ms); Odoo calls an older one "stale".
-    external_version: int
+    # Below 2**53: the inbox compares versions as Lua numbers (doubles).
+    external_version: int = Field(ge=0, lt=2**53)
     status: Literal["open", "cancelled"] = "open"
     name: str = ""
-    placed_at: str = ""
+    placed_at: IsoMoment = ""
     currency: str = Field(min_length=3, max_length=3)
     customer: Customer = Customer()
     shipping_address: Address
     billing_address: Address | None = None
-    lines: list[OrderLine]
+    lines: list[OrderLine] = Field(min_length=1)
     service_level: Literal["standard", "express"] = "standard"
-    shipping_price: Decimal = Decimal("0")
+    shipping_price: Amount = Decimal("0")
     delivery_mode: Literal["ship", "pickup"] = "ship"
     pickup_store: str | None = None
     allow_split: bool = True
@@ -79,8 +124,8 @@ class RefundLine(_Model):
 
     external_id: str = ""  # the shop's order line id (OrderLine.external_id); else sku
     sku: str = ""
-    quantity: Decimal = Field(ge=0)
-    amount: Decimal = Decimal("0")  # the shop's refunded subtotal of the line
+    quantity: Decimal = Field(ge=0, lt=MAX_AMOUNT)
+    amount: Amount = Decimal("0")  # the shop's refunded subtotal of the line
     # cancel: refunded before shipping, the units come off the open delivery;
     # return: the customer sends them back; no_restock: the customer keeps them.
     restock_type: Literal["cancel", "return", "no_restock"] = "no_restock"
@@ -96,9 +141,9 @@ class CanonicalRefund(_Model):
     channel: str
     external_id: str = Field(min_length=1)  # the order's id at the shop
     refund_id: str = Field(min_length=1)  # the refund's id at the shop, unique per channel
-    created_at: str = ""
+    created_at: IsoMoment = ""
     currency: str = Field("", max_length=3)
-    amount: Decimal = Decimal("0")  # what the shop paid back, shipping included
+    amount: Amount = Decimal("0")  # what the shop paid back, shipping included
     note: str = ""
     lines: list[RefundLine] = []
 
@@ -122,7 +167,7 @@ class TrackingEvent(_Model):
     carrier: str
     tracking_number: str = Field(min_length=1)
     status: TrackingStatus
-    occurred_at: str
+    occurred_at: IsoMoment
     event_id: str
     location: str = ""
     message: str = ""

@@ -18,10 +18,11 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from starlette.exceptions import HTTPException
 
 from sync_service.checkout import schemas as s
 from sync_service.checkout.dependencies import CallerDep
-from sync_service.checkout.exceptions import CheckoutError, StoreUnavailable
+from sync_service.checkout.exceptions import CheckoutError, MalformedBody, StoreUnavailable
 from sync_service.checkout.service import reservation_view
 
 PROBLEM = "application/problem+json"
@@ -76,6 +77,14 @@ class ProblemRoute(APIRoute):
                 return problem_response(error)
             except RequestValidationError as error:
                 return validation_problem(error)
+            except HTTPException as error:
+                if error.status_code != 400:
+                    raise
+                # FastAPI's answer to a body it cannot even parse (not UTF-8, nested past
+                # the JSON parser's depth): a problem like every other error here.
+                return problem_response(MalformedBody(
+                    "the body is not JSON this API can read (UTF-8, nested at most a few "
+                    "hundred levels)", field="body"))  # fmt: skip
             except (RedisConnectionError, RedisTimeoutError) as error:
                 log.warning("checkout: Redis unavailable: %s", error)
                 return problem_response(StoreUnavailable("stock store unavailable; retry shortly"))
@@ -91,6 +100,7 @@ def _problems(*codes: tuple[int, str]) -> dict:
 
 
 COMMON = _problems(
+    (400, "malformed_body: a body that is not UTF-8 JSON or is nested too deep"),
     (401, "missing_api_key / bad_api_key"),
     (404, "unknown_channel, unknown_sku, unknown_store or unknown_reservation"),
     (422, "invalid_request (field named), invalid_postal_code"),

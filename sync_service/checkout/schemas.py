@@ -8,6 +8,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Sku = Field(min_length=1, max_length=64, examples=["TSHIRT-RED-M"])
+# A hold lives at most the configured maximum (OMS_CHECKOUT_MAX_HOLD_TTL_S); a request may ask
+# for more and gets that maximum, but not for a lifetime no clock can count (1e308 s).
+MAX_REQUESTED_TTL_S = 7 * 24 * 3600
 
 
 class CartLine(BaseModel):
@@ -259,8 +262,10 @@ class ReservationRequest(BaseModel):
         default=None, max_length=64, description="Hold at this store (click & collect)."
     )
     ttl_seconds: float | None = Field(
-        default=None, gt=0, description="Hold duration; default and maximum are configured."
-    )
+        default=None, gt=0, le=MAX_REQUESTED_TTL_S,
+        description="Hold duration; default and maximum are configured (longer asks get the "
+        "maximum).",
+    )  # fmt: skip
 
 
 class ReservationLine(BaseModel):
@@ -297,8 +302,9 @@ class Reservation(BaseModel):
 
 class ExtendRequest(BaseModel):
     ttl_seconds: float | None = Field(
-        default=None, gt=0, description="New time left from now; default and maximum configured."
-    )
+        default=None, gt=0, le=MAX_REQUESTED_TTL_S,
+        description="New time left from now; default and maximum configured.",
+    )  # fmt: skip
 
 
 class ChannelStatus(BaseModel):

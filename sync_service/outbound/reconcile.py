@@ -21,7 +21,7 @@ from sync_service.config import Settings
 from sync_service.errors import SyncError
 from sync_service.inbox import keys as inbox_keys
 from sync_service.inbox.providers import shopify, shopware, woocommerce
-from sync_service.inbox.providers.base import Delivery, validate
+from sync_service.inbox.providers.base import Delivery, unusable, validate
 from sync_service.inbox.store import store_sync
 from sync_service.odoo_client import OdooError, OdooGateway
 from sync_service.outbound import keys
@@ -34,6 +34,13 @@ OVERLAP = timedelta(minutes=5)
 
 
 def _canonical(provider: str, channel: str, payload: dict):
+    try:
+        return _mapped(provider, channel, payload)
+    except (ValueError, ArithmeticError) as exc:  # as at the webhook door: the shop's data
+        raise unusable(exc) from None
+
+
+def _mapped(provider: str, channel: str, payload: dict):
     if provider == "shopify":
         return shopify.to_canonical(channel, validate(shopify.ShopifyOrder, payload),
                                     "orders/updated")  # fmt: skip

@@ -85,11 +85,11 @@ def start_worker(settings, tmp_path: Path, name: str = "worker", **extra: str) -
     return Process(argv, service_env(settings, **extra), tmp_path / f"{name}.log")
 
 
-def start_api(settings, tmp_path: Path, workers: int = 1) -> tuple[Process, str]:
+def start_api(settings, tmp_path: Path, workers: int = 1, **extra: str) -> tuple[Process, str]:
     port = free_port()
     argv = [sys.executable, "-m", "sync_service", "api", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers)]  # fmt: skip
-    process = Process(argv, service_env(settings), tmp_path / "api.log")
+    process = Process(argv, service_env(settings, **extra), tmp_path / "api.log")
     url = f"http://127.0.0.1:{port}"
     wait_until(lambda: _answers(url), what=f"API on {url}", timeout=30, process=process)
     return process, url

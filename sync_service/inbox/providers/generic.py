@@ -10,7 +10,6 @@ The body is ``{"type": "order.created|order.updated|order.cancelled", "timestamp
 from __future__ import annotations
 
 import base64
-import hmac
 import time
 from collections.abc import Mapping
 
@@ -18,7 +17,13 @@ from pydantic import BaseModel
 
 from sync_service.canonical import CanonicalOrder, dump
 from sync_service.errors import BadSignature, MalformedPayload
-from sync_service.inbox.providers.base import Delivery, build, hmac_sha256, validate
+from sync_service.inbox.providers.base import (
+    Delivery,
+    build,
+    hmac_sha256,
+    same_digest,
+    validate,
+)
 
 TYPES = {"order.created", "order.updated", "order.cancelled"}
 
@@ -56,7 +61,7 @@ def verify(
     expected = sign(secret, msg_id, timestamp, body).removeprefix("v1,")
     for candidate in signatures.split():
         version, _, value = candidate.partition(",")
-        if version == "v1" and hmac.compare_digest(expected, value):
+        if version == "v1" and same_digest(expected, value):
             return
     raise BadSignature("no v1 signature matches the body")
 
