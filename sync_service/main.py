@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics(redis: RedisDep) -> Response:
-        shared = await shared_metrics(redis)
+        shared = await shared_metrics(redis, settings)
         return Response(generate_latest() + shared, media_type=CONTENT_TYPE_LATEST)
 
     return app

@@ -78,10 +78,11 @@ class Process:
         self._log_file.close()
 
 
-def start_worker(settings, tmp_path: Path, name: str = "worker", **extra: str) -> Process:
+def start_worker(settings, tmp_path: Path, name: str = "worker", concurrency: int = 1,
+                 **extra: str) -> Process:  # fmt: skip
     argv = [sys.executable, "-m", "celery", "-A", "sync_service.worker.celery_app", "worker",
-            "-B", "-s", str(tmp_path / f"{name}-beat-schedule"), "--concurrency", "1",
-            "--loglevel", "WARNING", "-n", f"{name}@%h"]  # fmt: skip
+            "-B", "-s", str(tmp_path / f"{name}-beat-schedule"), "--concurrency",
+            str(concurrency), "--loglevel", "WARNING", "-n", f"{name}@%h"]  # fmt: skip
     return Process(argv, service_env(settings, **extra), tmp_path / f"{name}.log")
 
 
