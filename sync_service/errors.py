@@ -4,8 +4,33 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
+
+
+PROBLEM = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details; extension members depend on ``title`` (the stable code)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=["urn:oms:problem:insufficient_stock"])
+    title: str = Field(examples=["insufficient_stock"])
+    status: int = Field(examples=[409])
+    detail: str = Field(examples=["not enough sellable stock for: TSHIRT-RED-M"])
+    field: str | None = None
+
+
+def problem_responses(*codes: tuple[int, str]) -> dict:
+    """OpenAPI ``responses`` of problem+json answers: (status, when) each."""
+    schema = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    return {
+        status: {"model": Problem, "content": {PROBLEM: schema}, "description": text}
+        for status, text in codes
+    }
 
 
 class SyncError(Exception):
@@ -58,9 +83,7 @@ def problem(
     headers = dict(headers or {})
     if status == 503:
         headers["Retry-After"] = "5"
-    return JSONResponse(
-        body, status_code=status, media_type="application/problem+json", headers=headers
-    )
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 async def sync_error_handler(_request: Request, exc: SyncError) -> JSONResponse:

@@ -19,6 +19,7 @@ from sync_service.config import Settings, get_settings
 from sync_service.errors import SyncError, http_error_handler, sync_error_handler
 from sync_service.health import router as health_router
 from sync_service.inbox.fast_path import WebhookFastPath
+from sync_service.inbox.router import document_bodies
 from sync_service.inbox.router import router as inbox_router
 from sync_service.metrics import shared_metrics
 from sync_service.redis import RedisDep, make_async_redis
@@ -51,6 +52,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     WebhookFastPath.install(app)
     app.include_router(checkout_router)
     CheckoutFastPath.install(app)
+
+    default_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_bodies(default_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics(redis: RedisDep) -> Response:

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sync_service.errors import Problem  # noqa: F401 (the checkout's error body, documented)
+
 Sku = Field(min_length=1, max_length=64, examples=["TSHIRT-RED-M"])
 # A hold lives at most the configured maximum (OMS_CHECKOUT_MAX_HOLD_TTL_S); a request may ask
 # for more and gets that maximum, but not for a lifetime no clock can count (1e308 s).
@@ -16,18 +18,6 @@ MAX_REQUESTED_TTL_S = 7 * 24 * 3600
 class CartLine(BaseModel):
     sku: str = Sku
     quantity: int = Field(gt=0, le=10_000, examples=[2])
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details; extension members depend on ``title`` (the stable code)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    type: str = Field(examples=["urn:oms:problem:insufficient_stock"])
-    title: str = Field(examples=["insufficient_stock"])
-    status: int = Field(examples=[409])
-    detail: str = Field(examples=["not enough sellable stock for: TSHIRT-RED-M"])
-    field: str | None = None
 
 
 # ----------------------------------------------------------------- availability

@@ -13,7 +13,7 @@ import base64
 import time
 from collections.abc import Mapping
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from sync_service.canonical import CanonicalOrder, dump
 from sync_service.errors import BadSignature, MalformedPayload
@@ -66,17 +66,23 @@ def verify(
     raise BadSignature("no v1 signature matches the body")
 
 
+class GenericOrder(CanonicalOrder):
+    """The canonical order as a custom shop sends it: its channel is the URL's."""
+
+    channel: str = Field("", description="Ignored: the channel is the one in the URL.")
+
+
 class GenericEnvelope(BaseModel):
-    type: str
+    type: str = Field(examples=sorted(TYPES))
     timestamp: str = ""
-    data: dict
+    data: GenericOrder
 
 
 def parse(channel: str, headers: Mapping[str, str], payload: object) -> Delivery:
     envelope = validate(GenericEnvelope, payload)
     if envelope.type not in TYPES:
         raise MalformedPayload(f"unsupported type {envelope.type!r}", field="type")
-    values = {**envelope.data, "channel": channel}
+    values = {**envelope.data.model_dump(), "channel": channel}
     if envelope.type == "order.cancelled":
         values["status"] = "cancelled"
     order = build(CanonicalOrder, "data.", **values)
