@@ -35,9 +35,13 @@ class WebhookAnswer(BaseModel):
 
 _RESPONSES = {
     202: {"model": WebhookAnswer, "description": "Stored in the inbox"},
-    200: {"model": WebhookAnswer, "description": (
-        "Dropped: a delivery id already seen, an order version already stored (`duplicate`), "
-        "an older version than one stored (`stale`), WooCommerce's ping")},  # fmt: skip
+    200: {
+        "model": WebhookAnswer,
+        "description": (
+            "Dropped: a delivery id already seen, an order version already stored (`duplicate`), "
+            "an older version than one stored (`stale`), WooCommerce's ping"
+        ),
+    },
     **problem_responses(
         (401, "Signature missing or not matching the body (nothing stored)"),
         (404, "No such channel or carrier configured"),

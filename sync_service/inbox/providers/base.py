@@ -9,17 +9,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from sync_service.canonical import in_calendar
+from sync_service.canonical import Moment
 from sync_service.errors import BadSignature, MalformedPayload
 
 Kind = Literal["order", "refund", "tracking"]
 M = TypeVar("M", bound=BaseModel)
-# A shop's timestamp that is a date once in UTC (versions and ISO strings are made from it).
-Moment = Annotated[datetime, AfterValidator(in_calendar)]
+# A shop's timestamp: versions and ISO strings are made from it (canonical.Moment).
+__all__ = ["Moment"]
 
 
 @dataclass(frozen=True, slots=True)

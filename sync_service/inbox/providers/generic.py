@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
-from sync_service.canonical import CanonicalOrder, dump
+from sync_service.canonical import CanonicalOrder, IsoMoment, dump
 from sync_service.errors import BadSignature, MalformedPayload
 from sync_service.inbox.providers.base import (
     Delivery,
@@ -70,6 +70,7 @@ class GenericOrder(CanonicalOrder):
     """The canonical order as a custom shop sends it: its channel is the URL's."""
 
     channel: str = Field("", description="Ignored: the channel is the one in the URL.")
+    placed_at: IsoMoment = ""  # written by the shop itself, not made from a parsed date
 
 
 class GenericEnvelope(BaseModel):
