@@ -124,3 +124,16 @@ def ingestor(request, fast_settings, redis_client):
     consumer = make_consumer(redis_client, fast_settings, "test-consumer")
     return Ingestor(consumer, sinks.RecordingOdoo(fast_settings), batch_size=10,
                     lanes=request.param, probe_interval_s=0.001)  # fmt: skip
+
+
+@pytest.fixture
+def live_api(settings, tmp_path):
+    """The API under uvicorn (a process, both fast paths), and an HTTP client on it."""
+    import httpx
+
+    from tests.sync.processes import start_api
+
+    process, url = start_api(settings, tmp_path)
+    with httpx.Client(base_url=url, timeout=30) as client:
+        yield client
+    process.stop()

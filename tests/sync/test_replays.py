@@ -21,7 +21,7 @@ import pytest
 
 from sync_service.inbox import keys
 from tests.sync import helpers, sinks
-from tests.sync.processes import start_api, start_worker, wait_until
+from tests.sync.processes import start_worker, wait_until
 from tests.sync.test_worker_celery import inbox_drained
 
 pytestmark = pytest.mark.integration
@@ -38,27 +38,21 @@ FIXTURES = {
 }
 
 
-@pytest.fixture
-def api(settings, tmp_path):
-    process, url = start_api(settings, tmp_path)
-    with httpx.Client(base_url=url, timeout=30) as client:
-        yield client
-    process.stop()
-
-
 @pytest.mark.parametrize("channel, sign", REPLAYED, ids=[c for c, _ in REPLAYED])
-def test_the_same_version_under_new_delivery_ids_is_a_duplicate(api, redis_client, channel, sign):
+def test_the_same_version_under_new_delivery_ids_is_a_duplicate(
+    live_api, redis_client, channel, sign
+):
     order = helpers.fixture(FIXTURES[channel])
     answers = []
     for n in range(20):
         body, headers = sign(order, n)
-        reply = api.post(f"/webhooks/{channel}", content=body, headers=headers)
+        reply = live_api.post(f"/webhooks/{channel}", content=body, headers=headers)
         answers.append((reply.status_code, reply.json()["status"]))
     assert answers == [(202, "accepted")] + [(200, "duplicate")] * 19
     assert redis_client.xlen(keys.STREAM) == 1
 
 
-def test_a_different_body_of_the_same_version_is_stored_once_each(api, redis_client):
+def test_a_different_body_of_the_same_version_is_stored_once_each(live_api, redis_client):
     # Shopify sends orders/updated and orders/cancelled for one change with one updated_at;
     # content that differs is news (Odoo decides what it means), each body only once.
     order = helpers.shopify_order(5100, "2026-11-26T10:00:00Z")
@@ -68,30 +62,31 @@ def test_a_different_body_of_the_same_version_is_stored_once_each(api, redis_cli
                   (order, "orders/updated"), (cancelled, "orders/updated")]  # fmt: skip
     for n, (payload, topic) in enumerate(deliveries):
         body, headers = helpers.shopify(payload, topic=topic, webhook_id=f"d-{n}")
-        sent.append(api.post("/webhooks/webshop", content=body, headers=headers).json()["status"])
+        reply = live_api.post("/webhooks/webshop", content=body, headers=headers)
+        sent.append(reply.json()["status"])
     assert sent == ["accepted", "accepted", "duplicate", "duplicate"]
     assert redis_client.xlen(keys.STREAM) == 2
 
 
-def test_an_older_version_after_a_newer_one_is_still_stale(api, redis_client):
+def test_an_older_version_after_a_newer_one_is_still_stale(live_api, redis_client):
     newer = helpers.shopify_order(5200, "2026-11-26T10:05:00Z")
     older = helpers.shopify_order(5200, "2026-11-26T10:00:00Z")
     statuses = []
     for payload in (newer, older, newer):
         body, headers = helpers.shopify(payload)
-        statuses.append(api.post("/webhooks/webshop", content=body, headers=headers).json())
+        statuses.append(live_api.post("/webhooks/webshop", content=body, headers=headers).json())
     assert [s["status"] for s in statuses] == ["accepted", "stale", "duplicate"]
 
 
 def test_the_worker_hands_odoo_one_copy_of_an_unchanged_order(
-    api, settings, redis_client, tmp_path
+    live_api, settings, redis_client, tmp_path
 ):
     order = helpers.shopify_order(5300, "2026-11-26T10:00:00Z")
     worker = start_worker(settings, tmp_path)
     try:
         # A replay storm while the worker drains: 100 copies under fresh delivery ids.
         async def storm():
-            async with httpx.AsyncClient(base_url=str(api.base_url), timeout=30) as client:
+            async with httpx.AsyncClient(base_url=str(live_api.base_url), timeout=30) as client:
                 replies = []
                 for n in range(0, 100, 10):
                     signed = [
@@ -114,7 +109,7 @@ def test_the_worker_hands_odoo_one_copy_of_an_unchanged_order(
             redis_client.xadd(keys.STREAM, dict(fields, event_id=f"webshop:{uuid.uuid4()}"))
         newer = helpers.shopify_order(5300, "2026-11-26T10:07:00Z", financial_status="paid")
         body, headers = helpers.shopify(newer)
-        assert api.post("/webhooks/webshop", content=body, headers=headers).status_code == 202
+        assert live_api.post("/webhooks/webshop", content=body, headers=headers).status_code == 202
         wait_until(lambda: inbox_drained(redis_client) and redis_client.llen(sinks.ORDERS) >= 2,
                    what="the copies and the new version handled", process=worker)  # fmt: skip
     finally:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 import time
 
-import httpx
 import pytest
 
 from sync_service.inbox import keys
 from tests.sync import helpers, sinks
-from tests.sync.processes import start_api, start_worker, wait_until
+from tests.sync.processes import start_worker, wait_until
 from tests.sync.test_worker_celery import inbox_drained
 
 pytestmark = pytest.mark.integration
@@ -23,14 +22,6 @@ pytestmark = pytest.mark.integration
 # The dead worker's own events are taken over only after this (Odoo may still be working on
 # its call): far longer than any wait below, so progress cannot come from that.
 CLAIM_IDLE = {"OMS_CLAIM_IDLE_MS": "600000"}
-
-
-@pytest.fixture
-def api(settings, tmp_path):
-    process, url = start_api(settings, tmp_path)
-    with httpx.Client(base_url=url, timeout=30) as client:
-        yield client
-    process.stop()
 
 
 def post_order(api, order_id: int) -> None:
@@ -43,9 +34,9 @@ def handed_over(client) -> list[str]:
 
 
 def test_a_new_order_reaches_odoo_seconds_after_a_worker_is_killed(
-    api, settings, redis_client, tmp_path
+    live_api, settings, redis_client, tmp_path
 ):
-    post_order(api, 9100)
+    post_order(live_api, 9100)
     redis_client.set(sinks.BLOCK, 1)  # the first worker hangs inside the Odoo call
     first = start_worker(settings, tmp_path, name="first", **CLAIM_IDLE)
     wait_until(lambda: redis_client.llen(sinks.CALLS) == 1, what="the first call", process=first)
@@ -55,7 +46,7 @@ def test_a_new_order_reaches_odoo_seconds_after_a_worker_is_killed(
 
     second = start_worker(settings, tmp_path, name="second", **CLAIM_IDLE)
     try:
-        post_order(api, 9101)
+        post_order(live_api, 9101)
         wait_until(lambda: "9101" in handed_over(redis_client)
                    and redis_client.xlen(keys.STREAM) == 1,
                    what="the new order in Odoo and acknowledged", timeout=60,
@@ -68,15 +59,15 @@ def test_a_new_order_reaches_odoo_seconds_after_a_worker_is_killed(
 
 
 def test_one_drain_at_a_time_even_when_an_odoo_call_outlasts_the_lease(
-    api, settings, redis_client, tmp_path
+    live_api, settings, redis_client, tmp_path
 ):
     lease = {"OMS_INGEST_LEASE_S": "1", "OMS_CLAIM_IDLE_MS": "1000"}
-    post_order(api, 9200)
+    post_order(live_api, 9200)
     redis_client.set(sinks.BLOCK, 1)  # one long Odoo call: several times the lease
     worker = start_worker(settings, tmp_path, concurrency=2, **lease)
     try:
         wait_until(lambda: redis_client.llen(sinks.CALLS) == 1, what="the call", process=worker)
-        post_order(api, 9201)
+        post_order(live_api, 9201)
         busy_before = int(redis_client.hget("oms:stats", "ingest:lease_busy") or 0)
         time.sleep(3.5)  # the call lasts 3.5 leases; ticks of the other process come and go
         # The heartbeat kept the lease: no second drain read the new order or called Odoo.
