@@ -23,16 +23,17 @@ from pydantic import (
     model_validator,
 )
 
-# Bounds of what a shop can mean, checked at the door: a value past them is the payload's
-# fault (422 naming the field), not an overflow in the mapping (500) or a dead letter in Odoo.
-# Checked by pydantic-core itself (no Python call per value: every webhook pays for these).
+# Bounds of what a shop can send, checked at the door by the models that read a shop's payload
+# (the providers', the generic channel's): a value past them is the payload's fault (422
+# naming the field), not an overflow in the mapping (500) or a dead letter in Odoo. The
+# canonical models below are built from values already checked, so they do not check again;
+# pydantic-core checks these natively (every webhook pays for them).
 MAX_AMOUNT = Decimal("1e12")
 EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 LATEST = datetime(9999, 1, 1, tzinfo=timezone.utc)
-# Money: a finite decimal below 10^12 with at most 30 decimals (a price divided by a quantity
-# carries 28 digits; 1e999999999 or 1e-999999999 is no price).
-Amount = Annotated[Decimal, Field(gt=-MAX_AMOUNT, lt=MAX_AMOUNT, decimal_places=30)]
-Quantity = Annotated[Decimal, Field(gt=0, lt=MAX_AMOUNT, decimal_places=30)]
+# Money: a finite decimal below 10^12 (1e999999999 is no price; arithmetic on it overflows).
+Amount = Annotated[Decimal, Field(gt=-MAX_AMOUNT, lt=MAX_AMOUNT)]
+Quantity = Annotated[Decimal, Field(gt=0, lt=MAX_AMOUNT)]
 # A moment between 1970 and 9999 once in UTC (year 1 at +14:00 is not one).
 Moment = Annotated[datetime, Field(ge=EARLIEST, lt=LATEST)]
 _MOMENT = TypeAdapter(Moment)
@@ -82,15 +83,15 @@ class Address(_Model):
 class OrderLine(_Model):
     external_id: str
     sku: str = Field(min_length=1)
-    quantity: Quantity
-    unit_price: Amount
-    discount_percent: Amount = Decimal("0")
+    quantity: Decimal = Field(gt=0)
+    unit_price: Decimal
+    discount_percent: Decimal = Decimal("0")
 
 
 class Payment(_Model):
     status: Literal["pending", "authorized", "paid"] = "pending"
     method: str = ""
-    amount: Amount = Decimal("0")
+    amount: Decimal = Decimal("0")
     reference: str = ""
 
 
@@ -109,7 +110,7 @@ class CanonicalOrder(_Model):
     billing_address: Address | None = None
     lines: list[OrderLine] = Field(min_length=1)
     service_level: Literal["standard", "express"] = "standard"
-    shipping_price: Amount = Decimal("0")
+    shipping_price: Decimal = Decimal("0")
     delivery_mode: Literal["ship", "pickup"] = "ship"
     pickup_store: str | None = None
     allow_split: bool = True
@@ -122,8 +123,8 @@ class RefundLine(_Model):
 
     external_id: str = ""  # the shop's order line id (OrderLine.external_id); else sku
     sku: str = ""
-    quantity: Decimal = Field(ge=0, lt=MAX_AMOUNT)
-    amount: Amount = Decimal("0")  # the shop's refunded subtotal of the line
+    quantity: Decimal = Field(ge=0)
+    amount: Decimal = Decimal("0")  # the shop's refunded subtotal of the line
     # cancel: refunded before shipping, the units come off the open delivery;
     # return: the customer sends them back; no_restock: the customer keeps them.
     restock_type: Literal["cancel", "return", "no_restock"] = "no_restock"
@@ -141,7 +142,7 @@ class CanonicalRefund(_Model):
     refund_id: str = Field(min_length=1)  # the refund's id at the shop, unique per channel
     created_at: str = ""
     currency: str = Field("", max_length=3)
-    amount: Amount = Decimal("0")  # what the shop paid back, shipping included
+    amount: Decimal = Decimal("0")  # what the shop paid back, shipping included
     note: str = ""
     lines: list[RefundLine] = []
 

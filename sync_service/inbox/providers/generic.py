@@ -12,10 +12,19 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Mapping
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from sync_service.canonical import CanonicalOrder, IsoMoment, dump
+from sync_service.canonical import (
+    Amount,
+    CanonicalOrder,
+    IsoMoment,
+    OrderLine,
+    Payment,
+    Quantity,
+    dump,
+)
 from sync_service.errors import BadSignature, MalformedPayload
 from sync_service.inbox.providers.base import (
     Delivery,
@@ -66,11 +75,25 @@ def verify(
     raise BadSignature("no v1 signature matches the body")
 
 
+class GenericLine(OrderLine):
+    quantity: Quantity
+    unit_price: Amount
+    discount_percent: Amount = Decimal("0")
+
+
+class GenericPayment(Payment):
+    amount: Amount = Decimal("0")
+
+
 class GenericOrder(CanonicalOrder):
-    """The canonical order as a custom shop sends it: its channel is the URL's."""
+    """The canonical order as a custom shop sends it: its channel is the URL's, and its
+    values are the shop's own, so they are bounded here (canonical.Amount, IsoMoment)."""
 
     channel: str = Field("", description="Ignored: the channel is the one in the URL.")
-    placed_at: IsoMoment = ""  # written by the shop itself, not made from a parsed date
+    placed_at: IsoMoment = ""
+    lines: list[GenericLine] = Field(min_length=1)
+    shipping_price: Amount = Decimal("0")
+    payment: GenericPayment = GenericPayment()
 
 
 class GenericEnvelope(BaseModel):
