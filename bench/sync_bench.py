@@ -4,7 +4,7 @@ acknowledges per second, and the acknowledgement latency at a steady 1,000/s.
 `python -m bench sync [--quick] [--workers=N] [--fsync=always|everysec] [--log-level=L]
 [--json=PATH] [--odoo [--odoo-only] [--sustained=N] [--backlog=N] [--odoo-down-s=S]
 [--worker-concurrency=N] [--lanes=N] [--catalog=N] [--zipf=S] [--outage-s=S
-[--outage-rate=R]]]`
+[--outage-rate=R]]] [--accept-old=REV]`
 
 With `--odoo` (and Odoo 18 importable: ODOO_PYTHON, ODOO_HOME, ODOO_DB_HOST/PORT/USER,
 ODOO_DATA_DIR as for tests/sync/test_e2e_odoo.py) it also measures webhook -> confirmed Odoo
@@ -638,6 +638,87 @@ def _odoo_summary(odoo: dict) -> str:
     return "[sync] " + "; ".join(parts)
 
 
+# CPU of inbox.service.accept per accepted Shopify webhook, in one process on the tree at argv[1]
+# (imported from there), against the redis-server at argv[2]: verify, map, store.
+ACCEPT_CPU = """
+import asyncio, base64, hashlib, hmac, json, logging, sys, time
+root, port = sys.argv[1], int(sys.argv[2])
+sys.path.insert(0, root)
+import redis, redis.asyncio as aioredis
+from sync_service.config import Settings
+from sync_service.inbox import service
+from sync_service.inbox.store import InboxStore
+secret = "shpss_bench_secret_0123456789"
+settings = Settings(environment="test", odoo_api_key="x", redis_url=f"redis://127.0.0.1:{port}/0",
+                    channels={"webshop": {"provider": "shopify", "secret": secret}}, _env_file=None)
+order = json.load(open(root + "/tests/sync/fixtures/shopify_order.json"))
+def request(n):
+    order["id"] = 9_000_000_000 + n
+    body = json.dumps(order, separators=(",", ":")).encode()
+    sig = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+    return body, {"content-type": "application/json", "content-length": str(len(body)),
+                  "x-shopify-topic": "orders/create", "x-shopify-hmac-sha256": sig,
+                  "x-shopify-webhook-id": f"b-{n}"}
+requests = [request(n) for n in range(4500)]
+redis.Redis(port=port).flushdb()
+logging.disable(logging.INFO)
+async def one_body(body):
+    yield body
+async def main():
+    client = aioredis.Redis(port=port)
+    store = InboxStore(client, 3600)
+    for n, (body, headers) in enumerate(requests):
+        if n == 500:
+            started = time.process_time()
+        status, _ = await service.accept(settings, store, "channel", "webshop", headers,
+                                         one_body(body))
+        assert status == 202, status
+    cpu = time.process_time() - started
+    await client.aclose()
+    return cpu / 4000 * 1e6
+print(round(asyncio.run(main()), 1))
+"""
+
+
+def accept_cpu(old_rev: str, rounds: int = 16) -> dict:
+    """In-process CPU per accepted webhook of the working tree and of ``old_rev`` (extracted
+    with git archive), taking turns ``rounds`` times in the same minutes: on a shared machine
+    that ratio holds where events/s does not."""
+    import statistics
+
+    workdir = Path(tempfile.mkdtemp(prefix="sync-bench-accept-"))
+    old_tree = workdir / "old"
+    old_tree.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", old_rev], capture_output=True,
+                             check=True).stdout  # fmt: skip
+    subprocess.run(["tar", "-x", "-C", str(old_tree)], input=archive, check=True)
+    redis_proc, port = start_redis(workdir, "everysec")
+    pairs = []
+    try:
+        for n in range(rounds):
+            trees = [str(old_tree), str(ROOT)] if n % 2 else [str(ROOT), str(old_tree)]
+            cpu = {}
+            for tree in trees:
+                run = subprocess.run([sys.executable, "-c", ACCEPT_CPU, tree, str(port)],
+                                     capture_output=True, text=True, check=True)  # fmt: skip
+                cpu[tree] = float(run.stdout)
+            pairs.append((cpu[str(old_tree)], cpu[str(ROOT)]))
+    finally:
+        redis_proc.terminate()
+        redis_proc.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+    before, after = [p[0] for p in pairs], [p[1] for p in pairs]
+    return {
+        "old_rev": old_rev,
+        "rounds": rounds,
+        "before_median_us": statistics.median(before),
+        "after_median_us": statistics.median(after),
+        "ratio_of_medians": round(statistics.median(after) / statistics.median(before), 3),
+        "median_paired_ratio": round(statistics.median(b / a for a, b in pairs), 3),
+        "load_average_at_start": os.getloadavg()[0],
+    }
+
+
 def _odoo_only(args) -> int:
     odoo_dir = Path(tempfile.mkdtemp(prefix="sync-bench-odoo-"))
     try:
@@ -687,6 +768,8 @@ def main(argv: list[str] | None = None) -> int:
         help="SKUs of the bench catalog; 0: the demo's two SKUs",
     )
     parser.add_argument("--zipf", type=float, default=1.0, help="popularity exponent")
+    parser.add_argument("--accept-old", metavar="REV",
+                        help="only: CPU per accepted webhook, this tree against REV")  # fmt: skip
     parser.add_argument(
         "--outage-s",
         type=float,
@@ -707,6 +790,9 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         pass
 
+    if args.accept_old:
+        print(json.dumps(accept_cpu(args.accept_old), indent=2))
+        return 0
     if args.odoo_only:
         return _odoo_only(args)
     workdir = Path(tempfile.mkdtemp(prefix="sync-bench-"))
