@@ -10,11 +10,10 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel
 
-from sync_service.canonical import TrackingEvent, TrackingStatus, dump
+from sync_service.canonical import Moment, TrackingEvent, TrackingStatus, dump
 from sync_service.errors import BadSignature
 from sync_service.inbox.providers.base import (
     Delivery,
-    Moment,
     build,
     check_base64_hmac,
     check_hex_hmac,

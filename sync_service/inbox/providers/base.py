@@ -13,13 +13,10 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from sync_service.canonical import Moment
 from sync_service.errors import BadSignature, MalformedPayload
 
 Kind = Literal["order", "refund", "tracking"]
 M = TypeVar("M", bound=BaseModel)
-# A shop's timestamp: versions and ISO strings are made from it (canonical.Moment).
-__all__ = ["Moment"]
 
 
 @dataclass(frozen=True, slots=True)

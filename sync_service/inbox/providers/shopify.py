@@ -17,6 +17,7 @@ from sync_service.canonical import (
     CanonicalOrder,
     CanonicalRefund,
     Customer,
+    Moment,
     OrderLine,
     Payment,
     RefundLine,
@@ -25,7 +26,6 @@ from sync_service.canonical import (
 from sync_service.errors import MalformedPayload
 from sync_service.inbox.providers.base import (
     Delivery,
-    Moment,
     build,
     check_base64_hmac,
     discount_percent,

@@ -16,6 +16,7 @@ from sync_service.canonical import (
     Amount,
     CanonicalOrder,
     Customer,
+    Moment,
     OrderLine,
     Payment,
     dump,
@@ -23,7 +24,6 @@ from sync_service.canonical import (
 from sync_service.errors import MalformedPayload
 from sync_service.inbox.providers.base import (
     Delivery,
-    Moment,
     build,
     check_hex_hmac,
     iso_utc,

@@ -17,6 +17,7 @@ from sync_service.canonical import (
     Amount,
     CanonicalOrder,
     Customer,
+    Moment,
     OrderLine,
     Payment,
     dump,
@@ -24,7 +25,6 @@ from sync_service.canonical import (
 from sync_service.errors import MalformedPayload
 from sync_service.inbox.providers.base import (
     Delivery,
-    Moment,
     build,
     check_base64_hmac,
     discount_percent,
