@@ -3,7 +3,8 @@ acknowledges per second, and the acknowledgement latency at a steady 1,000/s.
 
 `python -m bench sync [--quick] [--workers=N] [--fsync=always|everysec] [--log-level=L]
 [--json=PATH] [--odoo [--odoo-only] [--sustained=N] [--backlog=N] [--odoo-down-s=S]
-[--worker-concurrency=N] [--lanes=N] [--catalog=N] [--zipf=S]]`
+[--worker-concurrency=N] [--lanes=N] [--catalog=N] [--zipf=S] [--outage-s=S
+[--outage-rate=R]]] [--accept-old=REV]`
 
 With `--odoo` (and Odoo 18 importable: ODOO_PYTHON, ODOO_HOME, ODOO_DB_HOST/PORT/USER,
 ODOO_DATA_DIR as for tests/sync/test_e2e_odoo.py) it also measures webhook -> confirmed Odoo
@@ -12,7 +13,11 @@ skips it), and the time to drain a backlog (`--backlog`, 1,000; 200 with --quick
 is stopped, the orders are accepted while the worker's attempts fail into its retry set,
 odoo-bin is started again after `--odoo-down-s` (10 s), and the clock runs from that restart
 until every order is created in Odoo (dead letters are counted: there should be none).
-`--odoo-only` skips the acceptance part, `--backlog=0` the backlog; `--worker-concurrency=N`
+`--outage-s=S` (0: skipped) adds an outage: odoo-bin is stopped while orders arrive at
+`--outage-rate` (20/s) for S seconds, with the worker at the service's default retry budget;
+then started again, and the clock runs until every one of them is in Odoo (dead letters
+counted: there must be none). `--odoo-only` skips the acceptance part, `--backlog=0` the
+backlog; `--worker-concurrency=N`
 (2) is the Celery worker's, `--lanes=N` (2) its `OMS_INGEST_LANES`. A fresh database with the
 addon and its demo data is created for it (about a minute) and dropped after, with a catalog
 of `--catalog` SKUs (1,000; 0 = every order is the demo's T-shirt and mug, as the bench was
@@ -402,10 +407,66 @@ def _dead_letters(redis_port: int) -> int:
     return int(_redis_cmd(redis_port, "XLEN", "oms:inbox:dead"))
 
 
+def outage_phase(odoo, serve, odoo_log, url, api_port, redis_port, requests, rate):
+    """Odoo stopped while ``requests`` arrive at ``rate``/s (all accepted, none may become a
+    dead letter), then started again: how soon the first held order is in Odoo, and how long
+    until every one is. The worker runs with the service's default retry settings."""
+    import threading
+
+    import httpx
+
+    before = _ingested(redis_port)
+    stopped = time.perf_counter()
+    _stop(odoo)
+    sent: dict = {}
+    sender = threading.Thread(
+        target=lambda: sent.update(asyncio.run(steady_rate(api_port, requests, rate, 8)))
+    )
+    sender.start()
+    peak = 0
+    while sender.is_alive():
+        sender.join(timeout=10)
+        peak = max(peak, _stream_length(redis_port))
+    health = httpx.get(f"http://127.0.0.1:{api_port}/health", timeout=30).json()
+    down_s = time.perf_counter() - stopped
+    restarted = time.perf_counter()
+    odoo = _start_odoo(serve, odoo_log)
+    _wait(lambda: _http_up(url), "odoo-bin after the outage", timeout=300)
+    answering = time.perf_counter() - restarted
+    _wait(lambda: _ingested(redis_port) > before, "the first held order in Odoo", 600)
+    first = time.perf_counter() - restarted
+    _wait(lambda: _ingested(redis_port) >= before + len(requests), "outage drained", 7200)
+    drained = time.perf_counter() - restarted
+    stats = {k.decode(): int(v) for k, v in
+             _redis_cmd(redis_port, "HGETALL", "oms:stats").items()}  # fmt: skip
+    return odoo, {
+        "orders": len(requests), "offered_per_s": rate, "accepted_statuses": sent["statuses"],
+        "webhook_p99_ms": sent["p99_ms"], "odoo_down_s": round(down_s, 1),
+        "inbox_peak": peak, "alerts_at_the_end_of_the_outage": [
+            a["alert"] for a in health.get("alerts", [])],
+        "odoo_answering_after_s": round(answering, 1),
+        "first_held_order_in_odoo_after_s": round(first, 1),
+        "drain_s": round(drained, 1), "orders_per_s": round(len(requests) / drained, 1),
+        "dead_letters": _dead_letters(redis_port),
+        "attempts_spent_on_the_outage": stats.get("retry:order", 0) + stats.get("dead:order", 0),
+        "odoo_probes_failed": stats.get("odoo:unavailable", 0),
+    }  # fmt: skip
+
+
+def _restart_worker(worker, redis_port, url, db, workdir, lanes, concurrency):
+    """The worker again, with the service's default retry budget (6 attempts, 2 s base)."""
+    _stop(worker)
+    env = _sync_env(redis_port, url, db, OMS_INGEST_LANES=str(lanes))
+    for name in ("OMS_RETRY_BASE_S", "OMS_RETRY_MAX_S", "OMS_INGEST_MAX_ATTEMPTS"):
+        env.pop(name)
+    return _start_worker(env, workdir, concurrency)
+
+
 def odoo_phase(quick: bool, workdir: Path, sustained: int | None = None,
                backlog: int | None = None, down_s: float = 10.0,
                worker_concurrency: int = 2, lanes: int = 2, catalog: int = 1000,
-               zipf: float = 1.0) -> dict:  # fmt: skip
+               zipf: float = 1.0, outage_s: float = 0.0,
+               outage_rate: float = 20.0) -> dict:  # fmt: skip
     from tests import odoo_env
 
     reason = odoo_env.why_no_odoo()
@@ -491,6 +552,13 @@ def odoo_phase(quick: bool, workdir: Path, sustained: int | None = None,
         # Backlog: Odoo is stopped while the orders arrive (the API accepts them, the worker
         # keeps trying with its usual backoff), then started again; drained = every one of
         # them created in Odoo. The clock starts when odoo-bin is started again.
+        if outage_s:
+            worker = _restart_worker(worker, redis_port, url, db, workdir, lanes,
+                                     worker_concurrency)  # fmt: skip
+            odoo, result["outage"] = outage_phase(
+                odoo, serve, odoo_log, url, api_port, redis_port,
+                _odoo_order_requests(int(outage_s * outage_rate), 200_000, currency, catalog,
+                                     zipf), outage_rate)  # fmt: skip
         backlog = backlog if backlog is not None else (200 if quick else 1000)
         if not backlog:
             return result
@@ -546,6 +614,13 @@ def _odoo_summary(odoo: dict) -> str:
     if "skipped" in odoo:
         return f"[sync] Odoo part skipped: {odoo['skipped']}"
     parts = []
+    outage = odoo.get("outage")
+    if outage:
+        parts.append(f"Odoo down {outage['odoo_down_s']} s under {outage['offered_per_s']} "
+                     f"orders/s: {outage['dead_letters']} dead letters, first held order in "
+                     f"Odoo {outage['first_held_order_in_odoo_after_s']} s and all "
+                     f"{outage['orders']} {outage['drain_s']} s after odoo-bin "
+                     "restarted")  # fmt: skip
     if "sustained_20_per_s" in odoo:
         sustained = odoo["sustained_20_per_s"]
         parts.append(f"20 orders/s: to confirmed p99 {sustained['to_confirmed_p99_ms']} ms, "
@@ -563,6 +638,87 @@ def _odoo_summary(odoo: dict) -> str:
     return "[sync] " + "; ".join(parts)
 
 
+# CPU of inbox.service.accept per accepted Shopify webhook, in one process on the tree at argv[1]
+# (imported from there), against the redis-server at argv[2]: verify, map, store.
+ACCEPT_CPU = """
+import asyncio, base64, hashlib, hmac, json, logging, sys, time
+root, port = sys.argv[1], int(sys.argv[2])
+sys.path.insert(0, root)
+import redis, redis.asyncio as aioredis
+from sync_service.config import Settings
+from sync_service.inbox import service
+from sync_service.inbox.store import InboxStore
+secret = "shpss_bench_secret_0123456789"
+settings = Settings(environment="test", odoo_api_key="x", redis_url=f"redis://127.0.0.1:{port}/0",
+                    channels={"webshop": {"provider": "shopify", "secret": secret}}, _env_file=None)
+order = json.load(open(root + "/tests/sync/fixtures/shopify_order.json"))
+def request(n):
+    order["id"] = 9_000_000_000 + n
+    body = json.dumps(order, separators=(",", ":")).encode()
+    sig = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+    return body, {"content-type": "application/json", "content-length": str(len(body)),
+                  "x-shopify-topic": "orders/create", "x-shopify-hmac-sha256": sig,
+                  "x-shopify-webhook-id": f"b-{n}"}
+requests = [request(n) for n in range(4500)]
+redis.Redis(port=port).flushdb()
+logging.disable(logging.INFO)
+async def one_body(body):
+    yield body
+async def main():
+    client = aioredis.Redis(port=port)
+    store = InboxStore(client, 3600)
+    for n, (body, headers) in enumerate(requests):
+        if n == 500:
+            started = time.process_time()
+        status, _ = await service.accept(settings, store, "channel", "webshop", headers,
+                                         one_body(body))
+        assert status == 202, status
+    cpu = time.process_time() - started
+    await client.aclose()
+    return cpu / 4000 * 1e6
+print(round(asyncio.run(main()), 1))
+"""
+
+
+def accept_cpu(old_rev: str, rounds: int = 16) -> dict:
+    """In-process CPU per accepted webhook of the working tree and of ``old_rev`` (extracted
+    with git archive), taking turns ``rounds`` times in the same minutes: on a shared machine
+    that ratio holds where events/s does not."""
+    import statistics
+
+    workdir = Path(tempfile.mkdtemp(prefix="sync-bench-accept-"))
+    old_tree = workdir / "old"
+    old_tree.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", old_rev], capture_output=True,
+                             check=True).stdout  # fmt: skip
+    subprocess.run(["tar", "-x", "-C", str(old_tree)], input=archive, check=True)
+    redis_proc, port = start_redis(workdir, "everysec")
+    pairs = []
+    try:
+        for n in range(rounds):
+            trees = [str(old_tree), str(ROOT)] if n % 2 else [str(ROOT), str(old_tree)]
+            cpu = {}
+            for tree in trees:
+                run = subprocess.run([sys.executable, "-c", ACCEPT_CPU, tree, str(port)],
+                                     capture_output=True, text=True, check=True)  # fmt: skip
+                cpu[tree] = float(run.stdout)
+            pairs.append((cpu[str(old_tree)], cpu[str(ROOT)]))
+    finally:
+        redis_proc.terminate()
+        redis_proc.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+    before, after = [p[0] for p in pairs], [p[1] for p in pairs]
+    return {
+        "old_rev": old_rev,
+        "rounds": rounds,
+        "before_median_us": statistics.median(before),
+        "after_median_us": statistics.median(after),
+        "ratio_of_medians": round(statistics.median(after) / statistics.median(before), 3),
+        "median_paired_ratio": round(statistics.median(b / a for a, b in pairs), 3),
+        "load_average_at_start": os.getloadavg()[0],
+    }
+
+
 def _odoo_only(args) -> int:
     odoo_dir = Path(tempfile.mkdtemp(prefix="sync-bench-odoo-"))
     try:
@@ -576,6 +732,8 @@ def _odoo_only(args) -> int:
             args.lanes,
             args.catalog,
             args.zipf,
+            args.outage_s,
+            args.outage_rate,
         )
     finally:
         shutil.rmtree(odoo_dir, ignore_errors=True)
@@ -583,7 +741,8 @@ def _odoo_only(args) -> int:
     print(_odoo_summary(odoo))
     if args.json:
         args.json.write_text(json.dumps({"odoo": odoo}, indent=2))
-    dead = (odoo.get("backlog_after_odoo_down") or {}).get("dead_letters", 0)
+    dead = sum((odoo.get(part) or {}).get("dead_letters", 0)
+               for part in ("backlog_after_odoo_down", "outage"))  # fmt: skip
     return 0 if dead == 0 else 1
 
 
@@ -609,6 +768,16 @@ def main(argv: list[str] | None = None) -> int:
         help="SKUs of the bench catalog; 0: the demo's two SKUs",
     )
     parser.add_argument("--zipf", type=float, default=1.0, help="popularity exponent")
+    parser.add_argument("--accept-old", metavar="REV",
+                        help="only: CPU per accepted webhook, this tree against REV")  # fmt: skip
+    parser.add_argument(
+        "--outage-s",
+        type=float,
+        default=0.0,
+        help="Odoo down this long while orders keep arriving (0: skip)",
+    )
+    parser.add_argument("--outage-rate", type=float, default=20.0,
+                        help="orders/s arriving during the outage")  # fmt: skip
     args, _unknown = parser.parse_known_args(argv or [])
     # Stopped from outside: still run the clean-up below (processes, temp dirs, database).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -621,6 +790,9 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         pass
 
+    if args.accept_old:
+        print(json.dumps(accept_cpu(args.accept_old), indent=2))
+        return 0
     if args.odoo_only:
         return _odoo_only(args)
     workdir = Path(tempfile.mkdtemp(prefix="sync-bench-"))
@@ -664,7 +836,8 @@ def main(argv: list[str] | None = None) -> int:
                 results["odoo"] = odoo_phase(args.quick, odoo_dir, args.sustained,
                                              args.backlog, args.odoo_down_s,
                                              args.worker_concurrency, args.lanes,
-                                             args.catalog, args.zipf)  # fmt: skip
+                                             args.catalog, args.zipf, args.outage_s,
+                                             args.outage_rate)  # fmt: skip
             finally:
                 shutil.rmtree(odoo_dir, ignore_errors=True)
         print(json.dumps(results, indent=2))

@@ -8,11 +8,54 @@ as a decimal string, never a float.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+
+# Bounds of what a shop can send, checked at the door by the models that read a shop's payload
+# (the providers', the generic channel's): a value past them is the payload's fault (422
+# naming the field), not an overflow in the mapping (500) or a dead letter in Odoo. The
+# canonical models below are built from values already checked, so they do not check again;
+# pydantic-core checks these natively (every webhook pays for them).
+MAX_AMOUNT = Decimal("1e12")
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9999, 1, 1, tzinfo=timezone.utc)
+# Money: a finite decimal below 10^12 (1e999999999 is no price; arithmetic on it overflows).
+Amount = Annotated[Decimal, Field(gt=-MAX_AMOUNT, lt=MAX_AMOUNT)]
+Quantity = Annotated[Decimal, Field(gt=0, lt=MAX_AMOUNT)]
+# A moment between 1970 and 9999 once in UTC (year 1 at +14:00 is not one).
+Moment = Annotated[datetime, Field(ge=EARLIEST, lt=LATEST)]
+_MOMENT = TypeAdapter(Moment)
+
+
+def _iso_moment(value: str) -> str:
+    if value:
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("must be an ISO 8601 date and time") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        try:
+            _MOMENT.validate_python(moment)
+        except ValidationError:
+            raise ValueError("must be a date between 1970 and 9999") from None
+    return value
+
+
+# An ISO 8601 moment as text (what Odoo parses), or empty: for what a shop writes itself.
+IsoMoment = Annotated[str, AfterValidator(_iso_moment)]
 
 
 class _Model(BaseModel):
@@ -56,7 +99,8 @@ class CanonicalOrder(_Model):
     channel: str
     external_id: str = Field(min_length=1)
     # Monotonic per order (the shop's updated_at in ms); Odoo calls an older one "stale".
-    external_version: int
+    # Below 2**53: the inbox compares versions as Lua numbers (doubles).
+    external_version: int = Field(ge=0, lt=2**53)
     status: Literal["open", "cancelled"] = "open"
     name: str = ""
     placed_at: str = ""
@@ -64,7 +108,7 @@ class CanonicalOrder(_Model):
     customer: Customer = Customer()
     shipping_address: Address
     billing_address: Address | None = None
-    lines: list[OrderLine]
+    lines: list[OrderLine] = Field(min_length=1)
     service_level: Literal["standard", "express"] = "standard"
     shipping_price: Decimal = Decimal("0")
     delivery_mode: Literal["ship", "pickup"] = "ship"

@@ -117,8 +117,18 @@ class Settings(BaseSettings):
     retry_base_s: float = 2.0
     retry_max_s: float = 300.0
     # Pending entries idle longer than this were taken by a worker that died: reclaim them.
-    # Must stay above the longest ingest batch (Odoo timeout + slack).
+    # Must stay above the longest ingest batch (Odoo timeout + slack): Odoo may still be
+    # working on the dead worker's call.
     claim_idle_ms: int = 300_000
+    # The one-drain-at-a-time lease, renewed by a heartbeat while the drain runs: a killed
+    # worker holds up new events this long at most (docs/sync_service.md).
+    ingest_lease_s: float = Field(5.0, ge=0.5, le=300)
+    # While Odoo cannot be used the drain holds and asks Odoo this often whether it answers.
+    odoo_probe_interval_s: float = Field(1.0, gt=0, le=300)
+    # What needs a person (/health "alerts", metric oms_alert): the drain held for Odoo this
+    # long, the oldest waiting inbox event this old; any dead letter.
+    alert_odoo_held_s: float = 300.0
+    alert_lag_s: float = 300.0
     # Celery's Redis visibility timeout: above the longest task, else Redis redelivers a task
     # that is still running.
     celery_visibility_timeout_s: int = 3600

@@ -11,13 +11,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException
 
 from sync_service.checkout.fast_path import CheckoutFastPath
 from sync_service.checkout.router import router as checkout_router
 from sync_service.config import Settings, get_settings
-from sync_service.errors import SyncError, sync_error_handler
+from sync_service.errors import SyncError, http_error_handler, sync_error_handler
 from sync_service.health import router as health_router
 from sync_service.inbox.fast_path import WebhookFastPath
+from sync_service.inbox.router import document_bodies
 from sync_service.inbox.router import router as inbox_router
 from sync_service.metrics import shared_metrics
 from sync_service.redis import RedisDep, make_async_redis
@@ -43,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.redis = None
     app.add_exception_handler(SyncError, sync_error_handler)
+    app.add_exception_handler(HTTPException, http_error_handler)
 
     app.include_router(health_router)
     app.include_router(inbox_router)
@@ -50,9 +53,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(checkout_router)
     CheckoutFastPath.install(app)
 
+    default_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_bodies(default_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi
+
     @app.get("/metrics", include_in_schema=False)
     async def metrics(redis: RedisDep) -> Response:
-        shared = await shared_metrics(redis)
+        shared = await shared_metrics(redis, settings)
         return Response(generate_latest() + shared, media_type=CONTENT_TYPE_LATEST)
 
     return app

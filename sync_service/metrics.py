@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
@@ -45,43 +43,44 @@ class _Snapshot:
         return self._families
 
 
-async def shared_metrics(redis) -> bytes:
-    """What workers and the inbox hold in Redis: totals over every process, lag, dead letters.
+async def shared_metrics(redis, settings) -> bytes:
+    """What workers and the inbox hold in Redis: totals over every process, lag, dead letters,
+    how long the drain has been held for Odoo, and the alerts (sync_service/alerts.py).
 
     Returns the exposition text (empty when Redis is down: the scrape still answers).
     """
-    from sync_service.inbox import keys
-    from sync_service.outbound import keys as out_keys
-    from sync_service.stats import STATS
+    from sync_service.alerts import ALERTS, alerts, read_state
 
     try:
-        pipe = redis.pipeline(transaction=False)
-        pipe.hgetall(STATS)
-        pipe.xlen(keys.STREAM)
-        pipe.zcard(keys.RETRY)
-        pipe.xlen(keys.DEAD)
-        pipe.xlen(out_keys.DEAD)
-        pipe.xrange(keys.STREAM, count=1)
-        counters, pending, retries, dead, push_dead, first = await pipe.execute()
+        state = await read_state(redis)
     except Exception:
         return b""
     ingested = CounterMetricFamily(
         "oms_worker_events", "Worker outcomes over all processes", labels=["outcome"]
     )
-    for field, value in sorted(counters.items()):
+    for field, value in sorted(state.counters.items()):
         ingested.add_metric([field.decode()], float(value))
     lag = GaugeMetricFamily("oms_inbox_lag", "Inbox events waiting", labels=["where"])
-    lag.add_metric(["stream"], pending)
-    lag.add_metric(["retry"], retries)
+    lag.add_metric(["stream"], state.waiting)
+    lag.add_metric(["retry"], state.retrying)
     dead_letters = GaugeMetricFamily(
         "oms_dead_letters", "Dead letters waiting for an operator", labels=["side"]
     )
-    dead_letters.add_metric(["inbox"], dead)
-    dead_letters.add_metric(["outbox"], push_dead)
+    dead_letters.add_metric(["inbox"], state.dead_inbox)
+    dead_letters.add_metric(["outbox"], state.dead_outbox)
     age = GaugeMetricFamily("oms_inbox_oldest_age_seconds", "Age of the oldest inbox event")
-    age.add_metric(
-        [], max(0.0, time.time() - int(first[0][0].split(b"-")[0]) / 1000) if first else 0.0
+    age.add_metric([], state.oldest_s)
+    held = GaugeMetricFamily(
+        "oms_odoo_unreachable_seconds",
+        "How long the ingest drain has been held because Odoo cannot be used (0: it answers)",
     )
+    held.add_metric([], state.outage.held_s() if state.outage else 0.0)
+    raised = {alert["alert"] for alert in alerts(state, settings)}
+    alert = GaugeMetricFamily(
+        "oms_alert", "1 when this needs a person (see /health for the words)", labels=["alert"]
+    )
+    for name in ALERTS:
+        alert.add_metric([name], 1.0 if name in raised else 0.0)
     registry = CollectorRegistry()
-    registry.register(_Snapshot([ingested, lag, dead_letters, age]))
+    registry.register(_Snapshot([ingested, lag, dead_letters, age, held, alert]))
     return generate_latest(registry)

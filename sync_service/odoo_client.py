@@ -23,7 +23,24 @@ class OdooError(Exception):
     """Odoo could not be reached or answered an error; the caller retries later."""
 
 
+class OdooUnavailable(OdooError):
+    """Odoo cannot be used right now, whatever was asked: not reachable (refused, timed out),
+    an HTTP error from its web layer or a proxy, its database down, or our key refused.
+    None of it is the fault of the orders in the call: the ingest drain holds them until
+    Odoo answers again (worker/breaker.py) instead of spending their attempts."""
+
+
+# Errors Odoo answers in a JSON-RPC body that concern every call alike, not the call's data.
+UNAVAILABLE_ERRORS = {
+    "odoo.exceptions.AccessDenied",  # the API key or login is refused
+    "psycopg2.OperationalError",  # its database is down or refuses connections
+    "psycopg2.InterfaceError",
+}
+
+
 class OdooGateway(Protocol):
+    def ping(self) -> None: ...
+
     def ingest_orders(self, orders: list[dict]) -> list[dict]: ...
 
     def apply_tracking(self, events: list[dict]) -> list[dict]: ...
@@ -69,9 +86,11 @@ class JsonRpcOdoo:
                 secret = self._key.get_secret_value()
                 body = self._post("common", "login", [self._db, self._login, secret])
             except (httpx.HTTPError, ValueError) as exc:
-                raise OdooError(f"login: {type(exc).__name__}: {exc}") from exc
+                raise OdooUnavailable(f"login: {type(exc).__name__}: {exc}") from exc
+            if body.get("error"):
+                raise _answered_error("login", body["error"])
             if not body.get("result"):
-                raise OdooError(f"login of {self._login!r} to {self._db!r} refused")
+                raise OdooUnavailable(f"login of {self._login!r} to {self._db!r} refused")
             self._uid = body["result"]
         return self._uid
 
@@ -82,13 +101,19 @@ class JsonRpcOdoo:
         try:
             body = self._post("object", "execute_kw", call_args)
         except (httpx.HTTPError, ValueError) as exc:
-            raise OdooError(f"{model}.{method}: {type(exc).__name__}: {exc}") from exc
+            # Refused, timed out, cut off, a 5xx of its web layer or a proxy, not JSON-RPC.
+            raise OdooUnavailable(f"{model}.{method}: {type(exc).__name__}: {exc}") from exc
         finally:
             ODOO_CALL_SECONDS.labels(model, method).observe(time.perf_counter() - started)
         if body.get("error"):
-            data = body["error"].get("data") or {}
-            raise OdooError(f"{model}.{method}: {data.get('name')}: {data.get('message')}")
+            raise _answered_error(f"{model}.{method}", body["error"])
         return body.get("result")
+
+    def ping(self) -> None:
+        """Is Odoo usable: our key accepted, its database answering? The cheapest call any
+        user may make (its own language and time zone; checking the key reads the database),
+        raising :class:`OdooUnavailable` if not."""
+        self.call("res.users", "context_get")
 
     def ingest_orders(self, orders: list[dict]) -> list[dict]:
         return self.call("oms.intake", "ingest_orders", orders)
@@ -110,6 +135,13 @@ class JsonRpcOdoo:
 
     def close(self) -> None:
         self._http.close()
+
+
+def _answered_error(what: str, error: dict) -> OdooError:
+    data = error.get("data") or {}
+    name = data.get("name") or ""
+    kind = OdooUnavailable if name in UNAVAILABLE_ERRORS else OdooError
+    return kind(f"{what}: {name}: {data.get('message')}")
 
 
 def load_gateway(settings: Settings) -> OdooGateway:

@@ -7,11 +7,10 @@ EasyPost signs with ``X-Hmac-Signature: hmac-sha256-hex=<hex>``; AfterShip with
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 
 from pydantic import BaseModel
 
-from sync_service.canonical import TrackingEvent, TrackingStatus, dump
+from sync_service.canonical import Moment, TrackingEvent, TrackingStatus, dump
 from sync_service.errors import BadSignature
 from sync_service.inbox.providers.base import (
     Delivery,
@@ -53,7 +52,7 @@ class EpLocation(BaseModel):
 class EpDetail(BaseModel):
     status: str
     message: str | None = None
-    datetime: datetime
+    datetime: Moment
     tracking_location: EpLocation | None = None
 
 
@@ -62,7 +61,7 @@ class EpTracker(BaseModel):
     tracking_code: str
     status: str
     carrier: str
-    updated_at: datetime
+    updated_at: Moment
     tracking_details: list[EpDetail] = []
 
 
@@ -73,7 +72,7 @@ class EpEvent(BaseModel):
 
 
 class AsCheckpoint(BaseModel):
-    checkpoint_time: datetime
+    checkpoint_time: Moment
     tag: str
     message: str = ""
     location: str | None = None
@@ -83,7 +82,7 @@ class AsTracking(BaseModel):
     tracking_number: str
     slug: str
     tag: str
-    updated_at: datetime
+    updated_at: Moment
     checkpoints: list[AsCheckpoint] = []
 
 

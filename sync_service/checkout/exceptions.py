@@ -18,6 +18,13 @@ class CheckoutError(SyncError):
         self.extensions = extensions
 
 
+class MalformedBody(CheckoutError):
+    """A body that cannot be parsed at all (not UTF-8, nested too deep)."""
+
+    status_code = 400
+    code = "malformed_body"
+
+
 class MissingApiKey(CheckoutError):
     status_code = 401
     code = "missing_api_key"

@@ -12,6 +12,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import hashlib
+import logging
 import time
 import types
 from collections.abc import Callable, Mapping
@@ -23,6 +24,8 @@ from starlette.concurrency import run_in_threadpool
 
 from oms_engine import CarrierService, Network, Node, Policy, Product
 from sync_service.checkout.exceptions import NetworkUnavailable
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,10 +114,14 @@ class NetworkCache:
             try:
                 snapshot = await run_in_threadpool(self._loader, channel)
             except Exception as error:
+                # What went wrong inside Odoo is for our log, not for the shop's screen.
+                log.warning("checkout: network of %s not loaded: %s", channel, error,
+                            extra={"channel": channel})  # fmt: skip
                 if entry:
                     return entry[1]
                 raise NetworkUnavailable(
-                    f"the network of channel {channel!r} could not be loaded: {error}"
+                    f"delivery dates for channel {channel!r} cannot be computed right now "
+                    "(the fulfilment network is not available); retry shortly"
                 ) from error
             self._entries[channel] = (self._clock(), snapshot)
             return snapshot

@@ -18,13 +18,14 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from starlette.exceptions import HTTPException
 
 from sync_service.checkout import schemas as s
 from sync_service.checkout.dependencies import CallerDep
-from sync_service.checkout.exceptions import CheckoutError, StoreUnavailable
+from sync_service.checkout.exceptions import CheckoutError, MalformedBody, StoreUnavailable
 from sync_service.checkout.service import reservation_view
+from sync_service.errors import PROBLEM, problem_responses
 
-PROBLEM = "application/problem+json"
 log = logging.getLogger(__name__)
 
 
@@ -76,6 +77,14 @@ class ProblemRoute(APIRoute):
                 return problem_response(error)
             except RequestValidationError as error:
                 return validation_problem(error)
+            except HTTPException as error:
+                if error.status_code != 400:
+                    raise
+                # FastAPI's answer to a body it cannot even parse (not UTF-8, nested past
+                # the JSON parser's depth): a problem like every other error here.
+                return problem_response(MalformedBody(
+                    "the body is not JSON this API can read (UTF-8, nested at most a few "
+                    "hundred levels)", field="body"))  # fmt: skip
             except (RedisConnectionError, RedisTimeoutError) as error:
                 log.warning("checkout: Redis unavailable: %s", error)
                 return problem_response(StoreUnavailable("stock store unavailable; retry shortly"))
@@ -83,14 +92,8 @@ class ProblemRoute(APIRoute):
         return problem_handler
 
 
-def _problems(*codes: tuple[int, str]) -> dict:
-    return {
-        status: {"model": s.Problem, "content": {PROBLEM: {}}, "description": text}
-        for status, text in codes
-    }
-
-
-COMMON = _problems(
+COMMON = problem_responses(
+    (400, "malformed_body: a body that is not UTF-8 JSON or is nested too deep"),
     (401, "missing_api_key / bad_api_key"),
     (404, "unknown_channel, unknown_sku, unknown_store or unknown_reservation"),
     (422, "invalid_request (field named), invalid_postal_code"),
@@ -155,7 +158,7 @@ async def delivery_promise(caller: CallerDep, body: s.PromiseRequest):
     response_model=s.Reservation,
     status_code=201,
     summary="Reserve a cart",
-    responses=_problems((409, "insufficient_stock (lines named) / reservation_conflict")),
+    responses=problem_responses((409, "insufficient_stock (lines named) / reservation_conflict")),
 )
 async def reserve(
     caller: CallerDep,
@@ -180,7 +183,7 @@ async def get_reservation(caller: CallerDep, reservation_id: str):
     "/reservations/{reservation_id}",
     response_model=s.Reservation,
     summary="Release a hold",
-    responses=_problems((409, "reservation_conflict: already converted into an order")),
+    responses=problem_responses((409, "reservation_conflict: already converted into an order")),
 )
 async def release_reservation(caller: CallerDep, reservation_id: str):
     """Give the stock back now (customer left, payment failed). Idempotent."""
@@ -192,7 +195,7 @@ async def release_reservation(caller: CallerDep, reservation_id: str):
     "/reservations/{reservation_id}/extend",
     response_model=s.Reservation,
     summary="Give a hold more time",
-    responses=_problems((409, "reservation_conflict: the hold is no longer active")),
+    responses=problem_responses((409, "reservation_conflict: the hold is no longer active")),
 )
 async def extend_reservation(caller: CallerDep, reservation_id: str, body: s.ExtendRequest):
     """Payment still in progress (3-D Secure, a slow wallet): the hold lives ``ttl_seconds``
@@ -205,7 +208,7 @@ async def extend_reservation(caller: CallerDep, reservation_id: str, body: s.Ext
     "/reservations/{reservation_id}/convert",
     response_model=s.Reservation,
     summary="Convert a hold into an order",
-    responses=_problems((409, "reservation_conflict: converted for another order")),
+    responses=problem_responses((409, "reservation_conflict: converted for another order")),
 )
 async def convert_reservation(caller: CallerDep, reservation_id: str, body: s.ConvertRequest):
     """The order arrived in Odoo: the hold keeps counting until the projection shows Odoo's

@@ -7,24 +7,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sync_service.errors import Problem  # noqa: F401 (the checkout's error body, documented)
+
 Sku = Field(min_length=1, max_length=64, examples=["TSHIRT-RED-M"])
+# A hold lives at most the configured maximum (OMS_CHECKOUT_MAX_HOLD_TTL_S); a request may ask
+# for more and gets that maximum, but not for a lifetime no clock can count (1e308 s).
+MAX_REQUESTED_TTL_S = 7 * 24 * 3600
 
 
 class CartLine(BaseModel):
     sku: str = Sku
     quantity: int = Field(gt=0, le=10_000, examples=[2])
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details; extension members depend on ``title`` (the stable code)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    type: str = Field(examples=["urn:oms:problem:insufficient_stock"])
-    title: str = Field(examples=["insufficient_stock"])
-    status: int = Field(examples=[409])
-    detail: str = Field(examples=["not enough sellable stock for: TSHIRT-RED-M"])
-    field: str | None = None
 
 
 # ----------------------------------------------------------------- availability
@@ -259,8 +252,10 @@ class ReservationRequest(BaseModel):
         default=None, max_length=64, description="Hold at this store (click & collect)."
     )
     ttl_seconds: float | None = Field(
-        default=None, gt=0, description="Hold duration; default and maximum are configured."
-    )
+        default=None, gt=0, le=MAX_REQUESTED_TTL_S,
+        description="Hold duration; default and maximum are configured (longer asks get the "
+        "maximum).",
+    )  # fmt: skip
 
 
 class ReservationLine(BaseModel):
@@ -297,8 +292,9 @@ class Reservation(BaseModel):
 
 class ExtendRequest(BaseModel):
     ttl_seconds: float | None = Field(
-        default=None, gt=0, description="New time left from now; default and maximum configured."
-    )
+        default=None, gt=0, le=MAX_REQUESTED_TTL_S,
+        description="New time left from now; default and maximum configured.",
+    )  # fmt: skip
 
 
 class ChannelStatus(BaseModel):

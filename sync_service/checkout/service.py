@@ -210,9 +210,7 @@ class CheckoutService:
             store = snapshot.nodes.get(node)
             if store is None or not store.pickup_point:
                 raise exc.UnknownNode(f"{node!r} is not a pickup store", field="pickup_store")
-        ttl_ms = self.settings.hold_ttl_ms
-        if request.ttl_seconds is not None:
-            ttl_ms = min(int(request.ttl_seconds * 1000), self.settings.max_hold_ttl_ms)
+        ttl_ms = self._ttl_ms(request.ttl_seconds)
         lines = [HoldLine(sku, qty, node) for sku, qty in _merge(request.lines).items()]
         rid = new_reservation_id(channel, idempotency_key)
         try:
@@ -237,10 +235,14 @@ class CheckoutService:
 
     async def extend(self, channel: str, reservation_id: str, ttl_seconds: float | None) -> Hold:
         self._own(channel, reservation_id)
-        ttl_ms = self.settings.hold_ttl_ms
-        if ttl_seconds is not None:
-            ttl_ms = min(int(ttl_seconds * 1000), self.settings.max_hold_ttl_ms)
-        return await self.store.extend(reservation_id, ttl_ms)
+        return await self.store.extend(reservation_id, self._ttl_ms(ttl_seconds))
+
+    def _ttl_ms(self, ttl_seconds: float | None) -> int:
+        """The hold's lifetime: the default, or what was asked up to the maximum (capped
+        before it becomes milliseconds, so no request can overflow the conversion)."""
+        if ttl_seconds is None:
+            return self.settings.hold_ttl_ms
+        return int(min(ttl_seconds, self.settings.max_hold_ttl_s) * 1000)
 
     async def convert(self, channel: str, reservation_id: str, order_ref: str) -> Hold:
         self._own(channel, reservation_id)

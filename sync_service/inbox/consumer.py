@@ -3,7 +3,8 @@
 An event moves atomically between three places, never lost, never in two at once:
 ``oms:inbox`` (stream, consumer group ``ingest``) -> on failure ``oms:inbox:retry`` (zset by
 due time) -> back to the stream when due -> after the last attempt ``oms:inbox:dead`` (stream),
-from where ``python -m sync_service replay-dead-letters`` puts it back.
+from where ``python -m sync_service replay-dead-letters`` puts it back. While Odoo cannot be
+reached an event read for it stays pending in the stream, its id in ``oms:inbox:parked``.
 """
 
 from __future__ import annotations
@@ -117,11 +118,15 @@ class InboxConsumer:
         return self._promote(keys=[keys.STREAM, keys.RETRY], args=[_now_ms(), limit])
 
     def read(self, count: int) -> list[InboxEvent]:
-        """Stuck entries of dead consumers first (XAUTOCLAIM), then new ones."""
-        _next, claimed, *_ = self.redis.xautoclaim(
-            keys.STREAM, keys.GROUP, self.consumer, self.claim_idle_ms, "0-0", count=count
-        )
-        events = [_event(sid, fields) for sid, fields in claimed if fields]
+        """Events parked while Odoo was away first, then stuck entries of dead consumers
+        (XAUTOCLAIM), then new ones."""
+        events = self._unpark(count)
+        if len(events) < count:
+            _next, claimed, *_ = self.redis.xautoclaim(
+                keys.STREAM, keys.GROUP, self.consumer, self.claim_idle_ms, "0-0",
+                count=count - len(events),
+            )  # fmt: skip
+            events += [_event(sid, fields) for sid, fields in claimed if fields]
         if len(events) < count:
             for _stream, entries in (
                 self.redis.xreadgroup(
@@ -131,6 +136,22 @@ class InboxConsumer:
             ):
                 events.extend(_event(sid, fields) for sid, fields in entries if fields)
         return events
+
+    def park(self, events: list[InboxEvent]) -> None:
+        """Odoo could not be used for these: they stay pending in the stream as they are
+        (attempts untouched) and the next drain that reaches Odoo takes them first."""
+        if events:
+            self.redis.sadd(keys.PARKED, *[event.stream_id for event in events])
+
+    def _unpark(self, count: int) -> list[InboxEvent]:
+        parked = sorted(self.redis.smembers(keys.PARKED), key=_stream_order)[:count]
+        if not parked:
+            return []
+        # Taken over whoever read them (maybe a worker gone since); an id acknowledged in the
+        # meantime is no longer pending and comes back empty.
+        claimed = self.redis.xclaim(keys.STREAM, keys.GROUP, self.consumer, 0, parked)
+        self.redis.srem(keys.PARKED, *parked)
+        return [_event(sid, fields) for sid, fields in claimed if fields]
 
     def ack(self, events: list[InboxEvent]) -> None:
         if not events:
@@ -164,6 +185,11 @@ class InboxConsumer:
         if first:
             age = max(0.0, time.time() - int(first[0][0].split(b"-")[0]) / 1000)
         return length, retries, age
+
+
+def _stream_order(stream_id: bytes) -> tuple[int, int]:
+    millis, _, sequence = stream_id.partition(b"-")
+    return int(millis), int(sequence or 0)
 
 
 def _event(stream_id: bytes, fields: dict[bytes, bytes]) -> InboxEvent:

@@ -11,25 +11,68 @@ per-request overhead.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Literal
 
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from sync_service.carriers import normalise
 from sync_service.config import Settings
-from sync_service.errors import SyncError, problem
+from sync_service.errors import SyncError, problem, problem_responses
 from sync_service.inbox import service
+from sync_service.inbox.providers import generic, shopify, shopware, woocommerce
 from sync_service.inbox.store import InboxStore
 from sync_service.redis import make_async_redis
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
+
+class WebhookAnswer(BaseModel):
+    status: Literal["accepted", "duplicate", "stale", "ping"]
+    delivery_id: str | None = None
+
+
 _RESPONSES = {
-    202: {"description": "Stored in the inbox"},
-    200: {"description": "Duplicate or stale redelivery, dropped"},
-    401: {"description": "Signature does not verify (nothing stored)"},
-    404: {"description": "No such channel or carrier configured"},
-    413: {"description": "Body larger than the limit"},
-    422: {"description": "Malformed payload; `field` names the offending field"},
-    503: {"description": "Inbox unavailable; retry later"},
+    202: {"model": WebhookAnswer, "description": "Stored in the inbox"},
+    200: {
+        "model": WebhookAnswer,
+        "description": (
+            "Dropped: a delivery id already seen, an order version already stored (`duplicate`), "
+            "an older version than one stored (`stale`), WooCommerce's ping"
+        ),
+    },
+    **problem_responses(
+        (401, "Signature missing or not matching the body (nothing stored)"),
+        (404, "No such channel or carrier configured"),
+        (413, "Body larger than the limit"),
+        (422, "Not JSON, or a value missing or unusable; `field` names it"),
+        (503, "Inbox unavailable; retry later"),
+    ),
 }
+# What each route's body may be: the channel's (or carrier's) provider decides which.
+BODIES = {
+    "/webhooks/{channel}": [shopify.ShopifyOrder, shopify.ShopifyRefund, woocommerce.WooOrder,
+                            shopware.SwWebhook, generic.GenericEnvelope],
+    "/webhooks/carriers/{carrier}": [normalise.EpEvent, normalise.AsWebhook],
+}  # fmt: skip
+
+
+def document_bodies(openapi: dict) -> dict:
+    """Add the providers' payloads to the OpenAPI document as the webhooks' request bodies.
+    The handlers read the raw body themselves (the signature is over its bytes), so FastAPI
+    cannot derive these from their signatures."""
+    models = [model for group in BODIES.values() for model in group]
+    _, top = models_json_schema([(model, "validation") for model in models],
+                                ref_template="#/components/schemas/{model}")  # fmt: skip
+    openapi.setdefault("components", {}).setdefault("schemas", {}).update(top.get("$defs", {}))
+    for path, group in BODIES.items():
+        refs = [{"$ref": f"#/components/schemas/{model.__name__}"} for model in group]
+        openapi["paths"][path]["post"]["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"oneOf": refs}}},
+        }
+    return openapi
 
 
 def inbox_store(app) -> InboxStore:

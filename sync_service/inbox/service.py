@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Mapping
+from functools import partial
 
 import orjson
 
@@ -17,6 +18,7 @@ from sync_service.carriers import normalise
 from sync_service.config import Settings
 from sync_service.errors import MalformedPayload, PayloadTooLarge, SyncError, UnknownSource
 from sync_service.inbox.providers import PROVIDERS, woocommerce
+from sync_service.inbox.providers.base import unusable
 from sync_service.inbox.store import InboxStore
 
 log = logging.getLogger("sync_service.inbox")
@@ -71,13 +73,22 @@ async def accept(
         secret = config.secret.get_secret_value()
         if source_kind == "carrier":
             normalise.verify(provider, headers, raw, secret)
-            delivery = normalise.parse(provider, code, load_json(raw))
+            parse = partial(normalise.parse, provider, code)
         else:
             if provider == "woocommerce" and woocommerce.is_ping(raw):
                 return 200, b'{"status":"ping"}'
             module = PROVIDERS[provider]
             module.verify(headers, raw, secret, tolerance_s=settings.webhook_tolerance_s)
-            delivery = module.parse(code, headers, load_json(raw))
+            parse = partial(module.parse, code, headers)
+        payload = load_json(raw)
+        try:
+            delivery = parse(payload)
+        except (ValueError, ArithmeticError) as exc:
+            # The providers' models bound what they read; this is the net under them: a
+            # signed payload the mapping cannot use is the shop's fault, never a 500.
+            log.warning("webhook mapping refused a value: %s", type(exc).__name__,
+                        extra={"source": code})  # fmt: skip
+            raise unusable(exc) from None
         outcome, ref = await store.store(code, provider, delivery, raw)
     except SyncError as exc:
         metrics.WEBHOOKS_REJECTED.labels(code, provider, exc.code).inc()

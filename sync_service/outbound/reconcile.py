@@ -21,8 +21,8 @@ from sync_service.config import Settings
 from sync_service.errors import SyncError
 from sync_service.inbox import keys as inbox_keys
 from sync_service.inbox.providers import shopify, shopware, woocommerce
-from sync_service.inbox.providers.base import Delivery, validate
-from sync_service.inbox.store import store_sync
+from sync_service.inbox.providers.base import Delivery, unusable, validate
+from sync_service.inbox.store import accepted_version, store_sync
 from sync_service.odoo_client import OdooError, OdooGateway
 from sync_service.outbound import keys
 from sync_service.outbound.adapters import PushError, adapter_for
@@ -34,6 +34,13 @@ OVERLAP = timedelta(minutes=5)
 
 
 def _canonical(provider: str, channel: str, payload: dict):
+    try:
+        return _mapped(provider, channel, payload)
+    except (ValueError, ArithmeticError) as exc:  # as at the webhook door: the shop's data
+        raise unusable(exc) from None
+
+
+def _mapped(provider: str, channel: str, payload: dict):
     if provider == "shopify":
         return shopify.to_canonical(channel, validate(shopify.ShopifyOrder, payload),
                                     "orders/updated")  # fmt: skip
@@ -84,8 +91,10 @@ class Reconciler:
                 continue
             if order is None:
                 continue
-            seen = self.redis.get(inbox_keys.order_version(code, order.external_id))
-            if seen and int(seen) >= order.external_version:
+            seen = accepted_version(
+                self.redis.get(inbox_keys.order_version(code, order.external_id))
+            )
+            if seen is not None and seen >= order.external_version:
                 continue
             delivery = Delivery(
                 f"reconcile:{order.external_id}:{order.external_version}", "reconcile",

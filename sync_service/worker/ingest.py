@@ -10,8 +10,8 @@ scan that cannot move it (oms_engine.tracking) is acknowledged without calling O
 from __future__ import annotations
 
 import logging
+import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import orjson
@@ -24,7 +24,10 @@ from sync_service.checkout.config import CheckoutSettings, get_checkout_settings
 from sync_service.checkout.jobs import on_orders_ingested
 from sync_service.inbox import keys
 from sync_service.inbox.consumer import InboxConsumer, InboxEvent
-from sync_service.odoo_client import OdooError, OdooGateway
+from sync_service.odoo_client import OdooError, OdooGateway, OdooUnavailable
+from sync_service.worker.breaker import OdooBreaker
+from sync_service.worker.lease import Lease
+from sync_service.worker.versions import OrderVersions
 
 log = logging.getLogger("sync_service.ingest")
 
@@ -34,69 +37,103 @@ REFUND_DONE = {"created", "unchanged"}
 # Retrying cannot fix these: straight to the dead letters for a person to look at.
 PERMANENT = {"invalid_payload", "not_cancellable"}
 
-# KEYS: lease. ARGV: token, ttl ms. Keep the lease only while it is still ours.
-_RENEW = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
-"""
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
 # Parcel statuses Odoo applied are remembered this long (a parcel's journey is over by then).
 TRACKING_MEMORY_S = 90 * 24 * 3600
+# How long one drain may keep the lease at most: its time budget, then one batch's calls
+# (orders, refunds, tracking), each bounded by the Odoo timeout.
+DRAIN_BUDGET_S = 10.0
 
 
 class Ingestor:
     def __init__(self, consumer: InboxConsumer, odoo: OdooGateway, batch_size: int,
-                 checkout: CheckoutSettings | None = None, lanes: int = 1) -> None:  # fmt: skip
+                 checkout: CheckoutSettings | None = None, lanes: int = 1, *,
+                 lease_s: float = 5.0, probe_interval_s: float = 1.0,
+                 odoo_timeout_s: float = 120.0,
+                 version_memory_s: int = 7 * 24 * 3600) -> None:  # fmt: skip
         self.consumer = consumer
         self.odoo = odoo
         self.batch_size = batch_size
         self.checkout = checkout or get_checkout_settings()
         self.lanes = max(1, lanes)
-        self._renew = consumer.redis.register_script(_RENEW)
-        self._release = consumer.redis.register_script(_RELEASE)
+        self.lease_s = lease_s
+        self.max_hold_s = DRAIN_BUDGET_S + 3 * odoo_timeout_s + 30
+        self.breaker = OdooBreaker(consumer.redis, probe_interval_s)
+        self.versions = OrderVersions(consumer.redis, version_memory_s)
+        self._odoo_away = threading.Event()
 
-    def drain(self, budget_s: float = 10.0) -> int:
+    @classmethod
+    def from_settings(cls, consumer: InboxConsumer, odoo: OdooGateway, settings) -> Ingestor:
+        return cls(consumer, odoo, settings.ingest_batch_size, lanes=settings.ingest_lanes,
+                   lease_s=settings.ingest_lease_s,
+                   probe_interval_s=settings.odoo_probe_interval_s,
+                   odoo_timeout_s=settings.odoo_timeout_s,
+                   version_memory_s=settings.dedupe_ttl_s)  # fmt: skip
+
+    def drain(self, budget_s: float = DRAIN_BUDGET_S) -> int:
         """Process batches until the inbox is empty or the time budget is spent.
 
-        One drain at a time across all workers, under a lease in Redis: two batches confirmed
-        at once in Odoo mostly share popular SKUs, so one waits for the other's stock locks
-        and then fails on a serialization error and retries (with 2 worker processes that made
-        the webhook-to-order p99 several times longer than one drain at a time). A drain that
-        finds the lease taken returns at once; the next beat tick tries again. The lease is
-        renewed before each batch and lapses after ``claim_idle_ms`` - the same time after
-        which a dead worker's events are reclaimed - so a killed worker blocks nobody longer.
+        One drain at a time across all workers, under a short lease kept alive by a heartbeat
+        (worker/lease.py): two batches confirmed at once in Odoo mostly share popular SKUs and
+        wait for each other's stock locks. A drain that finds the lease taken returns at once;
+        the next beat tick tries again. While Odoo cannot be used the drain holds (it only
+        probes Odoo, worker/breaker.py) and the events wait in the inbox, attempts untouched.
         """
         redis_client = self.consumer.redis
-        token, ttl_ms = uuid.uuid4().hex, max(int(self.consumer.claim_idle_ms), 1000)
-        if not redis_client.set(keys.INGEST_LEASE, token, nx=True, px=ttl_ms):
-            stats.incr(redis_client, "ingest:lease_busy")
-            return 0
-        try:
+        lease = Lease(redis_client, keys.INGEST_LEASE, self.lease_s, self.max_hold_s)
+        with lease as held:
+            if not held:
+                stats.incr(redis_client, "ingest:lease_busy")
+                return 0
+            if not self._odoo_answers():
+                return 0
             self.consumer.ensure_group()
             self.consumer.prune_consumers()
             self.consumer.promote_due()
             handled, deadline = 0, time.monotonic() + budget_s
-            while time.monotonic() < deadline:
-                if not self._renew(keys=[keys.INGEST_LEASE], args=[token, ttl_ms]):
-                    log.warning("ingest lease lapsed during a batch; this drain stops")
-                    break
+            while time.monotonic() < deadline and not lease.lost:
                 events = self.consumer.read(self.batch_size * self.lanes)
                 if not events:
                     break
                 self.process(events)
                 handled += len(events)
+                if self._odoo_away.is_set():
+                    break  # the breaker is open: held until a probe finds Odoo again
             return handled
-        finally:
-            self._release(keys=[keys.INGEST_LEASE], args=[token])
+
+    def _odoo_answers(self) -> bool:
+        """Closed breaker, or open with a probe due that Odoo answers (then closed)."""
+        outage = self.breaker.outage()
+        if outage is None:
+            return True
+        redis_client = self.consumer.redis
+        if time.time() * 1000 < outage.probe_at_ms:
+            stats.incr(redis_client, "ingest:held")
+            return False
+        try:
+            self.odoo.ping()
+        except OdooUnavailable as exc:
+            self.breaker.trip(str(exc))
+            stats.incr(redis_client, "odoo:unavailable")
+            log.warning("Odoo still cannot be used (%.0f s): %s", outage.held_s(), exc)
+            return False
+        except OdooError as exc:  # it answered: the calls themselves will tell
+            log.info("Odoo answers the probe with an error: %s", exc)
+        self.breaker.close()
+        stats.incr(redis_client, "odoo:back")
+        log.warning("Odoo answers again after %.0f s; the inbox drains", outage.held_s())
+        return True
 
     def process(self, events: list[InboxEvent]) -> None:
+        self._odoo_away.clear()
         by_kind: dict[str, list[InboxEvent]] = {}
         for event in events:
             by_kind.setdefault(event.kind, []).append(event)
-        lanes = split_by_skus(by_kind.pop("order", []), self.lanes)
+        orders, redundant = self.versions.fresh(by_kind.pop("order", []))
+        if redundant:
+            # Older versions read with a newer one, copies of a version Odoo answered for.
+            stats.incr(self.consumer.redis, "ingested:order:redundant", len(redundant))
+            self.consumer.ack(redundant)
+        lanes = split_by_skus(orders, self.lanes)
         if len(lanes) > 1:
             # Each call is its own Odoo transaction; sharing no SKU, they take no stock lock
             # the other waits for (Odoo serves them in two of its workers).
@@ -120,6 +157,9 @@ class Ingestor:
         if results is None:
             return
         self._convert_holds(orders, results)
+        self.versions.remember(
+            [(event, result.get("status")) for event, result in zip(events, results, strict=True)]
+        )
         done, latencies = [], []
         now_ms = int(time.time() * 1000)
         for event, order, result in zip(events, orders, results, strict=True):
@@ -225,12 +265,25 @@ class Ingestor:
         self.consumer.ack(acked)
 
     def _call(self, method: str, events: list[InboxEvent], payloads: list[dict]) -> list | None:
-        """One Odoo call for the batch, one result per payload; None when the call failed,
-        after every event of it went to the retry set (Odoo's methods are idempotent)."""
+        """One Odoo call for the batch, one result per payload; None when the call failed:
+        Odoo unusable -> the events are parked and the breaker opens (their attempts are
+        not spent); Odoo answered an error -> every event goes to the retry set (Odoo's
+        methods are idempotent)."""
+        if self._odoo_away.is_set():  # another call of this batch found Odoo away
+            self.consumer.park(events)
+            return None
         try:
             results = getattr(self.odoo, method)(payloads)
             if not isinstance(results, list) or len(results) != len(payloads):
                 raise OdooError(f"{method} answered {len(results or [])} for {len(payloads)}")
+        except OdooUnavailable as exc:
+            self._odoo_away.set()
+            self.consumer.park(events)
+            self.breaker.trip(str(exc))
+            stats.incr(self.consumer.redis, "odoo:unavailable")
+            stats.incr(self.consumer.redis, f"held:{events[0].kind}", len(events))
+            log.warning("Odoo cannot be used; %d events wait in the inbox: %s", len(events), exc)
+            return None
         except OdooError as exc:
             for event in events:
                 self._fail(event, str(exc))

@@ -38,7 +38,7 @@ def state():
 def ingest_inbox() -> int:
     settings, client, odoo, name = state()
     consumer = make_consumer(client, settings, name)
-    return Ingestor(consumer, odoo, settings.ingest_batch_size, lanes=settings.ingest_lanes).drain()
+    return Ingestor.from_settings(consumer, odoo, settings).drain()
 
 
 @app.task(name="oms.push_outbox", **RETRY)

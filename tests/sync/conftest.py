@@ -122,6 +122,18 @@ def ingestor(request, fast_settings, redis_client):
     """The worker's ingestor; every test using it runs with one Odoo call at a time and with
     two lanes (docs/sync_service.md, "Ingest lanes")."""
     consumer = make_consumer(redis_client, fast_settings, "test-consumer")
-    return Ingestor(
-        consumer, sinks.RecordingOdoo(fast_settings), batch_size=10, lanes=request.param
-    )
+    return Ingestor(consumer, sinks.RecordingOdoo(fast_settings), batch_size=10,
+                    lanes=request.param, probe_interval_s=0.001)  # fmt: skip
+
+
+@pytest.fixture
+def live_api(settings, tmp_path):
+    """The API under uvicorn (a process, both fast paths), and an HTTP client on it."""
+    import httpx
+
+    from tests.sync.processes import start_api
+
+    process, url = start_api(settings, tmp_path)
+    with httpx.Client(base_url=url, timeout=30) as client:
+        yield client
+    process.stop()

@@ -78,18 +78,19 @@ class Process:
         self._log_file.close()
 
 
-def start_worker(settings, tmp_path: Path, name: str = "worker", **extra: str) -> Process:
+def start_worker(settings, tmp_path: Path, name: str = "worker", concurrency: int = 1,
+                 **extra: str) -> Process:  # fmt: skip
     argv = [sys.executable, "-m", "celery", "-A", "sync_service.worker.celery_app", "worker",
-            "-B", "-s", str(tmp_path / f"{name}-beat-schedule"), "--concurrency", "1",
-            "--loglevel", "WARNING", "-n", f"{name}@%h"]  # fmt: skip
+            "-B", "-s", str(tmp_path / f"{name}-beat-schedule"), "--concurrency",
+            str(concurrency), "--loglevel", "WARNING", "-n", f"{name}@%h"]  # fmt: skip
     return Process(argv, service_env(settings, **extra), tmp_path / f"{name}.log")
 
 
-def start_api(settings, tmp_path: Path, workers: int = 1) -> tuple[Process, str]:
+def start_api(settings, tmp_path: Path, workers: int = 1, **extra: str) -> tuple[Process, str]:
     port = free_port()
     argv = [sys.executable, "-m", "sync_service", "api", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers)]  # fmt: skip
-    process = Process(argv, service_env(settings), tmp_path / "api.log")
+    process = Process(argv, service_env(settings, **extra), tmp_path / "api.log")
     url = f"http://127.0.0.1:{port}"
     wait_until(lambda: _answers(url), what=f"API on {url}", timeout=30, process=process)
     return process, url

@@ -13,7 +13,7 @@ import time
 
 import redis
 
-from sync_service.odoo_client import OdooError
+from sync_service.odoo_client import OdooError, OdooUnavailable
 
 CALLS = "oms:test:sink:calls"  # every ingest_orders batch, when the call starts
 ORDERS = "oms:test:sink:orders"  # every order of a call that returned
@@ -23,7 +23,9 @@ OUTBOX = "oms:test:sink:outbox"  # scripted outbox events (JSON), served by fetc
 ACKS = "oms:test:sink:acks"
 SELLABLE = "oms:test:sink:sellable"
 BLOCK = "oms:test:sink:block"  # while set, ingest_orders waits (a worker to kill mid-call)
-FAIL = "oms:test:sink:fail"  # while set, every call raises OdooError (Odoo down)
+FAIL = "oms:test:sink:fail"  # while set, every call raises OdooUnavailable (Odoo down)
+ERROR = "oms:test:sink:error"  # while set, every call raises OdooError (Odoo answers an error)
+PINGS = "oms:test:sink:pings"  # counts the probes
 
 
 def reply_key(external_id: str) -> str:
@@ -38,7 +40,13 @@ class RecordingOdoo:
         while self.redis.exists(BLOCK):
             time.sleep(0.02)
         if self.redis.exists(FAIL):
-            raise OdooError("Odoo unreachable (scripted by the test)")
+            raise OdooUnavailable("Odoo unreachable (scripted by the test)")
+        if self.redis.exists(ERROR):
+            raise OdooError("Odoo answered an error (scripted by the test)")
+
+    def ping(self) -> None:
+        self.redis.incr(PINGS)
+        self._gate()
 
     def ingest_orders(self, orders: list[dict]) -> list[dict]:
         self.redis.rpush(CALLS, json.dumps([o["external_id"] for o in orders]))

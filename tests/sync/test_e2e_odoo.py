@@ -14,9 +14,11 @@ import itertools
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -40,9 +42,31 @@ def _banner(reason: str) -> str:
 
 
 class Odoo:
-    def __init__(self, url: str, db: str) -> None:
+    """A running odoo-bin on its own database, and JSON-RPC as its admin. ``stop``/``start``,
+    ``pause``/``resume`` take it away and bring it back, as an outage would."""
+
+    def __init__(self, url: str, db: str, command: list[str], log: Path) -> None:
         self.url, self.db = url, db
         self._ids = itertools.count(1)
+        self._command, self._log = command, log
+        self.server: Process | None = None
+
+    def start(self) -> None:
+        self.server = Process(self._command, dict(os.environ), self._log)
+        wait_until(lambda: _up(self.url), what="odoo-bin serving", timeout=180,
+                   process=self.server)  # fmt: skip
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    def pause(self) -> None:
+        """SIGSTOP: connections are still accepted (by the kernel), nothing is answered."""
+        os.kill(self.server.popen.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.server.popen.pid, signal.SIGCONT)
 
     def rpc(self, service: str, method: str, *args):
         reply = httpx.post(
@@ -64,26 +88,51 @@ class Odoo:
                         list(args), kwargs)  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def odoo(tmp_path_factory):
+_DATABASES = itertools.count(1)
+
+
+@contextmanager
+def running_odoo(workdir: Path):
+    """odoo-bin on a fresh copy of the demo database (skipped, loudly, without Odoo 18)."""
     reason = odoo_env.why_no_odoo()
     if reason:
         sys.stderr.write(_banner(reason) + "\n")
         pytest.skip(_banner(reason))
-    workdir = tmp_path_factory.mktemp("odoo")
-    db = f"sync_e2e_{os.getpid()}"
+    db = f"sync_e2e_{os.getpid()}_{next(_DATABASES)}"
     _drop(db)
     _pg("createdb", "-T", _demo_template(), db)
     _copy_filestore(_demo_template(), db)
     port = free_port()
-    server = Process([*_odoo_base(db), f"--http-port={port}", "--http-interface=127.0.0.1",
-                      f"--db-filter=^{db}$", "--workers=0", "--max-cron-threads=0"],
-                     dict(os.environ), workdir / "odoo.log")  # fmt: skip
-    client = Odoo(f"http://127.0.0.1:{port}", db)
-    wait_until(lambda: _up(client.url), what="odoo-bin serving", timeout=120, process=server)
-    yield client
-    server.stop()
-    _drop(db)
+    command = [*_odoo_base(db), f"--http-port={port}", "--http-interface=127.0.0.1",
+               f"--db-filter=^{db}$", "--workers=0", "--max-cron-threads=0"]  # fmt: skip
+    client = Odoo(f"http://127.0.0.1:{port}", db, command, workdir / "odoo.log")
+    try:
+        client.start()
+        yield client
+    finally:
+        if client.server is not None:
+            client.resume()  # a paused server would not hear the stop
+        client.stop()
+        _drop(db)
+
+
+@pytest.fixture(scope="module")
+def odoo(tmp_path_factory):
+    with running_odoo(tmp_path_factory.mktemp("odoo")) as client:
+        yield client
+
+
+def integration_settings(odoo: Odoo, redis_url: str, **overrides):
+    """Settings of a sync service talking to ``odoo`` as its integration user (demo data,
+    group "OMS Integration"), whose key is set here; and the company's currency."""
+    [sync_uid] = odoo.admin("res.users", "search", [["login", "=", "oms_sync"]])
+    odoo.admin("res.users", "write", [sync_uid], {"password": SYNC_PASSWORD})
+    [company] = odoo.admin("res.users", "read", [sync_uid], fields=["company_id"])
+    [currency] = odoo.admin("res.company", "read", [company["company_id"][0]],
+                            fields=["currency_id"])  # fmt: skip
+    values = {"odoo_url": odoo.url, "odoo_db": odoo.db, "odoo_login": "oms_sync",
+              "odoo_api_key": SYNC_PASSWORD, **overrides}  # fmt: skip
+    return helpers.make_settings(redis_url, **values), currency["currency_id"][1]
 
 
 def _odoo_base(db: str) -> list[str]:
@@ -111,7 +160,11 @@ def _demo_template() -> str:
     listed = _pg_out("psql", "-d", "postgres", "-Atc", "SELECT datname FROM pg_database")
     for stale in listed.split():  # templates of older versions of the addon
         if re.fullmatch(r"sync_e2e_tpl_[0-9a-f]{12}", stale) and stale != name:
-            _drop(stale)
+            # Other worktrees on this machine build their own version's template: spare
+            # those used within a day (dropping them made every run rebuild its own).
+            store = Path(DATA_DIR) / "filestore" / stale
+            if not store.exists() or time.time() - store.stat().st_mtime > 86_400:
+                _drop(stale)
     # Renaming is atomic: a concurrent run either sees the finished template or builds its own.
     renamed = subprocess.run([_pg_bin("psql"), "-d", "postgres", "-c",
                               f'ALTER DATABASE "{building}" RENAME TO "{name}"'],
@@ -148,9 +201,14 @@ def _copy_filestore(source: str, target: str) -> None:
 
 
 def _move_filestore(source: str, target: str) -> None:
-    origin = Path(DATA_DIR) / "filestore" / source
-    if origin.exists():
-        origin.rename(Path(DATA_DIR) / "filestore" / target)
+    origin, moved = Path(DATA_DIR) / "filestore" / source, Path(DATA_DIR) / "filestore" / target
+    if not origin.exists():
+        return
+    if moved.exists():  # left by a template of that name dropped meanwhile: same content
+        shutil.copytree(origin, moved, dirs_exist_ok=True)
+        shutil.rmtree(origin, ignore_errors=True)
+    else:
+        origin.rename(moved)
 
 
 def _up(url: str) -> bool:

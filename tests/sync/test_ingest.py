@@ -58,21 +58,21 @@ def test_update_arriving_before_create_ends_as_one_order_at_the_update(api, inge
     assert order["external_version"] == 1795687500000
 
 
-def test_odoo_down_retries_with_backoff_then_dead_letters_then_replays(
+def test_odoo_answering_errors_retries_with_backoff_then_dead_letters_then_replays(
     api, ingestor, fast_settings, redis_client
 ):
     post(api, helpers.shopify(helpers.shopify_order(5001, "2026-11-26T10:00:00Z")))
-    redis_client.set(sinks.FAIL, 1)
+    redis_client.set(sinks.ERROR, 1)
     for _attempt in range(3):
         ingestor.drain()
     assert redis_client.xlen(keys.STREAM) == 0
     assert redis_client.zcard(keys.RETRY) == 0
     [(dead_id, dead)] = redis_client.xrange(keys.DEAD)
     assert dead[b"attempts"] == b"3"
-    assert b"Odoo unreachable" in dead[b"last_error"]
+    assert b"Odoo answered an error" in dead[b"last_error"]
     assert sinks.recorded_orders(redis_client) == []
 
-    redis_client.delete(sinks.FAIL)
+    redis_client.delete(sinks.ERROR)
     env = {
         "OMS_REDIS_URL": fast_settings.redis_url,
         "OMS_ENVIRONMENT": "test",
@@ -85,6 +85,39 @@ def test_odoo_down_retries_with_backoff_then_dead_letters_then_replays(
     ingestor.drain()
     assert [o["external_id"] for o in sinks.recorded_orders(redis_client)] == ["5001"]
     assert redis_client.xlen(keys.DEAD) == 0
+
+
+def test_odoo_unreachable_holds_the_drain_without_spending_attempts(
+    api, fast_settings, redis_client
+):
+    ids = ["5101", "5102", "5103"]
+    for external_id in ids:
+        post(api, helpers.shopify(helpers.shopify_order(int(external_id), "2026-11-26T10:00:00Z")))
+    consumer = make_consumer(redis_client, fast_settings, "held")
+    ingestor = Ingestor(consumer, sinks.RecordingOdoo(fast_settings), 10, probe_interval_s=0.001)
+    redis_client.set(sinks.FAIL, 1)
+    assert ingestor.drain() == 3  # read, handed over, Odoo away: the breaker opens
+    post(api, helpers.shopify(helpers.shopify_order(5104, "2026-11-26T10:00:00Z")))
+    for _tick in range(10):  # far more ticks than the 3 attempts of fast_settings
+        time.sleep(0.002)
+        assert ingestor.drain() == 0  # held: only probes, no event read
+    assert redis_client.llen(sinks.CALLS) == 1
+    assert int(redis_client.get(sinks.PINGS)) == 10
+    assert redis_client.exists(keys.ODOO_BREAKER)
+    # Nothing went to the retry set or the dead letters; the events wait in the stream.
+    assert redis_client.zcard(keys.RETRY) == redis_client.xlen(keys.DEAD) == 0
+    assert redis_client.xlen(keys.STREAM) == 4
+    assert redis_client.scard(keys.PARKED) == 3
+
+    redis_client.delete(sinks.FAIL)  # Odoo answers again: the next drain probes and drains
+    assert ingestor.drain() == 4
+    assert not redis_client.exists(keys.ODOO_BREAKER)
+    calls = [json.loads(c) for c in redis_client.lrange(sinks.CALLS, 0, -1)]
+    assert calls == [ids, [*ids, "5104"]]  # the held ones first, in their order, then the new
+    assert redis_client.xlen(keys.STREAM) == redis_client.scard(keys.PARKED) == 0
+    assert redis_client.xpending(keys.STREAM, keys.GROUP)["pending"] == 0
+    stats = redis_client.hgetall("oms:stats")
+    assert b"retry:order" not in stats and b"dead:order" not in stats
 
 
 def test_backoff_grows_between_attempts(ingestor, fast_settings, redis_client):

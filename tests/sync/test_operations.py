@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +16,7 @@ from sync_service.logs import JsonFormatter
 from sync_service.main import create_app
 from sync_service.worker.ingest import Ingestor, make_consumer
 from tests.sync import helpers, sinks
+from tests.sync.conftest import free_port
 
 
 def test_production_refuses_default_secrets(monkeypatch):
@@ -37,6 +39,8 @@ def test_generic_channel_secret_must_be_a_standard_webhooks_secret(redis_server)
 
 
 def test_health_reports_redis_and_odoo(settings, redis_client):
+    # Nothing listens there (the default localhost:8069 may be someone's Odoo).
+    settings = settings.model_copy(update={"odoo_url": f"http://127.0.0.1:{free_port()}"})
     with TestClient(create_app(settings)) as client:
         reply = client.get("/health")
     assert reply.status_code == 200  # Odoo down only delays ingest
@@ -45,6 +49,50 @@ def test_health_reports_redis_and_odoo(settings, redis_client):
     gone = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
     with TestClient(create_app(gone)) as client:
         assert client.get("/health").status_code == 503
+
+
+def test_health_and_metrics_say_what_needs_a_person(settings, redis_client):
+    # Thresholds of 0: any held drain, any waiting event is worth an alert here.
+    settings = settings.model_copy(update={
+        "alert_odoo_held_s": 0.0, "alert_lag_s": 0.0, "ingest_max_attempts": 1,
+        "odoo_url": f"http://127.0.0.1:{free_port()}"})  # fmt: skip
+    ingestor = Ingestor(make_consumer(redis_client, settings, "ops"),
+                        sinks.RecordingOdoo(settings), 10, probe_interval_s=0.001)  # fmt: skip
+
+    def alerts(client) -> dict[str, str]:
+        reply = client.get("/health")
+        assert reply.status_code == 200  # none of this stops intake
+        body = reply.json()
+        assert body["status"] == ("attention" if body["alerts"] else "ok")
+        return {alert["alert"]: alert["detail"] for alert in body["alerts"]}
+
+    def raised(client) -> set[str]:
+        lines = client.get("/metrics").text.splitlines()
+        return {line.split('"')[1] for line in lines
+                if line.startswith("oms_alert{") and line.endswith(" 1.0")}  # fmt: skip
+
+    with TestClient(create_app(settings)) as client:
+        assert alerts(client) == {} and raised(client) == set()
+        body, headers = helpers.shopify()
+        client.post("/webhooks/webshop", content=body, headers=headers)
+        assert set(alerts(client)) == {"inbox_lag"}
+
+        redis_client.set(sinks.FAIL, 1)  # Odoo away: the drain is held, the order waits
+        ingestor.drain()
+        found = alerts(client)
+        assert set(found) == raised(client) == {"odoo_unreachable", "inbox_lag"}
+        assert "Odoo has not answered" in found["odoo_unreachable"]
+        assert "1 event(s) wait in the inbox" in found["odoo_unreachable"]
+        assert client.get("/health").json()["ingest"]["held_for_odoo_s"] >= 0
+
+        redis_client.delete(sinks.FAIL)
+        redis_client.set(sinks.ERROR, 1)  # Odoo answers, with an error: one attempt, dead
+        time.sleep(0.002)
+        ingestor.drain()
+        found = alerts(client)
+        assert set(found) == raised(client) == {"dead_letters"}
+        assert "dead-letters" in found["dead_letters"]
+        assert client.get("/health").json()["ingest"]["dead_letters"] == {"inbox": 1, "outbox": 0}
 
 
 def test_openapi_documents_the_webhooks(settings):
@@ -64,7 +112,7 @@ def test_metrics_count_in_accepted_duplicates_rejected_dead_and_lag(settings, re
         bad_body, bad_headers = helpers.shopify(secret="wrong")
         client.post("/webhooks/webshop", content=bad_body, headers=bad_headers)
         before = client.get("/metrics").text
-        redis_client.set(sinks.FAIL, 1)
+        redis_client.set(sinks.ERROR, 1)
         Ingestor(make_consumer(redis_client, fast, "m"), sinks.RecordingOdoo(fast), 10).drain()
         after = client.get("/metrics").text
     assert 'oms_inbox_lag{where="stream"} 1.0' in before

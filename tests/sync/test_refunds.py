@@ -156,17 +156,17 @@ def test_an_invalid_refund_goes_straight_to_the_dead_letters(api, ingestor, redi
     assert redis_client.hget(stats.STATS, "ingested:refund:created") == b"1"
 
 
-def test_odoo_down_keeps_the_refund_for_a_retry(api, ingestor, redis_client):
+def test_odoo_down_keeps_the_refund_in_the_inbox_until_odoo_answers(api, ingestor, redis_client):
     post(api, refund_payload(refund_id=80))
     redis_client.set(sinks.FAIL, 1)
     ingestor.drain()
     assert recorded_refunds(redis_client) == []
-    [member] = redis_client.zrange(keys.RETRY, 0, -1)
-    assert b"Odoo unreachable" in member
+    assert redis_client.xlen(keys.STREAM) == redis_client.scard(keys.PARKED) == 1
+    assert redis_client.zcard(keys.RETRY) == 0  # no attempt spent on Odoo being away
     redis_client.delete(sinks.FAIL)
-    ingestor.consumer.promote_due()
     ingestor.drain()
     assert [r["refund_id"] for r in recorded_refunds(redis_client)] == ["80"]
+    assert redis_client.xlen(keys.STREAM) == 0
 
 
 def test_an_unknown_kind_is_kept_in_the_dead_letters(ingestor, redis_client):

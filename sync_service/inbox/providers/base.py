@@ -37,11 +37,18 @@ def hmac_sha256(secret: bytes, body: bytes) -> bytes:
     return hmac.new(secret, body, hashlib.sha256).digest()
 
 
+def same_digest(expected: str, received: str) -> bool:
+    """Constant-time comparison of a digest with a header value as it arrived. Headers are
+    read as latin-1, so a value may hold any character; compared as bytes, a non-ASCII one
+    simply does not match (``compare_digest`` refuses non-ASCII ``str``)."""
+    return hmac.compare_digest(expected.encode(), received.encode("utf-8", "replace"))
+
+
 def check_base64_hmac(secret: str, body: bytes, received: str | None) -> None:
     if not received:
         raise BadSignature("signature header missing")
     expected = base64.b64encode(hmac_sha256(secret.encode(), body)).decode()
-    if not hmac.compare_digest(expected, received.strip()):
+    if not same_digest(expected, received.strip()):
         raise BadSignature("signature does not match the body")
 
 
@@ -49,7 +56,7 @@ def check_hex_hmac(secret: str, body: bytes, received: str | None) -> None:
     if not received:
         raise BadSignature("signature header missing")
     expected = hmac_sha256(secret.encode(), body).hex()
-    if not hmac.compare_digest(expected, received.strip().lower()):
+    if not same_digest(expected, received.strip().lower()):
         raise BadSignature("signature does not match the body")
 
 
@@ -65,9 +72,17 @@ def validate(model: type[M], data: Any) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        raise unusable(exc) from None
+
+
+def unusable(exc: ValueError | ArithmeticError, field_prefix: str = "") -> MalformedPayload:
+    """A value the mapping could not use, as the 422 that names its field (the first
+    pydantic error's location; ``body`` when the error does not say where)."""
+    if isinstance(exc, ValidationError) and exc.errors():
         error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or "body"
-        raise MalformedPayload(f"{field}: {error['msg']}", field=field) from None
+        field = field_prefix + ".".join(str(part) for part in error["loc"])
+        return MalformedPayload(f"{field}: {error['msg']}", field=field or "body")
+    return MalformedPayload(f"a value cannot be used ({type(exc).__name__})", field="body")
 
 
 def version_ms(moment: datetime) -> int:
@@ -98,8 +113,4 @@ def build(model: type[M], field_prefix: str, **values: Any) -> M:
     try:
         return model(**values)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"])
-        raise MalformedPayload(
-            f"{field_prefix}{field}: {error['msg']}", field=f"{field_prefix}{field}"
-        ) from None
+        raise unusable(exc, field_prefix) from None

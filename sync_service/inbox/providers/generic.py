@@ -10,15 +10,29 @@ The body is ``{"type": "order.created|order.updated|order.cancelled", "timestamp
 from __future__ import annotations
 
 import base64
-import hmac
 import time
 from collections.abc import Mapping
+from decimal import Decimal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from sync_service.canonical import CanonicalOrder, dump
+from sync_service.canonical import (
+    Amount,
+    CanonicalOrder,
+    IsoMoment,
+    OrderLine,
+    Payment,
+    Quantity,
+    dump,
+)
 from sync_service.errors import BadSignature, MalformedPayload
-from sync_service.inbox.providers.base import Delivery, build, hmac_sha256, validate
+from sync_service.inbox.providers.base import (
+    Delivery,
+    build,
+    hmac_sha256,
+    same_digest,
+    validate,
+)
 
 TYPES = {"order.created", "order.updated", "order.cancelled"}
 
@@ -56,22 +70,43 @@ def verify(
     expected = sign(secret, msg_id, timestamp, body).removeprefix("v1,")
     for candidate in signatures.split():
         version, _, value = candidate.partition(",")
-        if version == "v1" and hmac.compare_digest(expected, value):
+        if version == "v1" and same_digest(expected, value):
             return
     raise BadSignature("no v1 signature matches the body")
 
 
+class GenericLine(OrderLine):
+    quantity: Quantity
+    unit_price: Amount
+    discount_percent: Amount = Decimal("0")
+
+
+class GenericPayment(Payment):
+    amount: Amount = Decimal("0")
+
+
+class GenericOrder(CanonicalOrder):
+    """The canonical order as a custom shop sends it: its channel is the URL's, and its
+    values are the shop's own, so they are bounded here (canonical.Amount, IsoMoment)."""
+
+    channel: str = Field("", description="Ignored: the channel is the one in the URL.")
+    placed_at: IsoMoment = ""
+    lines: list[GenericLine] = Field(min_length=1)
+    shipping_price: Amount = Decimal("0")
+    payment: GenericPayment = GenericPayment()
+
+
 class GenericEnvelope(BaseModel):
-    type: str
+    type: str = Field(examples=sorted(TYPES))
     timestamp: str = ""
-    data: dict
+    data: GenericOrder
 
 
 def parse(channel: str, headers: Mapping[str, str], payload: object) -> Delivery:
     envelope = validate(GenericEnvelope, payload)
     if envelope.type not in TYPES:
         raise MalformedPayload(f"unsupported type {envelope.type!r}", field="type")
-    values = {**envelope.data, "channel": channel}
+    values = {**envelope.data.model_dump(), "channel": channel}
     if envelope.type == "order.cancelled":
         values["status"] = "cancelled"
     order = build(CanonicalOrder, "data.", **values)

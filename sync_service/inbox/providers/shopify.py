@@ -7,16 +7,17 @@ carries ``X-Shopify-Webhook-Id`` (stable across retries) and the order's ``updat
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from sync_service.canonical import (
     Address,
+    Amount,
     CanonicalOrder,
     CanonicalRefund,
     Customer,
+    Moment,
     OrderLine,
     Payment,
     RefundLine,
@@ -46,7 +47,7 @@ class ShopifyAddress(BaseModel):
     address2: str | None = None
     city: str | None = None
     zip: str | None = None
-    country_code: str | None = None
+    country_code: str | None = Field(None, max_length=2)
     province_code: str | None = None
     phone: str | None = None
 
@@ -62,27 +63,27 @@ class ShopifyCustomer(BaseModel):
 class ShopifyLineItem(BaseModel):
     id: int
     sku: str | None = None
-    quantity: int
-    price: Decimal
-    total_discount: Decimal = Decimal("0")
+    quantity: int = Field(gt=0, lt=10**9)
+    price: Amount
+    total_discount: Amount = Decimal("0")
 
 
 class ShopifyShippingLine(BaseModel):
     code: str | None = None
     title: str | None = None
-    price: Decimal = Decimal("0")
+    price: Amount = Decimal("0")
 
 
 class ShopifyOrder(BaseModel):
     id: int
     name: str
     email: str | None = None
-    created_at: datetime
-    updated_at: datetime
-    cancelled_at: datetime | None = None
+    created_at: Moment
+    updated_at: Moment
+    cancelled_at: Moment | None = None
     currency: str
     financial_status: str | None = None
-    total_price: Decimal
+    total_price: Amount
     gateway: str | None = None
     payment_gateway_names: list[str] = []
     customer: ShopifyCustomer | None = None
@@ -98,14 +99,14 @@ class ShopifyRefundedItem(BaseModel):
 
 class ShopifyRefundLine(BaseModel):
     line_item_id: int
-    quantity: int
+    quantity: int = Field(ge=0, lt=10**9)
     restock_type: str | None = None
-    subtotal: Decimal = Decimal("0")
+    subtotal: Amount = Decimal("0")
     line_item: ShopifyRefundedItem | None = None
 
 
 class ShopifyTransaction(BaseModel):
-    amount: Decimal = Decimal("0")
+    amount: Amount = Decimal("0")
     currency: str | None = None
     kind: str | None = None
     status: str | None = None
@@ -114,7 +115,7 @@ class ShopifyTransaction(BaseModel):
 class ShopifyRefund(BaseModel):
     id: int
     order_id: int
-    created_at: datetime
+    created_at: Moment
     note: str | None = None
     refund_line_items: list[ShopifyRefundLine] = []
     transactions: list[ShopifyTransaction] = []

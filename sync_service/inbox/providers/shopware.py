@@ -7,12 +7,20 @@ id is ``source.eventId``; the order entity is in ``data.payload.order``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
-from sync_service.canonical import Address, CanonicalOrder, Customer, OrderLine, Payment, dump
+from sync_service.canonical import (
+    Address,
+    Amount,
+    CanonicalOrder,
+    Customer,
+    Moment,
+    OrderLine,
+    Payment,
+    dump,
+)
 from sync_service.errors import MalformedPayload
 from sync_service.inbox.providers.base import (
     Delivery,
@@ -29,7 +37,7 @@ class SwState(BaseModel):
 
 
 class SwCountry(BaseModel):
-    iso: str
+    iso: str = Field(max_length=2)
 
 
 class SwAddress(BaseModel):
@@ -43,19 +51,34 @@ class SwAddress(BaseModel):
     country: SwCountry
 
 
+class SwCalculatedPrice(BaseModel):
+    totalPrice: Amount = Decimal("0")
+
+
+class SwNamed(BaseModel):
+    name: str | None = None
+
+
 class SwDelivery(BaseModel):
     shippingOrderAddress: SwAddress
-    shippingCosts: dict = {}
-    shippingMethod: dict = {}
+    shippingCosts: SwCalculatedPrice = SwCalculatedPrice()
+    shippingMethod: SwNamed = SwNamed()
+
+
+class SwLinePayload(BaseModel):
+    # A line's payload carries many more keys (options, features, ...): only this is read.
+    model_config = ConfigDict(extra="allow")
+
+    productNumber: str | None = None
 
 
 class SwLineItem(BaseModel):
     id: str
     type: str = "product"
-    quantity: int
-    unitPrice: Decimal
-    totalPrice: Decimal
-    payload: dict = {}
+    quantity: int = Field(gt=0, lt=10**9)
+    unitPrice: Amount
+    totalPrice: Amount
+    payload: SwLinePayload = SwLinePayload()
 
 
 class SwCustomer(BaseModel):
@@ -68,7 +91,7 @@ class SwCustomer(BaseModel):
 
 class SwTransaction(BaseModel):
     stateMachineState: SwState
-    paymentMethod: dict = {}
+    paymentMethod: SwNamed = SwNamed()
 
 
 class SwCurrency(BaseModel):
@@ -78,10 +101,10 @@ class SwCurrency(BaseModel):
 class SwOrder(BaseModel):
     id: str
     orderNumber: str
-    orderDateTime: datetime
-    createdAt: datetime
-    updatedAt: datetime | None = None
-    amountTotal: Decimal
+    orderDateTime: Moment
+    createdAt: Moment
+    updatedAt: Moment | None = None
+    amountTotal: Amount
     currency: SwCurrency
     stateMachineState: SwState
     orderCustomer: SwCustomer
@@ -148,7 +171,7 @@ def to_canonical(channel: str, order: SwOrder) -> CanonicalOrder:
     for index, item in enumerate(order.lineItems):
         if item.type != "product":
             continue  # promotions and credits are already in the product prices' totals
-        sku = item.payload.get("productNumber")
+        sku = item.payload.productNumber
         if not sku:
             field = f"{prefix}lineItems.{index}.payload.productNumber"
             raise MalformedPayload(f"{field}: a product number is required", field=field)
@@ -166,8 +189,8 @@ def to_canonical(channel: str, order: SwOrder) -> CanonicalOrder:
     payment_state = (
         order.transactions[-1].stateMachineState.technicalName if order.transactions else ""
     )
-    method = order.transactions[-1].paymentMethod.get("name", "") if order.transactions else ""
-    shipping_name = str(delivery.shippingMethod.get("name", "")).lower()
+    method = (order.transactions[-1].paymentMethod.name or "") if order.transactions else ""
+    shipping_name = (delivery.shippingMethod.name or "").lower()
     return build(
         CanonicalOrder,
         prefix,
@@ -186,7 +209,7 @@ def to_canonical(channel: str, order: SwOrder) -> CanonicalOrder:
         shipping_address=_address(delivery.shippingOrderAddress),
         lines=lines,
         service_level="express" if "express" in shipping_name else "standard",
-        shipping_price=Decimal(str(delivery.shippingCosts.get("totalPrice", "0"))),
+        shipping_price=delivery.shippingCosts.totalPrice,
         payment=Payment(
             status={"paid": "paid", "authorized": "authorized"}.get(payment_state, "pending"),
             method=method,

@@ -8,12 +8,20 @@ saved WooCommerce sends an unsigned ping (``webhook_id=N`` form body): answered 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from sync_service.canonical import Address, CanonicalOrder, Customer, OrderLine, Payment, dump
+from sync_service.canonical import (
+    Address,
+    Amount,
+    CanonicalOrder,
+    Customer,
+    Moment,
+    OrderLine,
+    Payment,
+    dump,
+)
 from sync_service.errors import MalformedPayload
 from sync_service.inbox.providers.base import (
     Delivery,
@@ -37,7 +45,7 @@ class WooAddress(BaseModel):
     city: str = ""
     state: str = ""
     postcode: str = ""
-    country: str = ""
+    country: str = Field("", max_length=2)
     email: str | None = None
     phone: str | None = None
 
@@ -45,16 +53,16 @@ class WooAddress(BaseModel):
 class WooLineItem(BaseModel):
     id: int
     sku: str | None = None
-    quantity: int
-    price: Decimal
-    subtotal: Decimal
-    total: Decimal
+    quantity: int = Field(gt=0, lt=10**9)
+    price: Amount
+    subtotal: Amount
+    total: Amount
 
 
 class WooShippingLine(BaseModel):
     method_id: str = ""
     method_title: str = ""
-    total: Decimal = Decimal("0")
+    total: Amount = Decimal("0")
 
 
 class WooOrder(BaseModel):
@@ -62,10 +70,10 @@ class WooOrder(BaseModel):
     number: str
     status: str
     currency: str
-    date_created_gmt: datetime
-    date_modified_gmt: datetime
-    date_paid_gmt: datetime | None = None
-    total: Decimal
+    date_created_gmt: Moment
+    date_modified_gmt: Moment
+    date_paid_gmt: Moment | None = None
+    total: Amount
     customer_id: int = 0
     payment_method: str = ""
     transaction_id: str = ""
@@ -119,7 +127,7 @@ def to_canonical(channel: str, order: WooOrder) -> CanonicalOrder:
                 external_id=str(item.id),
                 sku=item.sku,
                 quantity=Decimal(item.quantity),
-                unit_price=item.subtotal / item.quantity if item.quantity else item.price,
+                unit_price=item.subtotal / item.quantity,
                 discount_percent=discount_percent(item.subtotal, item.total),
             )
         )
