@@ -37,6 +37,7 @@
         "views/oms_menus.xml",
         "views/res_users_views.xml",
         "views/oms_order_refund_views.xml",
+        "views/oms_refund_request_views.xml",
     ],
     "demo": [
         "demo/oms_network_demo.xml",

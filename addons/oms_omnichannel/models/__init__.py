@@ -24,4 +24,8 @@ from . import oms_channel_export
 from . import oms_intake
 from . import oms_order_refund
 from . import oms_intake_refund
+from . import oms_refund_request
+from . import oms_refund_request_line
+from . import sale_order_refund_request
+from . import sale_order_line_refund
 from . import stock_quant_outbox

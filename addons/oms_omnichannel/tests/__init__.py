@@ -28,3 +28,4 @@ from . import (
     test_tour_order_routing,
     test_tour_store_staff,
 )
+from . import test_refund_request
