@@ -39,6 +39,7 @@
         "views/res_users_views.xml",
         "views/oms_order_refund_views.xml",
         "views/oms_refund_request_views.xml",
+        "views/oms_order_change_views.xml",
     ],
     "demo": [
         "demo/oms_network_demo.xml",

@@ -33,3 +33,11 @@ from . import oms_refund_request_line
 from . import sale_order_refund_request
 from . import sale_order_line_refund
 from . import stock_quant_outbox
+from . import oms_order_change
+from . import stock_move_change
+from . import stock_picking_change
+from . import sale_order_line_change
+from . import sale_order_change
+from . import sale_order_change_delivery
+from . import oms_routing_decision_change
+from . import oms_routing_explanation_change

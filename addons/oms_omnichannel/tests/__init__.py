@@ -38,3 +38,7 @@ from . import (
     test_unit_of_measure,
 )
 from . import test_refund_request
+from . import test_order_cancel
+from . import test_order_change_address
+from . import test_order_change_mode
+from . import test_order_change_quantity
