@@ -41,3 +41,5 @@ from . import sale_order_change
 from . import sale_order_change_delivery
 from . import oms_routing_decision_change
 from . import oms_routing_explanation_change
+from . import sale_order_shop_state
+from . import oms_intake_update

@@ -62,8 +62,9 @@ class SaleOrder(models.Model):
         )
 
     def _oms_add_lines(self, items, key=None, source=None):
-        """Add ``(product, quantity)`` or ``(product, quantity, uom)`` lines to the confirmed
-        order, at the order's pricelist: routed like the rest, cost said."""
+        """Add ``(product, quantity[, uom[, line values]])`` lines to the confirmed order, at
+        the order's pricelist unless the values say the price (a shop's line): routed like
+        the rest, cost said."""
         return self._oms_run_change(
             "add_lines", key, source, lambda key: self._oms_apply_add_lines(items)
         )
@@ -81,7 +82,7 @@ class SaleOrder(models.Model):
                 "nothing_to_change",
                 self.env._("%s already ships to this address.", self.name),
             )
-        if self.state == "sale" and self.oms_delivery_mode == "ship":
+        if self.state == "sale" and self.oms_delivery_mode == "ship" and self.oms_decision_id:
             self._oms_check_carriers_serve(partner, self.oms_service_level)
         self._oms_check_nothing_left(self.env._("the delivery address"))
         kept = self.picking_ids.filtered(
@@ -364,7 +365,7 @@ class SaleOrder(models.Model):
         self._oms_check_nothing_left(self.env._("the order's lines"))
         commands = []
         for item in items:
-            product, quantity, uom = item if len(item) == 3 else (*item, None)
+            product, quantity, uom, extra = (*item, None, None, None)[:4]
             uom = uom or product.uom_id
             if not product.sale_ok or product.company_id not in (
                 self.company_id,
@@ -387,6 +388,7 @@ class SaleOrder(models.Model):
                         "product_id": product.id,
                         "product_uom_qty": float(quantity),
                         "product_uom": uom.id,
+                        **(extra or {}),
                     }
                 )
             )

@@ -1,9 +1,24 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import fields, models
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    # What the shop last said of this line (oms.intake's order updates apply only the shop's
+    # own changes since then, never undoing customer service's).
+    oms_shop_quantity = fields.Float(
+        string="Quantity in the Shop",
+        digits="Product Unit of Measure",
+        copy=False,
+        help="The quantity the shop last sent for this line.",
+    )
+    oms_refund_unseen = fields.Float(
+        digits="Product Unit of Measure",
+        copy=False,
+        help="Units the OMS cancelled and asked the shop to refund, which the shop's line "
+        "has not shown yet: a shop update dropping them only catches up.",
+    )
 
     def _oms_cancellable(self):
         """``(units, started deliveries)``: the units of the line customer service may still

@@ -105,6 +105,9 @@ class SaleOrder(models.Model):
         )
         if self.oms_channel_id:
             self.env["oms.outbox.event"]._enqueue("refund.requested", request)
+            for line in request.line_ids.filtered("external_line_id"):
+                # The shop's line may drop by these units once it refunded them.
+                line.sale_line_id.oms_refund_unseen += line.quantity
         else:
             self._oms_schedule_manual_refund(request)
         request.credit_note_id = self._oms_refund_credit_note(request)

@@ -42,3 +42,4 @@ from . import test_order_cancel
 from . import test_order_change_address
 from . import test_order_change_mode
 from . import test_order_change_quantity
+from . import test_shop_order_updates
