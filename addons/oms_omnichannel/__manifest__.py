@@ -17,6 +17,7 @@
         "security/oms_security.xml",
         "security/ir.model.access.csv",
         "security/oms_outbox_access.xml",
+        "security/oms_customer_service_security.xml",
         "data/oms_weekday_data.xml",
         "data/oms_sourcing_policy_data.xml",
         "data/ir_cron_data.xml",

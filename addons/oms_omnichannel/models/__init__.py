@@ -43,3 +43,5 @@ from . import oms_routing_decision_change
 from . import oms_routing_explanation_change
 from . import sale_order_shop_state
 from . import oms_intake_update
+from . import sale_order_customer_service
+from . import oms_customer_service

@@ -126,8 +126,11 @@ class OmsIntake(models.AbstractModel):
         """``(lower, higher, added)``: ``(line, units)`` to cancel, ``(line, new quantity)``
         to raise, ``(product, units, uom, values)`` to add - from what the shop changed since
         its last word; the lines' shop quantities are brought up to date."""
-        lines = {line.oms_external_line_id: line for line in order._oms_product_lines()
-                 if line.oms_external_line_id}  # fmt: skip
+        lines = {
+            line.oms_external_line_id: line
+            for line in order._oms_product_lines()
+            if line.oms_external_line_id
+        }
         lower, higher, added, seen = [], [], [], set()
         for index, shop_line in enumerate(data["lines"]):
             external_id = shop_line["external_id"]
@@ -135,21 +138,31 @@ class OmsIntake(models.AbstractModel):
             line = lines.get(external_id)
             if line is None:
                 product = self.env["product.product"].search(
-                    [("default_code", "=", shop_line["sku"]),
-                     ("company_id", "in", [False, order.company_id.id])], limit=1,
-                )  # fmt: skip
+                    [
+                        ("default_code", "=", shop_line["sku"]),
+                        ("company_id", "in", [False, order.company_id.id]),
+                    ],
+                    limit=1,
+                )
                 if not product:
                     raise IntakeError(
                         "unknown_sku",
                         f"No product with SKU {shop_line['sku']!r}.",
                         f"lines[{index}].sku",
                     )
-                added.append((product, shop_line["quantity"], product.uom_id, {
-                    "price_unit": shop_line["unit_price"],
-                    "discount": shop_line["discount_percent"],
-                    "oms_external_line_id": external_id,
-                    "oms_shop_quantity": shop_line["quantity"],
-                }))  # fmt: skip
+                added.append(
+                    (
+                        product,
+                        shop_line["quantity"],
+                        product.uom_id,
+                        {
+                            "price_unit": shop_line["unit_price"],
+                            "discount": shop_line["discount_percent"],
+                            "oms_external_line_id": external_id,
+                            "oms_shop_quantity": shop_line["quantity"],
+                        },
+                    )
+                )
                 continue
             self._oms_shop_line_delta(line, shop_line["quantity"], lower, higher)
         for external_id, line in lines.items():

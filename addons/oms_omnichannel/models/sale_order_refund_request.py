@@ -200,8 +200,11 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     def _oms_refund_credit_note(self, request):
         """A draft credit note of the request for an invoiced order, the same amounts."""
-        items = [(line.sale_line_id, line.quantity, line.restock_type != "no_restock")
-                 for line in request.line_ids if line.sale_line_id]  # fmt: skip
+        items = [
+            (line.sale_line_id, line.quantity, line.restock_type != "no_restock")
+            for line in request.line_ids
+            if line.sale_line_id
+        ]
         shipping_line = self._oms_shipping_lines()[:1]
         if request.shipping_amount and shipping_line:
             share = request.shipping_amount / (shipping_line.price_total or 1.0)

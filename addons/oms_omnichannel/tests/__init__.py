@@ -44,3 +44,4 @@ from . import test_order_change_mode
 from . import test_order_change_quantity
 from . import test_shop_order_updates
 from . import test_change_concurrency
+from . import test_customer_service_doors

@@ -35,13 +35,21 @@ class TestChangeConcurrency(TransactionCase):
             {"name": "Race Store", "zip": "10115", "country_id": germany.id}
         )
         node = env["stock.warehouse"].create(
-            {"name": f"Race {tag}", "code": f"C{tag}", "partner_id": partner.id,
-             "company_id": company.id}
-        )  # fmt: skip
+            {
+                "name": f"Race {tag}",
+                "code": f"C{tag}",
+                "partner_id": partner.id,
+                "company_id": company.id,
+            }
+        )
         product = env["product.product"].create(
-            {"name": f"Race Shirt {tag}", "default_code": f"RACE-{tag}", "type": "consu",
-             "is_storable": True}
-        )  # fmt: skip
+            {
+                "name": f"Race Shirt {tag}",
+                "default_code": f"RACE-{tag}",
+                "type": "consu",
+                "is_storable": True,
+            }
+        )
         env["stock.quant"]._update_available_quantity(product, node.lot_stock_id, 5)
         customer = env["res.partner"].create(
             {"name": "Racer", "zip": "10117", "city": "Berlin", "country_id": germany.id}
@@ -56,8 +64,13 @@ class TestChangeConcurrency(TransactionCase):
         order.action_confirm()
         picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
         self.assertEqual(picking.picking_type_id.warehouse_id, node, "routed to the race node")
-        return {"node": node.id, "product": product.id, "partners": [partner.id, customer.id],
-                "order": order.id, "picking": picking.id}  # fmt: skip
+        return {
+            "node": node.id,
+            "product": product.id,
+            "partners": [partner.id, customer.id],
+            "order": order.id,
+            "picking": picking.id,
+        }
 
     def _cleanup(self, ids):
         def clean(env):

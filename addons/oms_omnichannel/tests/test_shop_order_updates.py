@@ -55,9 +55,14 @@ class TestShopOrderUpdates(OmsIntakeCommon):
     def test_a_new_line_at_the_shops_price(self):
         lines = [
             *self._lines(),
-            {"external_id": "li-3", "sku": "OMS-TEST-B", "quantity": 2, "unit_price": "4.00",
-             "discount_percent": "0"},
-        ]  # fmt: skip
+            {
+                "external_id": "li-3",
+                "sku": "OMS-TEST-B",
+                "quantity": 2,
+                "unit_price": "4.00",
+                "discount_percent": "0",
+            },
+        ]
         self.assertEqual(self._update(2, lines)["status"], "updated")
         added = self._line("li-3")
         self.assertEqual((added.product_uom_qty, added.price_unit), (2.0, 4.0))
@@ -68,8 +73,12 @@ class TestShopOrderUpdates(OmsIntakeCommon):
 
     def test_new_address_is_planned_again(self):
         delivery = self.order.picking_ids.filtered(lambda p: p.state != "cancel")
-        porto = dict(self._payload("4001")["shipping_address"], city="Porto", zip="4000-001",
-                     street="Rua das Flores 5")  # fmt: skip
+        porto = dict(
+            self._payload("4001")["shipping_address"],
+            city="Porto",
+            zip="4000-001",
+            street="Rua das Flores 5",
+        )
         self.assertEqual(self._update(2, shipping_address=porto)["status"], "updated")
         self.assertEqual(self.order.partner_shipping_id.city, "Porto")
         self.assertEqual(delivery.state, "cancel")
