@@ -24,6 +24,7 @@
         "data/mail_activity_type_data.xml",
         "wizards/oms_reroute_wizard_views.xml",
         "wizards/oms_node_failover_wizard_views.xml",
+        "wizards/oms_order_change_wizard_views.xml",
         "data/oms_outbox_cron.xml",
         "views/oms_routing_decision_views.xml",
         "views/sale_order_views.xml",

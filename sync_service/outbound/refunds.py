@@ -51,8 +51,10 @@ def _units(line: dict) -> int:
     """Shops refund whole units; Odoo refuses fractions of a shop's line before asking."""
     quantity = float(line["quantity"])
     if quantity != int(quantity):
-        raise PushError(f"line {line['external_line_id']}: {quantity} is not a whole number "
-                        "of units", retryable=False)  # fmt: skip
+        raise PushError(
+            f"line {line['external_line_id']}: {quantity} is not a whole number of units",
+            retryable=False,
+        )
     return int(quantity)
 
 
@@ -63,8 +65,9 @@ class RefundEcho:
     channel: object
     redis: object
 
-    def _echo(self, payload: dict, refund_id: str, created_at: str, amount: Decimal,
-              answer: object) -> None:  # fmt: skip
+    def _echo(
+        self, payload: dict, refund_id: str, created_at: str, amount: Decimal, answer: object
+    ) -> None:
         if self.redis is None:
             raise PushError("no Redis to hand the shop's refund back to Odoo")
         refund = CanonicalRefund(
@@ -86,10 +89,17 @@ class RefundEcho:
                 for line in _lines(payload)
             ],
         )
-        delivery = Delivery(f"oms-refund-{payload['key']}", "refund.created", "refund",
-                            dump(refund))  # fmt: skip
-        store_sync(self.redis, keys.PUSHED_TTL_S, self.code, self.channel.provider, delivery,
-                   orjson.dumps(answer))  # fmt: skip
+        delivery = Delivery(
+            f"oms-refund-{payload['key']}", "refund.created", "refund", dump(refund)
+        )
+        store_sync(
+            self.redis,
+            keys.PUSHED_TTL_S,
+            self.code,
+            self.channel.provider,
+            delivery,
+            orjson.dumps(answer),
+        )
 
 
 class ShopifyRefunds(RefundEcho):
@@ -107,29 +117,46 @@ class ShopifyRefunds(RefundEcho):
         spec = {
             "shipping": {"amount": str(_money(payload.get("shipping")))},
             "refund_line_items": [
-                {"line_item_id": int(line["external_line_id"]), "quantity": _units(line),
-                 "restock_type": line.get("restock_type") or "cancel",
-                 **({"location_id": int(self.channel.location_id)}
-                    if self.channel.location_id and line.get("restock_type") != "no_restock"
-                    else {})}
+                {
+                    "line_item_id": int(line["external_line_id"]),
+                    "quantity": _units(line),
+                    "restock_type": line.get("restock_type") or "cancel",
+                    **(
+                        {"location_id": int(self.channel.location_id)}
+                        if self.channel.location_id and line.get("restock_type") != "no_restock"
+                        else {}
+                    ),
+                }
                 for line in _lines(payload)
             ],
-        }  # fmt: skip
+        }
         reply = self._post(f"/orders/{order_id}/refunds/calculate.json", {"refund": spec})
         calculated = check_reply(reply, "calculate refund").json()["refund"]
         transactions = _shopify_transactions(calculated, _money(payload["amount"]), order_id)
-        body = {"refund": {**spec, "currency": payload.get("currency"), "note": payload["note"],
-                           "notify": bool(payload.get("notify_customer")),
-                           "transactions": transactions}}  # fmt: skip
-        created = check_reply(self._post(f"/orders/{order_id}/refunds.json", body),
-                              "create refund").json()["refund"]  # fmt: skip
+        body = {
+            "refund": {
+                **spec,
+                "currency": payload.get("currency"),
+                "note": payload["note"],
+                "notify": bool(payload.get("notify_customer")),
+                "transactions": transactions,
+            }
+        }
+        created = check_reply(
+            self._post(f"/orders/{order_id}/refunds.json", body), "create refund"
+        ).json()["refund"]
         self._echo_shopify(payload, created)
         return "pushed"
 
     def _echo_shopify(self, payload: dict, refund: dict) -> None:
-        paid = sum((_money(t.get("amount")) for t in refund.get("transactions") or []
-                    if t.get("kind") == "refund" and t.get("status") in (None, "success")),
-                   Decimal("0"))  # fmt: skip
+        paid = sum(
+            (
+                _money(t.get("amount"))
+                for t in refund.get("transactions") or []
+                if t.get("kind") == "refund" and t.get("status") in (None, "success")
+            ),
+            Decimal("0"),
+        )
         self._echo(payload, str(refund["id"]), refund.get("created_at") or "", paid, refund)
 
 
@@ -143,12 +170,20 @@ def _shopify_transactions(calculated: dict, amount: Decimal, order_id: str) -> l
     for item in suggested:
         take = min(left, _money(item.get("maximum_refundable") or item.get("amount")))
         if take > 0:
-            transactions.append({"parent_id": item["parent_id"], "amount": str(take),
-                                 "kind": "refund", "gateway": item.get("gateway")})  # fmt: skip
+            transactions.append(
+                {
+                    "parent_id": item["parent_id"],
+                    "amount": str(take),
+                    "kind": "refund",
+                    "gateway": item.get("gateway"),
+                }
+            )
             left -= take
     if left > 0:
-        raise PushError(f"order {order_id}: Shopify may pay back {amount - left}, the OMS asked "
-                        f"for {amount}", retryable=False)  # fmt: skip
+        raise PushError(
+            f"order {order_id}: Shopify may pay back {amount - left}, the OMS asked for {amount}",
+            retryable=False,
+        )
     return transactions
 
 
@@ -170,19 +205,27 @@ class WooCommerceRefunds(RefundEcho):
             "api_refund": True,
             "api_restock": False,
             "line_items": [
-                {"id": int(line["external_line_id"]), "quantity": _units(line),
-                 "refund_total": str(_money(line.get("amount_untaxed") or line.get("amount")))}
+                {
+                    "id": int(line["external_line_id"]),
+                    "quantity": _units(line),
+                    "refund_total": str(_money(line.get("amount_untaxed") or line.get("amount"))),
+                }
                 for line in _lines(payload)
             ],
-        }  # fmt: skip
+        }
         created = self._call("POST", f"/orders/{order_id}/refunds", json=body).json()
         self._echo_woo(payload, created)
         return "pushed"
 
     def _echo_woo(self, payload: dict, refund: dict) -> None:
         created = refund.get("date_created_gmt") or ""
-        self._echo(payload, str(refund["id"]), f"{created}Z" if created else "",
-                   _money(refund.get("amount")), refund)  # fmt: skip
+        self._echo(
+            payload,
+            str(refund["id"]),
+            f"{created}Z" if created else "",
+            _money(refund.get("amount")),
+            refund,
+        )
 
 
 class ShopwareRefunds(RefundEcho):
@@ -195,8 +238,10 @@ class ShopwareRefunds(RefundEcho):
     def on_refund_requested(self, _event_id: int, payload: dict) -> str:
         order_id = str(payload["external_id"])
         refund_id = uuid.uuid5(SHOPWARE_NAMESPACE, payload["key"]).hex
-        found = self._search("order-transaction-capture-refund", {
-            "ids": [refund_id], "associations": {"stateMachineState": {}}})  # fmt: skip
+        found = self._search(
+            "order-transaction-capture-refund",
+            {"ids": [refund_id], "associations": {"stateMachineState": {}}},
+        )
         refund = (found.get("data") or [None])[0]
         if refund is None:
             capture = self._capture_of(order_id)
@@ -208,16 +253,24 @@ class ShopwareRefunds(RefundEcho):
                 "reason": payload["note"],
                 "amount": _calculated(amount, 1),
                 "positions": [
-                    {"orderLineItemId": str(line["external_line_id"]), "quantity": _units(line),
-                     "reason": payload.get("reason") or "",
-                     "amount": _calculated(_money(line.get("amount")), _units(line))}
+                    {
+                        "orderLineItemId": str(line["external_line_id"]),
+                        "quantity": _units(line),
+                        "reason": payload.get("reason") or "",
+                        "amount": _calculated(_money(line.get("amount")), _units(line)),
+                    }
                     for line in _lines(payload)
                 ],
-            }  # fmt: skip
-            check_reply(self._call("POST", "/order-transaction-capture-refund", json=body),
-                        "create capture refund")  # fmt: skip
-            refund = {"id": refund_id, "amount": {"totalPrice": float(amount)},
-                      "stateMachineState": {"technicalName": "open"}}  # fmt: skip
+            }
+            check_reply(
+                self._call("POST", "/order-transaction-capture-refund", json=body),
+                "create capture refund",
+            )
+            refund = {
+                "id": refund_id,
+                "amount": {"totalPrice": float(amount)},
+                "stateMachineState": {"technicalName": "open"},
+            }
         state = (refund.get("stateMachineState") or {}).get("technicalName")
         if state in ("open", "failed"):
             reply = self._call("POST", f"/_action/order_transaction_capture_refund/{refund_id}")
@@ -239,12 +292,20 @@ class ShopwareRefunds(RefundEcho):
             captures = transaction.get("captures") or []
             if captures:
                 return captures[0]
-        raise PushError(f"order {order_id}: its payment in Shopware has no capture to refund; "
-                        "refund it by hand in Shopware", retryable=False)  # fmt: skip
+        raise PushError(
+            f"order {order_id}: its payment in Shopware has no capture to refund; "
+            "refund it by hand in Shopware",
+            retryable=False,
+        )
 
 
 def _calculated(total: Decimal, quantity: int) -> dict:
     """Shopware's CalculatedPrice of an amount (taxes already in it)."""
     unit = total / quantity if quantity else total
-    return {"unitPrice": float(unit), "totalPrice": float(total), "quantity": quantity,
-            "calculatedTaxes": [], "taxRules": []}  # fmt: skip
+    return {
+        "unitPrice": float(unit),
+        "totalPrice": float(total),
+        "quantity": quantity,
+        "calculatedTaxes": [],
+        "taxRules": [],
+    }

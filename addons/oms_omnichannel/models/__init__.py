@@ -45,3 +45,4 @@ from . import sale_order_shop_state
 from . import oms_intake_update
 from . import sale_order_customer_service
 from . import oms_customer_service
+from . import sale_order_change_preview

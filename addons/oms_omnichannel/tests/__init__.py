@@ -45,3 +45,5 @@ from . import test_order_change_quantity
 from . import test_shop_order_updates
 from . import test_change_concurrency
 from . import test_customer_service_doors
+from . import test_tour_order_change
+from . import test_order_change_wizard
