@@ -46,3 +46,4 @@ from . import oms_intake_update
 from . import sale_order_customer_service
 from . import oms_customer_service
 from . import sale_order_change_preview
+from . import oms_order_preview
