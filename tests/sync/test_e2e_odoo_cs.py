@@ -548,3 +548,38 @@ def test_an_ai_agent_uses_every_tool_through_the_mcp_server(stack):
     assert "Lines cancelled, asked by Phone agent (AI agent (MCP))" in stack.notes(
         order["odoo"]["id"]
     )
+
+
+def test_the_mcp_server_holds_the_agents_key_to_its_scopes(stack):
+    import anyio
+    from mcp.client.session import ClientSession
+    from mcp.client.stdio import StdioServerParameters, stdio_client
+
+    order = stack.new_order()
+    proof = {"order": order["order"], "email": order["email"]}
+    results = []
+
+    async def conversation(key: str):
+        params = StdioServerParameters(
+            command=sys.executable,
+            args=["-m", "sync_service.customer_service.mcp_server"],
+            env={
+                "OMS_CS_MCP_API_URL": stack.url,
+                "OMS_CS_MCP_API_KEY": key,
+                "PYTHONPATH": str(ROOT),
+            },
+        )
+        with (stack.tmp_path / "mcp-scopes.log").open("a") as errlog:
+            async with (
+                stdio_client(params, errlog=errlog) as (read, write),
+                ClientSession(read, write) as session,
+            ):
+                await session.initialize()
+                results.append(await session.call_tool("cancel_order", proof))
+
+    anyio.run(conversation, KEYS["reader"])
+    anyio.run(conversation, "not-a-key-at-all")
+    scope, bad_key = results
+    assert scope.is_error and "missing_scope" in scope.content[0].text
+    assert bad_key.is_error and "bad_api_key" in bad_key.content[0].text
+    assert stack.mug_quantity(order["shopify_id"]) == 3.0

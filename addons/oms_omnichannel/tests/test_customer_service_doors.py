@@ -5,7 +5,7 @@ every door refuses the wrong user."""
 
 from odoo.tests import tagged
 
-from .access_common import ACCESS_ERROR, OmsAccessCase
+from .access_common import ACCESS_ERROR, OmsAccessCase, RpcError
 
 DOORS = (
     "find_order",
@@ -116,3 +116,28 @@ class TestCustomerServiceDoors(OmsAccessCase):
                     user, "oms.customer.service", door, self.proof_a, *args, error=ACCESS_ERROR
                 )
         self.assertEqual(self.order_a.state, "sale")
+
+    def test_the_change_operations_and_their_records_are_no_doors(self):
+        """The operations are private (no RPC), the wizard and the records are customer
+        service's: store staff, employees and the integration user get nowhere."""
+        for method in (
+            "_oms_cancel_order",
+            "_oms_cancel_lines",
+            "_oms_change_address",
+            "_oms_request_refund",
+        ):
+            with self.assertRaises(RpcError) as caught:
+                self.call(self.service, "sale.order", method, [self.order_a.id])
+            self.assertIn("Private methods", caught.exception.message)
+        for user in (self.staff_a, self.employee, self.sync, self.cs_api):
+            self.assertRefused(
+                user, "oms.order.change.wizard", "create", {"sale_order_id": self.order_a.id}
+            )
+            for model in ("oms.order.change", "oms.refund.request"):
+                if user == self.sync and model == "oms.refund.request":
+                    continue  # the sync service reads the requests it pushes
+                self.assertRefused(user, model, "search_read", [])
+        wizard = self.call(
+            self.service, "oms.order.change.wizard", "create", {"sale_order_id": self.order_a.id}
+        )
+        self.assertTrue(wizard)
