@@ -75,7 +75,7 @@ class SaleOrder(models.Model):
     def _oms_apply_change_address(self, address, key):
         self.ensure_one()
         if self.state == "cancel":
-            self._oms_check_confirmed()
+            raise OrderChangeRefused("already_cancelled", self.env._("%s is cancelled.", self.name))
         partner = self._oms_delivery_address(address)
         if partner == self.partner_shipping_id:
             raise OrderChangeRefused(

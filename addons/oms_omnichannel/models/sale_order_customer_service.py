@@ -173,9 +173,8 @@ class SaleOrder(models.Model):
         }
 
     def _oms_cs_address_option(self):
+        # A collected order may change it too: it is where a later home delivery goes.
         why = self._oms_cs_why_not_changing()
-        if not why and self.oms_delivery_mode == "pickup":
-            why = self.env._("The order is collected in a store: change the delivery mode first.")
         return {"possible": not why, "why_not": why}
 
     def _oms_cs_mode_options(self):
