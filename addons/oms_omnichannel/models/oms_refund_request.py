@@ -188,7 +188,13 @@ class OmsRefundRequest(models.Model):
                 "The OMS asked for %(asked)s: check the difference with the shop.",
                 asked=_format(env, self.amount_total, currency),
             )
-        self.sale_order_id.message_post(body=message)
+        order = self.sale_order_id
+        order.message_post(body=message)
+        if order._oms_tells_customer():
+            # The money is back: the customer hears it once per request.
+            order._oms_notify_customer(
+                "refunded", key=self.key, amount=shop_refund.amount_total, reason=self.reason or ""
+            )
 
 
 def _money(amount, currency):

@@ -150,7 +150,12 @@ class TestRefundRequest(OmsIntakeCommon):
         self.assertEqual(self.line_a.product_uom_qty, 1.0, "reduced once, by the request")
         self.assertEqual(request.state, "refunded")
         self.assertEqual(request.shop_refund_id.id, result["record_id"])
-        self.assertFalse(self.order.activity_ids, "nothing for a person to reduce")
+        self.assertFalse(
+            self.order.activity_ids.filtered(lambda a: "Reduce" in (a.summary or "")),
+            "nothing for a person to reduce",
+        )
+        [told] = self.order.oms_customer_message_ids.filtered(lambda m: m.event == "refunded")
+        self.assertEqual((told.key, float(told.values["amount"])), ("k-3", 23.68))
         [again] = self.intake.apply_refunds([shop_refund])
         self.assertEqual(again["status"], "unchanged")
         self.assertEqual(self.line_a.product_uom_qty, 1.0)
