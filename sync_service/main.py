@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from sync_service.checkout.fast_path import CheckoutFastPath
 from sync_service.checkout.router import router as checkout_router
 from sync_service.config import Settings, get_settings
+from sync_service.customer_service.router import router as customer_service_router
 from sync_service.errors import SyncError, http_error_handler, sync_error_handler
 from sync_service.health import router as health_router
 from sync_service.inbox.fast_path import WebhookFastPath
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     WebhookFastPath.install(app)
     app.include_router(checkout_router)
     CheckoutFastPath.install(app)
+    app.include_router(customer_service_router)
 
     default_openapi = app.openapi
 
