@@ -9,6 +9,7 @@ arrival). A late parcel gets a delay record, its customer an e-mail with the new
 date, customer service a to-do when the channel wants one; a parcel delivered late gets the
 channel's compensation."""
 
+import json
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -85,17 +86,17 @@ class OmsDelayScan(models.AbstractModel):
                 "returned_to_sender",
             )
             late += verdict.status == "late"
-            if (
-                verdict.status != row["oms_delay_status"]
-                or verdict.expected_date != row["oms_expected_date"]
-                or final
-            ):
-                changes.append((row["id"], verdict.status, verdict.expected_date, final))
-                if verdict.status != "ok" or row["oms_delay_id"]:
+            # An on-time parcel is stored as nothing: the first scan of a large network
+            # writes only the parcels in trouble.
+            status = None if verdict.status == "ok" else verdict.status
+            expected = verdict.expected_date if status else None
+            if status != row["oms_delay_status"] or expected != row["oms_expected_date"] or final:
+                changes.append((row["id"], status, expected, final))
+                if status or row["oms_delay_id"]:
                     follow_ups.append((row, verdict, final))
         self._write_changes(changes)
-        for row, verdict, final in follow_ups:
-            self._follow_up(row, verdict, final, now)
+        if follow_ups:
+            self._follow_up(follow_ups, now)
         return {"scanned": len(rows), "changed": len(changes), "late": late}
 
     # ------------------------------------------------------------------ reading
@@ -109,7 +110,8 @@ class OmsDelayScan(models.AbstractModel):
         query = """
             SELECT p.id, p.state, p.oms_promised_date, p.scheduled_date, p.date_done,
                    p.oms_tracking_status, p.oms_tracking_date, pt.warehouse_id, p.carrier_id,
-                   p.oms_delay_status, p.oms_expected_date, p.oms_delay_id
+                   p.oms_delay_status, p.oms_expected_date, p.oms_delay_id, p.sale_id,
+                   p.company_id
               FROM stock_picking p
               JOIN stock_picking_type pt ON pt.id = p.picking_type_id
              WHERE p.oms_shipment_kind = 'ship'
@@ -160,15 +162,7 @@ class OmsDelayScan(models.AbstractModel):
         promised = _local_date(row["oms_promised_date"], zone)
         planned = row["scheduled_date"] or row["oms_promised_date"]
         ship_day = min(_local_date(planned, zone), promised)
-        ship_by = datetime.combine(ship_day, node["cutoff"], zone)
-        calendar = carrier_calendar or node["calendar"]
-        if carrier_calendar is not None and carrier_calendar.country is None:
-            calendar = type(carrier_calendar)(
-                node["calendar"].country,
-                carrier_calendar.subdivision,
-                carrier_calendar.working_weekdays,
-                carrier_calendar.closed_dates,
-            )
+        calendar = _carrier_calendar(carrier_calendar, node["calendar"])
         row["promised_local"] = promised
         status = row["oms_tracking_status"]
         scan = row["oms_tracking_date"]
@@ -176,7 +170,7 @@ class OmsDelayScan(models.AbstractModel):
         return DeliveryFacts(
             delivery_id=str(row["id"]),
             promised_date=promised,
-            ship_by=ship_by,
+            ship_by=_ship_by(ship_day, node["cutoff"], zone),
             transit_days=_transit_days(calendar, ship_day, promised),
             timezone=node["tz"],
             calendar=node["calendar"],
@@ -208,35 +202,110 @@ class OmsDelayScan(models.AbstractModel):
             ["oms_delay_status", "oms_expected_date", "oms_delay_final"]
         )
 
-    def _follow_up(self, row, verdict, final, now):
-        """A parcel at risk or late, or one recorded before that changed: its delay record,
-        the customer's e-mail, customer service's to-do, the compensation of a late arrival."""
-        picking = self.env["stock.picking"].sudo().browse(row["id"])
-        order = picking.sale_id
+    def _follow_up(self, follow_ups, now):
+        """Parcels at risk or late, or recorded before and changed: their delay records (the
+        new ones inserted in one statement), then, for parcels of an order of a channel, the
+        customer's e-mail, customer service's to-do, the compensation of a late arrival."""
         Delay = self.env["oms.delivery.delay"].sudo()
-        delay = picking.oms_delay_id
-        vals = {
-            "status": verdict.status,
-            "final": final,
-            "expected_date": verdict.expected_date,
-            "delay_days": verdict.delay_days,
-            "reasons": [
-                {"code": r.code, "text": r.text, "params": _plain(r.params)}
-                for r in verdict.reasons
-            ],
+        existing = {
+            d.picking_id.id: d
+            for d in Delay.search([("picking_id", "in", [row["id"] for row, _v, _f in follow_ups])])
         }
-        if not delay.cause_by_person:
-            vals["cause"] = verdict.cause or "unknown"
-        if not delay:
-            if verdict.status == "ok":
-                return
-            delay = Delay.create(
-                dict(vals, picking_id=picking.id, promised_date=row["promised_local"])
-            )
-            picking.oms_delay_id = delay
-        else:
+        new_rows, updates = [], []
+        for row, verdict, final in follow_ups:
+            vals = {
+                "status": verdict.status,
+                "final": final,
+                "expected_date": verdict.expected_date,
+                "delay_days": verdict.delay_days,
+                "reasons": [
+                    {"code": r.code, "text": r.text, "params": _plain(r.params)}
+                    for r in verdict.reasons
+                ],
+                "cause": verdict.cause or "unknown",
+            }
+            delay = existing.get(row["id"])
+            if delay:
+                if delay.cause_by_person:
+                    del vals["cause"]
+                updates.append((delay, vals))
+            elif verdict.status != "ok":
+                new_rows.append((row, vals))
+        for delay, vals in updates:
             delay.write(vals)
-        if not order or not order.oms_channel_id:
+        by_picking = {d.picking_id.id: d for d, _v in updates}
+        by_picking.update(self._insert_delays(new_rows, now))
+        for row, verdict, final in follow_ups:
+            delay = by_picking.get(row["id"])
+            if delay and row["sale_id"]:
+                self._act_on(delay, verdict, final, now)
+
+    def _insert_delays(self, new_rows, now):
+        """The delay records of parcels found in trouble for the first time, in one INSERT:
+        the first scan of a network of 100,000 parcels finds thousands, which the ORM would
+        create one default_get at a time. Returns ``{picking id: record}``."""
+        if not new_rows:
+            return {}
+        uid = self.env.uid
+        values = [
+            (
+                row["id"],
+                row["sale_id"],
+                row["company_id"],
+                vals["status"],
+                vals["final"],
+                row["promised_local"],
+                vals["expected_date"],
+                vals["delay_days"],
+                vals["cause"],
+                json.dumps(vals["reasons"]),
+                now,
+                uid,
+                now,
+                uid,
+                now,
+            )
+            for row, vals in new_rows
+        ]
+        created = execute_values(
+            self.env.cr._obj,
+            """
+            INSERT INTO oms_delivery_delay (picking_id, sale_order_id, company_id, status, final,
+                promised_date, expected_date, delay_days, cause, reasons, detected_at,
+                create_uid, create_date, write_uid, write_date,
+                cause_by_person, activity_scheduled, compensated)
+            SELECT v.picking_id::integer, v.sale_order_id::integer, v.company_id::integer,
+                   v.status::varchar, v.final::boolean, v.promised_date::date,
+                   v.expected_date::date, v.delay_days::integer, v.cause::varchar,
+                   v.reasons::jsonb, v.detected_at::timestamp, v.create_uid::integer,
+                   v.create_date::timestamp, v.write_uid::integer, v.write_date::timestamp,
+                   FALSE, FALSE, FALSE
+              FROM (VALUES %s) AS v(picking_id, sale_order_id, company_id, status, final,
+                   promised_date, expected_date, delay_days, cause, reasons, detected_at,
+                   create_uid, create_date, write_uid, write_date)
+            RETURNING id, picking_id
+            """,
+            values,
+            page_size=1000,
+            fetch=True,
+        )
+        execute_values(
+            self.env.cr._obj,
+            "UPDATE stock_picking p SET oms_delay_id = v.delay FROM (VALUES %s) AS v(delay, id)"
+            " WHERE p.id = v.id",
+            created,
+            page_size=1000,
+        )
+        self.env["stock.picking"].browse([pid for _id, pid in created]).invalidate_recordset(
+            ["oms_delay_id"]
+        )
+        Delay = self.env["oms.delivery.delay"].sudo()
+        return {picking_id: Delay.browse(delay_id) for delay_id, picking_id in created}
+
+    def _act_on(self, delay, verdict, final, now):
+        picking = delay.picking_id
+        order = picking.sale_id
+        if not order.oms_channel_id:
             return
         if verdict.status == "late" and not final:
             self._tell_customer(delay, order, picking, now)
@@ -279,8 +348,31 @@ class OmsDelayScan(models.AbstractModel):
         delay.activity_scheduled = True
 
 
+# Parcels share their dates (routing promises noon and ships at eight, local): the
+# conversions below are remembered across a scan.
+@lru_cache(maxsize=65536)
 def _local_date(value, zone):
     return value.replace(tzinfo=UTC).astimezone(zone).date()
+
+
+@lru_cache(maxsize=4096)
+def _ship_by(ship_day, cutoff, zone):
+    return datetime.combine(ship_day, cutoff, zone)
+
+
+@lru_cache(maxsize=256)
+def _carrier_calendar(carrier_calendar, node_calendar):
+    """The carrier's working days; its public holidays are the shipping node's country's."""
+    if carrier_calendar is None:
+        return node_calendar
+    if carrier_calendar.country is None:
+        return type(carrier_calendar)(
+            node_calendar.country,
+            carrier_calendar.subdivision,
+            carrier_calendar.working_weekdays,
+            carrier_calendar.closed_dates,
+        )
+    return carrier_calendar
 
 
 @lru_cache(maxsize=64)

@@ -12,7 +12,12 @@ class StockPicking(models.Model):
 
     # Kept by the delay scan (oms.delay.scan), written only when they change.
     oms_delay_status = fields.Selection(
-        DELAY_STATES, string="Delivery Promise", copy=False, readonly=True, index="btree_not_null"
+        DELAY_STATES,
+        string="Delivery Promise",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="At risk or late, as the delay scan found it; empty: on time (or not judged).",
     )
     oms_expected_date = fields.Date(
         string="Now Expected",

@@ -67,7 +67,7 @@ class TestDelayScan(OmsDelayCase):
         order = self._confirmed()
         result = self._scan_at("2026-12-01 10:00:00")  # before the cutoff
         self.assertEqual((result["scanned"], result["late"]), (1, 0))
-        self.assertEqual(self._deliveries(order).oms_delay_status, "ok")
+        self.assertFalse(self._deliveries(order).oms_delay_status, "on time: nothing stored")
         self.assertFalse(self._delays(order))
         again = self._scan_at("2026-12-01 10:30:00")
         self.assertEqual(again["changed"], 0, "nothing written when nothing moved")
