@@ -44,6 +44,7 @@
         "views/oms_outbox_event_views.xml",
         "views/oms_menus.xml",
         "views/oms_customer_message_views.xml",
+        "views/oms_release_views.xml",
         "views/res_users_views.xml",
         "views/oms_order_refund_views.xml",
         "views/oms_refund_request_views.xml",

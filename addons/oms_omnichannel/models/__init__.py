@@ -28,6 +28,8 @@ from . import sale_order_customer_message
 from . import stock_picking_customer_message
 from . import stock_move_customer_message
 from . import stock_move_line_customer_message
+from . import sale_order_release
+from . import stock_picking_release
 from . import oms_outbox_event
 from . import oms_outbox_consumer
 from . import oms_channel_export

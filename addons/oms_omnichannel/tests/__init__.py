@@ -31,6 +31,7 @@ from . import (
     test_quantity_change,
     test_refund_intake,
     test_refund_routed,
+    test_release_gate,
     test_routing_single_source,
     test_routing_split,
     test_routing_state,

@@ -1,0 +1,7 @@
+from . import (
+    test_access_payment,
+    test_payment_methods,
+    test_payment_sources,
+    test_prepayment,
+    test_reminders,
+)

@@ -1,0 +1,1 @@
+from . import oms_risk_review_wizard
