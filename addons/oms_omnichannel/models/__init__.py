@@ -30,3 +30,4 @@ from . import oms_order_refund
 from . import oms_intake_refund
 from . import stock_quant_outbox
 from . import oms_order_preview
+from . import oms_node_signal
