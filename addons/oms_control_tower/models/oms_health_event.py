@@ -149,6 +149,9 @@ class OmsHealthEvent(models.Model):
         return out
 
     def _number(self, value, digits):
+        # "30 hours", "1.5 hours": no decimals a reader does not need.
+        if digits and round(value, digits) == round(value):
+            digits = 0
         return formatLang(self.env, value, digits=digits)
 
     def _percent(self, share):

@@ -39,7 +39,7 @@ class OmsHealthMonitor(models.AbstractModel):
         """Measure every watched node and carrier, record the readings, then warn, switch
         off or switch back on as their limits say. Safe to run twice or late: the same
         readings at the same moment change nothing the second time."""
-        now = now or fields.Datetime.now()
+        now = (now or fields.Datetime.now()).replace(microsecond=0)
         monitor = self.sudo()
         nodes = self.env["stock.warehouse"].sudo()._oms_health_watched()
         carriers = (
@@ -210,6 +210,11 @@ class OmsHealthMonitor(models.AbstractModel):
     def _record_carrier_readings(self, carriers, now):
         Signal = self.env["oms.node.signal"]
         regions = self._carrier_regions(carriers, now)
+        # A region watched before with nothing under way now is quiet again: its parcels
+        # arrived (a carrier switched off there gets no new ones to judge it by).
+        watched = self.env["oms.health.status"].search([("carrier_id", "in", carriers.ids)])
+        for status in watched:
+            regions.setdefault((status.carrier_id.id, status.country_id.id), (MIN_PARCELS, now, 0))
         for (carrier_id, country_id), (count, last, problems) in regions.items():
             if count < MIN_PARCELS:
                 continue

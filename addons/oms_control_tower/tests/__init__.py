@@ -1,0 +1,4 @@
+from . import (
+    test_carrier_failover,
+    test_health_failover,
+)
