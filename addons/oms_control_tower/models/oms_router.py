@@ -45,6 +45,15 @@ class OmsRouter(models.AbstractModel):
         return plan
 
     @api.model
+    def _apply_plan(self, order, plan, decision, demand, warehouses, prepared=None):
+        result = super()._apply_plan(order, plan, decision, demand, warehouses, prepared)
+        # Routed deliveries of wave nodes and channels wait for their wave (stock.picking).
+        order.picking_ids.filtered(
+            lambda p: p.oms_decision_id == decision and p.state not in ("done", "cancel")
+        ).sudo()._oms_hold_for_wave()
+        return result
+
+    @api.model
     def _wave_plan(self, job, engine_order):
         """The plan a wave decided for this order, when it was decided for exactly what the
         router is routing now (else None: the router decides as usual)."""

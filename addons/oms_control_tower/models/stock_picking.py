@@ -36,10 +36,17 @@ class StockPicking(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         pickings = super().create(vals_list)
+        self.env["oms.tower.dashboard"]._notify_changed()
+        return pickings
+
+    def _oms_hold_for_wave(self):
+        """Hold the deliveries routing just made that wait for a wave (or, made by the wave
+        that is releasing them, mark them released)."""
+        held = self.filtered(lambda p: not p.oms_wave_state and p._oms_waits_for_wave())
+        if not held:
+            return
         releasing = self.env.context.get("oms_wave_releasing")
-        held = pickings.filtered(lambda p: not p.oms_wave_state and p._oms_waits_for_wave())
-        if held and releasing:
-            # Made by the wave that is releasing them: born released.
+        if releasing:
             held.write(
                 {
                     "oms_wave_id": releasing,
@@ -47,12 +54,10 @@ class StockPicking(models.Model):
                     "oms_wave_released_at": fields.Datetime.now(),
                 }
             )
-        elif held:
-            for company, company_held in held.grouped("company_id").items():
-                wave = self.env["oms.wave"].sudo()._open_wave(company)
-                company_held.write({"oms_wave_id": wave.id, "oms_wave_state": "waiting"})
-        self.env["oms.tower.dashboard"]._notify_changed()
-        return pickings
+            return
+        for company, company_held in held.grouped("company_id").items():
+            wave = self.env["oms.wave"].sudo()._open_wave(company)
+            company_held.write({"oms_wave_id": wave.id, "oms_wave_state": "waiting"})
 
     def write(self, vals):
         result = super().write(vals)

@@ -1,4 +1,5 @@
 from . import (
     test_carrier_failover,
     test_health_failover,
+    test_wave_release,
 )
