@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .oms_health_monitor import CARRIER_KINDS, NODE_KINDS
 
@@ -392,4 +392,4 @@ class OmsHealthStatus(models.Model):
 
     def _check_manager(self):
         if not self.env.user.has_group("oms_omnichannel.group_oms_manager"):
-            raise UserError(self.env._("Only an OMS manager may override the control tower."))
+            raise AccessError(self.env._("Only an OMS manager may override the control tower."))

@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .engine_json import engine, order_from_json
 from .oms_router import _plan_figures
@@ -151,7 +151,7 @@ class OmsPolicyReplay(models.Model):
 
     def _check_manager(self):
         if not self.env.user.has_group("oms_omnichannel.group_oms_manager"):
-            raise UserError(self.env._("Only an OMS manager may replay or change a policy."))
+            raise AccessError(self.env._("Only an OMS manager may replay or change a policy."))
 
     # ------------------------------------------------------------------ replay
 

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class OmsWave(models.Model):
     def action_release(self):
         """Release the wave now (button)."""
         if not self.env.user.has_group("oms_omnichannel.group_oms_manager"):
-            raise UserError(self.env._("Only an OMS manager may release a wave."))
+            raise AccessError(self.env._("Only an OMS manager may release a wave."))
         for wave in self:
             wave.sudo()._release()
         return True

@@ -1,4 +1,6 @@
 from . import (
+    test_access_tower,
+    test_cockpit,
     test_carrier_failover,
     test_health_failover,
     test_shadow_replay,

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .common import OmsTowerCase
 
@@ -120,6 +120,6 @@ class TestWaveRelease(OmsTowerCase):
              "groups_id": [fields.Command.set(
                  [self.env.ref("oms_omnichannel.group_oms_customer_service").id])]}
         )
-        with self.assertRaises(UserError):
+        with self.assertRaises(AccessError):
             wave.with_user(clerk).sudo().action_release()
         self.assertEqual(wave.state, "open")
