@@ -143,7 +143,7 @@ class OmsTowerDashboard(models.AbstractModel):
                 value = counts.get((channel.id, state), 0)
                 label = f"{channel.name or self.env._('No channel')}: {labels[state]}"
                 cells.append(
-                    self._figure(f"orders_{channel.id}_{state}", label, "sale.order", domain, value)
+                    self._figure(f"orders_{channel.code or 'none'}_{state}", label, "sale.order", domain, value)
                 )
             total = sum(counts.get((channel.id, state), 0) for state in states)
             rows.append(
@@ -151,7 +151,7 @@ class OmsTowerDashboard(models.AbstractModel):
                     "label": channel.name or self.env._("No channel"),
                     "cells": cells,
                     "total": self._figure(
-                        f"orders_{channel.id}_all",
+                        f"orders_{channel.code or 'none'}_all",
                         channel.name or self.env._("No channel"),
                         "sale.order",
                         [*base, ("oms_channel_id", "=", channel.id)],
@@ -229,14 +229,14 @@ class OmsTowerDashboard(models.AbstractModel):
                     "label": node.name,
                     "cells": [
                         self._figure(
-                            f"backlog_{node.id}",
+                            f"backlog_{node.code}",
                             self.env._("%s: not started", node.name),
                             "stock.picking",
                             [*unstarted, *node_domain],
                             count.get(node.id, 0),
                         ),
                         self._figure(
-                            f"backlog_age_{node.id}",
+                            f"backlog_age_{node.code}",
                             self.env._("%s: not started", node.name),
                             "stock.picking",
                             [*unstarted, *node_domain],
@@ -244,7 +244,7 @@ class OmsTowerDashboard(models.AbstractModel):
                             hint=self.env._("Oldest delivery not started yet"),
                         ),
                         self._figure(
-                            f"late_to_leave_{node.id}",
+                            f"late_to_leave_{node.code}",
                             self.env._("%s: should have left", node.name),
                             "stock.picking",
                             [*late_domain, *node_domain],
@@ -252,14 +252,14 @@ class OmsTowerDashboard(models.AbstractModel):
                             tone="danger" if late.get(node.id) else "",
                         ),
                         self._figure(
-                            f"wave_{node.id}",
+                            f"wave_{node.code}",
                             self.env._("%s: waiting for a wave", node.name),
                             "stock.picking",
                             [*waiting_domain, *node_domain],
                             waiting.get(node.id, 0),
                         ),
                         self._figure(
-                            f"health_{node.id}",
+                            f"health_{node.code}",
                             self.env._("%s: health", node.name),
                             "oms.health.status",
                             [("warehouse_id", "=", node.id)],
@@ -421,7 +421,7 @@ class OmsTowerDashboard(models.AbstractModel):
             units[wh] = units.get(wh, 0.0) + qty - reserved
         figures = [
             self._figure(
-                f"stock_{node.id}",
+                f"stock_{node.code}",
                 _("%s: products on hand", node.name),
                 "stock.quant",
                 [*on_hand[:1], ("location_id.warehouse_id", "=", node.id), on_hand[2]],
@@ -548,7 +548,7 @@ class OmsTowerDashboard(models.AbstractModel):
             domain = [("channel_code", "=", channel.code), ("id", ">", cursor)]
             pending = Event.search(domain, order="id", limit=1)
             figure = self._figure(
-                f"outbox_{channel.id}",
+                f"outbox_{channel.code}",
                 _("%s: outbox not yet sent", channel.name),
                 "oms.outbox.event",
                 domain,
@@ -565,7 +565,7 @@ class OmsTowerDashboard(models.AbstractModel):
             if health:
                 figures.append(
                     self._figure(
-                        f"dead_{channel.id}",
+                        f"dead_{channel.code}",
                         _("%s: dead letters", channel.name),
                         "oms.sync.dead.letter",
                         [("health_id", "=", health.id), ("channel_code", "=", channel.code)],

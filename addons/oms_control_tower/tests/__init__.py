@@ -4,5 +4,6 @@ from . import (
     test_carrier_failover,
     test_health_failover,
     test_shadow_replay,
+    test_tour_control_tower,
     test_wave_release,
 )
