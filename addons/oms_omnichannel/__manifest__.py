@@ -35,6 +35,7 @@
         "views/res_company_views.xml",
         "views/oms_outbox_event_views.xml",
         "views/oms_menus.xml",
+        "views/res_users_views.xml",
         "views/oms_order_refund_views.xml",
     ],
     "demo": [

@@ -11,6 +11,7 @@ from . import oms_router
 from . import res_company
 from . import res_partner
 from . import stock_warehouse
+from . import res_users
 from . import delivery_carrier
 from . import product_template
 from . import sale_order

@@ -13,6 +13,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_round
 
+from .res_users import INTEGRATION_OR_MANAGER
+
 NETWORK_FORMAT_VERSION = 1
 
 
@@ -75,11 +77,14 @@ class OmsChannel(models.Model):
         return rows
 
     @api.model
-    def _oms_get_channel(self, channel_code):
-        channel = self.sudo().search([("code", "=", channel_code)], limit=1)
+    def _oms_get_channel(self, channel_code, door):
+        """The channel of a snapshot door, found with the caller's own rights (so within
+        their companies: a channel of another company is unknown), read in sudo."""
+        self.env["res.users"]._oms_check_door(door, INTEGRATION_OR_MANAGER)
+        channel = self.search([("code", "=", channel_code)], limit=1)
         if not channel:
             raise UserError(self.env._("Unknown channel %(code)s", code=channel_code))
-        return channel
+        return channel.sudo()
 
     @api.model
     def export_sellable(self, channel_code, skus=None):
@@ -88,8 +93,7 @@ class OmsChannel(models.Model):
         sellable = on hand - reserved - the channel's safety stock, never below 0.
         ``cursor``: the last outbox event whose change the figures include.
         """
-        self.check_access("read")
-        channel = self._oms_get_channel(channel_code)
+        channel = self._oms_get_channel(channel_code, "export_sellable")
         as_of = fields.Datetime.now()
         domain = [("is_storable", "=", True), ("default_code", "!=", False)]
         if skus is not None:
@@ -126,8 +130,7 @@ class OmsChannel(models.Model):
         computed by the sync service and a routing done in Odoo see the same network.
         Products are keyed by SKU (``default_code``), the identity shops know.
         """
-        self.check_access("read")
-        channel = self._oms_get_channel(channel_code)
+        channel = self._oms_get_channel(channel_code, "export_network")
         Network = self.env["oms.network"].sudo().with_company(channel.company_id)
         warehouses = Network._get_nodes(channel.company_id)
         policy = Network._prepare_policy(channel._get_sourcing_policy(), warehouses)

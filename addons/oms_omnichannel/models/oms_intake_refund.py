@@ -29,10 +29,11 @@ class OmsIntake(models.AbstractModel):
     @api.model
     def apply_refunds(self, refunds):
         """Record shop refunds on their sale orders; one result per refund, in order."""
+        return self._as_sync_service("apply_refunds")._apply_refunds(refunds)
+
+    def _apply_refunds(self, refunds):
         if not isinstance(refunds, list):
             raise UserError(self.env._("apply_refunds takes a list of refunds."))
-        self.env["oms.order.refund"].check_access("create")
-        self.env["sale.order"].check_access("write")
         with defer_stock_changes(self.env):
             return [self._apply_refund_one(payload) for payload in refunds]
 
@@ -62,7 +63,10 @@ class OmsIntake(models.AbstractModel):
 
     def _apply_refund(self, payload):
         data = self._parse_refund(payload)
-        channel = self.env["oms.channel"].search([("code", "=", data["channel"])], limit=1)
+        channel = self.env["oms.channel"].search(
+            [("code", "=", data["channel"]), ("company_id", "in", self.env.companies.ids)],
+            limit=1,
+        )
         if not channel:
             raise IntakeError("unknown_channel", f"Unknown channel {data['channel']!r}.", "channel")
         Refund = self.env["oms.order.refund"]

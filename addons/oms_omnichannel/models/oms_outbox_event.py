@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -253,9 +254,19 @@ class OmsOutboxEvent(models.Model):
 
     @api.model
     def ack(self, consumer, cursor):
-        """Record that ``consumer`` has processed every event up to ``cursor``."""
-        self.check_access("read")
-        return self.env["oms.outbox.consumer"].sudo()._acknowledge(consumer, int(cursor))
+        """Record that ``consumer`` has processed every event up to ``cursor``.
+
+        Only the integration group acknowledges, and only its own consumers: the first ack of
+        a name creates that consumer for the caller; another user's consumer is refused, so
+        nobody can move the cursor the vacuum keeps the sync service's unread events by.
+        """
+        self.env["res.users"]._oms_check_door("ack")
+        try:
+            cursor = int(cursor)
+        except (TypeError, ValueError):
+            raise UserError(self.env._("An outbox cursor is a whole number.")) from None
+        owner = None if self.env.su else self.env.user
+        return self.env["oms.outbox.consumer"].sudo()._acknowledge(consumer, cursor, owner)
 
     # ------------------------------------------------------------------
     # Housekeeping

@@ -1,4 +1,8 @@
 from . import (
+    test_access_integration_user,
+    test_access_store_assignment,
+    test_access_store_staff,
+    test_access_sync_doors,
     test_click_collect,
     test_confirmation_cost,
     test_concurrency,

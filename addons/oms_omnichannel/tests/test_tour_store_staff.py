@@ -52,7 +52,7 @@ class TestStoreStaffTour(OmsTourCase):
             login="oms_tour_store_a",
             groups="base.group_user,oms_omnichannel.group_oms_store_staff",
         )
-        cls.staff_a.property_warehouse_id = cls.store_a
+        cls.staff_a.oms_warehouse_ids = cls.store_a
         cls.service = new_test_user(
             cls.env,
             login="oms_tour_service",
