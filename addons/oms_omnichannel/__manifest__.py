@@ -2,7 +2,7 @@
     "name": "OMS Omnichannel",
     "summary": "Every warehouse, store and drop-ship partner as one stock pool: "
     "orders from every channel routed to the places that should ship them.",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "development_status": "Beta",
     "category": "Sales/Sales",
     "website": "https://github.com/oms-omnichannel/oms-omnichannel",
@@ -20,6 +20,7 @@
         "data/oms_weekday_data.xml",
         "data/oms_sourcing_policy_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "wizards/oms_reroute_wizard_views.xml",
         "wizards/oms_node_failover_wizard_views.xml",
         "data/oms_outbox_cron.xml",

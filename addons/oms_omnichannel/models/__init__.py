@@ -5,9 +5,12 @@ from . import oms_sourcing_policy
 from . import oms_channel
 from . import oms_routing_decision
 from . import oms_routing_decision_line
+from . import oms_routing_explanation
+from . import oms_routing_summary
 from . import oms_network
 from . import oms_sellable_stock
 from . import oms_router
+from . import oms_router_fallback
 from . import res_company
 from . import res_partner
 from . import stock_warehouse
@@ -18,6 +21,7 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_picking
 from . import stock_move
+from . import stock_rule
 from . import oms_outbox_event
 from . import oms_outbox_consumer
 from . import oms_channel_export

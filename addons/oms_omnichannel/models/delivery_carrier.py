@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class DeliveryCarrier(models.Model):
@@ -38,8 +38,16 @@ class DeliveryCarrier(models.Model):
     oms_default_transit_days = fields.Integer(
         string="Default Transit Days",
         default=2,
-        help="Transit days to destinations that no zone matches; "
-        "-1 means the carrier does not serve them.",
+        help="Working days in transit to the destinations no zone matches (within the "
+        "carrier's countries, if it has any).",
+    )
+    # Stored as -1 days in oms_default_transit_days; people tick a box instead.
+    oms_serves_unzoned = fields.Boolean(
+        string="Serves Other Destinations",
+        compute="_compute_oms_serves_unzoned",
+        inverse="_inverse_oms_serves_unzoned",
+        help="On: destinations no transit zone matches are served in the default transit "
+        "days. Off: the carrier serves only the destinations of its zones.",
     )
     oms_cutoff_hour = fields.Float(
         string="Carrier Cutoff",
@@ -59,14 +67,32 @@ class DeliveryCarrier(models.Model):
         "res.currency", compute="_compute_oms_currency_id", string="Routing Currency"
     )
     oms_cost_per_package = fields.Monetary(
-        string="Cost per Package", currency_field="oms_currency_id"
+        string="Cost per Package",
+        currency_field="oms_currency_id",
+        help="What one parcel costs with this service, in the company's currency.",
     )
-    oms_cost_per_kg = fields.Monetary(string="Cost per kg", currency_field="oms_currency_id")
+    oms_cost_per_kg = fields.Monetary(
+        string="Cost per kg",
+        currency_field="oms_currency_id",
+        help="Added per kilogram of the parcel, in the company's currency.",
+    )
     oms_accepts_dangerous = fields.Boolean(
         string="Accepts Dangerous Goods",
         help="Products with a dangerous-goods class may travel with this service.",
     )
     oms_accepts_bulky = fields.Boolean(string="Accepts Bulky Goods", default=True)
+
+    @api.depends("oms_default_transit_days")
+    def _compute_oms_serves_unzoned(self):
+        for carrier in self:
+            carrier.oms_serves_unzoned = carrier.oms_default_transit_days >= 0
+
+    def _inverse_oms_serves_unzoned(self):
+        for carrier in self:
+            if not carrier.oms_serves_unzoned:
+                carrier.oms_default_transit_days = -1
+            elif carrier.oms_default_transit_days < 0:
+                carrier.oms_default_transit_days = 2
 
     def _compute_oms_currency_id(self):
         for carrier in self:

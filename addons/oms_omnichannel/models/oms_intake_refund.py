@@ -209,9 +209,14 @@ class OmsIntake(models.AbstractModel):
         return taken
 
     def _shrink_open_moves(self, line, quantity):
+        before = {line.id: line.product_uom_qty}
         procurements, taken = line._oms_shrink_procurements(quantity)
         self._write_line_quantity(line, line.product_uom_qty - taken)
         self.env["procurement.group"].run(procurements)
+        # The order's routing summary and history say what the deliveries are now.
+        line.order_id._oms_record_change(
+            "change", line._oms_quantity_changes(before).get(line.order_id.id, [])
+        )
         return taken
 
     def _write_line_quantity(self, line, quantity):

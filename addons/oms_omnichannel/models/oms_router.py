@@ -5,6 +5,7 @@ from collections import defaultdict
 from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import float_is_zero
 
@@ -69,22 +70,31 @@ class OmsRouter(models.AbstractModel):
     # ------------------------------------------------------------------ entry point
 
     @api.model
-    def _route_lines(self, lines, trigger="confirm", excluded_warehouses=None):
+    def _route_lines(self, lines, trigger="confirm", excluded_warehouses=None, changes=None):
         """Route what is still to procure of ``lines``, order by order.
 
-        Returns the decisions created (none for orders with nothing left to route).
+        ``changes``: ``{order id: [statement, ...]}``, what changed before this routing, in
+        the statements of ``oms.routing.explanation`` (the decision says it first).
+        Returns the decisions created (none for orders with nothing left to route); each is
+        noted in its order's chatter, all in one batch.
         """
         decisions = self.env["oms.routing.decision"]
+        changes = changes or {}
         for order in lines.order_id.sorted("id"):
             order_lines = lines.filtered(lambda line, order=order: line.order_id == order)
             decision = self.with_company(order.company_id)._route_order(
-                order, order_lines, trigger, excluded_warehouses or self.env["stock.warehouse"]
+                order,
+                order_lines,
+                trigger,
+                excluded_warehouses or self.env["stock.warehouse"],
+                changes.get(order.id, []),
             )
             decisions |= decision
+        decisions._log_on_orders()
         return decisions
 
     @api.model
-    def _route_order(self, order, lines, trigger, excluded_warehouses):
+    def _route_order(self, order, lines, trigger, excluded_warehouses, changes=()):
         demand = self._get_demand(lines)
         if not demand:
             return self.env["oms.routing.decision"]
@@ -98,30 +108,62 @@ class OmsRouter(models.AbstractModel):
         network_model._ensure_products(network, products)
         warehouses = network_model._get_nodes(order.company_id)
         stock = self._get_engine_stock(order, products, warehouses)
+        job = RoutingJob(order, demand, policy, trigger, excluded_warehouses, warehouses, changes)
+        job.started, job.lines = started, lines
+        if order.oms_delivery_mode != "pickup" and not order.partner_shipping_id.country_id:
+            # Routing it as the company's country could ship with a carrier that does not
+            # serve the real address, or not at all: a person completes it first.
+            return self._hold_without_route(job, "address_without_country", {"code": "no_country"})
+        store = order.oms_delivery_mode == "pickup" and order.oms_pickup_warehouse_id
+        if store and self._pickup_store_unusable(store, excluded_warehouses):
+            return self._route_pickup_failover(job, network, stock, store)
         engine_order = self._prepare_engine_order(order, demand, excluded_warehouses, warehouses)
-        try:
-            plan = engine.route(network, engine_order, stock)
-        except Exception as error:
-            # The engine is pure (no side effect to undo): fall back to Odoo's standard
-            # procurement, loudly.
-            _logger.exception("Routing of %s failed", order.name)
-            order.message_post(
-                body=self.env._(
-                    "Routing failed (%(error)s): the order ships the standard way, "
-                    "from its warehouse.",
-                    error=error,
-                )
-            )
-            self._launch_standard(lines)
+        plan = self._run_engine(job, network, engine_order, stock)
+        if plan is None:
             return self.env["oms.routing.decision"]
-        duration_ms = (_time.perf_counter() - started) * 1000.0
         if trigger == "retry" and plan.status != "complete":
             # Still waiting: the cron asks again later; no new decision for every attempt.
             return self.env["oms.routing.decision"]
-        decision = self._create_decision(
-            order, plan, policy, trigger, excluded_warehouses, warehouses, duration_ms
-        )
-        self._apply_plan(order, plan, decision, demand, warehouses)
+        return self._decide(job, plan)
+
+    @api.model
+    def _run_engine(self, job, network, engine_order, stock):
+        """The engine's plan, or None when it failed (the lines then ship the standard way:
+        the engine is pure, there is no side effect to undo)."""
+        try:
+            return engine.route(network, engine_order, stock)
+        except Exception:
+            _logger.exception("Routing of %s failed", job.order.name)
+            job.order._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "The router could not decide (the error is in the server log): the "
+                    "order ships the standard way, from its warehouse."
+                )
+            )
+            self._launch_standard(job.lines)
+            return None
+
+    @api.model
+    def _decide(self, job, plan, behaviour=None):
+        """Store the plan as the order's decision and apply it."""
+        job.duration_ms = (_time.perf_counter() - job.started) * 1000.0
+        order = job.order
+        behaviour = behaviour or order.oms_channel_id.unfulfillable_behaviour or "backorder"
+        held = plan.status != "complete" and behaviour in ("wait", "hold")
+        by_node = {self.env["oms.network"]._node_id(wh): wh for wh in job.warehouses}
+        prepared = self._prepare_application(job, plan, by_node, held)
+        # A first confirmation: the router makes every delivery, so the plan tells what
+        # the order looks like afterwards without reading the deliveries again.
+        summary = None
+        if not order.procurement_group_id:
+            summary = self._summary_from_plan(job, plan, prepared, held, behaviour)
+        decision = self._create_decision(job, plan, by_node, held, summary)
+        if held:
+            job.state_after = "waiting" if behaviour == "wait" else "hold"
+        else:
+            self._apply_plan(order, plan, decision, job.demand, job.warehouses, prepared)
+        self._finish(job, decision, summary)
         return decision
 
     # ------------------------------------------------------------------ snapshot
@@ -167,9 +209,13 @@ class OmsRouter(models.AbstractModel):
         return stock
 
     @api.model
-    def _prepare_engine_order(self, order, demand, excluded_warehouses, warehouses):
+    def _prepare_engine_order(
+        self, order, demand, excluded_warehouses, warehouses, pickup_store=None
+    ):
         network_model = self.env["oms.network"]
         partner = order.partner_shipping_id
+        # A shipped order without a country never gets here (it is held); a collected one
+        # goes to its store, wherever the customer lives.
         country = partner.country_id or order.company_id.country_id
         lat = lon = None
         if "partner_latitude" in partner._fields and (
@@ -177,7 +223,9 @@ class OmsRouter(models.AbstractModel):
         ):
             lat, lon = partner.partner_latitude, partner.partner_longitude
         excluded = excluded_warehouses | self._get_warehouses_at_capacity(warehouses)
-        pickup = order.oms_delivery_mode == "pickup" and order.oms_pickup_warehouse_id
+        pickup = pickup_store or (
+            order.oms_delivery_mode == "pickup" and order.oms_pickup_warehouse_id
+        )
         return engine.Order(
             id=str(order.id),
             lines=tuple(
@@ -229,33 +277,39 @@ class OmsRouter(models.AbstractModel):
     # ------------------------------------------------------------------ decision
 
     @api.model
-    def _create_decision(
-        self, order, plan, policy, trigger, excluded_warehouses, warehouses, duration_ms
-    ):
+    def _create_decision(self, job, plan, by_node, held=False, summary=None):
+        """The decision record of ``plan``: what was decided and why, with the order as it
+        will be afterwards when ``summary`` already tells it (a first confirmation)."""
+        order = job.order
         if order.oms_decision_id:
             order.oms_decision_ids.filtered("is_current").is_current = False
-        by_node = {self.env["oms.network"]._node_id(wh): wh for wh in warehouses}
         line_vals = self._prepare_decision_line_vals(plan, by_node)
         deliveries = [s for s in plan.shipments if s.kind != "transfer"]
-        return self.env["oms.routing.decision"].create(
-            {
-                "sale_order_id": order.id,
-                "policy_id": policy.id,
-                "trigger": trigger,
-                "status": plan.status,
-                "method": plan.method,
-                "score": plan.score.total,
-                "cost": plan.score.cost_amount,
-                "package_count": plan.score.package_count,
-                "is_split": len(deliveries) > 1,
-                "excluded_warehouse_ids": [fields.Command.set(excluded_warehouses.ids)]
-                if excluded_warehouses
-                else [],
-                "line_ids": [fields.Command.create(vals) for vals in line_vals],
-                "explanation": self._explain(plan, by_node),
-                "duration_ms": duration_ms,
-            }
-        )
+        summary_model = self.env["oms.routing.summary"]
+        vals = {
+            "sale_order_id": order.id,
+            "policy_id": job.policy.id,
+            "trigger": job.trigger,
+            "status": plan.status,
+            "method": plan.method,
+            "score": plan.score.total,
+            "cost": plan.score.cost_amount,
+            "package_count": plan.score.package_count,
+            "is_split": len(deliveries) > 1,
+            "excluded_warehouse_ids": [fields.Command.set(job.excluded_warehouses.ids)]
+            if job.excluded_warehouses
+            else [],
+            "line_ids": [fields.Command.create(vals) for vals in line_vals],
+            "explanation_data": {
+                "now": summary_model._statements(summary) if summary else [],
+                "changes": list(job.changes),
+                "plan": self._plan_statements(plan, by_node, held),
+            },
+            "duration_ms": job.duration_ms,
+        }
+        if summary:
+            vals.update(summary_model._decision_vals(summary))
+        return self.env["oms.routing.decision"].create(vals)
 
     @api.model
     def _prepare_decision_line_vals(self, plan, by_node):
@@ -294,7 +348,6 @@ class OmsRouter(models.AbstractModel):
                     "product_id": Product.browse(int(missing.sku)).id,
                     "quantity": missing.quantity,
                     "reason": missing.reason,
-                    "reason_text": self._reason_text(missing.reason),
                 }
             )
         return vals_list
@@ -312,184 +365,97 @@ class OmsRouter(models.AbstractModel):
         return self.env["delivery.carrier"]
 
     @api.model
-    def _reason_text(self, reason):
-        texts = {
-            "out_of_stock": self.env._("no node has it in stock"),
-            "insufficient_stock": self.env._("not enough stock in the network"),
-            "no_eligible_node": self.env._("no node may ship it (see the rules below)"),
-            "unknown_sku": self.env._("the product is unknown to the router"),
-            "split_not_allowed": self.env._("the order may not be split"),
-            "max_packages": self.env._("the policy's package limit is reached"),
-            "not_worth_shipping": self.env._("an extra package would cost more than it is worth"),
-            "pickup_node_unavailable": self.env._("the pickup store cannot take pickups"),
-            "no_carrier_service": self.env._("no carrier service reaches the destination"),
-            "no_carrier_for_product_class": self.env._("no carrier accepts the product's class"),
-            "dangerous_goods_not_certified": self.env._("no node is certified for dangerous goods"),
-            "bulky_not_allowed": self.env._("no node may ship bulky goods"),
-            "bulky_too_far": self.env._("beyond the maximum distance for bulky goods"),
-            "bulky_distance_unknown": self.env._("the address has no coordinates (bulky goods)"),
-        }
-        return texts.get(reason, reason)
+    def _plan_statements(self, plan, by_node, held=False):
+        """The plan in statements of ``oms.routing.explanation`` (rendered when read, in the
+        reader's language): each shipment, what was not sourced and why, the nodes not
+        used and the rules that ruled them out, and why the runners-up lost."""
+        explanation = self.env["oms.routing.explanation"]
 
-    @api.model
-    def _compare_scores(self, other, chosen):
-        """How a rejected plan is worse than the chosen one, in the retailer's words."""
-        parts = []
-        units = other.unfulfilled_units - chosen.unfulfilled_units
-        if units > 0:
-            parts.append(self.env._("%(n)s unit(s) left unsourced", n=units))
-        packages = other.package_count - chosen.package_count
-        if packages > 0:
-            parts.append(self.env._("%(n)s more package(s)", n=packages))
-        cost = other.cost_amount - chosen.cost_amount
-        if cost > 0.005:
-            parts.append(self.env._("costs %(amount).2f more", amount=cost))
-        late = other.late_days - chosen.late_days
-        if late > 0:
-            parts.append(self.env._("%(n)s day(s) later", n=late))
-        distance = other.distance_km - chosen.distance_km
-        if distance >= 1:
-            parts.append(self.env._("%(km).0f km farther", km=distance))
-        return ", ".join(parts)
-
-    @api.model
-    def _explain(self, plan, by_node):
-        """The plan in words, one statement per line (rendered as paragraphs on the order)."""
-        names = {code: wh.name for code, wh in by_node.items()}
-        skus = {line.sku for shipment in plan.shipments for line in shipment.lines}
-        skus |= {missing.sku for missing in plan.unfulfilled}
-        skus |= {exclusion.sku for exclusion in plan.explanation.excluded if exclusion.sku}
-        products = self.env["product.product"].browse(int(sku) for sku in skus if sku.isdigit())
-        product_names = {str(product.id): product.display_name for product in products}
-
-        def product_name(sku):
-            return product_names.get(sku, sku)
+        def node_id(code):
+            warehouse = by_node.get(code)
+            return warehouse.id if warehouse else False
 
         def items(lines):
-            return ", ".join(f"{line.quantity} x {product_name(line.sku)}" for line in lines)
+            return [[_product_id(line.sku), line.quantity] for line in lines]
 
         out = []
-        deliveries = [s for s in plan.shipments if s.kind != "transfer"]
-        if deliveries:
-            out.append(
-                self.env._(
-                    "%(count)s shipment(s) from %(nodes)s; everything arrives by %(date)s.",
-                    count=len(deliveries),
-                    nodes=", ".join(names.get(s.node, s.node) for s in deliveries),
-                    date=plan.promised_date or "-",
-                )
-            )
         for shipment in plan.shipments:
-            where = names.get(shipment.node, shipment.node)
+            base = {"node": node_id(shipment.node), "items": items(shipment.lines)}
             if shipment.kind == "transfer":
                 out.append(
-                    self.env._(
-                        "%(src)s sends %(items)s to %(store)s (arrives %(date)s).",
-                        src=where,
-                        items=items(shipment.lines),
-                        store=names.get(shipment.to_node, shipment.to_node),
-                        date=shipment.promised_date,
-                    )
+                    {
+                        "code": "transfer_held" if held else "transfer",
+                        "to": node_id(shipment.to_node),
+                        "date": None if held else shipment.promised_date.isoformat(),
+                        **base,
+                    }
                 )
             elif shipment.kind == "pickup":
-                out.append(
-                    self.env._(
-                        "%(store)s hands over %(items)s; ready on %(date)s.",
-                        store=where,
-                        items=items(shipment.lines),
-                        date=shipment.promised_date,
-                    )
-                )
+                out.append({"code": "handover", **base})
             else:
-                out.append(
-                    self.env._(
-                        "%(node)s ships %(items)s with %(carrier)s on %(ship)s, "
-                        "arriving %(date)s (%(packages)s package(s), cost %(cost).2f).",
-                        node=where,
-                        items=items(shipment.lines),
-                        carrier=shipment.carrier or "-",
-                        ship=shipment.ship_date,
-                        date=shipment.promised_date,
-                        packages=shipment.packages,
-                        cost=shipment.cost,
-                    )
-                )
+                statement = {
+                    "code": "shipment_held" if held else "shipment",
+                    "carrier": self._carrier_of(shipment).id,
+                    "packages": shipment.packages,
+                    "cost": shipment.cost,
+                    **base,
+                }
+                if not held:
+                    statement["ship"] = shipment.ship_date.isoformat()
+                    statement["date"] = shipment.promised_date.isoformat()
+                out.append(statement)
         for missing in plan.unfulfilled:
             out.append(
-                self.env._(
-                    "Not sourced: %(qty)s x %(product)s - %(why)s.",
-                    qty=missing.quantity,
-                    product=product_name(missing.sku),
-                    why=self._reason_text(missing.reason),
-                )
+                {
+                    "code": "not_sourced",
+                    "items": [[_product_id(missing.sku), missing.quantity]],
+                    "why": missing.reason,
+                }
             )
-        explanation = plan.explanation
-        excluded = defaultdict(list)
-        for exclusion in explanation.excluded:
-            text = exclusion.detail or exclusion.rule
-            if exclusion.sku:
-                text = f"{product_name(exclusion.sku)}: {text}"
-            excluded[exclusion.node].append(text)
-        for node, reasons in sorted(excluded.items()):
+        rules = defaultdict(list)
+        for exclusion in plan.explanation.excluded:
+            product = _product_id(exclusion.sku) if exclusion.sku else False
+            rules[exclusion.node].append([exclusion.rule, product])
+        for node, node_rules in sorted(rules.items()):
+            if node_id(node):
+                out.append({"code": "not_used", "node": node_id(node), "rules": node_rules})
+        for runner_up in plan.explanation.runners_up:
+            worse, better = explanation._score_figures(runner_up.score, plan.score)
             out.append(
-                self.env._(
-                    "Not used: %(node)s - %(reasons)s.",
-                    node=names.get(node, node),
-                    reasons="; ".join(reasons),
-                )
+                {
+                    "code": "runner_up",
+                    "nodes": [node_id(n) for n in runner_up.nodes if node_id(n)],
+                    "worse": worse,
+                    "better": better,
+                }
             )
-        for runner_up in explanation.runners_up:
-            out.append(
-                self.env._(
-                    "Runner-up: %(nodes)s - %(worse)s (score %(delta)+.2f).",
-                    nodes=" + ".join(names.get(n, n) for n in runner_up.nodes),
-                    worse=self._compare_scores(runner_up.score, plan.score) or runner_up.reason,
-                    delta=runner_up.score.total - plan.score.total,
-                )
-            )
-        out.extend(explanation.notes)
         if plan.method != "exact":
-            out.append(
-                self.env._("The search budget ran out: the plan comes from the greedy fallback.")
-            )
-        return "\n".join(out)
+            out.append({"code": "greedy"})
+        return out
 
     # ------------------------------------------------------------------ applying the plan
 
     @api.model
-    def _apply_plan(self, order, plan, decision, demand, warehouses):
-        """Turn the plan into procurements: one per source warehouse and quantity, so each
-        source gets its own delivery with its carrier and dates."""
-        behaviour = order.oms_channel_id.unfulfillable_behaviour or "backorder"
-        if plan.status != "complete" and behaviour in ("wait", "hold"):
-            # Nothing is released: reserving part of an order that waits would block the
-            # stock for other orders.
-            order.write(
-                {
-                    "oms_routing_state": "waiting" if behaviour == "wait" else "hold",
-                    "oms_decision_id": decision.id,
-                }
-            )
-            if behaviour == "hold":
-                self._schedule_hold_activity(order, decision)
-            return
-        by_node = {self.env["oms.network"]._node_id(wh): wh for wh in warehouses}
-        # A first confirmation: the group is created below, so it has no delivery yet.
-        new_group = not order.procurement_group_id
-        remaining = {product: dict(per_line) for product, per_line in demand.items()}
-        procurements = []
-        placed = []  # (warehouse, shipment) whose pickings get carrier and dates
-        transfers = []
+    def _prepare_application(self, job, plan, by_node, held=False):
+        """Where each unit of the plan goes, without touching the database: the source
+        warehouses whose deliveries get the plan's carrier and dates (``placed``), the
+        transfers to a pickup store, each line's quantity per warehouse with its dates, and
+        the units no node sources (``leftovers``, backordered at ``backorder_warehouse``)."""
+        order = job.order
+        prepared = Application()
+        if held:
+            return prepared
+        remaining = {product: dict(per_line) for product, per_line in job.demand.items()}
         for shipment in plan.shipments:
             if shipment.kind == "transfer":
-                transfers.append(shipment)
+                prepared.transfers.append(shipment)
                 # The goods still leave the pickup store to the customer.
                 warehouse = by_node[shipment.to_node]
             else:
                 warehouse = by_node[shipment.node]
             if shipment.kind == "delivery":
-                placed.append((warehouse, shipment))
-            elif warehouse not in [placed_wh for placed_wh, _s in placed]:
+                prepared.placed.append((warehouse, shipment))
+            elif warehouse not in [placed_wh for placed_wh, _s in prepared.placed]:
                 # One handover at the store, ready when the last transfer has arrived.
                 handover = dataclasses.replace(
                     shipment,
@@ -500,7 +466,7 @@ class OmsRouter(models.AbstractModel):
                     carrier="",
                     promised_date=plan.promised_date or shipment.promised_date,
                 )
-                placed.append((warehouse, handover))
+                prepared.placed.append((warehouse, handover))
             tz = self._timezone(warehouse)
             date_planned = _to_odoo_datetime(shipment.ship_date, time(8), tz)
             date_deadline = _to_odoo_datetime(
@@ -513,42 +479,146 @@ class OmsRouter(models.AbstractModel):
             for engine_line in shipment.lines:
                 product = self.env["product.product"].browse(int(engine_line.sku))
                 for line, qty in self._take(remaining, product, engine_line.quantity):
-                    procurements += self._prepare_procurements(
-                        line, qty, warehouse, date_planned, date_deadline
-                    )
-        leftovers = [
+                    prepared.takes.append((line, qty, warehouse, date_planned, date_deadline))
+        prepared.leftovers = [
             (line, qty) for per_line in remaining.values() for line, qty in per_line.items() if qty
         ]
-        backorder_warehouse = (
-            order.oms_pickup_warehouse_id if order.oms_delivery_mode == "pickup" else None
-        )
-        for line, qty in leftovers:
-            # Backorder: Odoo's own way, from the order's warehouse (the pickup store for
-            # click & collect), waiting for replenishment.
+        if order.oms_delivery_mode == "pickup":
+            prepared.backorder_warehouse = job.pickup_store or order.oms_pickup_warehouse_id
+        prepared.shelves_off = job.shelves_off
+        return prepared
+
+    @api.model
+    def _apply_plan(self, order, plan, decision, demand, warehouses, prepared=None):
+        """Turn the plan into procurements: one per source warehouse and quantity, so each
+        source gets its own delivery with its carrier and dates."""
+        by_node = {self.env["oms.network"]._node_id(wh): wh for wh in warehouses}
+        if prepared is None:
+            job = RoutingJob(order, demand, decision.policy_id, decision.trigger)
+            prepared = self._prepare_application(job, plan, by_node)
+        # A first confirmation: the group is created below, so it has no delivery yet.
+        new_group = not order.procurement_group_id
+        procurements = []
+        for line, qty, warehouse, date_planned, date_deadline in prepared.takes:
             procurements += self._prepare_procurements(
-                line, qty, backorder_warehouse or line.warehouse_id
+                line, qty, warehouse, date_planned, date_deadline
+            )
+        for line, qty in prepared.leftovers:
+            # Backorder: Odoo's own way, from the order's warehouse (the pickup store for
+            # click & collect), waiting for replenishment; marked, so the order's summary
+            # tells these units from the sourced ones.
+            procurements += self._prepare_procurements(
+                line, qty, prepared.backorder_warehouse or line.warehouse_id, backorder=True
             )
         if procurements:
-            picking_values = tuple(
+            placed_ids = {warehouse.id for warehouse, _shipment in prepared.placed}
+            picking_values = [
                 (
                     warehouse.id,
                     tuple(self._prepare_picking_vals(warehouse, shipment, decision).items()),
                 )
-                for warehouse, shipment in placed
-            )
+                for warehouse, shipment in prepared.placed
+            ]
+            for line, _qty in prepared.leftovers:
+                warehouse = prepared.backorder_warehouse or line.warehouse_id
+                if warehouse.id not in placed_ids:
+                    placed_ids.add(warehouse.id)
+                    picking_values.append(
+                        (
+                            warehouse.id,
+                            tuple(self._prepare_backorder_picking_vals(order, decision).items()),
+                        )
+                    )
             run = RoutingRun(order.procurement_group_id.ids if new_group else ())
             self.env["procurement.group"].with_context(
-                oms_picking_values=picking_values, oms_routing_run=run
+                oms_picking_values=tuple(picking_values), oms_routing_run=run
             ).run(procurements)
             self.env["stock.picking"]._oms_subscribe_kept(run.subscriptions)
             self._log_origin_notes(run)
-        self._tag_pickings(order, plan, decision, placed, by_node)
-        for shipment in transfers:
-            self._create_transfer(order, shipment, decision, by_node, plan)
+        transfers = self.env["stock.picking"]
+        for shipment in prepared.transfers:
+            transfers |= self._create_transfer(order, shipment, decision, by_node, plan)
+        if prepared.shelves_off and transfers:
+            self._hand_over_only_transferred(order, transfers)
         pickings = order.picking_ids.filtered(lambda p: p.state not in ("cancel", "done"))
         if pickings:
             pickings.action_confirm()
-        self._write_order_result(order, plan, decision, leftovers)
+
+    @api.model
+    def _hand_over_only_transferred(self, order, transfers):
+        """A store whose own stock may not be used hands over what the transfers bring, not
+        what is on its shelves: the handover's moves follow the transfers' (Odoo's chained
+        moves reserve only what their origin moves deliver)."""
+        handovers = order.picking_ids.filtered(
+            lambda p: p.oms_shipment_kind == "pickup" and p.state not in ("done", "cancel")
+        )
+        incoming = transfers.move_ids
+        for move in handovers.move_ids.filtered(lambda m: m.state not in ("done", "cancel")):
+            origins = incoming.filtered(lambda m, move=move: m.product_id == move.product_id)
+            if not origins:
+                continue
+            move._do_unreserve()
+            move.write(
+                {
+                    "procure_method": "make_to_order",
+                    "move_orig_ids": [fields.Command.link(origin.id) for origin in origins],
+                }
+            )
+        handovers.move_ids._recompute_state()
+
+    @api.model
+    def _summary_from_plan(self, job, plan, prepared, held, behaviour):
+        """The order's summary (``oms.routing.summary``) once ``plan`` is applied to an
+        order that has no delivery yet: the same as reading the deliveries afterwards."""
+        order = job.order
+        pickup = order.oms_delivery_mode == "pickup"
+        if held:
+            state = "waiting" if behaviour == "wait" else "hold"
+            return self.env["oms.routing.summary"]._held(state, order, job.demand)
+        legs = []
+        for warehouse, shipment in prepared.placed:
+            legs.append(
+                {
+                    "node": warehouse.id,
+                    "carrier": self._carrier_of(shipment).id,
+                    "promised": _to_odoo_datetime(
+                        shipment.promised_date, time(12), self._timezone(warehouse)
+                    ),
+                    "day": shipment.promised_date.isoformat(),
+                    "packages": 1 if shipment.kind == "pickup" else shipment.packages,
+                    "done": False,
+                    "items": [],
+                }
+            )
+        waiting = {}
+        for line, qty in prepared.leftovers:
+            warehouse = prepared.backorder_warehouse or line.warehouse_id
+            waiting.setdefault(warehouse.id, []).append([line.product_id.id, float(qty)])
+        return {
+            "state": "backorder" if waiting else "routed",
+            "status": self.env["oms.routing.summary"]._status(legs, waiting, []),
+            "pickup": pickup,
+            "legs": legs,
+            "waiting": waiting,
+            "unsourced": [],
+        }
+
+    @api.model
+    def _finish(self, job, decision, summary=None):
+        """Make the order say what it looks like now: its summary fields, the decision's
+        "now" sentences and figures (read from the deliveries unless the plan told them),
+        the hold activity, the shop's news."""
+        order = job.order
+        summary_model = self.env["oms.routing.summary"]
+        previous_state = order.oms_routing_state
+        if summary is None:
+            summary = summary_model._summary_of(order)
+            if job.state_after and summary["unsourced"]:
+                summary["state"] = job.state_after
+            data = dict(decision.explanation_data or {})
+            data["now"] = summary_model._statements(summary)
+            decision.write({**summary_model._decision_vals(summary), "explanation_data": data})
+        order._oms_apply_summary(summary, decision, previous_state)
 
     @api.model
     def _log_origin_notes(self, run):
@@ -583,8 +653,11 @@ class OmsRouter(models.AbstractModel):
         return group
 
     @api.model
-    def _prepare_procurements(self, line, qty, warehouse, date_planned=None, date_deadline=None):
-        """Procurements of ``qty`` (product unit) of ``line`` from ``warehouse``."""
+    def _prepare_procurements(
+        self, line, qty, warehouse, date_planned=None, date_deadline=None, backorder=False
+    ):
+        """Procurements of ``qty`` (product unit) of ``line`` from ``warehouse``;
+        ``backorder``: units no node could source, waiting for stock there."""
         line = line.with_company(line.company_id)
         group = self._get_procurement_group(line)
         values = line._prepare_procurement_values(group_id=group)
@@ -593,6 +666,8 @@ class OmsRouter(models.AbstractModel):
             values["date_planned"] = date_planned
         if date_deadline:
             values["date_deadline"] = date_deadline
+        if backorder:
+            values["oms_backorder"] = True
         order = line.order_id
         origin = (
             f"{order.name} - {order.client_order_ref}" if order.client_order_ref else order.name
@@ -617,29 +692,14 @@ class OmsRouter(models.AbstractModel):
         }
 
     @api.model
-    def _tag_pickings(self, order, plan, decision, placed, by_node):
-        """Tag the deliveries Odoo reused instead of creating: new ones are born tagged.
-
-        Reuse needs an open picking of the order at the same source, so a first
-        confirmation has none to look for.
-        """
-        if decision.trigger == "confirm":
-            return
-        untagged = order.picking_ids.filtered(
-            lambda p: p.state not in ("cancel", "done") and not p.oms_decision_id
-        )
-        for warehouse, shipment in placed:
-            pickings = untagged.filtered(
-                lambda p, wh=warehouse: p.picking_type_id.warehouse_id == wh
-            )
-            if not pickings:
-                continue
-            vals = self._prepare_picking_vals(warehouse, shipment, decision)
-            carrier_id = vals.pop("carrier_id")
-            pickings.write(vals)
-            pickings.filtered(lambda p: p.picking_type_code == "outgoing").write(
-                {"carrier_id": carrier_id}
-            )
+    def _prepare_backorder_picking_vals(self, order, decision):
+        """What the delivery of backordered units carries: no carrier, no promise yet."""
+        return {
+            "oms_decision_id": decision.id,
+            "oms_promised_date": False,
+            "oms_shipment_kind": "pickup" if order.oms_delivery_mode == "pickup" else "ship",
+            "carrier_id": False,
+        }
 
     @api.model
     def _create_transfer(self, order, shipment, decision, by_node, plan):
@@ -692,47 +752,60 @@ class OmsRouter(models.AbstractModel):
         picking.action_assign()
         return picking
 
-    @api.model
-    def _write_order_result(self, order, plan, decision, leftovers):
-        pickup = order.oms_delivery_mode == "pickup"
-        if pickup:
-            store = order.oms_pickup_warehouse_id
-            promised = _to_odoo_datetime(plan.promised_date, time(12), self._timezone(store))
-        else:
-            # The lines the decision was created with (in the cache): searching its
-            # shipment lines again would cost a query per order.
-            dates = [dl.promised_date for dl in decision.line_ids if dl.kind == "shipment"]
-            if decision.trigger != "confirm":
-                # Part of the order was (re-)routed - a quantity added or arrived, a node's
-                # deliveries moved: those left alone keep their dates, and the order arrives
-                # with the last of its open deliveries.
-                dates += order.picking_ids.filtered(
-                    lambda p: (
-                        p.picking_type_code == "outgoing" and p.state not in ("done", "cancel")
-                    )
-                ).mapped("oms_promised_date")
-            promised = max(filter(None, dates), default=False)
-        order.write(
-            {
-                "oms_decision_id": decision.id,
-                "oms_routing_state": "backorder" if leftovers else "routed",
-                "oms_promised_date": promised,
-                "oms_ready_date": promised if pickup else False,
-            }
-        )
 
-    @api.model
-    def _schedule_hold_activity(self, order, decision):
-        missing = decision.unfulfilled_line_ids
-        note = self.env._(
-            "Routing could not source %(items)s. Decide: re-route, change or cancel the order.",
-            items=", ".join(
-                f"{line.quantity:g} x {line.product_id.display_name}" for line in missing
-            ),
+class Application:
+    """Where the units of a plan go (``oms.router._prepare_application``)."""
+
+    __slots__ = ("backorder_warehouse", "leftovers", "placed", "shelves_off", "takes", "transfers")
+
+    def __init__(self):
+        self.shelves_off = False
+        self.placed = []
+        self.transfers = []
+        self.takes = []
+        self.leftovers = []
+        self.backorder_warehouse = None
+
+
+class RoutingJob:
+    """One order being routed: what it needs, under which policy, why (``trigger`` and the
+    ``changes`` that led to it), and what the router learnt on the way."""
+
+    __slots__ = (
+        "changes",
+        "demand",
+        "duration_ms",
+        "excluded_warehouses",
+        "lines",
+        "order",
+        "pickup_store",
+        "policy",
+        "shelves_off",
+        "started",
+        "state_after",
+        "trigger",
+        "warehouses",
+    )
+
+    def __init__(
+        self, order, demand, policy, trigger, excluded_warehouses=None, warehouses=None, changes=()
+    ):
+        self.order = order
+        self.demand = demand
+        self.policy = policy
+        self.trigger = trigger
+        self.excluded_warehouses = (
+            excluded_warehouses if excluded_warehouses is not None else order.env["stock.warehouse"]
         )
-        order.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=self.env._("Order on hold: stock missing"),
-            note=note,
-            user_id=order.user_id.id or self.env.uid,
-        )
+        self.warehouses = warehouses if warehouses is not None else order.env["stock.warehouse"]
+        self.changes = list(changes)
+        self.lines = order.env["sale.order.line"]
+        self.started = _time.perf_counter()
+        self.duration_ms = 0.0
+        self.pickup_store = None
+        self.shelves_off = False
+        self.state_after = None
+
+
+def _product_id(sku):
+    return int(sku) if sku and str(sku).isdigit() else False

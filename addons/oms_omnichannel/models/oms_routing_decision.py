@@ -1,11 +1,35 @@
+from markupsafe import Markup
 from odoo import api, fields, models
+
+# Whether every unit of the order has a node that ships it (oms.routing.summary._status).
+SOURCING_STATUSES = [
+    ("complete", "Fully sourced"),
+    ("partial", "Partially sourced"),
+    ("unfulfilled", "Nothing sourced"),
+]
+# What can lead to a decision: a routing (the first four and "change" when more is ordered,
+# "address"), or a change the router did not plan, recorded so that the order says what is
+# true now.
+TRIGGERS = [
+    ("confirm", "Order confirmed"),
+    ("reroute", "Re-routed"),
+    ("failover", "Node switched off"),
+    ("retry", "Stock arrived"),
+    ("change", "Quantity changed"),
+    ("address", "Delivery address changed"),
+    ("delivery_cancelled", "Delivery cancelled"),
+    ("delivery_done", "Delivery shipped"),
+    ("cancel", "Order cancelled"),
+]
 
 
 class OmsRoutingDecision(models.Model):
-    """What the router decided for an order, and why.
+    """What the router decided for an order, and why - and every later change.
 
-    One record per routing (confirmation, re-route, failover); the latest one is the order's
-    current decision, the older ones stay as history.
+    One record per routing (confirmation, re-route, failover, quantity added) and per change
+    the router did not plan (a quantity lowered, a delivery cancelled or shipped, the order
+    cancelled): the latest is the order's current decision and describes the order as it is,
+    the older ones stay as its history.
     """
 
     _name = "oms.routing.decision"
@@ -28,40 +52,63 @@ class OmsRoutingDecision(models.Model):
     channel_id = fields.Many2one(
         related="sale_order_id.oms_channel_id", store=True, precompute=True
     )
-    policy_id = fields.Many2one("oms.sourcing.policy")
-    is_current = fields.Boolean(string="Current", default=True, index=True)
+    policy_id = fields.Many2one(
+        "oms.sourcing.policy",
+        string="Sourcing Policy",
+        help="The weights and limits the plan was chosen with.",
+    )
+    is_current = fields.Boolean(
+        string="Current",
+        default=True,
+        index=True,
+        help="The order's latest decision: the one that describes it now. Older ones stay "
+        "as its history.",
+    )
     trigger = fields.Selection(
-        [
-            ("confirm", "Order confirmed"),
-            ("reroute", "Re-routed"),
-            ("failover", "Node switched off"),
-            ("retry", "Stock arrived"),
-            ("change", "Quantity changed"),
-        ],
+        TRIGGERS,
+        string="What Happened",
         required=True,
         default="confirm",
+        help="What led to this decision.",
     )
     status = fields.Selection(
-        [
-            ("complete", "Fully sourced"),
-            ("partial", "Partially sourced"),
-            ("unfulfilled", "Nothing available"),
-        ],
+        SOURCING_STATUSES,
+        string="Sourcing",
         required=True,
         default="complete",
+        help="After this decision: whether every unit of the order has a node that ships "
+        "it (fully), some units wait or are held (partially), or none has (nothing).",
     )
-    method = fields.Char(help="How the engine found the plan (e.g. exact search, greedy).")
-    score = fields.Float(help="Total of the policy's objective: lower is better.")
-    cost = fields.Float(string="Shipping Cost", help="Handling plus carrier cost of the plan.")
-    package_count = fields.Integer(string="Packages")
-    is_split = fields.Boolean(string="Split", help="Ships in more than one package.")
+    method = fields.Char(
+        string="Search Method",
+        help="How the router found the plan: exact (the best plan under the policy), or "
+        "greedy-fallback (the search ran out of time). Empty when nothing was searched (a "
+        "change recorded as it happened).",
+    )
+    score = fields.Float(
+        help="The plan's total under the sourcing policy, in the company's currency: "
+        "shipping costs plus the policy's penalties (extra packages, days late, distance, "
+        "node rank, units left out). Lower is better; only comparable between plans of the "
+        "same order."
+    )
+    cost = fields.Float(
+        string="Shipping Cost",
+        help="Handling and carrier cost of the plan's shipments, in the company's currency.",
+    )
+    package_count = fields.Integer(
+        string="Packages", help="Parcels the order ships in after this decision."
+    )
+    is_split = fields.Boolean(
+        string="Split",
+        help="After this decision the order ships in more than one delivery.",
+    )
     excluded_warehouse_ids = fields.Many2many(
         "stock.warehouse",
         "oms_decision_excluded_warehouse_rel",
         "decision_id",
         "warehouse_id",
-        string="Excluded Nodes",
-        help="Nodes left out on purpose (re-route, failover).",
+        string="Left-out Nodes",
+        help="Nodes this routing had to leave out (a re-route, a node switched off).",
     )
     line_ids = fields.One2many("oms.routing.decision.line", "decision_id", string="Lines")
     shipment_line_ids = fields.One2many(
@@ -79,9 +126,22 @@ class OmsRoutingDecision(models.Model):
     picking_ids = fields.One2many(
         "stock.picking", "oms_decision_id", string="Deliveries", readonly=True
     )
-    explanation = fields.Text(help="The engine's explanation, in words.")
-    explanation_html = fields.Html(compute="_compute_explanation_html", sanitize=True, string="Why")
-    duration_ms = fields.Float(string="Routing Time (ms)", digits=(12, 3))
+    # What the decision says, as data (statements of oms.routing.explanation): rendered in
+    # the reader's language when read, never stored as text.
+    explanation_data = fields.Json(string="Explanation (data)", readonly=True)
+    explanation = fields.Text(
+        compute="_compute_explanation",
+        help="The decision in words: the order as it is after it, what changed, and why "
+        "the plan looks the way it does.",
+    )
+    explanation_html = fields.Html(compute="_compute_explanation", sanitize=True, string="Why")
+    # The text of decisions made before explanations were stored as data (18.0.1.1.0).
+    explanation_legacy = fields.Text(string="Explanation (as first written)", readonly=True)
+    duration_ms = fields.Float(
+        string="Routing Time (ms)",
+        digits=(12, 3),
+        help="How long the router took to decide, in milliseconds.",
+    )
 
     @api.depends("sale_order_id.name", "trigger")
     def _compute_name(self):
@@ -98,14 +158,44 @@ class OmsRoutingDecision(models.Model):
             trigger = labels.get(decision.trigger, "")
             decision.display_name = f"{decision.sale_order_id.name or ''} / {trigger}"
 
-    @api.depends("explanation")
-    def _compute_explanation_html(self):
+    @api.depends("explanation_data", "explanation_legacy")
+    @api.depends_context("lang", "tz")
+    def _compute_explanation(self):
         for decision in self:
-            paragraphs = [p.strip() for p in (decision.explanation or "").split("\n") if p.strip()]
-            decision.explanation_html = "".join(
-                f"<p>{self._html_escape(p)}</p>" for p in paragraphs
+            paragraphs = decision._explanation_paragraphs()
+            decision.explanation = "\n".join(paragraphs)
+            decision.explanation_html = Markup("").join(
+                Markup("<p>%s</p>") % paragraph for paragraph in paragraphs
             )
 
-    @staticmethod
-    def _html_escape(text):
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    def _explanation_paragraphs(self, parts=("now", "changes", "plan"), plan_codes=None):
+        """The decision's sentences, in the reader's language (``plan_codes``: only these
+        statements of the plan)."""
+        self.ensure_one()
+        data = self.explanation_data or {}
+        if not data and self.explanation_legacy:
+            return [p.strip() for p in self.explanation_legacy.split("\n") if p.strip()]
+        statements = [
+            statement
+            for part in parts
+            for statement in data.get(part) or ()
+            if part != "plan" or plan_codes is None or statement.get("code") in plan_codes
+        ]
+        return self.env["oms.routing.explanation"]._render(
+            statements, self.company_id or self.env.company
+        )
+
+    def _log_on_orders(self):
+        """Note each decision in its order's chatter - what the order looks like now and
+        what changed - in one batch (a log: no notification, cheap on confirmation)."""
+        bodies = {}
+        labels = dict(self._fields["trigger"]._description_selection(self.env))
+        for decision in self:
+            paragraphs = decision._explanation_paragraphs(parts=("changes", "now"))
+            body = Markup("<p><b>%s</b></p>") % self.env._(
+                "Routing: %s", labels.get(decision.trigger, "")
+            )
+            body += Markup("").join(Markup("<p>%s</p>") % p for p in paragraphs)
+            bodies[decision.sale_order_id.id] = body
+        if bodies:
+            self.env["sale.order"].browse(list(bodies))._message_log_batch(bodies=bodies)

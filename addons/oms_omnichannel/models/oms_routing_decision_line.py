@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class OmsRoutingDecisionLine(models.Model):
@@ -20,11 +20,17 @@ class OmsRoutingDecisionLine(models.Model):
         ],
         required=True,
         default="shipment",
+        help="Shipment: a node sends it to the customer (or a store hands it over). "
+        "Transfer: a node sends it to the pickup store. Unfulfilled: no node sources it.",
     )
     shipment_index = fields.Integer(
         string="Shipment", help="Lines of the same shipment share the number (1, 2, ...)."
     )
-    warehouse_id = fields.Many2one("stock.warehouse", string="Node")
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Node",
+        help="The node that ships it (a transfer: the pickup store it goes to).",
+    )
     source_warehouse_id = fields.Many2one(
         "stock.warehouse",
         string="Transfer From",
@@ -32,18 +38,37 @@ class OmsRoutingDecisionLine(models.Model):
     )
     carrier_id = fields.Many2one("delivery.carrier")
     product_id = fields.Many2one("product.product", required=True)
-    quantity = fields.Float(digits="Product Unit of Measure")
-    ship_date = fields.Datetime()
-    promised_date = fields.Datetime(string="Promised")
-    cost = fields.Float(help="Cost of the shipment (on its first line).")
-    reason = fields.Char(help="Why this quantity could not be sourced (reason code).")
-    reason_text = fields.Char(string="Why Not")
+    quantity = fields.Float(
+        digits="Product Unit of Measure", help="In the product's unit of measure."
+    )
+    ship_date = fields.Datetime(string="Leaves On", help="When the node hands it to the carrier.")
+    promised_date = fields.Datetime(
+        string="Promised", help="When the customer gets it (collected: when it is ready)."
+    )
+    cost = fields.Float(
+        string="Shipping Cost",
+        help="Handling and carrier cost of the whole shipment, in the company's currency "
+        "(on the shipment's first line only).",
+    )
+    reason = fields.Char(
+        string="Reason Code", help="Why the quantity has no source, as the router codes it."
+    )
+    reason_text = fields.Char(
+        string="Why Not", compute="_compute_reason_text", help="Why the quantity has no source."
+    )
     picking_id = fields.Many2one(
         "stock.picking",
         string="Transfer",
         compute="_compute_picking_id",
         help="The delivery (or transfer to the store) that carries this line.",
     )
+
+    @api.depends("reason")
+    @api.depends_context("lang")
+    def _compute_reason_text(self):
+        explanation = self.env["oms.routing.explanation"]
+        for line in self:
+            line.reason_text = explanation._reason_text(line.reason) if line.reason else False
 
     def _compute_picking_id(self):
         # Found from the decision's pickings rather than stored: routing creates the lines

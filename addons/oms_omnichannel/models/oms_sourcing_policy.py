@@ -21,32 +21,42 @@ class OmsSourcingPolicy(models.Model):
     weight_package = fields.Float(
         string="Cost per Extra Package",
         default=5.0,
-        help="Penalty for each package beyond the first: how much splitting hurts.",
+        help="In the company's currency, per parcel beyond the first: how much splitting "
+        "an order hurts, on top of what the extra parcel costs to ship.",
     )
     weight_cost = fields.Float(
         string="Shipping Cost Weight",
         default=1.0,
-        help="Multiplier of handling and carrier costs.",
+        help="A factor (no unit) on the plan's handling and carrier costs: 1 counts them "
+        "as they are, 0 ignores them.",
     )
     weight_lateness = fields.Float(
         string="Cost per Day Late",
         default=10.0,
-        help="Penalty per day a shipment arrives after the earliest possible date.",
+        help="In the company's currency, per day a shipment arrives after the earliest "
+        "date the network could deliver.",
     )
     weight_distance = fields.Float(
         string="Cost per 100 km",
         default=0.5,
-        help="Penalty per 100 km between node and destination.",
+        help="In the company's currency, per 100 km between the node and the customer.",
     )
     weight_priority = fields.Float(
         string="Cost per Rank Step",
         default=1.0,
-        help="Penalty per shipment for each rank step of its node (see the node's rank).",
+        help="In the company's currency, per shipment and per step of its node's routing "
+        "rank (rank 0 costs nothing).",
     )
     # Hard constraints.
-    max_packages = fields.Integer(default=0, help="0: no limit on the packages of one order.")
+    max_packages = fields.Integer(
+        string="Max Packages per Order",
+        default=0,
+        help="The most parcels one order may ship in; 0 means no limit.",
+    )
     max_bulky_distance_km = fields.Float(
-        string="Max Distance for Bulky Goods (km)", default=0.0, help="0: no limit."
+        string="Max Distance for Bulky Goods (km)",
+        default=0.0,
+        help="Bulky goods ship only from nodes this close to the customer; 0 means no limit.",
     )
     excluded_warehouse_ids = fields.Many2many(
         "stock.warehouse",

@@ -1,24 +1,46 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import api, fields, models
+from markupsafe import Markup
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from .oms_network import engine
 from .oms_order_refund import REFUND_READERS
+from .oms_routing_decision import SOURCING_STATUSES
+
+ROUTING_STATES = [
+    ("none", "Not routed"),
+    ("routed", "Routed"),
+    ("backorder", "Partly backordered"),
+    ("waiting", "Waiting for stock"),
+    ("hold", "On hold"),
+    ("cancel", "Cancelled"),
+]
+# Decisions after which the shop hears of the order's shipments again (order.accepted):
+# those that change them. A parcel leaving is told by shipment.shipped, a cancellation by
+# order.cancelled.
+SHIPMENTS_UNCHANGED = ("delivery_done", "cancel")
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     oms_channel_id = fields.Many2one(
-        "oms.channel", string="Channel", check_company=True, index=True, copy=True
+        "oms.channel",
+        string="Channel",
+        check_company=True,
+        index=True,
+        copy=True,
+        help="Where the order came from (web shop, marketplace, phone, store): it decides "
+        "which nodes may sell and how missing stock is handled.",
     )
     oms_service_level = fields.Selection(
         [("standard", "Standard"), ("express", "Express")],
         string="Service Level",
         default="standard",
         required=True,
+        help="The carrier service the customer chose: express only uses express services.",
     )
     oms_delivery_mode = fields.Selection(
         [("ship", "Ship to address"), ("pickup", "Collect in store")],
@@ -31,6 +53,7 @@ class SaleOrder(models.Model):
         string="Pickup Store",
         check_company=True,
         domain="[('oms_pickup_point', '=', True)]",
+        help="The store where the customer collects the order.",
     )
     oms_allow_split = fields.Boolean(
         string="Allow Split",
@@ -38,21 +61,24 @@ class SaleOrder(models.Model):
         help="The order may ship in several packages from several nodes.",
     )
     oms_routing_state = fields.Selection(
-        [
-            ("none", "Not routed"),
-            ("routed", "Routed"),
-            ("backorder", "Partly backordered"),
-            ("waiting", "Waiting for stock"),
-            ("hold", "On hold"),
-        ],
+        ROUTING_STATES,
         string="Routing",
         default="none",
         copy=False,
         index=True,
         readonly=True,
+        help="Where the order stands, as its deliveries are now. Routed: every unit has a "
+        "node that ships it. Partly backordered: some units wait for stock at the order's "
+        "warehouse. Waiting for stock: nothing is released until everything can ship; the "
+        "order is routed again automatically. On hold: a person has to decide (re-route, "
+        "change or cancel).",
     )
     oms_decision_id = fields.Many2one(
-        "oms.routing.decision", string="Routing Decision", copy=False, readonly=True
+        "oms.routing.decision",
+        string="Routing Decision",
+        copy=False,
+        readonly=True,
+        help="The latest decision: it describes the order as it is now.",
     )
     oms_decision_ids = fields.One2many(
         "oms.routing.decision", "sale_order_id", string="Routing History", readonly=True
@@ -61,7 +87,8 @@ class SaleOrder(models.Model):
         string="Promised Delivery",
         copy=False,
         readonly=True,
-        help="Latest promised delivery date of the order's shipments.",
+        help="When the last of the order's parcels arrives, as promised. Empty while the "
+        "order is on hold or waits for stock: nothing can be promised then.",
     )
     oms_ready_date = fields.Datetime(
         string="Ready for Pickup",
@@ -70,13 +97,26 @@ class SaleOrder(models.Model):
         help="When a click & collect order will be ready in the store.",
     )
     oms_decision_status = fields.Selection(
-        related="oms_decision_id.status",
+        SOURCING_STATUSES,
         string="Sourcing",
-        store=True,
-        help="Whether the current routing decision sourced everything, part or nothing.",
+        copy=False,
+        readonly=True,
+        help="Whether every unit of the order has a node that ships it (fully), some units "
+        "wait or are held (partially), or none has (nothing).",
     )
-    oms_is_split = fields.Boolean(related="oms_decision_id.is_split", string="Split", store=True)
-    oms_package_count = fields.Integer(related="oms_decision_id.package_count", string="Packages")
+    oms_is_split = fields.Boolean(
+        string="Split",
+        copy=False,
+        readonly=True,
+        help="The order ships in more than one delivery.",
+    )
+    oms_package_count = fields.Integer(
+        string="Packages",
+        copy=False,
+        readonly=True,
+        help="Parcels the order ships in, as its deliveries are now (a collected order: one "
+        "handover).",
+    )
     oms_explanation_html = fields.Html(related="oms_decision_id.explanation_html", string="Why")
     oms_is_late = fields.Boolean(
         string="Late",
@@ -194,13 +234,19 @@ class SaleOrder(models.Model):
     def _oms_routable_lines(self):
         return self.order_line.filtered(lambda line: line._oms_is_routable())
 
-    def _oms_reroute(self, trigger="reroute", excluded_warehouses=None, pickings=None):
+    def _oms_reroute(
+        self, trigger="reroute", excluded_warehouses=None, pickings=None, changes=None
+    ):
         """Cancel the unstarted deliveries (all, or ``pickings``) and route their quantities
         again, leaving ``excluded_warehouses`` out.
 
-        Started deliveries (something picked or done) stay as they are.
+        Started deliveries (something picked, done, or moved through an earlier step) stay
+        as they are. ``changes``: what led to it, as statements of
+        ``oms.routing.explanation`` (default: said from ``trigger``). Each cancelled
+        delivery says why in its chatter; the order's new decision says it in the order's.
         """
         decisions = self.env["oms.routing.decision"]
+        excluded_warehouses = excluded_warehouses or self.env["stock.warehouse"]
         for order in self:
             if order.state != "sale":
                 raise UserError(
@@ -211,24 +257,187 @@ class SaleOrder(models.Model):
                 lambda p: p.state not in ("done", "cancel") and not p._oms_is_started()
             )
             to_cancel = candidates & unstarted
-            if any(p.oms_shipment_kind == "transfer" for p in to_cancel):
-                # The store's handover counts the transferred goods as procured: plan the
-                # pickup again as a whole, or nothing would bring them to the store.
-                to_cancel |= unstarted.filtered(lambda p: p.oms_shipment_kind == "pickup")
-            to_cancel.action_cancel()
-            if order.oms_routing_state == "hold":
-                order.activity_ids.filtered(
-                    lambda a: (
-                        a.activity_type_id
-                        == self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-                    )
-                ).action_feedback(feedback=self.env._("Re-routed."))
+            if any(p.oms_shipment_kind in ("transfer", "pickup") for p in to_cancel):
+                # A pickup is planned as a whole: the store's handover counts the transferred
+                # goods as procured, and its transfers exist only for it.
+                to_cancel |= unstarted.filtered(
+                    lambda p: p.oms_shipment_kind in ("transfer", "pickup")
+                )
+            order_changes = list(
+                changes
+                if changes is not None
+                else order._oms_reroute_changes(trigger, excluded_warehouses)
+            )
+            if to_cancel:
+                reason = " ".join(
+                    self.env["oms.routing.explanation"]._render(order_changes, order.company_id)
+                )
+                to_cancel._oms_log_cancellation(reason)
+                to_cancel.with_context(oms_internal_cancel=True).action_cancel()
+                order_changes.append(
+                    {"code": "replanned", "pickings": ", ".join(to_cancel.mapped("name"))}
+                )
             decisions |= self.env["oms.router"]._route_lines(
                 order._oms_routable_lines(),
                 trigger=trigger,
                 excluded_warehouses=excluded_warehouses,
+                changes={order.id: order_changes},
             )
         return decisions
+
+    def _oms_reroute_changes(self, trigger, excluded_warehouses):
+        """What a re-route of ``trigger`` says happened, as statements."""
+        user = self.env.user.name
+        if trigger == "failover":
+            return [{"code": "failover", "node": excluded_warehouses[:1].id, "user": user}]
+        if trigger == "retry":
+            return [{"code": "retry"}]
+        return [{"code": "rerouted", "user": user, "nodes": excluded_warehouses.ids}]
+
+    # ------------------------------------------------------------------ summary and history
+
+    def _oms_record_change(self, trigger, changes=(), unsourced_reason="on_hold"):
+        """Record a change of routed orders that the router did not plan (a quantity
+        lowered, a delivery cancelled or shipped, the order cancelled): a new current
+        decision - the history row - that says what changed (``changes``, statements of
+        ``oms.routing.explanation``) and describes the order as its deliveries are now, and
+        the order's summary fields to match. Orders never routed are left alone."""
+        decisions = self.env["oms.routing.decision"]
+        summary_model = self.env["oms.routing.summary"]
+        for order in self.filtered("oms_decision_id"):
+            previous_state = order.oms_routing_state
+            summary = summary_model._summary_of(order)
+            order.oms_decision_ids.filtered("is_current").is_current = False
+            decision = self.env["oms.routing.decision"].create(
+                {
+                    "sale_order_id": order.id,
+                    "policy_id": order.oms_decision_id.policy_id.id,
+                    "trigger": trigger,
+                    "method": "",
+                    **summary_model._decision_vals(summary),
+                    "line_ids": [
+                        Command.create(vals)
+                        for vals in summary_model._decision_line_vals(summary, unsourced_reason)
+                    ],
+                    "explanation_data": {
+                        "now": summary_model._statements(summary),
+                        "changes": list(changes),
+                        "plan": [],
+                    },
+                }
+            )
+            order._oms_apply_summary(summary, decision, previous_state)
+            decisions |= decision
+        decisions._log_on_orders()
+        return decisions
+
+    def _oms_apply_summary(self, summary, decision, previous_state):
+        """Make the order show ``summary`` (``oms.routing.summary``) with ``decision`` as its
+        current decision; a person is asked to decide when it goes on hold, and the shop
+        hears of the new shipments."""
+        self.ensure_one()
+        self.write(
+            {**self.env["oms.routing.summary"]._order_vals(summary), "oms_decision_id": decision.id}
+        )
+        state = summary["state"]
+        if state == "hold" and previous_state != "hold":
+            self._oms_schedule_hold_activity(decision)
+        elif state != "hold" and previous_state == "hold":
+            self._oms_close_hold_activities(decision)
+        if decision.trigger not in SHIPMENTS_UNCHANGED:
+            self._oms_enqueue("order.accepted")
+
+    def _oms_schedule_hold_activity(self, decision):
+        """A to-do for the order's responsible: decide what happens to the held order."""
+        self.ensure_one()
+        paragraphs = decision._explanation_paragraphs(
+            parts=("changes", "now", "plan"), plan_codes=("not_sourced",)
+        )
+        self.activity_schedule(
+            "oms_omnichannel.mail_activity_type_oms_hold",
+            summary=self.env._("Order on hold: decide what ships"),
+            note=Markup("").join(Markup("<p>%s</p>") % p for p in paragraphs),
+            user_id=self._oms_responsible_user().id,
+        )
+
+    def _oms_close_hold_activities(self, decision):
+        labels = dict(decision._fields["trigger"]._description_selection(self.env))
+        self.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref(
+                    "oms_omnichannel.mail_activity_type_oms_hold", raise_if_not_found=False
+                )
+            )
+        ).action_feedback(feedback=labels.get(decision.trigger, ""))
+
+    def _oms_responsible_user(self):
+        """Who decides about this order when routing needs a person: its salesperson when
+        that is a person, else the company's OMS responsible, else an OMS manager - never
+        OdooBot, the superuser or the sync service's technical user."""
+        self.ensure_one()
+        if self._oms_is_person(self.user_id):
+            return self.user_id
+        responsible = self.company_id.oms_responsible_user_id
+        if self._oms_is_person(responsible):
+            return responsible
+        managers = self.env.ref("oms_omnichannel.group_oms_manager").sudo().users
+        person = managers.filtered(self._oms_is_person).sorted("id")[:1]
+        return person or self.env.user
+
+    def _oms_is_person(self, user):
+        return bool(
+            user
+            and user.active
+            and not user.share
+            and not user._is_superuser()
+            and user != self.env.ref("base.user_root", raise_if_not_found=False)
+            and not user.has_group("oms_omnichannel.group_oms_integration")
+        )
+
+    def _oms_on_shipping_address_changed(self, previous_addresses):
+        """The delivery address of confirmed, routed orders changed
+        (``previous_addresses``: ``{order id: partner}``). Never ship with a carrier that
+        does not serve the new address: a delivery already being prepared for such a
+        carrier refuses the change; the deliveries nobody started are planned again for the
+        new address (a carrier that serves it, its promise). Collected orders go to their
+        store whatever the address.
+
+        The hook for customer service's change flow: it may call it, or override it to
+        ask before re-routing."""
+        router = self.env["oms.router"]
+        for order in self.filtered(
+            lambda o: o.state == "sale" and o.oms_decision_id and o.oms_delivery_mode == "ship"
+        ):
+            address = order.partner_shipping_id
+            if address == previous_addresses.get(order.id):
+                continue
+            open_deliveries = order.picking_ids.filtered(
+                lambda p: p.oms_shipment_kind == "ship" and p.state not in ("done", "cancel")
+            )
+            started = open_deliveries.filtered(lambda p: p._oms_is_started())
+            stuck = started.filtered(
+                lambda p, address=address: (
+                    p.carrier_id and not router._carrier_serves(p.carrier_id, address)
+                )
+            )
+            if stuck:
+                raise UserError(
+                    self.env._(
+                        "The delivery address of %(order)s cannot change to %(address)s: "
+                        "%(deliveries)s is already being prepared for %(carrier)s, which does "
+                        "not deliver there. Cancel that delivery first, or keep the address.",
+                        order=order.name,
+                        address=address.display_name,
+                        deliveries=", ".join(stuck.mapped("name")),
+                        carrier=", ".join(stuck.carrier_id.mapped("name")),
+                    )
+                )
+            order._oms_reroute(
+                trigger="address",
+                pickings=open_deliveries - started,
+                changes=[{"code": "address_changed", "partner": address.id}],
+            )
 
     def action_oms_reroute(self):
         """Open the re-route wizard for the selected orders."""
@@ -256,18 +465,36 @@ class SaleOrder(models.Model):
         return result
 
     def write(self, vals):
+        previous_addresses = {}
+        if "partner_shipping_id" in vals:
+            previous_addresses = {
+                order.id: order.partner_shipping_id
+                for order in self
+                if order.state == "sale" and order.oms_decision_id
+            }
         result = super().write(vals)
-        if vals.get("oms_decision_id"):
-            # A re-route changes the shipments the shop was told about.
-            self.filtered(lambda o: o.state == "sale")._oms_enqueue("order.accepted")
+        if previous_addresses:
+            self.filtered(lambda o: o.id in previous_addresses)._oms_on_shipping_address_changed(
+                previous_addresses
+            )
         return result
 
     def _action_cancel(self):
         was_open = self.filtered(lambda o: o.state != "cancel")
-        result = super()._action_cancel()
+        routed = was_open.picking_ids.filtered(
+            lambda p: p.oms_shipment_kind and p.state not in ("done", "cancel")
+        )
+        # The deliveries Odoo cancels with the order are the order's business: one history
+        # row for the order, not one per delivery.
+        result = super(SaleOrder, self.with_context(oms_internal_cancel=True))._action_cancel()
+        routed.filtered(lambda p: p.state == "cancel")._oms_log_cancellation(
+            self.env._("the order was cancelled.")
+        )
         reason = self.env.context.get("oms_cancel_reason") or "cancelled"
-        was_open.filtered(lambda o: o.state == "cancel")._oms_enqueue(
-            "order.cancelled", reason=reason
+        cancelled = was_open.filtered(lambda o: o.state == "cancel")
+        cancelled._oms_enqueue("order.cancelled", reason=reason)
+        cancelled._oms_record_change(
+            "cancel", [{"code": "order_cancelled", "user": self.env.user.name}]
         )
         return result
 
@@ -317,10 +544,14 @@ class SaleOrder(models.Model):
         )
 
     def _oms_planned_shipments(self):
-        """Shipments as routed: from the routing decision, else from the open deliveries."""
+        """The shipments the order makes as it is now: none while it is held or waits, the
+        first decision's plan right after confirmation (the deliveries are made from it),
+        else its deliveries."""
         self.ensure_one()
         decision = self.oms_decision_id
-        if decision:
+        if self.oms_routing_state in ("hold", "waiting", "cancel"):
+            return []
+        if decision and decision.trigger == "confirm" and len(self.oms_decision_ids) == 1:
             return self._oms_shipments_from_decision(decision)
         return self._oms_shipments_from_pickings()
 
@@ -344,21 +575,25 @@ class SaleOrder(models.Model):
         return shipments
 
     def _oms_shipments_from_pickings(self):
+        """The order's parcels (``oms.routing.summary``): each delivery to the customer, at
+        its last step so far, with the units it carries that have a source."""
+        legs = self.env["oms.routing.summary"]._summary_of(self)["legs"]
+        Warehouse, Carrier = self.env["stock.warehouse"], self.env["delivery.carrier"]
+        Product = self.env["product.product"]
         shipments = []
-        pickings = self.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing" and p.state != "cancel"
-        )
-        for picking in pickings.sorted("id"):
+        for leg in legs:
+            carrier = Carrier.browse(leg["carrier"])
+            # A delivery the router did not plan has no promise: its deadline says when.
+            picking = self.env["stock.picking"].browse(leg["picking"])
+            promised = leg["promised"] or picking.date_deadline or picking.scheduled_date
             shipments.append(
                 {
-                    "warehouse": picking.picking_type_id.warehouse_id.code,
-                    "carrier": picking.carrier_id.name or None,
-                    "carrier_code": picking.carrier_id.oms_carrier_code or None,
-                    "promised_date": _iso(
-                        picking.oms_promised_date or picking.date_deadline or picking.scheduled_date
-                    ),
+                    "warehouse": Warehouse.browse(leg["node"]).code,
+                    "carrier": carrier.name or None,
+                    "carrier_code": carrier.oms_carrier_code or None,
+                    "promised_date": _iso(promised),
                     "lines": _sku_lines(
-                        (move.product_id, move.product_qty) for move in picking.move_ids
+                        (Product.browse(product_id), qty) for product_id, qty in leg["items"]
                     ),
                 }
             )

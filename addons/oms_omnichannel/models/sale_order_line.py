@@ -7,10 +7,10 @@ class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
     oms_external_line_id = fields.Char(
-        string="External Line ID",
+        string="Shop Line ID",
         copy=False,
-        help="The shop's id of this line, echoed in shipment events so the shop can "
-        "fulfil the right line.",
+        help="The shop's id of this line, sent back with each shipment so the shop marks "
+        "the right line as shipped.",
     )
 
     def _oms_is_routable(self):
@@ -61,25 +61,77 @@ class SaleOrderLine(models.Model):
                 and line._oms_is_routable()
             )
         )
+        changes = {}
         if previous_product_uom_qty:
             # A quantity changed on confirmed lines. Less comes off the deliveries the router
             # chose; what they cannot absorb (units already shipped) is left to Odoo below,
             # as without routing. More is routed like the rest of the order.
+            changes = routed._oms_quantity_changes(previous_product_uom_qty)
             less = self.browse()
             for line in routed:
                 todo = line._oms_to_procure()
-                if todo < 0:
+                if todo < 0 and line.order_id.oms_routing_state not in ("hold", "waiting"):
                     procurements, _taken = line._oms_shrink_procurements(-todo)
                     self.env["procurement.group"].run(procurements)
                     less |= line
             routed -= less
+            # An order that waits or is held has released nothing: any change routes it
+            # as a whole again, not only the line that changed.
+            held = routed.order_id.filtered(lambda o: o.oms_routing_state in ("hold", "waiting"))
+            routed |= held._oms_routable_lines()
+            lowered_only = less.order_id - routed.order_id
+            for order in lowered_only:
+                order._oms_record_change("change", changes.get(order.id, []))
         res = super(SaleOrderLine, self - routed)._action_launch_stock_rule(
             previous_product_uom_qty
         )
         if routed:
-            trigger = "change" if previous_product_uom_qty else "confirm"
-            self.env["oms.router"]._route_lines(routed, trigger=trigger)
+            # Routed before: a quantity changed or a line was added to the confirmed order.
+            first = routed.order_id.filtered(lambda o: not o.oms_decision_id)
+            if not previous_product_uom_qty:
+                for line in routed.filtered(lambda line: line.order_id not in first):
+                    changes.setdefault(line.order_id.id, []).append(
+                        {
+                            "code": "line_added",
+                            "product": line.product_id.id,
+                            "after": line.product_uom_qty,
+                            "uom": line.product_uom.id,
+                        }
+                    )
+            router = self.env["oms.router"]
+            router._route_lines(
+                routed.filtered(lambda line: line.order_id in first), trigger="confirm"
+            )
+            router._route_lines(
+                routed.filtered(lambda line: line.order_id not in first),
+                trigger="change",
+                changes=changes,
+            )
         return res
+
+    def _oms_quantity_changes(self, previous_quantities):
+        """What changed on these lines, as statements for the order's history
+        (``oms.routing.explanation``): ``{order id: [statement, ...]}``."""
+        changes = {}
+        for line in self:
+            before = previous_quantities.get(line.id)
+            if before is None or not float_compare(
+                before, line.product_uom_qty, precision_rounding=line.product_uom.rounding
+            ):
+                continue
+            after = line.product_uom_qty
+            if float_is_zero(after, precision_rounding=line.product_uom.rounding):
+                statement = {"code": "line_cancelled", "product": line.product_id.id}
+            else:
+                statement = {
+                    "code": "qty_lowered" if after < before else "qty_raised",
+                    "product": line.product_id.id,
+                    "before": before,
+                    "after": after,
+                    "uom": line.product_uom.id,
+                }
+            changes.setdefault(line.order_id.id, []).append(statement)
+        return changes
 
     def _oms_to_procure(self):
         """Ordered minus procured (Odoo's ``_get_qty_procurement``), in the line's unit;
@@ -92,18 +144,24 @@ class SaleOrderLine(models.Model):
         """Negative procurements taking up to ``quantity`` (the line's unit) off the line's
         open deliveries, and the quantity they take. Done moves are never touched.
 
-        Odoo's own reduction goes to the order's warehouse with today's deadline and merges
-        (``stock.move._merge_moves``) only into a move of the same picking type and deadline:
-        on a routed order it meets no such move and becomes a return receipt. So one
-        procurement per (warehouse, deadline) of the open moves, newest first.
+        Odoo's own reduction goes to the order's warehouse with today's deadline, in the
+        line's unit, and merges (``stock.move._merge_moves``) only into a move of the same
+        picking type, deadline and unit: on a routed order it meets no such move (the router
+        procures in the product's unit) and becomes a return receipt. So one procurement per
+        (warehouse, deadline, backordered or not, unit) of the open moves, in the moves'
+        unit: units waiting for stock first (nobody has them), then the newest.
         """
         self.ensure_one()
         outgoing, _incoming = self._get_outgoing_incoming_moves()
         groups = {}
-        for move in outgoing.filtered(lambda m: m.state not in ("done", "cancel")).sorted(
-            "id", reverse=True
-        ):
-            key = (move.warehouse_id or move.picking_type_id.warehouse_id, move.date_deadline)
+        open_moves = outgoing.filtered(lambda m: m.state not in ("done", "cancel"))
+        for move in open_moves.sorted(lambda m: (not m.oms_backorder, -m.id)):
+            key = (
+                move.warehouse_id or move.picking_type_id.warehouse_id,
+                move.date_deadline,
+                move.oms_backorder,
+                move.product_uom,
+            )
             groups[key] = groups.get(key, 0.0) + move.product_uom._compute_quantity(
                 move.product_uom_qty, self.product_uom
             )
@@ -114,12 +172,14 @@ class SaleOrderLine(models.Model):
         )
         procurements, remaining = [], quantity
         rounding = self.product_uom.rounding
-        for (warehouse, deadline), open_qty in groups.items():
+        for (warehouse, deadline, backorder, uom), open_qty in groups.items():
             take = min(remaining, open_qty)
             if float_compare(take, 0.0, precision_rounding=rounding) <= 0:
                 break
             values = self._prepare_procurement_values(group_id=group)
-            values.update(warehouse_id=warehouse, date_deadline=deadline)
-            procurements += self._create_procurements(-take, self.product_uom, origin, values)
+            values.update(warehouse_id=warehouse, date_deadline=deadline, oms_backorder=backorder)
+            procurements += self._create_procurements(
+                -self.product_uom._compute_quantity(take, uom), uom, origin, values
+            )
             remaining -= take
         return procurements, quantity - remaining

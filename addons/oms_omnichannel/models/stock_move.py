@@ -1,16 +1,31 @@
-from odoo import models
+from odoo import fields, models
 from odoo.tools import float_compare, groupby
 
 
 class StockMove(models.Model):
     _inherit = "stock.move"
 
+    oms_backorder = fields.Boolean(
+        string="Backordered by Routing",
+        readonly=True,
+        help="No node could source these units when the order was routed: they wait for "
+        "stock at the order's warehouse (or its pickup store), with no promised date.",
+    )
+
+    def _prepare_merge_moves_distinct_fields(self):
+        # Units waiting for stock never merge into units the router sourced: the order's
+        # summary tells them apart, and lowering a quantity takes the waiting ones first.
+        return [*super()._prepare_merge_moves_distinct_fields(), "oms_backorder"]
+
     def _get_new_picking_values(self):
-        """A routed delivery is born with its carrier, promised date and decision.
+        """A routed delivery is born with its carrier, promised date, role and decision.
 
         The router passes them per source warehouse in the context of the procurement run
         (``oms_picking_values``: pairs of warehouse id and field items, hashable like the
         rest of the context); writing them afterwards would recompute the pickings twice.
+        The next step of a routed delivery at a multi-step warehouse (pick, then pack, then
+        the parcel that leaves), which Odoo creates when the step before it is done, takes
+        them from that step.
         """
         vals = super()._get_new_picking_values()
         per_warehouse = dict(self.env.context.get("oms_picking_values") or ())
@@ -18,10 +33,40 @@ class StockMove(models.Model):
         extra = per_warehouse.get(picking_type.warehouse_id.id)
         if extra:
             extra = dict(extra)
-            if picking_type.code != "outgoing":
+            # As Odoo does with the order's carrier: every step of the delivery route
+            # carries it (its rules propagate the carrier), other pickings do not.
+            if picking_type.code != "outgoing" and not any(
+                rule.propagate_carrier for rule in self.rule_id
+            ):
                 extra.pop("carrier_id", None)
             vals.update(extra)
+        elif self.move_orig_ids:
+            previous = self.move_orig_ids.picking_id.filtered("oms_shipment_kind")[:1]
+            if previous:
+                vals.update(
+                    oms_decision_id=previous.oms_decision_id.id,
+                    oms_promised_date=previous.oms_promised_date,
+                    oms_shipment_kind=previous.oms_shipment_kind,
+                )
+                if previous.carrier_id:
+                    vals["carrier_id"] = previous.carrier_id.id
         return vals
+
+    def _search_picking_for_assignation_domain(self):
+        """Routed goods and the rest of an order never share a delivery: a routed parcel
+        has a carrier, a promised date and a weight the router planned, and the goods it
+        did not route (consumables, services' goods, lines on a route of their own) leave
+        the order's warehouse in a delivery of their own, as Odoo makes it."""
+        domain = super()._search_picking_for_assignation_domain()
+        if self.env.context.get("oms_picking_values") is not None:  # a routing run
+            return [*domain, ("oms_shipment_kind", "!=", False)]
+        order = self.group_id.sale_id
+        if not order.oms_decision_id:
+            return domain
+        # The move's line (or, for a next step, the step before) says which side it is on.
+        siblings = (self.sale_line_id.move_ids - self).picking_id | self.move_orig_ids.picking_id
+        routed = any(siblings.mapped("oms_shipment_kind"))
+        return [*domain, ("oms_shipment_kind", "!=" if routed else "=", False)]
 
     # A procurement group the router created for its run (``oms_routing_run`` in the
     # context, see oms.router) has no delivery but those the run makes. So Odoo's search for

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
 from odoo import api, fields, models
 
 try:  # the manifest's external dependency; the rule is shared with the sync service
@@ -30,15 +31,25 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     oms_decision_id = fields.Many2one(
-        "oms.routing.decision", string="Routing Decision", copy=False, index="btree_not_null"
+        "oms.routing.decision",
+        string="Routing Decision",
+        copy=False,
+        index="btree_not_null",
+        help="The routing decision that planned this delivery.",
     )
     oms_promised_date = fields.Datetime(
-        string="Promised Delivery", copy=False, help="Delivery date promised to the customer."
+        string="Promised Delivery",
+        copy=False,
+        help="When the customer was promised these goods (collected orders: when they are "
+        "ready in the store).",
     )
     oms_shipment_kind = fields.Selection(
         [("ship", "Shipment"), ("pickup", "Pickup in store"), ("transfer", "Transfer to store")],
         string="OMS Role",
         copy=False,
+        help="What this transfer is for the order: a parcel to the customer, the handover "
+        "of a click & collect order in the store, or a transfer bringing goods to that "
+        "store. Empty: not planned by routing.",
     )
 
     # Carrier tracking status, applied by ``oms.intake.apply_tracking``.
@@ -53,7 +64,8 @@ class StockPicking(models.Model):
     )
 
     def _oms_is_started(self):
-        """Started = done, or someone already picked something (quantities marked picked).
+        """Started = done, or someone already picked something (quantities marked picked),
+        or the goods already moved through an earlier step (pick, pack) of the delivery.
 
         Reserved-but-untouched deliveries are not started: cancelling them only releases the
         reservation.
@@ -63,7 +75,76 @@ class StockPicking(models.Model):
             return True
         if self.state == "cancel":
             return False
-        return any(move.picked for move in self.move_ids)
+        return any(
+            move.picked or any(orig.state == "done" for orig in move.move_orig_ids)
+            for move in self.move_ids
+        )
+
+    def _oms_is_customer_leg(self):
+        """Whether this is, for now, the step that takes goods to the customer: a delivery
+        (or a store's handover), not cancelled, whose goods did not go on to a next step.
+
+        At a warehouse that picks, packs, then ships, that is the pick until it is done,
+        then the pack, then the parcel that leaves; transfers to a store are not."""
+        self.ensure_one()
+        if self.state == "cancel" or self.oms_shipment_kind == "transfer":
+            return False
+        if self.picking_type_code != "outgoing" and self.oms_shipment_kind not in (
+            "ship",
+            "pickup",
+        ):
+            return False
+        return not self.move_ids.move_dest_ids.filtered(lambda m: m.state != "cancel")
+
+    def _create_backorder(self, backorder_moves=None):
+        # The rest of a routed delivery is still routed: same decision, role, promise.
+        backorders = super()._create_backorder(backorder_moves=backorder_moves)
+        for backorder in backorders:
+            original = backorder.backorder_id
+            if original.oms_shipment_kind and not backorder.oms_shipment_kind:
+                backorder.write(
+                    {
+                        "oms_decision_id": original.oms_decision_id.id,
+                        "oms_promised_date": original.oms_promised_date,
+                        "oms_shipment_kind": original.oms_shipment_kind,
+                    }
+                )
+        return backorders
+
+    # ------------------------------------------------------------------ changes
+
+    def action_cancel(self):
+        # A person cancelled routed deliveries: the order's summary says what is left. The
+        # OMS's own cancellations (re-route, order cancelled) say it themselves.
+        routed = self.filtered(
+            lambda p: (
+                p.oms_shipment_kind in ("ship", "pickup") and p.state not in ("done", "cancel")
+            )
+        )
+        result = super().action_cancel()
+        if routed and not self.env.context.get("oms_internal_cancel"):
+            routed = routed.filtered(lambda p: p.state == "cancel")
+            for order in routed.sale_id:
+                changes = [
+                    {
+                        "code": "delivery_cancelled",
+                        "picking": picking.name,
+                        "user": self.env.user.name,
+                    }
+                    for picking in routed.filtered(lambda p, order=order: p.sale_id == order)
+                ]
+                order._oms_record_change(
+                    "delivery_cancelled", changes, unsourced_reason="delivery_cancelled"
+                )
+        return result
+
+    def _oms_log_cancellation(self, reason):
+        """Say on each delivery of ``self`` why the OMS cancelled it (``reason``: a sentence
+        already in words)."""
+        if not self:
+            return
+        body = Markup("<p>%s</p>") % self.env._("Cancelled by the order management: %s", reason)
+        self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
 
     # ------------------------------------------------------------------ chatter
 
@@ -129,7 +210,33 @@ class StockPicking(models.Model):
     def _action_done(self):
         result = super()._action_done()
         self._oms_enqueue_shipped()
+        self._oms_record_shipped()
         return result
+
+    def _oms_record_shipped(self):
+        """A routed parcel left (or a collected order was handed over): a history row on the
+        order, whose summary now counts it as shipped (and its rest, if any, as a parcel of
+        its own)."""
+        left = self.filtered(
+            lambda p: (
+                p.state == "done"
+                and p.picking_type_code == "outgoing"
+                and p.oms_shipment_kind in ("ship", "pickup")
+            )
+        )
+        for order in left.sale_id:
+            changes = []
+            for picking in left.filtered(lambda p, order=order: p.sale_id == order):
+                rest = picking.backorder_ids.filtered(lambda p: p.state != "cancel")[:1]
+                changes.append(
+                    {
+                        "code": "delivery_done_rest" if rest else "delivery_done",
+                        "picking": picking.name,
+                        "node": picking.picking_type_id.warehouse_id.id,
+                        "backorder": rest.name or "",
+                    }
+                )
+            order._oms_record_change("delivery_done", changes)
 
     def write(self, vals):
         result = super().write(vals)

@@ -9,17 +9,21 @@ class StockWarehouse(models.Model):
     """
 
     _name = "stock.warehouse"
-    _inherit = ["stock.warehouse", "oms.network.data.mixin"]
+    # A chatter: who switched a node off or on, and what the failover moved, stays on it.
+    _inherit = ["stock.warehouse", "oms.network.data.mixin", "mail.thread"]
 
     oms_node_kind = fields.Selection(
         [("dc", "Distribution centre"), ("store", "Store"), ("dropship", "Drop-ship supplier")],
         string="Node Kind",
         default="dc",
         required=True,
+        help="What the node is: a distribution centre, a store (which may also ship or hand "
+        "over orders), or a supplier that ships to customers directly.",
     )
     oms_routing_enabled = fields.Boolean(
         string="Routing Enabled",
         default=True,
+        tracking=True,
         help="Orders may be routed to this node. Switch it off (failover) with the "
         "'Switch off routing' button to also move its open deliveries elsewhere.",
     )
@@ -43,6 +47,8 @@ class StockWarehouse(models.Model):
         compute="_compute_oms_coordinates",
         store=True,
         readonly=False,
+        help="Taken from the address when it is geolocated; editable. Distances to customers "
+        "(and the bulky-goods limit) are measured from the coordinates.",
     )
     oms_country_id = fields.Many2one(
         "res.country",
@@ -52,11 +58,23 @@ class StockWarehouse(models.Model):
         readonly=False,
         help="Country of the node: its public holidays are days off.",
     )
-    oms_zip = fields.Char(string="Node Postal Code", related="partner_id.zip")
+    oms_zip = fields.Char(
+        string="Node Postal Code",
+        related="partner_id.zip",
+        help="From the node's address: carriers' transit zones are matched on it.",
+    )
     # Capabilities
-    oms_ships_parcels = fields.Boolean(string="Ships Parcels", default=True)
+    oms_ships_parcels = fields.Boolean(
+        string="Ships Parcels",
+        default=True,
+        help="The node sends parcels to customers with the carriers.",
+    )
     oms_pickup_point = fields.Boolean(
-        string="Pickup Point", help="Customers may collect orders here (click & collect)."
+        string="Pickup Point",
+        tracking=True,
+        help="Customers may collect orders here (click & collect). A store switched off for "
+        "routing that is still a pickup point keeps handing over orders; their goods come "
+        "by transfer from other nodes.",
     )
     oms_ship_from_store = fields.Boolean(
         string="Ship from Store", help="A store that may also ship parcels to customers."
@@ -65,7 +83,11 @@ class StockWarehouse(models.Model):
         string="Dangerous Goods Certified",
         help="May ship products with a dangerous-goods class.",
     )
-    oms_bulky_allowed = fields.Boolean(string="Bulky Goods Allowed", default=True)
+    oms_bulky_allowed = fields.Boolean(
+        string="Bulky Goods Allowed",
+        default=True,
+        help="The node may ship products marked as bulky (furniture, appliances).",
+    )
     # Capacity, cost, time
     oms_daily_capacity = fields.Integer(
         string="Daily Capacity",
@@ -75,7 +97,8 @@ class StockWarehouse(models.Model):
     oms_handling_cost = fields.Monetary(
         string="Handling Cost",
         currency_field="oms_currency_id",
-        help="Cost of preparing one shipment here.",
+        help="Cost of preparing one shipment here, in the company's currency; added to the "
+        "carrier's cost when plans are compared.",
     )
     oms_handling_days = fields.Integer(
         string="Handling Time (days)",
@@ -86,7 +109,8 @@ class StockWarehouse(models.Model):
     oms_cutoff_hour = fields.Float(
         string="Cutoff",
         default=14.0,
-        help="Orders released after this hour (local time) are prepared the next working day.",
+        help="Orders released after this time of day (the node's local time) are prepared "
+        "the next working day.",
     )
     oms_working_day_ids = fields.Many2many(
         "oms.weekday",
@@ -95,6 +119,8 @@ class StockWarehouse(models.Model):
         "weekday_id",
         string="Working Days",
         default=lambda self: self.env["oms.weekday"]._default_working_days(),
+        help="Days the node prepares shipments; public holidays of its country are days off "
+        "too. None ticked: Monday to Friday.",
     )
 
     @api.depends("partner_id")
@@ -139,6 +165,7 @@ class StockWarehouse(models.Model):
         return action
 
     def action_oms_switch_on(self):
+        """Route orders to the node again (its chatter tracks who did it)."""
         self.write({"oms_routing_enabled": True})
         return True
 

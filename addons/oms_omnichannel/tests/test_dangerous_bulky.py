@@ -58,6 +58,11 @@ class TestDangerousAndBulky(OmsRoutingCase):
         self.assertEqual(decision.status, "unfulfilled")
         self.assertFalse(decision.shipment_line_ids)
         self.assertEqual(decision.unfulfilled_line_ids.product_id, self.battery)
-        # CHEAP has batteries but may not ship them: nothing routed from there.
-        routed = self._deliveries(order).filtered("oms_decision_id")
-        self.assertFalse(routed)
+        # CHEAP has batteries but may not ship them: nothing routed from there; the battery
+        # waits for stock at the order's warehouse, with no carrier and no promise.
+        self.assertEqual(set(self._shipped(order)), {(self.home.code, self.battery)})
+        waiting = self._deliveries(order)
+        self.assertTrue(all(waiting.move_ids.mapped("oms_backorder")))
+        self.assertFalse(waiting.carrier_id)
+        self.assertFalse(order.oms_promised_date)
+        self.assertEqual(order.oms_routing_state, "backorder")

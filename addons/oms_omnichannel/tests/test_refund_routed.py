@@ -65,3 +65,7 @@ class TestRefundRouted(OmsRoutingCase):
         )
         scarf_line = order.order_line.filtered(lambda line: line.product_id == self.scarf)
         self.assertEqual(scarf_line.product_uom_qty, 1.0)
+        # The order's summary and history say it: a row for the change, counted as now.
+        self.assertEqual(order.oms_decision_id.trigger, "change")
+        self.assertIn("lowered from 3 to 1", order.oms_decision_id.explanation)
+        self.assertEqual(order.oms_package_count, 2)

@@ -37,7 +37,10 @@ class TestRoutingSplit(OmsRoutingCase):
         self.assertTrue(order.oms_is_split)
         # Why not one package: the runner-ups say what they would have cost, in words.
         explanation = order.oms_decision_id.explanation
-        self.assertIn("Runner-up: DCA - 1 unit(s) left unsourced", explanation)
+        self.assertIn(
+            "Shipping from DCA only was not chosen: it leaves 1 unit(s) unsourced", explanation
+        )
+        self.assertIn("everything arrives by 12/03/2026", explanation)
         # Each source's delivery carries its own carrier and promised date.
         for delivery in deliveries:
             self.assertEqual(delivery.carrier_id, self.parcel)
@@ -66,8 +69,10 @@ class TestRoutingSplit(OmsRoutingCase):
         self.assertTrue(decision.unfulfilled_line_ids)
         # The unsourced rest is backordered from the home warehouse (channel default).
         self.assertEqual(order.oms_routing_state, "backorder")
-        routed = self._deliveries(order).filtered(lambda p: p.oms_decision_id)
+        routed = self._deliveries(order).filtered("carrier_id")
         self.assertEqual(len(routed), 1)
+        self.assertEqual(order.oms_package_count, 1)
+        self.assertFalse(order.oms_is_split)
 
     def test_policy_max_packages(self):
         policy = self.env.ref("oms_omnichannel.oms_sourcing_policy_fewest_packages").copy(

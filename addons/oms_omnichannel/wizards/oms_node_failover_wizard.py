@@ -1,3 +1,4 @@
+from markupsafe import Markup
 from odoo import api, fields, models
 
 
@@ -20,6 +21,15 @@ class OmsNodeFailoverWizard(models.TransientModel):
         help="Off: the node is switched off for new orders only; "
         "its open deliveries stay where they are.",
     )
+    is_pickup_point = fields.Boolean(related="warehouse_id.oms_pickup_point")
+    stop_pickups = fields.Boolean(
+        string="Stop Click & Collect Here Too",
+        help="Customers can no longer collect orders here: its click & collect orders move "
+        "to the nearest pickup store that has everything ready (the customer is told by "
+        "e-mail), or are held for a person. Left off, the store keeps handing over orders "
+        "and their goods come by transfer from other nodes. Switching the node on again "
+        "does not restore click & collect: tick Pickup Point on the node.",
+    )
 
     @api.depends("warehouse_id")
     def _compute_picking_ids(self):
@@ -32,7 +42,11 @@ class OmsNodeFailoverWizard(models.TransientModel):
         self.ensure_one()
         warehouse = self.warehouse_id
         pickings = warehouse._oms_open_unstarted_deliveries()
-        warehouse.oms_routing_enabled = False
+        vals = {"oms_routing_enabled": False}
+        if self.stop_pickups and warehouse.oms_pickup_point:
+            vals["oms_pickup_point"] = False
+        warehouse.write(vals)
+        orders = self.env["sale.order"]
         if self.reroute and pickings:
             orders = pickings.sale_id
             for order in orders:
@@ -41,4 +55,21 @@ class OmsNodeFailoverWizard(models.TransientModel):
                     excluded_warehouses=warehouse,
                     pickings=pickings.filtered(lambda p, order=order: p.sale_id == order),
                 )
+        warehouse._message_log(body=self._switch_off_note(pickings, orders))
         return {"type": "ir.actions.act_window_close"}
+
+    def _switch_off_note(self, pickings, orders):
+        """What the failover did, for the node's chatter, with links to the orders moved."""
+        if not orders:
+            return Markup("<p>%s</p>") % self.env._(
+                "Switched off for routing: no delivery was moved."
+            )
+        text = Markup(
+            self.env._(
+                "Switched off for routing: %(count)s open deliveries planned again (%(orders)s)."
+            )
+        ) % {
+            "count": len(pickings),
+            "orders": Markup(", ").join(order._get_html_link() for order in orders),
+        }
+        return Markup("<p>%s</p>") % text
