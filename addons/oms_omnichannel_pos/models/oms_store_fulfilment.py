@@ -85,7 +85,7 @@ class OmsStoreFulfilment(models.AbstractModel):
                     other=primary.warehouse_id.display_name,
                 )
             )
-        offer.sudo().write({"accepted_date": now, "accept_deadline": False})
+        offer.sudo().write({"accepted_by_id": self.env.uid, "accepted_date": now})
         (primary.offer_ids - offer).filtered(lambda so: so.state == "new")._oms_close("lost")
         primary._oms_notify_pos()
         return offer._oms_log_step("accepted", pos_config_id=config.id if config else False)

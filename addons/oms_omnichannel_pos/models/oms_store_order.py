@@ -202,6 +202,7 @@ class OmsStoreOrder(models.Model):
 
     # ------------------------------------------------------------------ computes
 
+    @api.depends("primary_id")
     def _compute_is_offer(self):
         for store_order in self:
             store_order.is_offer = bool(store_order.primary_id)
@@ -220,15 +221,24 @@ class OmsStoreOrder(models.Model):
             else:
                 store_order.status_text = states.get(store_order.state, "")
 
+    @api.depends("sale_order_id.partner_id.phone", "sale_order_id.partner_id.mobile")
     def _compute_customer_phone(self):
         for store_order in self:
             partner = store_order.sale_order_id.partner_id
             store_order.customer_phone = partner.phone or partner.mobile or ""
 
+    @api.depends(
+        "sale_order_id.amount_unpaid", "sale_order_id.oms_payment_status", "sale_order_id.state"
+    )
     def _compute_amount_due(self):
         for store_order in self:
             store_order.amount_due = store_order.sale_order_id._oms_amount_due_in_store()
 
+    @api.depends(
+        "picking_id.move_ids.product_uom_qty",
+        "picking_id.move_ids.state",
+        "primary_id.picking_id.move_ids.product_uom_qty",
+    )
     def _compute_lines_summary(self):
         for store_order in self:
             moves = store_order._oms_moves()
@@ -241,6 +251,7 @@ class OmsStoreOrder(models.Model):
             )
             store_order.waiting_for_goods = bool(store_order._oms_coming_moves())
 
+    @api.depends("state", "accept_deadline", "promised_date", "offered_date", "accepted_date")
     def _compute_sla_state(self):
         now = fields.Datetime.now()
         for store_order in self:
@@ -315,11 +326,15 @@ class OmsStoreOrder(models.Model):
             .mapped("picking_id")
             .ids
         )
-        vals_list = [
-            self._oms_prepare_vals(picking) for picking in todo if picking.id not in known
-        ]
-        if not vals_list:
-            return self.browse()
+        todo = todo.filtered(lambda p: p.id not in known)
+        # A store that won the order as a competing offer takes its new delivery itself.
+        winners = self.browse(self.env.context.get("oms_store_accepting", {}).values()).sudo()
+        for offer in winners:
+            won = todo.filtered(lambda p, offer=offer: p.picking_type_id.warehouse_id == offer.warehouse_id)[:1]
+            if won:
+                offer.write({"picking_id": won.id, "state": "accepted", "accept_deadline": False})
+                todo -= won
+        vals_list = [self._oms_prepare_vals(picking) for picking in todo]
         store_orders = self.sudo().create(vals_list)
         store_orders._oms_log_step("offered")
         self.env["oms.store.fulfilment"]._offer_to_competitors(store_orders)
@@ -342,7 +357,6 @@ class OmsStoreOrder(models.Model):
                 and p.location_dest_id.warehouse_id == store
             )
         )
-        accepting = self.env.context.get("oms_store_accepting") or {}
         vals = {
             "sale_order_id": order.id,
             "warehouse_id": store.id,
@@ -353,10 +367,7 @@ class OmsStoreOrder(models.Model):
         }
         if kind != "ship":
             vals["pickup_code"] = self._oms_new_pickup_code()
-        if store.id in accepting:
-            user_id, accepted_at = accepting[store.id]
-            vals.update(state="accepted", accepted_by_id=user_id, accepted_date=accepted_at)
-        elif fed_by_transfer:
+        if fed_by_transfer:
             vals.update(state="accepted", auto_accepted=True, accepted_date=now)
         elif store.oms_accept_minutes > 0:
             vals["accept_deadline"] = store._oms_add_open_minutes(now, store.oms_accept_minutes)

@@ -172,9 +172,7 @@ class OmsStorePos(models.AbstractModel):
         product = self.env["product.product"].sudo().browse(product_id).exists()
         if not product:
             raise UserError(self.env._("This product no longer exists."))
-        partner = self.env["res.partner"].browse(partner_id or []).exists()
-        if partner:
-            partner.check_access("read")
+        partner = self._customer(partner_id)
         return self.env["oms.endless.aisle"].sudo()._availability(
             config.sudo(), product, quantity, partner.sudo()
         )
@@ -184,9 +182,7 @@ class OmsStorePos(models.AbstractModel):
         """A quotation for the customer, delivered home or at another store, that the till
         then settles (``lines``: ``[[product id, quantity], ...]``)."""
         config = self._till(config_id)
-        partner = self.env["res.partner"].browse(partner_id or []).exists()
-        if partner:
-            partner.check_access("read")
+        partner = self._customer(partner_id)
         products = self.env["product.product"].sudo()
         order_lines = []
         for product_id, quantity in lines or ():
@@ -302,6 +298,28 @@ class OmsStorePos(models.AbstractModel):
                     store=store.name,
                 )
             )
+
+    @api.model
+    def _customer(self, partner_id):
+        """The customer the till chose, if the caller may sell to them: one they can see (a
+        customer of their stores), one their till created, or one who bought at their
+        stores' tills."""
+        partner = self.env["res.partner"].browse(int(partner_id or 0)).exists()
+        if not partner or self.env.su or partner.has_access("read"):
+            return partner
+        user = self.env.user
+        known = partner.sudo().create_uid == user or self.env["pos.order"].sudo().search_count(
+            [
+                ("partner_id", "=", partner.id),
+                ("config_id.oms_warehouse_id", "in", user.sudo().oms_warehouse_ids.ids),
+            ],
+            limit=1,
+        )
+        if not known:
+            raise AccessError(
+                self.env._("This customer is not one of your stores' customers.")
+            )
+        return partner
 
     @api.model
     def _reason(self, reason_id):

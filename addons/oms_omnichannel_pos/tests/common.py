@@ -91,6 +91,17 @@ class OmsStoreCase(OmsRoutingCase):
             store_orders = store_orders.filtered(lambda so: so.warehouse_id == store)
         return store_orders
 
+    @staticmethod
+    def _to_ship(order):
+        """``{(warehouse code, product): quantity}`` of the order's deliveries still open."""
+        result = {}
+        for move in order.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state not in ("done", "cancel")
+        ).move_ids.filtered(lambda m: m.state != "cancel"):
+            key = (move.picking_id.picking_type_id.warehouse_id.code, move.product_id)
+            result[key] = result.get(key, 0.0) + move.product_uom_qty
+        return result
+
     def _pos(self, user=None):
         """The doors as ``user`` calls them (store staff of store A by default)."""
         return self.env["oms.store.pos"].with_user(user or self.staff_a)
