@@ -5,3 +5,5 @@ from . import test_handover
 from . import test_reservation
 from . import test_till
 from . import test_stores_compete
+from . import test_access_pos_doors
+from . import test_races

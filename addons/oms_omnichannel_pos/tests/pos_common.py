@@ -40,8 +40,8 @@ class OmsStoreTillCase(OmsStoreCase):
         for product in cls.mug | cls.shirt:
             product.write({"available_in_pos": True, "taxes_id": [fields.Command.clear()]})
         cls.till.open_ui()
-        cls.session = cls.till.current_session_id
-        cls.session.set_opening_control(0, None)
+        cls.pos_session = cls.till.current_session_id
+        cls.pos_session.set_opening_control(0, None)
 
     def _pay_at_till(self, sale_order, lines=None, method=None, delivered_by_order=True):
         """Take the payment of ``sale_order``'s lines (``[(sale line, quantity)]``, default
@@ -84,7 +84,7 @@ class OmsStoreTillCase(OmsStoreCase):
             "name": f"Order {ref}",
             "lines": order_lines,
             "partner_id": sale_order.partner_id.id,
-            "session_id": self.session.id,
+            "session_id": self.pos_session.id,
             "sequence_number": 2,
             "payment_ids": [
                 (0, 0, {"amount": total, "name": fields.Datetime.now(), "payment_method_id": (method or self.card_method).id})
