@@ -59,7 +59,7 @@ class OmsEndlessAisle(models.AbstractModel):
             "network": sum(n["sellable"] for n in per_node if not n["here"]),
             "nodes": per_node,
             "ship": self._promise(config, product, quantity, address, channel),
-            "ship_to": address.contact_address.replace("\n", ", ").strip(", ") if address else "",
+            "ship_to": _one_line(address.contact_address) if address else "",
             "ship_to_customer": bool(partner and partner.country_id),
             "pickup": [],
         }
@@ -202,3 +202,8 @@ class OmsEndlessAisle(models.AbstractModel):
         if stale:
             stale._action_cancel()
         return stale
+
+
+def _one_line(address):
+    """An address on one line: its non-empty lines joined by commas."""
+    return ", ".join(part.strip() for part in (address or "").splitlines() if part.strip(" ,"))

@@ -32,8 +32,7 @@ POS_FIELDS = [
     "name",
     "kind",
     "state",
-    "sale_order_id",
-    "warehouse_id",
+    "sale_order_ref",
     "customer_name",
     "customer_phone",
     "shop_order_number",
@@ -99,6 +98,11 @@ class OmsStoreOrder(models.Model):
         "competes with. The first store to accept wins.",
     )
     offer_ids = fields.One2many("oms.store.order", "primary_id", string="Competing Offers")
+    sale_order_ref = fields.Integer(
+        related="sale_order_id.id",
+        string="Sale Order (id)",
+        help="The sale order's id as the till reads it (settling it at the till).",
+    )
     is_offer = fields.Boolean(compute="_compute_is_offer", string="Competing Offer")
     kind = fields.Selection(KINDS, required=True, default="ship")
     state = fields.Selection(STATES, required=True, default="new", index=True, copy=False)
@@ -235,6 +239,7 @@ class OmsStoreOrder(models.Model):
             store_order.amount_due = store_order.sale_order_id._oms_amount_due_in_store()
 
     @api.depends(
+        "state",
         "picking_id.move_ids.product_uom_qty",
         "picking_id.move_ids.state",
         "primary_id.picking_id.move_ids.product_uom_qty",
@@ -278,6 +283,9 @@ class OmsStoreOrder(models.Model):
         competing offer shows those of the delivery it competes for)."""
         self.ensure_one()
         picking = self.picking_id or self.primary_id.picking_id
+        if self.state == "released":
+            # What went back on sale: the staff put these items back on the shelf.
+            return picking.move_ids
         return picking.move_ids.filtered(lambda m: m.state != "cancel")
 
     def _oms_coming_moves(self):

@@ -16,6 +16,7 @@ from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
 from ..exceptions import StoreRefusal
+from .oms_endless_aisle import _one_line
 
 STORE_STAFF = "oms_omnichannel.group_oms_store_staff"
 CUSTOMER_SERVICE = "oms_omnichannel.group_oms_customer_service"
@@ -71,7 +72,7 @@ class OmsStorePos(models.AbstractModel):
             "carriers": [{"id": c.id, "name": c.name} for c in carriers],
             "package_types": [{"id": p.id, "name": p.name} for p in package_types],
             "customer_email": store_order.partner_id.email or "",
-            "delivery_address": store_order.sale_order_id.partner_shipping_id.contact_address.replace("\n", ", ").strip(", "),
+            "delivery_address": _one_line(store_order.sale_order_id.partner_shipping_id.contact_address),
         }
 
     @api.model
@@ -381,3 +382,4 @@ class OmsStorePos(models.AbstractModel):
         return self.env._(
             "%(order)s is picked; the rest is on its way to your store.", order=store_order.name
         )
+

@@ -39,6 +39,19 @@ class StockPicking(models.Model):
             location_dest_id, lines, picking_type, partner=partner
         )
 
+    def action_assign(self):
+        paid_only = self.env.context.get("oms_till_paid_lines")
+        if paid_only:
+            # pos_sale re-reserves the deliveries of what a till sold; those of lines the till
+            # only took the payment of were not touched (stock.move.write): left as they are.
+            untouched = self.sudo().filtered(
+                lambda p: p.move_ids and all(m.sale_line_id.id in paid_only for m in p.move_ids)
+            )
+            self = self - untouched.with_env(self.env)
+            if not self:
+                return True
+        return super().action_assign()
+
     def _action_done(self):
         result = super()._action_done()
         done = self.filtered(lambda p: p.state == "done")

@@ -7,3 +7,4 @@ from . import test_till
 from . import test_stores_compete
 from . import test_access_pos_doors
 from . import test_races
+from . import test_tour_store_pos
