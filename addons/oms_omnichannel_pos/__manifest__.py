@@ -24,7 +24,11 @@
         "views/oms_channel_views.xml",
         "views/oms_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/pos_config_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/sale_order_demo.xml",
+    ],
     "assets": {
         "point_of_sale._assets_pos": [
             "oms_omnichannel_pos/static/src/**/*",

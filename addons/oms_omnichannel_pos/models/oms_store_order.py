@@ -463,11 +463,16 @@ class OmsStoreOrder(models.Model):
     def _oms_notify_pos(self, new=False):
         """Tell the open POS of the stores that these store orders changed (Odoo's bus):
         they read them again; ``new`` ones ring."""
-        configs = self.env["pos.config"].sudo().search(
-            [
-                ("oms_warehouse_id", "in", self.warehouse_id.ids),
-                ("has_active_session", "=", True),
-            ]
+        configs = (
+            self.env["pos.session"]
+            .sudo()
+            .search(
+                [
+                    ("config_id.oms_warehouse_id", "in", self.warehouse_id.ids),
+                    ("state", "!=", "closed"),
+                ]
+            )
+            .config_id
         )
         for config in configs:
             mine = self.filtered(lambda so, config=config: so.warehouse_id == config.oms_warehouse_id)

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Money at the till: paying a reservation before the hand-over, and the endless aisle."""
 
+import json
+
 from freezegun import freeze_time
 from odoo.tests import tagged
 
@@ -64,6 +66,44 @@ class TestTill(OmsStoreTillCase):
         service = self._create_user("pos19_service", groups="oms_omnichannel.group_oms_customer_service")
         with self.assertRaisesRegex(Exception, "Till STA belongs to STA: it cannot act on an order of STB"):
             self._pos(service).accept(store_order.id, config_id=self.till.id)
+
+    # ------------------------------------------------------------------ the bus
+
+    def _store_news(self):
+        """What the bus carries to the till: the payloads of OMS_STORE_ORDERS messages."""
+        self.env.cr.flush()  # what a commit does: the bus messages are written
+        token = self.till.access_token
+        messages = self.env["bus.bus"].sudo().search([("channel", "like", f'"{token}"')], order="id")
+        return [
+            json.loads(message.message)["payload"]
+            for message in messages
+            if json.loads(message.message)["type"] == f"{token}-OMS_STORE_ORDERS"
+        ]
+
+    def test_a_new_order_rings_at_the_open_till(self):
+        order = self._web_order([(self.mug, 1)])
+        store_order = self._store_order(order)
+        self.assertEqual(self._store_news()[-1], {"ids": store_order.ids, "new_ids": store_order.ids})
+        self._pos().accept(store_order.id)
+        self.assertEqual(self._store_news()[-1], {"ids": store_order.ids, "new_ids": []})
+        # Another store's order is not news here.
+        news = len(self._store_news())
+        self.store_a.oms_routing_enabled = False
+        self._web_order([(self.mug, 1)])
+        self.assertEqual(len(self._store_news()), news)
+
+    def test_the_till_loads_its_store_s_queue(self):
+        mine = self._store_order(self._web_order([(self.mug, 1)]))
+        self.store_a.oms_routing_enabled = False
+        theirs = self._store_order(self._web_order([(self.mug, 1)]))
+        loaded = self.pos_session.with_user(self.staff_a).load_data(["pos.config", "oms.store.order", "oms.store.reject.reason"])
+        ids = [row["id"] for row in loaded["oms.store.order"]["data"]]
+        self.assertIn(mine.id, ids)
+        self.assertNotIn(theirs.id, ids)
+        reasons = [row["name"] for row in loaded["oms.store.reject.reason"]["data"]]
+        self.assertIn("Not on the shelf", reasons)
+        staff_b_sees = self.pos_session.with_user(self.staff_b).load_data(["pos.config", "oms.store.order"])
+        self.assertEqual(staff_b_sees["oms.store.order"]["data"], [], "store B's staff on store A's till")
 
     # ------------------------------------------------------------------ endless aisle
 

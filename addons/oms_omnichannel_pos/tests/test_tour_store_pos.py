@@ -84,3 +84,12 @@ class TestTourStorePos(OmsStorePosTourCase):
         self.assertEqual(order.oms_delivery_mode, "ship")
         self.assertEqual(self._to_ship(order), {("STB", self.shirt): 1.0})
         self.assertFalse(order.order_line.pos_order_line_ids.order_id.picking_ids)
+
+    def test_an_offline_accept_is_sent_once_when_back(self):
+        order = self._web_order([(self.mug, 1)])
+        store_order = self._store_order(order)
+        self.start_pos_tour("OmsStoreOfflineAcceptTour")
+        self.assertEqual(store_order.state, "accepted")
+        accepted = store_order.step_ids.filtered(lambda s: s.action == "accepted")
+        self.assertEqual(len(accepted), 1)
+        self.assertTrue(accepted.key, "sent with the till's idempotency key")

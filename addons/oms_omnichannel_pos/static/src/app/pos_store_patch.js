@@ -44,6 +44,8 @@ patch(PosStore.prototype, {
     // ---------------------------------------------------------------- the queue
 
     get omsStoreOrders() {
+        // Read to re-render whoever lists them when a refresh replaced their records.
+        void this.omsRevision;
         return this.models["oms.store.order"]?.getAll() || [];
     },
     get omsOpenStoreOrders() {
@@ -81,6 +83,7 @@ patch(PosStore.prototype, {
         if (ids && ids.length) {
             try {
                 await this.data.read("oms.store.order", ids);
+                this.omsRevision = (this.omsRevision || 0) + 1;
             } catch (error) {
                 if (!(error instanceof ConnectionLostError)) {
                     throw error;

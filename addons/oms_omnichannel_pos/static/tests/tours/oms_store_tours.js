@@ -175,3 +175,32 @@ registry.category("web_tour.tours").add("OmsEndlessAisleTour", {
             ReceiptScreen.isShown(),
         ].flat(Infinity),
 });
+
+registry.category("web_tour.tours").add("OmsStoreOfflineAcceptTour", {
+    steps: () =>
+        [
+            openRegister(),
+            openStoreOrders(1),
+            {
+                content: "the till loses its connection",
+                trigger: "body",
+                run() {
+                    window.posmodel.data.network.offline = true;
+                },
+            },
+            { trigger: `${CARD} .oms-accept`, run: "click" },
+            notification("You are offline: accepting"),
+            { trigger: ".oms-store-queue .alert-warning:contains('1 action(s) wait')" },
+            {
+                content: "the connection is back",
+                trigger: "body",
+                run() {
+                    window.posmodel.data.network.offline = false;
+                    window.posmodel.omsFlushOutbox();
+                },
+            },
+            notification("Sent after reconnecting"),
+            { trigger: ".oms-store-queue:not(:has(.alert-warning))" },
+            { trigger: `.oms-tabs [data-tab='prepare'] .badge:contains(1)` },
+        ].flat(Infinity),
+});
