@@ -14,4 +14,6 @@ class OmsChannel(models.Model):
     )
 
     def _oms_pay_in_store_methods(self):
-        return {m.strip().lower() for m in (self.oms_pay_in_store_methods or "").split(",") if m.strip()}
+        return {
+            m.strip().lower() for m in (self.oms_pay_in_store_methods or "").split(",") if m.strip()
+        }

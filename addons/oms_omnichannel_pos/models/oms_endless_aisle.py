@@ -34,10 +34,14 @@ class OmsEndlessAisle(models.AbstractModel):
         company = config.company_id
         nodes = self.env["oms.network"].sudo()._get_nodes(company)
         allowed = (channel.warehouse_ids & nodes) if channel.warehouse_ids else nodes
-        sellable = self.env["oms.sellable.stock"].sudo()._get_sellable(
-            product, allowed, channel.safety_stock
+        sellable = (
+            self.env["oms.sellable.stock"]
+            .sudo()
+            ._get_sellable(product, allowed, channel.safety_stock)
         )
-        kinds = dict(self.env["stock.warehouse"]._fields["oms_node_kind"]._description_selection(self.env))
+        kinds = dict(
+            self.env["stock.warehouse"]._fields["oms_node_kind"]._description_selection(self.env)
+        )
         per_node = [
             {
                 "warehouse_id": warehouse.id,
@@ -71,7 +75,9 @@ class OmsEndlessAisle(models.AbstractModel):
         for warehouse in pickup_stores[:MAX_PICKUP_STORES]:
             promise = self._promise(config, product, quantity, address, channel, pickup=warehouse)
             if promise["possible"]:
-                result["pickup"].append({"warehouse_id": warehouse.id, "name": warehouse.name, **promise})
+                result["pickup"].append(
+                    {"warehouse_id": warehouse.id, "name": warehouse.name, **promise}
+                )
         return result
 
     @api.model
@@ -83,12 +89,20 @@ class OmsEndlessAisle(models.AbstractModel):
             return impossible
         company = config.company_id
         network_model = self.env["oms.network"].sudo()
-        policy = channel._get_sourcing_policy() if channel else self.env["oms.sourcing.policy"]._get_default_policy()
+        policy = (
+            channel._get_sourcing_policy()
+            if channel
+            else self.env["oms.sourcing.policy"]._get_default_policy()
+        )
         network = network_model._get_network(company, policy)
         network_model._ensure_products(network, product)
         nodes = network_model._get_nodes(company)
         allowed = (channel.warehouse_ids & nodes) if channel.warehouse_ids else nodes
-        stock = self.env["oms.sellable.stock"].sudo()._get_sellable(product, allowed, channel.safety_stock)
+        stock = (
+            self.env["oms.sellable.stock"]
+            .sudo()
+            ._get_sellable(product, allowed, channel.safety_stock)
+        )
         engine_stock = {}
         for warehouse, per_product in stock.items():
             qty = int(per_product.get(product, 0.0))
@@ -96,7 +110,9 @@ class OmsEndlessAisle(models.AbstractModel):
                 engine_stock.setdefault(network_model._sku(product), {})[
                     network_model._node_id(warehouse)
                 ] = qty
-        excluded = self.env["oms.router"].sudo()._get_warehouses_at_capacity(nodes) | (nodes - allowed)
+        excluded = self.env["oms.router"].sudo()._get_warehouses_at_capacity(nodes) | (
+            nodes - allowed
+        )
         engine_order = engine.Order(
             id=f"pos-{config.id}",
             lines=(engine.OrderLine(sku=network_model._sku(product), quantity=quantity),),
@@ -133,7 +149,9 @@ class OmsEndlessAisle(models.AbstractModel):
         home (``mode`` "ship") or at the ``pickup`` store. The till then takes the payment:
         paying it confirms it (as pos_sale settles orders), and the OMS routes it."""
         if key:
-            existing = self.env["sale.order"].sudo().search([("oms_pos_request_key", "=", key)], limit=1)
+            existing = (
+                self.env["sale.order"].sudo().search([("oms_pos_request_key", "=", key)], limit=1)
+            )
             if existing:
                 return existing
         if not partner:
@@ -192,12 +210,16 @@ class OmsEndlessAisle(models.AbstractModel):
     def _cron_cancel_unpaid(self, days=1):
         """Quotations of the endless aisle nobody paid at the till within ``days``: the
         customer left; they are cancelled so they never confuse anyone."""
-        stale = self.env["sale.order"].sudo().search(
-            [
-                ("oms_pos_request_key", "!=", False),
-                ("state", "in", ("draft", "sent")),
-                ("create_date", "<", fields.Datetime.now() - timedelta(days=days)),
-            ]
+        stale = (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("oms_pos_request_key", "!=", False),
+                    ("state", "in", ("draft", "sent")),
+                    ("create_date", "<", fields.Datetime.now() - timedelta(days=days)),
+                ]
+            )
         )
         if stale:
             stale._action_cancel()

@@ -2,7 +2,6 @@
 from odoo import api, fields, models
 
 
-
 class RoutingStorePickings:
     """The store deliveries a routing run made (in the context as ``oms_store_collector``):
     offered to their stores once the whole plan is applied."""

@@ -11,7 +11,9 @@ class OmsRoutingExplanation(models.AbstractModel):
         if not code.startswith("store_"):
             return super()._render_statement(statement, names, company)
         args = self._format_args(statement, names, company)
-        reason = self.env["oms.store.reject.reason"].sudo().browse(statement.get("reject_reason") or [])
+        reason = (
+            self.env["oms.store.reject.reason"].sudo().browse(statement.get("reject_reason") or [])
+        )
         args["reject_reason"] = reason.exists().name or self.env._("no reason given")
         note = (statement.get("note") or "").strip()
         args["note"] = f" ({note})" if note else ""

@@ -32,18 +32,22 @@ class OmsStoreFulfilment(models.AbstractModel):
         store_order._oms_close(
             "accepted", accepted_by_id=self.env.uid, accepted_date=now, accept_deadline=False
         )
-        # _oms_close ends only open orders as "closed"; accepting keeps this one open.
         step = store_order._oms_log_step("accepted", pos_config_id=config.id if config else False)
         store_order.sale_order_id._oms_store_record(
             "store_accepted",
-            [{"code": "store_accepted", "node": store_order.warehouse_id.id, "user": self.env.user.name}],
+            [
+                {
+                    "code": "store_accepted",
+                    "node": store_order.warehouse_id.id,
+                    "user": self.env.user.name,
+                }
+            ],
         )
         return step
 
     @api.model
     def _win_offer(self, offer, primary, config=None):
         if primary.state != "new":
-            offer._oms_close("lost")
             raise StoreRefusal(primary._oms_why_not_open(for_offer=True))
         store = offer.warehouse_id
         moves = primary._oms_moves()
@@ -63,7 +67,7 @@ class OmsStoreFulfilment(models.AbstractModel):
         picking = primary.picking_id
         primary.sudo().write({"state": "lost", "accept_deadline": False})
         primary._oms_log_step("lost")
-        order.with_context(oms_store_accepting={store.id: offer.id})._oms_reroute(
+        order.with_context(oms_store_accepting=((store.id, offer.id),))._oms_reroute(
             trigger="store_offer_won",
             excluded_warehouses=others,
             pickings=picking,
@@ -122,7 +126,10 @@ class OmsStoreFulfilment(models.AbstractModel):
                 rejected_date=fields.Datetime.now(),
             )
             return store_order._oms_log_step(
-                "rejected", reason_id=reason.id, note=note, pos_config_id=config.id if config else False
+                "rejected",
+                reason_id=reason.id,
+                note=note,
+                pos_config_id=config.id if config else False,
             )
         picking = store_order.picking_id
         if picking._oms_is_started():
@@ -193,9 +200,15 @@ class OmsStoreFulfilment(models.AbstractModel):
             pickings=pickings,
             changes=[change],
         )
-        if promised_before and order.oms_promised_date and order.oms_promised_date > promised_before:
+        if (
+            promised_before
+            and order.oms_promised_date
+            and order.oms_promised_date > promised_before
+        ):
             store_order._oms_tell_customer(
-                "delayed", key=f"store-reroute-{store_order.id}", promised_date=order.oms_promised_date
+                "delayed",
+                key=f"store-reroute-{store_order.id}",
+                promised_date=order.oms_promised_date,
             )
 
     # ------------------------------------------------------------------ timeout
@@ -204,14 +217,18 @@ class OmsStoreFulfilment(models.AbstractModel):
     def _cron_accept_timeouts(self, limit=200):
         """Orders no store accepted in time go to the next best node. Safe to run late or
         twice: only store orders still waiting past their deadline are taken, each once."""
-        late = self.env["oms.store.order"].sudo().search(
-            [
-                ("state", "=", "new"),
-                ("primary_id", "=", False),
-                ("accept_deadline", "<=", fields.Datetime.now()),
-            ],
-            limit=limit,
-            order="accept_deadline, id",
+        late = (
+            self.env["oms.store.order"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "new"),
+                    ("primary_id", "=", False),
+                    ("accept_deadline", "<=", fields.Datetime.now()),
+                ],
+                limit=limit,
+                order="accept_deadline, id",
+            )
         )
         for store_order in late:
             try:

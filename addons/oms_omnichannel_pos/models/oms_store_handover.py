@@ -98,7 +98,11 @@ class OmsStoreHandover(models.AbstractModel):
                     store=other.warehouse_id.name,
                 )
             )
-        domain = [("warehouse_id", "=", store.id), ("state", "in", OPEN_STATES), ("primary_id", "=", False)]
+        domain = [
+            ("warehouse_id", "=", store.id),
+            ("state", "in", OPEN_STATES),
+            ("primary_id", "=", False),
+        ]
         digits = re.sub(r"\D", "", query)
         if len(digits) >= 4 and len(digits) >= len(query.replace(" ", "")) - 1:
             # A phone number: compare the last digits, whatever the formatting.
@@ -111,7 +115,7 @@ class OmsStoreHandover(models.AbstractModel):
             )
         else:
             found = StoreOrder.search(
-                domain + [("sale_order_id.partner_id.name", "ilike", query)], limit=50
+                [*domain, ("sale_order_id.partner_id.name", "ilike", query)], limit=50
             )
         if not found:
             raise StoreRefusal(
@@ -152,10 +156,13 @@ class OmsStoreHandover(models.AbstractModel):
         for move in moves:
             quantity = collected.get(move.id, 0.0)
             rounding = move.product_uom.rounding
-            if float_compare(quantity, move.quantity, precision_rounding=rounding) > 0 or quantity < 0:
+            if (
+                float_compare(quantity, move.quantity, precision_rounding=rounding) > 0
+                or quantity < 0
+            ):
                 raise StoreRefusal(
                     self.env._(
-                        "%(qty)s × %(product)s cannot be handed over: %(ready)s are ready.",
+                        "%(qty)s x %(product)s cannot be handed over: %(ready)s are ready.",
                         qty=f"{quantity:g}",
                         product=move.product_id.display_name,
                         ready=f"{move.quantity:g}",
@@ -233,7 +240,7 @@ class OmsStoreHandover(models.AbstractModel):
         store_order._oms_log_step(
             "refused",
             note=", ".join(
-                f"{qty:g} × {line.product_id.display_name}" for line, qty in per_line.items()
+                f"{qty:g} x {line.product_id.display_name}" for line, qty in per_line.items()
             )
             + (f" - {note}" if note else ""),
             quantity=sum(per_line.values()),
@@ -249,8 +256,12 @@ class OmsStoreHandover(models.AbstractModel):
         Each reminder has its number in its key: a late or repeated run never sends one
         twice, and catches up after downtime."""
         now = fields.Datetime.now()
-        waiting = self.env["oms.store.order"].sudo().search(
-            [("state", "=", "ready"), ("kind", "=", "pickup")], limit=limit, order="ready_date"
+        waiting = (
+            self.env["oms.store.order"]
+            .sudo()
+            .search(
+                [("state", "=", "ready"), ("kind", "=", "pickup")], limit=limit, order="ready_date"
+            )
         )
         reminded = self.env["oms.store.order"]
         for store_order in waiting:

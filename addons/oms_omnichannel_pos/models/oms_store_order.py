@@ -162,21 +162,28 @@ class OmsStoreOrder(models.Model):
     step_ids = fields.One2many("oms.store.order.step", "store_order_id", string="Steps")
     partner_id = fields.Many2one(related="sale_order_id.partner_id", string="Customer")
     customer_name = fields.Char(related="sale_order_id.partner_id.name", string="Customer Name")
-    customer_phone = fields.Char(compute="_compute_customer_phone", string="Phone")
+    customer_phone = fields.Char(
+        compute="_compute_customer_phone", string="Phone", compute_sudo=True
+    )
     shop_order_number = fields.Char(
         related="sale_order_id.oms_external_name", string="Shop Order Number"
     )
     currency_id = fields.Many2one(related="sale_order_id.currency_id")
     amount_due = fields.Monetary(
         compute="_compute_amount_due",
+        compute_sudo=True,
         string="To Pay In Store",
-        help="What the customer still pays at the till: nothing when the order was paid "
-        "online.",
+        help="What the customer still pays at the till: nothing when the order was paid online.",
     )
-    item_count = fields.Float(compute="_compute_lines_summary", string="Items")
-    line_summary = fields.Char(compute="_compute_lines_summary", string="Items (summary)")
+    # Computed as superuser: whoever may read the store order may read what it carries, and
+    # the store's rules on moves and contacts would cost a queue of 500 orders seconds.
+    item_count = fields.Float(compute="_compute_lines_summary", string="Items", compute_sudo=True)
+    line_summary = fields.Char(
+        compute="_compute_lines_summary", string="Items (summary)", compute_sudo=True
+    )
     waiting_for_goods = fields.Boolean(
         compute="_compute_lines_summary",
+        compute_sudo=True,
         help="Part of the goods are still on their way to the store (a transfer).",
     )
     carrier_name = fields.Char(related="picking_id.carrier_id.name", string="Carrier")
@@ -249,7 +256,7 @@ class OmsStoreOrder(models.Model):
             moves = store_order._oms_moves()
             store_order.item_count = sum(moves.mapped("product_uom_qty"))
             store_order.line_summary = ", ".join(
-                f"{qty:g} × {name}"
+                f"{qty:g} x {name}"
                 for name, qty in _totals(
                     (move.product_id.display_name, move.product_uom_qty) for move in moves
                 )
@@ -292,9 +299,7 @@ class OmsStoreOrder(models.Model):
         """The moves whose goods are still on their way to the store (an open transfer of
         the order brings them) and not yet there for the store to pick."""
         self.ensure_one()
-        moves = self._oms_moves().filtered(
-            lambda m: m.state not in ("assigned", "done", "cancel")
-        )
+        moves = self._oms_moves().filtered(lambda m: m.state not in ("assigned", "done", "cancel"))
         if not moves:
             return moves
         store = self.warehouse_id
@@ -305,9 +310,10 @@ class OmsStoreOrder(models.Model):
                 and p.location_dest_id.warehouse_id == store
             )
         )
-        coming = transfers.move_ids.product_id | moves.move_orig_ids.filtered(
-            lambda m: m.state not in ("done", "cancel")
-        ).product_id
+        coming = (
+            transfers.move_ids.product_id
+            | moves.move_orig_ids.filtered(lambda m: m.state not in ("done", "cancel")).product_id
+        )
         return moves.filtered(lambda m: m.product_id in coming)
 
     # ------------------------------------------------------------------ creation
@@ -336,9 +342,13 @@ class OmsStoreOrder(models.Model):
         )
         todo = todo.filtered(lambda p: p.id not in known)
         # A store that won the order as a competing offer takes its new delivery itself.
-        winners = self.browse(self.env.context.get("oms_store_accepting", {}).values()).sudo()
+        winners = self.browse(
+            dict(self.env.context.get("oms_store_accepting") or ()).values()
+        ).sudo()
         for offer in winners:
-            won = todo.filtered(lambda p, offer=offer: p.picking_type_id.warehouse_id == offer.warehouse_id)[:1]
+            won = todo.filtered(
+                lambda p, offer=offer: p.picking_type_id.warehouse_id == offer.warehouse_id
+            )[:1]
             if won:
                 offer.write({"picking_id": won.id, "state": "accepted", "accept_deadline": False})
                 todo -= won
@@ -375,7 +385,18 @@ class OmsStoreOrder(models.Model):
         }
         if kind != "ship":
             vals["pickup_code"] = self._oms_new_pickup_code()
-        if fed_by_transfer:
+        # The rest of a delivery the store already took (a backorder) stays the store's.
+        taken = picking.backorder_id.oms_store_order_ids.filtered(
+            lambda so: so.warehouse_id == store and so.accepted_date
+        )[:1]
+        if taken:
+            vals.update(
+                state="accepted",
+                accepted_by_id=taken.accepted_by_id.id,
+                accepted_date=taken.accepted_date,
+                auto_accepted=taken.auto_accepted,
+            )
+        elif fed_by_transfer:
             vals.update(state="accepted", auto_accepted=True, accepted_date=now)
         elif store.oms_accept_minutes > 0:
             vals["accept_deadline"] = store._oms_add_open_minutes(now, store.oms_accept_minutes)
@@ -422,10 +443,7 @@ class OmsStoreOrder(models.Model):
         """Record ``action`` on every store order of ``self`` (the store's history)."""
         steps = self.env["oms.store.order.step"].sudo()
         return steps.create(
-            [
-                {"store_order_id": store_order.id, "action": action, **vals}
-                for store_order in self
-            ]
+            [{"store_order_id": store_order.id, "action": action, **vals} for store_order in self]
         )
 
     def _oms_tell_customer(self, event, key, action="notified", **values):
@@ -475,7 +493,9 @@ class OmsStoreOrder(models.Model):
             .config_id
         )
         for config in configs:
-            mine = self.filtered(lambda so, config=config: so.warehouse_id == config.oms_warehouse_id)
+            mine = self.filtered(
+                lambda so, config=config: so.warehouse_id == config.oms_warehouse_id
+            )
             if mine:
                 config._notify(
                     "OMS_STORE_ORDERS",
@@ -523,7 +543,9 @@ class OmsStoreOrder(models.Model):
             who = store_order.accepted_by_id.name
             if for_offer:
                 return self.env._(
-                    "%(store)s took %(order)s first.", store=store_order.warehouse_id.name, order=name
+                    "%(store)s took %(order)s first.",
+                    store=store_order.warehouse_id.name,
+                    order=name,
                 )
             if store_order.auto_accepted or not who:
                 return self.env._("%(order)s is already yours.", order=name)
@@ -541,7 +563,11 @@ class OmsStoreOrder(models.Model):
             )
         if store_order.state == "done":
             if store_order.kind == "ship":
-                return self.env._("%(order)s was shipped on %(when)s.", order=name, when=when(store_order.done_date))
+                return self.env._(
+                    "%(order)s was shipped on %(when)s.",
+                    order=name,
+                    when=when(store_order.done_date),
+                )
             return self.env._(
                 "%(order)s was handed over to %(who)s on %(when)s.",
                 order=name,
@@ -550,7 +576,8 @@ class OmsStoreOrder(models.Model):
             )
         if store_order.state == "rejected":
             return self.env._(
-                "%(order)s was rejected by %(who)s on %(when)s (%(reason)s): it went to another node.",
+                "%(order)s was rejected by %(who)s on %(when)s (%(reason)s): it went to another "
+                "node.",
                 order=name,
                 who=store_order.rejected_by_id.name or "?",
                 when=when(store_order.rejected_date),

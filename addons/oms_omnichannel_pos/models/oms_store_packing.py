@@ -2,7 +2,7 @@
 """Picking and packing a store order: what was found goes out (or to the pickup shelf), what
 was not is rejected for that quantity and routed elsewhere."""
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import float_compare, float_is_zero
 
 from ..exceptions import StoreRefusal
@@ -38,7 +38,16 @@ class OmsStorePacking(models.AbstractModel):
         return lines
 
     @api.model
-    def _pack(self, store_order, picked, reason=None, package_type=None, carrier=None, tracking_ref="", config=None):
+    def _pack(
+        self,
+        store_order,
+        picked,
+        reason=None,
+        package_type=None,
+        carrier=None,
+        tracking_ref="",
+        config=None,
+    ):
         """Record what the store picked (``picked``: ``{move id: quantity}``) and go on:
         a shipped order's delivery is validated (packed in ``package_type``, with ``carrier``
         and ``tracking_ref``), a collected one goes to the pickup shelf. Missing items need
@@ -67,7 +76,7 @@ class OmsStorePacking(models.AbstractModel):
             if float_compare(quantity, move.product_uom_qty, precision_rounding=rounding) > 0:
                 raise StoreRefusal(
                     self.env._(
-                        "%(order)s asks for %(asked)s × %(product)s: you picked %(picked)s.",
+                        "%(order)s asks for %(asked)s x %(product)s: you picked %(picked)s.",
                         order=store_order.name,
                         asked=f"{move.product_uom_qty:g}",
                         product=move.product_id.display_name,
@@ -86,7 +95,10 @@ class OmsStorePacking(models.AbstractModel):
                     order=store_order.name,
                 )
             )
-        if all(float_is_zero(picked.get(m.id, 0.0), precision_rounding=m.product_uom.rounding) for m in ready):
+        if all(
+            float_is_zero(picked.get(m.id, 0.0), precision_rounding=m.product_uom.rounding)
+            for m in ready
+        ):
             raise StoreRefusal(
                 self.env._("Nothing was picked: reject %(order)s instead.", order=store_order.name)
             )
@@ -122,7 +134,9 @@ class OmsStorePacking(models.AbstractModel):
             "short_picked",
             reason_id=reason.id,
             quantity=sum(quantities.values()),
-            note=", ".join(f"{qty:g} × {product.display_name}" for product, qty in quantities.items()),
+            note=", ".join(
+                f"{qty:g} x {product.display_name}" for product, qty in quantities.items()
+            ),
             pos_config_id=config_id,
         )
         self.env["oms.store.fulfilment"]._reroute_without(
@@ -152,7 +166,9 @@ class OmsStorePacking(models.AbstractModel):
             vals["carrier_tracking_ref"] = tracking_ref
         if vals:
             picking.write(vals)
-        move_lines = picking.move_line_ids.filtered(lambda ml: ml.quantity and not ml.result_package_id)
+        move_lines = picking.move_line_ids.filtered(
+            lambda ml: ml.quantity and not ml.result_package_id
+        )
         if package_type and move_lines:
             package = picking._put_in_pack(move_lines)
             package.package_type_id = package_type

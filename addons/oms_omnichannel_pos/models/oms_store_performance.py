@@ -58,18 +58,20 @@ class OmsStorePerformance(models.Model):
                            so.kind,
                            so.state,
                            1 AS order_count,
-                           CASE WHEN so.accepted_date IS NOT NULL AND NOT COALESCE(so.auto_accepted, FALSE)
+                           CASE WHEN so.accepted_date IS NOT NULL AND so.auto_accepted IS NOT TRUE
                                 THEN EXTRACT(EPOCH FROM so.accepted_date - so.offered_date) / 60.0
                            END AS accept_minutes,
                            CASE WHEN so.state IN ('rejected', 'timeout') THEN 100.0
-                                WHEN so.accepted_date IS NOT NULL AND NOT COALESCE(so.auto_accepted, FALSE)
+                                WHEN so.accepted_date IS NOT NULL AND so.auto_accepted IS NOT TRUE
                                 THEN 0.0
                            END AS reject_rate,
                            CASE WHEN so.promised_date IS NULL THEN NULL
                                 WHEN so.kind = 'ship' AND so.state = 'done'
-                                THEN CASE WHEN so.done_date <= so.promised_date THEN 100.0 ELSE 0.0 END
+                                THEN CASE WHEN so.done_date <= so.promised_date
+                                          THEN 100.0 ELSE 0.0 END
                                 WHEN so.kind != 'ship' AND so.ready_date IS NOT NULL
-                                THEN CASE WHEN so.ready_date <= so.promised_date THEN 100.0 ELSE 0.0 END
+                                THEN CASE WHEN so.ready_date <= so.promised_date
+                                          THEN 100.0 ELSE 0.0 END
                            END AS sla_kept
                       FROM oms_store_order so
                 )

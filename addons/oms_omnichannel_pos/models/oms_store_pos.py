@@ -47,8 +47,8 @@ class OmsStorePos(models.AbstractModel):
             store_order_id,
             key,
             config_id,
-            lambda so, config: self.env["oms.store.fulfilment"].sudo()._reject(
-                so, reason, note or "", config
+            lambda so, config: (
+                self.env["oms.store.fulfilment"].sudo()._reject(so, reason, note or "", config)
             ),
             lambda so: self._rejected_message(so),
         )
@@ -59,11 +59,17 @@ class OmsStorePos(models.AbstractModel):
         store_order = self._store_order(store_order_id)
         store_order = store_order.sudo()
         picking = store_order.picking_id
-        carriers = self.env["delivery.carrier"].sudo().search(
-            [("company_id", "in", (store_order.company_id.id, False))], order="name"
+        carriers = (
+            self.env["delivery.carrier"]
+            .sudo()
+            .search([("company_id", "in", (store_order.company_id.id, False))], order="name")
         )
-        package_types = self.env["stock.package.type"].sudo().search(
-            [("company_id", "in", (store_order.company_id.id, False))], order="sequence, name"
+        package_types = (
+            self.env["stock.package.type"]
+            .sudo()
+            .search(
+                [("company_id", "in", (store_order.company_id.id, False))], order="sequence, name"
+            )
         )
         return {
             "store_order_id": store_order.id,
@@ -72,7 +78,9 @@ class OmsStorePos(models.AbstractModel):
             "carriers": [{"id": c.id, "name": c.name} for c in carriers],
             "package_types": [{"id": p.id, "name": p.name} for p in package_types],
             "customer_email": store_order.partner_id.email or "",
-            "delivery_address": _one_line(store_order.sale_order_id.partner_shipping_id.contact_address),
+            "delivery_address": _one_line(
+                store_order.sale_order_id.partner_shipping_id.contact_address
+            ),
         }
 
     @api.model
@@ -97,8 +105,18 @@ class OmsStorePos(models.AbstractModel):
             store_order_id,
             key,
             config_id,
-            lambda so, config: self.env["oms.store.packing"].sudo()._pack(
-                so, quantities, reason, package_type, carrier, (tracking_ref or "").strip(), config
+            lambda so, config: (
+                self.env["oms.store.packing"]
+                .sudo()
+                ._pack(
+                    so,
+                    quantities,
+                    reason,
+                    package_type,
+                    carrier,
+                    (tracking_ref or "").strip(),
+                    config,
+                )
             ),
             lambda so: self._packed_message(so),
         )
@@ -117,7 +135,9 @@ class OmsStorePos(models.AbstractModel):
         return {"ok": True, "ids": found.ids, "message": ""}
 
     @api.model
-    def handover(self, store_order_id, collected_by, collected=None, note="", key=None, config_id=None):
+    def handover(
+        self, store_order_id, collected_by, collected=None, note="", key=None, config_id=None
+    ):
         """The customer takes the order (``collected``: ``{move id: quantity}`` when they
         refuse part of it)."""
         quantities = self._quantities(collected) if collected is not None else None
@@ -125,8 +145,10 @@ class OmsStorePos(models.AbstractModel):
             store_order_id,
             key,
             config_id,
-            lambda so, config: self.env["oms.store.handover"].sudo()._handover(
-                so, collected_by, quantities, note or "", config
+            lambda so, config: (
+                self.env["oms.store.handover"]
+                .sudo()
+                ._handover(so, collected_by, quantities, note or "", config)
             ),
             lambda so: self.env._(
                 "%(order)s was handed over to %(who)s.", order=so.name, who=so.collected_by
@@ -174,12 +196,16 @@ class OmsStorePos(models.AbstractModel):
         if not product:
             raise UserError(self.env._("This product no longer exists."))
         partner = self._customer(partner_id)
-        return self.env["oms.endless.aisle"].sudo()._availability(
-            config.sudo(), product, quantity, partner.sudo()
+        return (
+            self.env["oms.endless.aisle"]
+            .sudo()
+            ._availability(config.sudo(), product, quantity, partner.sudo())
         )
 
     @api.model
-    def sell_elsewhere(self, config_id, partner_id, lines, mode, pickup_warehouse_id=None, key=None):
+    def sell_elsewhere(
+        self, config_id, partner_id, lines, mode, pickup_warehouse_id=None, key=None
+    ):
         """A quotation for the customer, delivered home or at another store, that the till
         then settles (``lines``: ``[[product id, quantity], ...]``)."""
         config = self._till(config_id)
@@ -193,8 +219,10 @@ class OmsStorePos(models.AbstractModel):
             order_lines.append((product, float(quantity)))
         pickup = self.env["stock.warehouse"].sudo().browse(pickup_warehouse_id or []).exists()
         try:
-            order = self.env["oms.endless.aisle"].sudo()._create_order(
-                config.sudo(), partner.sudo(), order_lines, mode, pickup, key
+            order = (
+                self.env["oms.endless.aisle"]
+                .sudo()
+                ._create_order(config.sudo(), partner.sudo(), order_lines, mode, pickup, key)
             )
         except StoreRefusal as refusal:
             return {"ok": False, "message": refusal.args[0]}
@@ -317,9 +345,7 @@ class OmsStorePos(models.AbstractModel):
             limit=1,
         )
         if not known:
-            raise AccessError(
-                self.env._("This customer is not one of your stores' customers.")
-            )
+            raise AccessError(self.env._("This customer is not one of your stores' customers."))
         return partner
 
     @api.model
@@ -332,10 +358,7 @@ class OmsStorePos(models.AbstractModel):
     @api.model
     def _quantities(self, picked):
         """``{move id: quantity}`` from what JSON brings (string keys, or pairs)."""
-        if isinstance(picked, dict):
-            pairs = picked.items()
-        else:
-            pairs = picked or ()
+        pairs = picked.items() if isinstance(picked, dict) else picked or ()
         try:
             return {int(move_id): float(quantity) for move_id, quantity in pairs}
         except (TypeError, ValueError) as error:
@@ -346,7 +369,11 @@ class OmsStorePos(models.AbstractModel):
     @api.model
     def _rejected_message(self, store_order):
         if store_order.primary_id:
-            return self.env._("%(order)s stays with %(store)s.", order=store_order.name, store=store_order.primary_id.warehouse_id.name)
+            return self.env._(
+                "%(order)s stays with %(store)s.",
+                order=store_order.name,
+                store=store_order.primary_id.warehouse_id.name,
+            )
         nodes = store_order.sale_order_id._oms_store_open_nodes()
         if nodes:
             return self.env._(
@@ -382,4 +409,3 @@ class OmsStorePos(models.AbstractModel):
         return self.env._(
             "%(order)s is picked; the rest is on its way to your store.", order=store_order.name
         )
-

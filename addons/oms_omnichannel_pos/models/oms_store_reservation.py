@@ -53,14 +53,18 @@ class OmsStoreReservation(models.AbstractModel):
 
     @api.model
     def _release_expired(self, limit):
-        expired = self.env["oms.store.order"].sudo().search(
-            [
-                ("state", "=", "ready"),
-                ("kind", "=", "reservation"),
-                ("reserved_until", "<=", fields.Datetime.now()),
-            ],
-            limit=limit,
-            order="reserved_until, id",
+        expired = (
+            self.env["oms.store.order"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "ready"),
+                    ("kind", "=", "reservation"),
+                    ("reserved_until", "<=", fields.Datetime.now()),
+                ],
+                limit=limit,
+                order="reserved_until, id",
+            )
         )
         released = self.env["oms.store.order"]
         for store_order in expired:
@@ -84,9 +88,7 @@ class OmsStoreReservation(models.AbstractModel):
         store_order.sudo().write({"state": "released", "released_ack": False})
         store_order._oms_log_step("released", user_id=False)
         if order.state not in ("cancel",):
-            order.with_context(
-                oms_cancel_reason="no_show", oms_store_closing=True
-            )._action_cancel()
+            order.with_context(oms_cancel_reason="no_show", oms_store_closing=True)._action_cancel()
         store_order._oms_tell_customer(
             "cancelled",
             key=f"reservation-released-{store_order.id}",

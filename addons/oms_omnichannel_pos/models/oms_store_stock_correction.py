@@ -53,7 +53,11 @@ class OmsStoreStockCorrection(models.AbstractModel):
     @api.model
     def _nothing_left_to_sell(self, quants):
         """Every unit nobody reserved comes off: what other orders reserved stays theirs."""
-        return [(quant, quant.reserved_quantity) for quant in quants if quant.quantity > quant.reserved_quantity]
+        return [
+            (quant, quant.reserved_quantity)
+            for quant in quants
+            if quant.quantity > quant.reserved_quantity
+        ]
 
     @api.model
     def _minus(self, quants, quantity):

@@ -52,7 +52,9 @@ class PosConfig(models.Model):
                 continue
             company = store.company_id
             if not company.chart_template:
-                self.env["account.chart.template"].try_loading("generic_coa", company, install_demo=True)
+                self.env["account.chart.template"].try_loading(
+                    "generic_coa", company, install_demo=True
+                )
             methods = self._oms_demo_payment_methods(company, store)
             till = self.search([("oms_warehouse_id", "=", store.id)], limit=1) or self.with_company(
                 company

@@ -32,7 +32,11 @@ class PosOrder(models.Model):
                 continue
             for command in order.get("lines") or ():
                 vals = command[2] if isinstance(command, (list, tuple)) and len(command) > 2 else {}
-                if isinstance(vals, dict) and vals.get("oms_delivered_by_order") and vals.get("sale_order_line_id"):
+                if (
+                    isinstance(vals, dict)
+                    and vals.get("oms_delivered_by_order")
+                    and vals.get("sale_order_line_id")
+                ):
                     lines[vals["sale_order_line_id"]] = vals.get("sale_order_origin_id")
         return lines
 

@@ -7,4 +7,8 @@ class PosSession(models.Model):
 
     @api.model
     def _load_pos_data_models(self, config_id):
-        return [*super()._load_pos_data_models(config_id), "oms.store.order", "oms.store.reject.reason"]
+        return [
+            *super()._load_pos_data_models(config_id),
+            "oms.store.order",
+            "oms.store.reject.reason",
+        ]

@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import float_compare
 
@@ -71,7 +70,12 @@ class SaleOrder(models.Model):
         for order in self:
             if order.state == "cancel" or order.oms_payment_status == "paid":
                 continue
-            if float_compare(order.amount_unpaid, 0.0, precision_rounding=order.currency_id.rounding) > 0:
+            if (
+                float_compare(
+                    order.amount_unpaid, 0.0, precision_rounding=order.currency_id.rounding
+                )
+                > 0
+            ):
                 continue
             order.write(
                 {
@@ -89,7 +93,9 @@ class SaleOrder(models.Model):
                     ),
                 )
             )
-        self.oms_store_order_ids.filtered(lambda so: so.state in ("new", "accepted", "ready"))._oms_notify_pos()
+        self.oms_store_order_ids.filtered(
+            lambda so: so.state in ("new", "accepted", "ready")
+        )._oms_notify_pos()
 
     def _oms_store_open_nodes(self):
         """The nodes the order's open deliveries leave from now."""
@@ -136,7 +142,9 @@ class SaleOrder(models.Model):
         for line, quantity in quantities.items():
             refund += line.price_reduce_taxinc * quantity
             new_quantity = max(line.product_uom_qty - quantity, line.qty_delivered)
-            if float_compare(new_quantity, line.product_uom_qty, precision_rounding=line.product_uom.rounding):
+            if float_compare(
+                new_quantity, line.product_uom_qty, precision_rounding=line.product_uom.rounding
+            ):
                 line.product_uom_qty = new_quantity
         if self.oms_payment_status in ("paid", "authorized") and refund:
             request_refund = getattr(self, "_oms_request_refund", None)
@@ -149,7 +157,7 @@ class SaleOrder(models.Model):
                     "The customer refused %(items)s at the hand-over: refund %(amount)s in the "
                     "shop they paid in.",
                     items=", ".join(
-                        f"{qty:g} × {line.product_id.display_name}"
+                        f"{qty:g} x {line.product_id.display_name}"
                         for line, qty in quantities.items()
                     ),
                     amount=self.currency_id.format(refund),

@@ -20,11 +20,15 @@ class StockMove(models.Model):
             # lines the till only took the payment of, the demand is unchanged (the till
             # delivered nothing): nothing to write, and another store's delivery to leave.
             unchanged = self.sudo().filtered(
-                lambda m: m.sale_line_id.id in paid_only
-                and float_compare(
-                    m.product_uom_qty, vals["product_uom_qty"], precision_rounding=m.product_uom.rounding
+                lambda m: (
+                    m.sale_line_id.id in paid_only
+                    and float_compare(
+                        m.product_uom_qty,
+                        vals["product_uom_qty"],
+                        precision_rounding=m.product_uom.rounding,
+                    )
+                    == 0
                 )
-                == 0
             )
             if unchanged == self.sudo():
                 return True

@@ -31,7 +31,9 @@ class StockPicking(models.Model):
         return result
 
     @api.model
-    def _create_picking_from_pos_order_lines(self, location_dest_id, lines, picking_type, partner=False):
+    def _create_picking_from_pos_order_lines(
+        self, location_dest_id, lines, picking_type, partner=False
+    ):
         # The goods of lines the till only took the payment for leave with the sale order's
         # own delivery (hand-over, endless aisle): the till moves no stock for them.
         lines = lines.filtered(lambda line: not line.oms_delivered_by_order)
@@ -59,7 +61,9 @@ class StockPicking(models.Model):
             lambda so: so.state in ("new", "accepted", "ready")
         )
         if store_orders:
-            store_orders._oms_close("done", done_date=fields.Datetime.now(), done_by_id=self.env.uid)
+            store_orders._oms_close(
+                "done", done_date=fields.Datetime.now(), done_by_id=self.env.uid
+            )
         return result
 
     def _oms_close_store_orders(self):

@@ -42,7 +42,9 @@ class OmsStoreCase(OmsRoutingCase):
         cls.channel = cls.env["oms.channel"].create(
             {"name": "Web", "code": f"web-{uuid.uuid4().hex[:6]}", "company_id": cls.company.id}
         )
-        cls.customer.write({"street": "Torstr. 1", "phone": "+49 30 1234 5678", "email": "ana@example.com"})
+        cls.customer.write(
+            {"street": "Torstr. 1", "phone": "+49 30 1234 5678", "email": "ana@example.com"}
+        )
         cls.reason_shelf = cls.env.ref("oms_omnichannel_pos.reject_reason_not_on_shelf")
         cls.reason_damaged = cls.env.ref("oms_omnichannel_pos.reject_reason_damaged")
         cls.reason_full = cls.env.ref("oms_omnichannel_pos.reject_reason_no_capacity")
@@ -51,7 +53,9 @@ class OmsStoreCase(OmsRoutingCase):
         cls.staff_b = cls._create_user("pos19_staff_b", cls.store_b, name="Ben")
 
     @classmethod
-    def _create_user(cls, login, stores=None, groups="oms_omnichannel.group_oms_store_staff", name=None):
+    def _create_user(
+        cls, login, stores=None, groups="oms_omnichannel.group_oms_store_staff", name=None
+    ):
         return new_test_user(
             cls.env,
             login=login,

@@ -18,7 +18,9 @@ class OmsStoreTillCase(OmsStoreCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["account.chart.template"].try_loading("generic_coa", company=cls.company, install_demo=False)
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.company, install_demo=False
+        )
         cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
         Journal = cls.env["account.journal"]
         cash = Journal.search([("company_id", "=", cls.company.id), ("type", "=", "cash")], limit=1)
@@ -30,7 +32,12 @@ class OmsStoreTillCase(OmsStoreCase):
             {"name": "Card", "journal_id": bank.id, "company_id": cls.company.id}
         )
         cls.pos_channel = cls.env["oms.channel"].create(
-            {"name": "Stores", "code": f"pos-{uuid.uuid4().hex[:6]}", "kind": "pos", "company_id": cls.company.id}
+            {
+                "name": "Stores",
+                "code": f"pos-{uuid.uuid4().hex[:6]}",
+                "kind": "pos",
+                "company_id": cls.company.id,
+            }
         )
         cls.till = cls.env["pos.config"].create(
             {
@@ -91,7 +98,15 @@ class OmsStoreTillCase(OmsStoreCase):
             "session_id": self.pos_session.id,
             "sequence_number": 2,
             "payment_ids": [
-                (0, 0, {"amount": total, "name": fields.Datetime.now(), "payment_method_id": (method or self.card_method).id})
+                (
+                    0,
+                    0,
+                    {
+                        "amount": total,
+                        "name": fields.Datetime.now(),
+                        "payment_method_id": (method or self.card_method).id,
+                    },
+                )
             ],
             "uuid": ref,
             "user_id": self.env.uid,

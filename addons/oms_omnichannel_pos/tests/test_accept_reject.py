@@ -19,7 +19,11 @@ class TestAcceptReject(OmsStoreCase):
     def _accepted_events(self, order):
         self.env.cr.flush()  # what a commit does: the outbox is written
         return self.env["oms.outbox.event"].search_count(
-            [("res_model", "=", "sale.order"), ("res_id", "=", order.id), ("topic", "=", "order.accepted")]
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "=", order.id),
+                ("topic", "=", "order.accepted"),
+            ]
         )
 
     def test_accept_makes_the_order_the_store_s(self):
@@ -102,7 +106,9 @@ class TestAcceptReject(OmsStoreCase):
         self.assertEqual(sum(quants.mapped("quantity")), 2.0, "the other order's reservation stays")
         self.assertEqual(quants.inventory_date, datetime(2026, 12, 1).date(), "to count today")
         adjustment = self.env["stock.move"].search(
-            [("product_id", "=", self.mug.id), ("is_inventory", "=", True)], order="id desc", limit=1
+            [("product_id", "=", self.mug.id), ("is_inventory", "=", True)],
+            order="id desc",
+            limit=1,
         )
         self.assertEqual(adjustment.product_uom_qty, 3.0)
         self.assertEqual(adjustment.name, f"Not on the shelf: {order.name} at STA")
@@ -120,7 +126,9 @@ class TestAcceptReject(OmsStoreCase):
         self._pos().reject(self._store_order(order).id, self.reason_full.id)
         # Midnight in Berlin.
         self.assertEqual(self.store_a.oms_full_until, datetime(2026, 12, 1, 23, 0))
-        self.assertEqual(self._shipped(self._web_order([(self.shirt, 1)])), {("STB", self.shirt): 1.0})
+        self.assertEqual(
+            self._shipped(self._web_order([(self.shirt, 1)])), {("STB", self.shirt): 1.0}
+        )
         with freeze_time("2026-12-02 08:00:00"):
             self.assertEqual(
                 self._shipped(self._web_order([(self.shirt, 1)])), {("STA", self.shirt): 1.0}

@@ -18,7 +18,9 @@ class TestPosDoorsAccess(OmsStoreTillCase, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.store_a.oms_routing_enabled = False
-        cls.order_b = cls._pickup_order([(cls.mug, 1)], store=cls.store_b, oms_payment_status="paid")
+        cls.order_b = cls._pickup_order(
+            [(cls.mug, 1)], store=cls.store_b, oms_payment_status="paid"
+        )
         cls.store_order_b = cls._store_order(cls.order_b)
         cls.store_a.oms_routing_enabled = True
         cls.till_b = cls.env["pos.config"].create(
@@ -81,7 +83,9 @@ class TestPosDoorsAccess(OmsStoreTillCase, HttpCase):
         )
         self.assertEqual(found, [])
         with self.assertRaises(RpcError) as caught:
-            self.call(self.staff_a, "oms.store.order", "write", [self.store_order_b.id], {"state": "done"})
+            self.call(
+                self.staff_a, "oms.store.order", "write", [self.store_order_b.id], {"state": "done"}
+            )
         self.assertEqual(caught.exception.name, ACCESS_ERROR)
 
     def test_an_employee_and_a_portal_user_cannot_call_any_door(self):
@@ -92,6 +96,8 @@ class TestPosDoorsAccess(OmsStoreTillCase, HttpCase):
         self.assertEqual(self.store_order_b.state, "new")
 
     def test_store_b_staff_may(self):
-        answer = self.call(self.staff_b, "oms.store.pos", "accept", self.store_order_b.id, key="ok-b")
+        answer = self.call(
+            self.staff_b, "oms.store.pos", "accept", self.store_order_b.id, key="ok-b"
+        )
         self.assertTrue(answer["ok"], answer)
         self.assertEqual(self.store_order_b.accepted_by_id, self.staff_b)

@@ -27,7 +27,15 @@ class TestHandover(OmsStoreCase):
         order, store_order = self._ready([(self.mug, 1)])
         handover = self.env["oms.store.handover"]
         order.oms_external_name = "#1042"
-        for query in (store_order.pickup_code, store_order.pickup_code.lower(), order.name, "#1042", "Ana", "030 12345678", "+49 30 1234 5678"):
+        for query in (
+            store_order.pickup_code,
+            store_order.pickup_code.lower(),
+            order.name,
+            "#1042",
+            "Ana",
+            "030 12345678",
+            "+49 30 1234 5678",
+        ):
             self.assertEqual(handover._find(self.store_a, query), store_order, query)
 
     def test_another_store_s_code_is_refused_saying_whose_it_is(self):
@@ -71,7 +79,9 @@ class TestHandover(OmsStoreCase):
         self.assertIn("not ready for pickup yet", answer["message"])
 
     def test_what_is_still_due_is_paid_at_the_till_first(self):
-        order, store_order = self._ready([(self.mug, 1)], oms_payment_status="pending", oms_payment_method="pay_in_store")
+        order, store_order = self._ready(
+            [(self.mug, 1)], oms_payment_status="pending", oms_payment_method="pay_in_store"
+        )
         self.assertEqual(store_order.kind, "reservation")
         self.assertEqual(store_order.amount_due, order.amount_total)
         answer = self._pos().handover(store_order.id, "Ana")
@@ -96,11 +106,13 @@ class TestHandover(OmsStoreCase):
         self.assertEqual(mug_line.qty_delivered, 1.0)
         on_hand = self.mug.with_context(warehouse_id=self.store_a.id).qty_available
         self.assertEqual(on_hand, 4.0, "the refused mug never left the store")
-        refund = order.activity_ids.filtered(lambda a: a.summary == "Refund items refused at pickup")
+        refund = order.activity_ids.filtered(
+            lambda a: a.summary == "Refund items refused at pickup"
+        )
         self.assertTrue(refund, "customer service refunds what was paid online")
-        self.assertIn("1 × [MUG] Stone Mug", refund.note)
+        self.assertIn("1 x [MUG] Stone Mug", refund.note)
         refused = store_order.step_ids.filtered(lambda s: s.action == "refused")
-        self.assertEqual(refused.note, "1 × [MUG] Stone Mug - Wrong colour")
+        self.assertEqual(refused.note, "1 x [MUG] Stone Mug - Wrong colour")
 
     def test_ready_for_pickup_can_be_sent_again(self):
         _order, store_order = self._ready([(self.mug, 1)])

@@ -27,7 +27,9 @@ class TestPickPack(OmsStoreCase):
             [(line["barcode"], line["quantity"]) for line in lines],
             [("4006381333931", 2.0), ("4006381333948", 1.0)],
         )
-        self.assertIn({"id": self.box.id, "name": "Box S"}, self._pos().lines(store_order.id)["package_types"])
+        self.assertIn(
+            {"id": self.box.id, "name": "Box S"}, self._pos().lines(store_order.id)["package_types"]
+        )
 
     def test_pick_and_pack_ships_the_store_s_delivery(self):
         order, store_order = self._accepted([(self.mug, 2)])
@@ -40,7 +42,9 @@ class TestPickPack(OmsStoreCase):
             tracking_ref="JD0001",
         )
         self.assertTrue(answer["ok"], answer)
-        self.assertEqual(answer["message"], f"{order.name} was shipped with Parcel, tracking number JD0001.")
+        self.assertEqual(
+            answer["message"], f"{order.name} was shipped with Parcel, tracking number JD0001."
+        )
         picking = store_order.picking_id
         self.assertEqual(picking.state, "done")
         self.assertEqual(picking.carrier_tracking_ref, "JD0001")
@@ -72,20 +76,20 @@ class TestPickPack(OmsStoreCase):
         history = self.env["oms.routing.decision"].search([("sale_order_id", "=", order.id)])
         self.assertEqual(history.mapped("trigger")[:2], ["delivery_done", "store_rejected"])
         rejected = history.filtered(lambda d: d.trigger == "store_rejected")
-        self.assertIn("STA could not find 2 x [MUG] Stone Mug: Damaged (Anna)", rejected.explanation)
+        self.assertIn(
+            "STA could not find 2 x [MUG] Stone Mug: Damaged (Anna)", rejected.explanation
+        )
         free = self.env["oms.sellable.stock"]._get_on_hand_free(self.mug, self.store_a)
         self.assertEqual(free[(self.store_a.id, self.mug.id)], 2.0, "5 - 1 shipped - 2 damaged")
-        self.assertEqual(
-            store_order.step_ids.mapped("action")[:2], ["packed", "short_picked"]
-        )
+        self.assertEqual(store_order.step_ids.mapped("action")[:2], ["packed", "short_picked"])
 
     def test_over_picking_and_foreign_lines_are_refused(self):
         _order, store_order = self._accepted([(self.mug, 1)])
         move = store_order.picking_id.move_ids
         answer = self._pos().pack(store_order.id, {move.id: 2})
         self.assertFalse(answer["ok"])
-        self.assertIn("asks for 1 × [MUG] Stone Mug: you picked 2", answer["message"])
-        other_order, other = self._accepted([(self.shirt, 1)])
+        self.assertIn("asks for 1 x [MUG] Stone Mug: you picked 2", answer["message"])
+        _other_order, other = self._accepted([(self.shirt, 1)])
         answer = self._pos().pack(store_order.id, {other.picking_id.move_ids.id: 1})
         self.assertFalse(answer["ok"])
         self.assertIn("not part of", answer["message"])
@@ -120,3 +124,15 @@ class TestPickPack(OmsStoreCase):
         told = store_order.step_ids.filtered(lambda s: s.action == "notified")
         self.assertEqual(len(told), 1)
         self.assertIn("ready for pickup", told.note)
+
+    def test_the_rest_of_a_partly_validated_delivery_stays_the_store_s(self):
+        _order, store_order = self._accepted([(self.mug, 3)])
+        picking = store_order.picking_id
+        picking.move_ids.write({"quantity": 1, "picked": True})
+        picking.with_context(cancel_backorder=False)._action_done()
+        rest = picking.backorder_ids
+        self.assertTrue(rest)
+        self.assertEqual(store_order.state, "done")
+        following = rest.oms_store_order_ids
+        self.assertEqual(following.state, "accepted", "no second acceptance for the rest")
+        self.assertEqual(following.accepted_by_id, self.staff_a)

@@ -112,7 +112,9 @@ class TestTwoTills(TransactionCase):
             pickings.move_ids.filtered(lambda m: m.state not in ("cancel", "done"))._action_cancel()
             env.cr.execute("DELETE FROM stock_quant WHERE product_id = %s", [ids["product"]])
             env["res.users"].browse(ids["users"]).write({"active": False})
-            env["stock.warehouse"].browse(ids["store"]).write({"active": False, "oms_routing_enabled": False})
+            env["stock.warehouse"].browse(ids["store"]).write(
+                {"active": False, "oms_routing_enabled": False}
+            )
             env["res.partner"].browse(ids["partners"]).write({"active": False})
 
         self._committed(clean)
@@ -140,7 +142,7 @@ class TestTwoTills(TransactionCase):
                     except psycopg2.errors.SerializationFailure:
                         continue
                 errors.append(f"till {n}: still conflicting after 5 tries")
-            except Exception as error:  # noqa: BLE001 - reported below
+            except Exception as error:
                 errors.append(error)
 
         threads = [
@@ -158,7 +160,9 @@ class TestTwoTills(TransactionCase):
         self.addCleanup(self._cleanup, ids)
         answers = self._race(
             ids,
-            lambda env, n: env["oms.store.pos"].accept(ids["store_order"], key=f"race-accept-{n}-{ids['order']}"),
+            lambda env, n: env["oms.store.pos"].accept(
+                ids["store_order"], key=f"race-accept-{n}-{ids['order']}"
+            ),
         )
         won = [n for n, answer in answers.items() if answer["ok"]]
         self.assertEqual(len(won), 1, answers)

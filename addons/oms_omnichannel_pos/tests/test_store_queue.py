@@ -17,7 +17,7 @@ class TestStoreQueue(OmsStoreCase):
         self.assertEqual(store_order.kind, "ship")
         self.assertEqual(store_order.state, "new")
         self.assertEqual(store_order.picking_id.picking_type_id.warehouse_id, self.store_a)
-        self.assertEqual(store_order.line_summary, "1 × [MUG] Stone Mug")
+        self.assertEqual(store_order.line_summary, "1 x [MUG] Stone Mug")
         self.assertEqual(store_order.step_ids.mapped("action"), ["offered"])
         # 10:00 in Berlin, 30 minutes to accept.
         self.assertEqual(store_order.accept_deadline, datetime(2026, 12, 1, 9, 30))

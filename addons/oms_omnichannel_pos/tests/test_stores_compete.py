@@ -33,7 +33,7 @@ class TestStoresCompete(OmsStoreCase):
         self.assertEqual(offer.state, "new")
         self.assertEqual(offer.accept_deadline, primary.accept_deadline)
         self.assertFalse(offer.picking_id)
-        self.assertEqual(offer.line_summary, "1 × [MUG] Stone Mug")
+        self.assertEqual(offer.line_summary, "1 x [MUG] Stone Mug")
 
     def test_the_first_store_to_accept_wins(self):
         order = self._web_order([(self.mug, 1)])
@@ -47,7 +47,9 @@ class TestStoresCompete(OmsStoreCase):
         self.assertEqual(self._to_ship(order), {("STB", self.mug): 1.0})
         self.assertEqual(primary.state, "lost")
         self.assertEqual(order.oms_decision_id.trigger, "store_offer_won")
-        self.assertIn("STB accepted the order first (Ben), before STA", order.oms_decision_id.explanation)
+        self.assertIn(
+            "STB accepted the order first (Ben), before STA", order.oms_decision_id.explanation
+        )
         late = self._pos(self.staff_a).accept(primary.id)
         self.assertFalse(late["ok"])
         self.assertEqual(late["message"], f"STB took {order.name} first.")

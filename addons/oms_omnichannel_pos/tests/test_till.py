@@ -31,7 +31,9 @@ class TestTill(OmsStoreTillCase):
         self.assertEqual(store_order.amount_due, 24.0)
         pos_order = self._pay_at_till(order)
         self.assertEqual(pos_order.state, "paid")
-        self.assertFalse(pos_order.picking_ids, "the till moves no stock: the order's delivery does")
+        self.assertFalse(
+            pos_order.picking_ids, "the till moves no stock: the order's delivery does"
+        )
         self.assertEqual(order.amount_unpaid, 0.0)
         self.assertEqual(order.oms_payment_status, "paid")
         self.assertEqual(store_order.amount_due, 0.0)
@@ -63,8 +65,12 @@ class TestTill(OmsStoreTillCase):
         self.store_a.oms_routing_enabled = False
         order = self._pickup_order([(self.mug, 1)], store=self.store_b, oms_payment_status="paid")
         store_order = self._store_order(order)
-        service = self._create_user("pos19_service", groups="oms_omnichannel.group_oms_customer_service")
-        with self.assertRaisesRegex(Exception, "Till STA belongs to STA: it cannot act on an order of STB"):
+        service = self._create_user(
+            "pos19_service", groups="oms_omnichannel.group_oms_customer_service"
+        )
+        with self.assertRaisesRegex(
+            Exception, "Till STA belongs to STA: it cannot act on an order of STB"
+        ):
             self._pos(service).accept(store_order.id, config_id=self.till.id)
 
     # ------------------------------------------------------------------ the bus
@@ -73,7 +79,9 @@ class TestTill(OmsStoreTillCase):
         """What the bus carries to the till: the payloads of OMS_STORE_ORDERS messages."""
         self.env.cr.flush()  # what a commit does: the bus messages are written
         token = self.till.access_token
-        messages = self.env["bus.bus"].sudo().search([("channel", "like", f'"{token}"')], order="id")
+        messages = (
+            self.env["bus.bus"].sudo().search([("channel", "like", f'"{token}"')], order="id")
+        )
         return [
             json.loads(message.message)["payload"]
             for message in messages
@@ -83,7 +91,9 @@ class TestTill(OmsStoreTillCase):
     def test_a_new_order_rings_at_the_open_till(self):
         order = self._web_order([(self.mug, 1)])
         store_order = self._store_order(order)
-        self.assertEqual(self._store_news()[-1], {"ids": store_order.ids, "new_ids": store_order.ids})
+        self.assertEqual(
+            self._store_news()[-1], {"ids": store_order.ids, "new_ids": store_order.ids}
+        )
         self._pos().accept(store_order.id)
         self.assertEqual(self._store_news()[-1], {"ids": store_order.ids, "new_ids": []})
         # Another store's order is not news here.
@@ -96,14 +106,20 @@ class TestTill(OmsStoreTillCase):
         mine = self._store_order(self._web_order([(self.mug, 1)]))
         self.store_a.oms_routing_enabled = False
         theirs = self._store_order(self._web_order([(self.mug, 1)]))
-        loaded = self.pos_session.with_user(self.staff_a).load_data(["pos.config", "oms.store.order", "oms.store.reject.reason"])
+        loaded = self.pos_session.with_user(self.staff_a).load_data(
+            ["pos.config", "oms.store.order", "oms.store.reject.reason"]
+        )
         ids = [row["id"] for row in loaded["oms.store.order"]["data"]]
         self.assertIn(mine.id, ids)
         self.assertNotIn(theirs.id, ids)
         reasons = [row["name"] for row in loaded["oms.store.reject.reason"]["data"]]
         self.assertIn("Not on the shelf", reasons)
-        staff_b_sees = self.pos_session.with_user(self.staff_b).load_data(["pos.config", "oms.store.order"])
-        self.assertEqual(staff_b_sees["oms.store.order"]["data"], [], "store B's staff on store A's till")
+        staff_b_sees = self.pos_session.with_user(self.staff_b).load_data(
+            ["pos.config", "oms.store.order"]
+        )
+        self.assertEqual(
+            staff_b_sees["oms.store.order"]["data"], [], "store B's staff on store A's till"
+        )
 
     # ------------------------------------------------------------------ endless aisle
 
@@ -118,7 +134,8 @@ class TestTill(OmsStoreTillCase):
         self.assertEqual(availability["here"], 0.0)
         self.assertEqual(availability["network"], 25.0)
         self.assertEqual(
-            [(n["name"], n["sellable"]) for n in availability["nodes"]], [("DCX", 20.0), ("STB", 5.0)]
+            [(n["name"], n["sellable"]) for n in availability["nodes"]],
+            [("DCX", 20.0), ("STB", 5.0)],
         )
         self.assertTrue(availability["ship"]["possible"])
         self.assertEqual(availability["ship"]["date"], "12/03/2026")
@@ -153,6 +170,10 @@ class TestTill(OmsStoreTillCase):
         self.assertFalse(answer["ok"])
         self.assertIn("has no complete address", answer["message"])
         answer = self._pos().sell_elsewhere(
-            self.till.id, walk_in.id, [[self.shirt.id, 1]], "pickup", pickup_warehouse_id=self.store_b.id
+            self.till.id,
+            walk_in.id,
+            [[self.shirt.id, 1]],
+            "pickup",
+            pickup_warehouse_id=self.store_b.id,
         )
         self.assertTrue(answer["ok"], answer)

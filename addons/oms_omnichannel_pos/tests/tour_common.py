@@ -39,14 +39,19 @@ class OmsStorePosTourCase(OmsStoreTillCase, HttpCase):
         directory = os.environ.get("OMS_SCREENSHOTS")
         original = ChromeBrowser._handle_console
 
-        def handle_console(browser, type, args=None, **kw):  # noqa: A002 - Chrome's name
+        def handle_console(browser, type, args=None, **kw):
             first = (args or [{}])[0].get("value")
             if type == "log" and isinstance(first, str) and first.startswith(SIGNAL):
                 _answer_screenshot(browser, first[len(SIGNAL) :].strip(), directory)
             return original(browser, type, args=args, **kw)
 
         with patch.object(ChromeBrowser, "_handle_console", handle_console):
-            self.start_tour(f"/pos/ui?config_id={self.till.id}", tour_name, login=self.staff_a.login, timeout=180)
+            self.start_tour(
+                f"/pos/ui?config_id={self.till.id}",
+                tour_name,
+                login=self.staff_a.login,
+                timeout=180,
+            )
 
 
 def _answer_screenshot(browser, name, directory):

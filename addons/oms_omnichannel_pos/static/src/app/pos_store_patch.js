@@ -93,7 +93,7 @@ patch(PosStore.prototype, {
     },
 
     omsRemind() {
-        const waiting = this.omsToAccept.filter((so) => !so.is_offer || so.state === "new");
+        const waiting = this.omsToAccept;
         if (!waiting.length) {
             return;
         }

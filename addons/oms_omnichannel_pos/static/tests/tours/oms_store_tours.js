@@ -52,7 +52,7 @@ registry.category("web_tour.tours").add("OmsStoreAcceptTour", {
             openRegister(),
             openStoreOrders(1),
             { trigger: ".oms-tabs [data-tab='accept'] .badge:contains(1)" },
-            { content: "who and what", trigger: `${CARD}:contains(Ana):contains(2 × [MUG] Stone Mug)` },
+            { content: "who and what", trigger: `${CARD}:contains(Ana):contains(2 x [MUG] Stone Mug)` },
             { content: "when it came in and until when to accept", trigger: `${CARD}:contains(Came in):contains(accept by)` },
             screenshot("pos_store_queue"),
             { trigger: `${CARD} .oms-accept`, run: "click" },

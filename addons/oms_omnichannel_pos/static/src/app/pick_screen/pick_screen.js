@@ -91,7 +91,7 @@ export class OmsPickScreen extends Component {
         if (this.remaining(line) <= 0) {
             this.pos.sound.play("error");
             this.notification.add(
-                _t("All %s × %s are already picked.", line.quantity, line.product_name),
+                _t("All %s x %s are already picked.", line.quantity, line.product_name),
                 { type: "warning" }
             );
             return;
@@ -118,7 +118,7 @@ export class OmsPickScreen extends Component {
                 title: _t("Items missing"),
                 explanation: _t(
                     "Missing: %s. They go to another store or warehouse. Why are they missing?",
-                    missing.map((line) => `${this.remaining(line)} × ${line.product_name}`).join(", ")
+                    missing.map((line) => `${this.remaining(line)} x ${line.product_name}`).join(", ")
                 ),
                 confirmLabel: _t("Go on without them"),
                 reasons: this.pos.omsRejectReasons(true),
