@@ -25,6 +25,7 @@
         "wizards/oms_node_failover_wizard_views.xml",
         "data/oms_outbox_cron.xml",
         "views/oms_routing_decision_views.xml",
+        "views/sale_order_preview_templates.xml",
         "views/sale_order_views.xml",
         "views/stock_warehouse_views.xml",
         "views/delivery_carrier_views.xml",
@@ -40,11 +41,13 @@
         "views/oms_order_refund_views.xml",
     ],
     "demo": [
+        "demo/oms_company_demo.xml",
         "demo/oms_network_demo.xml",
         "demo/oms_carrier_demo.xml",
         "demo/oms_product_demo.xml",
         "demo/oms_channel_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/res_users_company_demo.xml",
         "demo/sale_order_demo.xml",
     ],
     "assets": {

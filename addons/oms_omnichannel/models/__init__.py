@@ -29,3 +29,4 @@ from . import oms_intake
 from . import oms_order_refund
 from . import oms_intake_refund
 from . import stock_quant_outbox
+from . import oms_order_preview

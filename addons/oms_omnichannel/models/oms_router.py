@@ -608,8 +608,11 @@ class OmsRouter(models.AbstractModel):
         """Make the order say what it looks like now: its summary fields, the decision's
         "now" sentences and figures (read from the deliveries unless the plan told them),
         the hold activity, the shop's news."""
-        order = job.order
-        summary_model = self.env["oms.routing.summary"]
+        # Bookkeeping on behalf of the user who routed: the summary reads every delivery of
+        # the order, also those of stores the user may not see.
+        order = job.order.sudo()
+        decision = decision.sudo()
+        summary_model = self.env["oms.routing.summary"].sudo()
         previous_state = order.oms_routing_state
         if summary is None:
             summary = summary_model._summary_of(order)

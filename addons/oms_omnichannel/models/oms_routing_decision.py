@@ -142,6 +142,7 @@ class OmsRoutingDecision(models.Model):
         digits=(12, 3),
         help="How long the router took to decide, in milliseconds.",
     )
+    currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
 
     @api.depends("sale_order_id.name", "trigger")
     def _compute_name(self):

@@ -302,13 +302,17 @@ class SaleOrder(models.Model):
         decision - the history row - that says what changed (``changes``, statements of
         ``oms.routing.explanation``) and describes the order as its deliveries are now, and
         the order's summary fields to match. Orders never routed are left alone."""
-        decisions = self.env["oms.routing.decision"]
-        summary_model = self.env["oms.routing.summary"]
-        for order in self.filtered("oms_decision_id"):
+        # Bookkeeping on behalf of whoever made the change (store staff validating their
+        # parcel, say): the summary reads every delivery of the order, also those of stores
+        # they do not see, and writes the order's summary fields.
+        Decision = self.env["oms.routing.decision"].sudo()
+        decisions = Decision
+        summary_model = self.env["oms.routing.summary"].sudo()
+        for order in self.sudo().filtered("oms_decision_id"):
             previous_state = order.oms_routing_state
             summary = summary_model._summary_of(order)
             order.oms_decision_ids.filtered("is_current").is_current = False
-            decision = self.env["oms.routing.decision"].create(
+            decision = Decision.create(
                 {
                     "sale_order_id": order.id,
                     "policy_id": order.oms_decision_id.policy_id.id,
@@ -614,6 +618,125 @@ class SaleOrder(models.Model):
         if self.oms_refund_count == 1:
             action.update(view_mode="form", res_id=self.oms_refund_ids.id, views=[(False, "form")])
         return action
+
+    # ------------------------------------------------------------------ back office
+    # The overview groups and filters orders by their stage in life and by the nodes that
+    # carry them; a quotation taken by phone shows what confirming would do
+    # (oms.order.preview) and gets the channel of the menu it was created from.
+
+    oms_stage = fields.Selection(
+        [
+            ("quotation", "Quotation"),
+            ("hold", "On hold"),
+            ("waiting", "Waiting for stock"),
+            ("fulfilment", "In fulfilment"),
+            ("ready", "Ready for pickup"),
+            ("partial", "Partly delivered"),
+            ("done", "Delivered"),
+            ("cancel", "Cancelled"),
+        ],
+        string="Stage",
+        compute="_compute_oms_stage",
+        store=True,
+        index=True,
+        group_expand=True,
+        help="Where the order is in its life, from its deliveries: quotation; on hold or "
+        "waiting for stock (routing found too little stock); in fulfilment; ready for "
+        "pickup (click & collect, the goods are in the store); partly delivered; delivered "
+        "(or collected); cancelled.",
+    )
+    oms_node_ids = fields.Many2many(
+        "stock.warehouse",
+        "oms_sale_order_node_rel",
+        "order_id",
+        "warehouse_id",
+        string="Nodes",
+        compute="_compute_oms_node_ids",
+        store=True,
+        help="The warehouses, stores and suppliers whose deliveries or transfers carry the "
+        "order (cancelled ones left out).",
+    )
+    oms_preview_html = fields.Html(
+        string="If Confirmed Now",
+        compute="_compute_oms_preview_html",
+        sanitize=False,
+        help="Before confirming: where the stock is, how the order would ship and when it "
+        "would arrive, from the stock and the network as they are now.",
+    )
+
+    @api.depends(
+        "state",
+        "oms_routing_state",
+        "oms_delivery_mode",
+        "picking_ids.state",
+        "picking_ids.picking_type_code",
+    )
+    def _compute_oms_stage(self):
+        for order in self:
+            order.oms_stage = order._oms_get_stage()
+
+    def _oms_get_stage(self):
+        self.ensure_one()
+        if self.state in ("draft", "sent"):
+            return "quotation"
+        if self.state == "cancel":
+            return "cancel"
+        deliveries = self.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state != "cancel"
+        )
+        if not deliveries and self.oms_routing_state in ("hold", "waiting"):
+            return self.oms_routing_state
+        done = deliveries.filtered(lambda p: p.state == "done")
+        if deliveries and done == deliveries:
+            return "done"
+        if done:
+            return "partial"
+        if (
+            self.oms_delivery_mode == "pickup"
+            and deliveries
+            and all(p.state == "assigned" for p in deliveries)
+        ):
+            return "ready"
+        return "fulfilment"
+
+    @api.depends("picking_ids.state", "picking_ids.picking_type_id")
+    def _compute_oms_node_ids(self):
+        for order in self:
+            pickings = order.picking_ids.filtered(lambda p: p.state != "cancel")
+            # A transfer's node is where it leaves from (the store is its destination).
+            order.oms_node_ids = pickings.picking_type_id.warehouse_id
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        kind = self.env.context.get("oms_default_channel_kind")
+        if kind and "oms_channel_id" in fields_list and not values.get("oms_channel_id"):
+            company_id = values.get("company_id") or self.env.company.id
+            channel = self.env["oms.channel"].search(
+                [("kind", "=", kind), ("company_id", "=", company_id)], limit=1
+            )
+            values["oms_channel_id"] = channel.id
+        return values
+
+    @api.depends(
+        "state",
+        "partner_shipping_id",
+        "oms_channel_id",
+        "oms_delivery_mode",
+        "oms_pickup_warehouse_id",
+        "oms_service_level",
+        "oms_allow_split",
+        "order_line.product_id",
+        "order_line.product_uom_qty",
+        "order_line.product_uom",
+    )
+    def _compute_oms_preview_html(self):
+        previewer = self.env["oms.order.preview"]
+        for order in self:
+            preview = previewer._preview(order)
+            order.oms_preview_html = preview and self.env["ir.qweb"]._render(
+                "oms_omnichannel.sale_order_preview", previewer._summary(order, preview)
+            )
 
 
 def _iso(value):

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
 
@@ -183,3 +183,61 @@ class SaleOrderLine(models.Model):
             )
             remaining -= take
         return procurements, quantity - remaining
+
+    # ------------------------------------------------------------------ back office
+    # Before the order is confirmed: the network's stock of the line and when it would
+    # arrive (oms.order.preview).
+
+    oms_available_qty = fields.Integer(
+        string="Available in the Network",
+        compute="_compute_oms_preview",
+        help="Units of the product the order's channel may sell now, over every node that "
+        "ships (sellable stock: on hand, minus reserved, minus the channel's safety stock).",
+    )
+    oms_promise_text = fields.Char(
+        string="Availability",
+        compute="_compute_oms_preview",
+        help="Before confirming: the units available in the network and when this line "
+        "would arrive if the order were confirmed now.",
+    )
+
+    @api.depends(
+        "product_id",
+        "product_uom_qty",
+        "product_uom",
+        "order_id.state",
+        "order_id.partner_shipping_id",
+        "order_id.oms_channel_id",
+        "order_id.oms_delivery_mode",
+        "order_id.oms_pickup_warehouse_id",
+        "order_id.oms_service_level",
+        "order_id.oms_allow_split",
+        # The plan is the whole order's: another line changes this line's date.
+        "order_id.order_line.product_id",
+        "order_id.order_line.product_uom_qty",
+    )
+    def _compute_oms_preview(self):
+        previewer = self.env["oms.order.preview"]
+        previews = {order: previewer._preview(order) for order in self.order_id}
+        for line in self:
+            preview = previews.get(line.order_id)
+            line_preview = preview and preview.lines.get(line)
+            line.oms_available_qty = line_preview.available if line_preview else 0
+            line.oms_promise_text = (
+                previewer._line_text(preview, line_preview) if line_preview else False
+            )
+
+    def _compute_qty_to_deliver(self):
+        result = super()._compute_qty_to_deliver()
+        # Odoo's forecast icon of a quotation line counts the order's own warehouse: where
+        # routing decides, it would say "not available" next to the network's stock. (Once
+        # confirmed, the icon shows the line's deliveries and stays.)
+        for line in self:
+            if (
+                line.display_qty_widget
+                and line.state in ("draft", "sent")
+                and line.order_id.company_id.oms_routing_active
+                and line._oms_is_routable()
+            ):
+                line.display_qty_widget = False
+        return result

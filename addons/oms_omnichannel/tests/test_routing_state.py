@@ -8,7 +8,8 @@ deliveries, read independently of the code that computes it.
 """
 
 from freezegun import freeze_time
-from odoo.tests import tagged
+from odoo import Command
+from odoo.tests import new_test_user, tagged
 
 from .common import TUESDAY_MORNING, OmsRoutingCase
 
@@ -160,6 +161,38 @@ class TestRoutingStateAfterChange(OmsRoutingCase):
         self.assertEqual(order.oms_package_count, 3)
         self.assertEqual(decision.trigger, "delivery_done")
         self.assertIn(rest.name, decision.explanation)
+
+    def test_store_staff_changes_are_recorded(self):
+        """Store staff see their own store's deliveries only; what they do to them still
+        updates the whole order's summary and history."""
+        staff = new_test_user(
+            self.env,
+            login="staff.north",
+            groups="oms_omnichannel.group_oms_store_staff",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        staff.oms_warehouse_ids = self.north
+        order = self._split_order()
+        north = self._deliveries(order).filtered(
+            lambda p: p.picking_type_id.warehouse_id == self.north
+        )
+        north.move_ids.quantity = 2
+        north.move_ids.picked = True
+        north.with_user(staff).button_validate()
+        self.assertEqual(north.state, "done")
+        self.assertEqual(order.oms_decision_id.trigger, "delivery_done")
+        self._assert_summary_is_true(order)
+        # A second order: the staff cancel their store's parcel.
+        other = self._split_order()
+        north = self._deliveries(other).filtered(
+            lambda p: p.picking_type_id.warehouse_id == self.north
+        )
+        north.with_user(staff).action_cancel()
+        self.assertEqual(other.oms_routing_state, "hold")
+        self.assertEqual(other.oms_decision_id.trigger, "delivery_cancelled")
+        self.assertIn("cancelled by " + staff.name, other.oms_decision_id.explanation)
+        self._assert_summary_is_true(other)
 
     def test_everything_shipped(self):
         order = self._split_order()

@@ -1,6 +1,5 @@
 """Browser tour: failover from the node form moves the node's open deliveries elsewhere."""
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .tour_common import OmsTourCase
@@ -20,12 +19,7 @@ class TestNodeFailoverTour(OmsTourCase):
         customer = cls.env["res.partner"].create(
             {"name": "Failover Customer", "zip": "10117", "country_id": cls.germany.id}
         )
-        cls.order = cls.env["sale.order"].create(
-            {
-                "partner_id": customer.id,
-                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2})],
-            }
-        )
+        cls.order = cls._create_tour_order(customer, [(product, 2)])
         cls.order.action_confirm()
 
     def test_switch_off_from_the_node_form_moves_its_deliveries(self):

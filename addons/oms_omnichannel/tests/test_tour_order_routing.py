@@ -12,6 +12,8 @@ from .tour_common import OmsTourCase
 
 @tagged("post_install", "-at_install")
 class TestOrderRoutingTour(OmsTourCase):
+    browser_size = "1920x1080"  # the kanban's screenshot shows most of its columns
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -47,15 +49,8 @@ class TestOrderRoutingTour(OmsTourCase):
                 "country_id": cls.germany.id,
             }
         )
-        cls.order = cls.env["sale.order"].create(
-            {
-                "partner_id": customer.id,
-                "client_order_ref": "TOUR-SPLIT",
-                "order_line": [
-                    Command.create({"product_id": shirt.id, "product_uom_qty": 1}),
-                    Command.create({"product_id": lamp.id, "product_uom_qty": 1}),
-                ],
-            }
+        cls.order = cls._create_tour_order(
+            customer, [(shirt, 1), (lamp, 1)], client_order_ref="TOUR-SPLIT"
         )
         cls.order.action_confirm()
         cls.store_b, cls.store_c = store_b, store_c
@@ -65,7 +60,7 @@ class TestOrderRoutingTour(OmsTourCase):
         self.assertEqual(self.order.oms_package_count, 2)
         self.assertEqual(self._shipping_nodes(self.order), {"TDC", "TSB"})
 
-        self.start_tour(
+        self.start_tour_with_screenshots(
             "/odoo/action-oms_omnichannel.sale_order_action",
             "oms_order_routing_tour",
             login="admin",

@@ -4,7 +4,6 @@ The rules are checked twice: with the ORM as the store user, and in the browser,
 back office would show a forbidden record or fail with an access error on a split order.
 """
 
-from odoo import Command
 from odoo.tests import new_test_user, tagged
 
 from .tour_common import OmsTourCase
@@ -32,14 +31,7 @@ class TestStoreStaffTour(OmsTourCase):
             customer = cls.env["res.partner"].create(
                 {"name": customer_name, "zip": "10117", "country_id": cls.germany.id}
             )
-            sale = cls.env["sale.order"].create(
-                {
-                    "partner_id": customer.id,
-                    "order_line": [
-                        Command.create({"product_id": p.id, "product_uom_qty": 1}) for p in products
-                    ],
-                }
-            )
+            sale = cls._create_tour_order(customer, [(product, 1) for product in products])
             sale.action_confirm()
             return sale
 
@@ -51,12 +43,14 @@ class TestStoreStaffTour(OmsTourCase):
             cls.env,
             login="oms_tour_store_a",
             groups="base.group_user,oms_omnichannel.group_oms_store_staff",
+            company_id=cls.company.id,
         )
         cls.staff_a.oms_warehouse_ids = cls.store_a
         cls.service = new_test_user(
             cls.env,
             login="oms_tour_service",
             groups="base.group_user,oms_omnichannel.group_oms_customer_service",
+            company_id=cls.company.id,
         )
 
     def _outgoing(self, env, warehouse):

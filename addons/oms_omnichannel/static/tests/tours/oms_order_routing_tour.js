@@ -1,10 +1,39 @@
 /** @odoo-module **/
-// The back office opens a split order, reads where it ships from and why, then re-routes it
-// without the store that could not ship, and sees the new plan and the history.
+// The back office finds a split order in the lifecycle kanban, reads where it ships from and
+// why, re-routes it without the store that could not ship, and sees the new plan and the
+// whole routing history.
 import { registry } from "@web/core/registry";
+import { screenshot } from "@oms_omnichannel/../tests/tours/oms_tour_screenshot";
 
 registry.category("web_tour.tours").add("oms_order_routing_tour", {
     steps: () => [
+        {
+            content: "The overview lists only the channels' orders: the filter is on",
+            trigger: ".o_searchview .o_facet_value:contains('Omnichannel')",
+        },
+        {
+            content: "Switch to the kanban",
+            trigger: ".o_switch_view.o_kanban",
+            run: "click",
+        },
+        {
+            content: "Its columns follow the order's life; the order is in fulfilment",
+            trigger:
+                ".o_kanban_group:has(.o_column_title:contains('In fulfilment'))" +
+                " .o_kanban_record:contains('Tour Customer')",
+        },
+        {
+            content: "The columns before it are there, empty: on hold, waiting for stock",
+            trigger:
+                ".o_kanban_renderer:has(.o_column_title:contains('On hold'))" +
+                ":has(.o_column_title:contains('Waiting for stock'))",
+        },
+        ...screenshot("orders_kanban", ".o_kanban_record:contains('Tour Customer')"),
+        {
+            content: "Back to the list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
         {
             content: "Open the split order from the Omnichannel orders list",
             trigger: ".o_list_view .o_data_row:contains('Tour Customer') .o_data_cell[name=name]",
@@ -80,6 +109,20 @@ registry.category("web_tour.tours").add("oms_order_routing_tour", {
         {
             content: "The banner still tells how the order ships",
             trigger: ".o_oms_routing_banner:contains('Ships in')",
+        },
+        {
+            content: "Open the routing history from the smart button",
+            trigger: ".o_form_view .oe_stat_button:contains('Routing')",
+            run: "click",
+        },
+        {
+            trigger: ".o_breadcrumb .active:contains('Routing History')",
+        },
+        {
+            content: "It lists every decision of the order, not only the current one",
+            trigger:
+                ".o_list_view:has(.o_data_row:contains('Re-routed'))" +
+                ":has(.o_data_row:contains('Order confirmed'))",
         },
     ],
 });
