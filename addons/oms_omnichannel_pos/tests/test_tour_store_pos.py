@@ -3,6 +3,9 @@
 each test puts one order in store A's queue, plays the tour as store A's staff, and checks
 in Odoo what the till did."""
 
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import tagged
 
 from .tour_common import OmsStorePosTourCase
@@ -13,7 +16,7 @@ class TestTourStorePos(OmsStorePosTourCase):
     def test_accept(self):
         order = self._web_order([(self.mug, 2)])
         store_order = self._store_order(order)
-        self.start_pos_tour("OmsStoreAcceptTour")
+        self.start_tour_in_pos("OmsStoreAcceptTour")
         self.assertEqual(store_order.state, "accepted")
         self.assertEqual(store_order.accepted_by_id, self.staff_a)
         self.assertEqual(store_order.step_ids[0].pos_config_id, self.till)
@@ -21,7 +24,7 @@ class TestTourStorePos(OmsStorePosTourCase):
     def test_reject_and_reroute(self):
         order = self._web_order([(self.mug, 2)])
         store_order = self._store_order(order)
-        self.start_pos_tour("OmsStoreRejectTour")
+        self.start_tour_in_pos("OmsStoreRejectTour")
         self.assertEqual(store_order.state, "rejected")
         self.assertEqual(store_order.reject_reason_id, self.reason_shelf)
         self.assertEqual(store_order.reject_note, "Shelf empty at 10:00")
@@ -33,7 +36,7 @@ class TestTourStorePos(OmsStorePosTourCase):
         order = self._web_order([(self.mug, 2)])
         store_order = self._store_order(order)
         self.env["oms.store.pos"].with_user(self.staff_a).accept(store_order.id)
-        self.start_pos_tour("OmsStorePickPackTour")
+        self.start_tour_in_pos("OmsStorePickPackTour")
         picking = store_order.picking_id
         self.assertEqual(picking.state, "done")
         self.assertEqual(picking.carrier_tracking_ref, "JD0001")
@@ -47,7 +50,7 @@ class TestTourStorePos(OmsStorePosTourCase):
         pos.accept(store_order.id)
         pos.pack(store_order.id, self._pick_all(store_order))
         self.assertEqual(store_order.state, "ready")
-        self.start_pos_tour("OmsStoreHandoverPayTour")
+        self.start_tour_in_pos("OmsStoreHandoverPayTour")
         self.assertEqual(order.oms_payment_status, "paid")
         self.assertEqual(order.amount_unpaid, 0.0)
         self.assertEqual(store_order.state, "done")
@@ -64,17 +67,18 @@ class TestTourStorePos(OmsStorePosTourCase):
         pos = self.env["oms.store.pos"].with_user(self.staff_a)
         pos.accept(store_order.id)
         pos.pack(store_order.id, self._pick_all(store_order))
-        store_order.reserved_until = "2000-01-01 00:00:00"
+        # The customer did not come: the reservation ended a few minutes ago.
+        store_order.reserved_until = fields.Datetime.now() - timedelta(minutes=5)
         self.env["oms.store.reservation"]._cron_reservations()
         self.assertEqual(store_order.state, "released")
-        self.start_pos_tour("OmsStoreNoShowTour")
+        self.start_tour_in_pos("OmsStoreNoShowTour")
         self.assertTrue(store_order.released_ack)
         self.assertEqual(order.state, "cancel")
 
     def test_endless_aisle_sale(self):
         self._web_order([(self.mug, 1)])  # Ana is one of store A's customers
         self._stock(self.shirt, self.store_a, -5)
-        self.start_pos_tour("OmsEndlessAisleTour")
+        self.start_tour_in_pos("OmsEndlessAisleTour")
         order = self.env["sale.order"].search(
             [("oms_pos_request_key", "!=", False), ("partner_id", "=", self.customer.id)]
         )
@@ -88,7 +92,7 @@ class TestTourStorePos(OmsStorePosTourCase):
     def test_an_offline_accept_is_sent_once_when_back(self):
         order = self._web_order([(self.mug, 1)])
         store_order = self._store_order(order)
-        self.start_pos_tour("OmsStoreOfflineAcceptTour")
+        self.start_tour_in_pos("OmsStoreOfflineAcceptTour")
         self.assertEqual(store_order.state, "accepted")
         accepted = store_order.step_ids.filtered(lambda s: s.action == "accepted")
         self.assertEqual(len(accepted), 1)

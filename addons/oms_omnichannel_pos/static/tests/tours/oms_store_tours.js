@@ -10,18 +10,10 @@ import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_scre
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
 import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
+import { screenshot as takeScreenshot } from "@oms_omnichannel/../tests/tours/oms_tour_screenshot";
 
 function screenshot(name) {
-    return [
-        {
-            content: `Screenshot: ${name}`,
-            trigger: "body",
-            run() {
-                console.log(`oms-pos-screenshot ${name}`);
-            },
-        },
-        { content: `Screenshot taken: ${name}`, trigger: `body[data-oms-screenshot='${name}']` },
-    ];
+    return takeScreenshot(name, "body");
 }
 
 function openRegister() {
