@@ -1,4 +1,5 @@
 from . import (
+    test_access_customer_messages,
     test_access_integration_user,
     test_access_store_assignment,
     test_access_store_staff,
@@ -7,6 +8,7 @@ from . import (
     test_chatter,
     test_click_collect,
     test_confirmation_cost,
+    test_customer_messages,
     test_concurrency,
     test_consumables,
     test_dangerous_bulky,
@@ -40,3 +42,13 @@ from . import (
     test_tour_store_staff,
     test_unit_of_measure,
 )
+from . import test_refund_request
+from . import test_order_cancel
+from . import test_order_change_address
+from . import test_order_change_mode
+from . import test_order_change_quantity
+from . import test_shop_order_updates
+from . import test_change_concurrency
+from . import test_customer_service_doors
+from . import test_tour_order_change
+from . import test_order_change_wizard
