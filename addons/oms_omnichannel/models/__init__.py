@@ -52,3 +52,4 @@ from . import sale_order_customer_service
 from . import oms_customer_service
 from . import sale_order_change_preview
 from . import oms_order_preview
+from . import oms_node_signal

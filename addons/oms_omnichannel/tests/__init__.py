@@ -21,6 +21,7 @@ from . import (
     test_multi_company,
     test_multi_step,
     test_network_cache,
+    test_node_signal,
     test_order_overview,
     test_order_preview,
     test_outbox,
