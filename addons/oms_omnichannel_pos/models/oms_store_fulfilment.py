@@ -4,6 +4,7 @@
 import dataclasses
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.addons.oms_omnichannel.models.oms_network import engine
@@ -33,6 +34,7 @@ class OmsStoreFulfilment(models.AbstractModel):
             "accepted", accepted_by_id=self.env.uid, accepted_date=now, accept_deadline=False
         )
         step = store_order._oms_log_step("accepted", pos_config_id=config.id if config else False)
+        self._signal_decision(store_order, "accept")
         store_order.sale_order_id._oms_store_record(
             "store_accepted",
             [
@@ -160,6 +162,7 @@ class OmsStoreFulfilment(models.AbstractModel):
         step = store_order._oms_log_step(
             "rejected", reason_id=reason.id, note=note, pos_config_id=config.id if config else False
         )
+        self._signal_decision(store_order, "reject")
         self._reroute_without(
             store_order,
             picking,
@@ -211,6 +214,52 @@ class OmsStoreFulfilment(models.AbstractModel):
                 promised_date=order.oms_promised_date,
             )
 
+    # ------------------------------------------------------------------ health signals
+
+    @api.model
+    def _signal_decision(self, store_order, kind):
+        """Tell the control tower (``oms.node.signal``) how the store handled an order: an
+        accept with the minutes it took, a reject (or the time run out), and the store's
+        share of orders turned down in the last week."""
+        Signal = self.env["oms.node.signal"].sudo()
+        store = store_order.warehouse_id
+        common = {
+            "source": "oms_omnichannel_pos",
+            "warehouse": store,
+            "record": store_order.picking_id or None,
+        }
+        if kind == "accept":
+            minutes = (store_order.accepted_date - store_order.offered_date).total_seconds() / 60.0
+            Signal._record(
+                "accept", max(minutes, 0.0), key=f"store order {store_order.id}", **common
+            )
+        else:
+            Signal._record("reject", 1.0, key=f"store order {store_order.id}", **common)
+        decided = dict(
+            self.env["oms.store.order"]
+            .sudo()
+            ._read_group(
+                [
+                    ("warehouse_id", "=", store.id),
+                    ("offered_date", ">=", fields.Datetime.now() - timedelta(days=7)),
+                    ("state", "in", ("accepted", "ready", "done", "rejected", "timeout")),
+                    ("auto_accepted", "=", False),
+                ],
+                ["state"],
+                ["__count"],
+            )
+        )
+        total = sum(decided.values())
+        if total:
+            turned_down = decided.get("rejected", 0) + decided.get("timeout", 0)
+            Signal._record(
+                "reject_rate",
+                turned_down / total,
+                key=f"store {store.id}",
+                source="oms_omnichannel_pos",
+                warehouse=store,
+            )
+
     # ------------------------------------------------------------------ timeout
 
     @api.model
@@ -246,6 +295,7 @@ class OmsStoreFulfilment(models.AbstractModel):
         quantities_picking = store_order.picking_id
         store_order._oms_close("timeout", accept_deadline=False)
         store_order._oms_log_step("timeout", user_id=False)
+        self._signal_decision(store_order, "reject")
         self._reroute_without(
             store_order,
             quantities_picking,

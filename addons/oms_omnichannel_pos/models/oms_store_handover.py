@@ -34,12 +34,14 @@ class OmsStoreHandover(models.AbstractModel):
         store_order.sale_order_id._oms_store_record(
             "store_ready", [{"code": "store_ready", "node": store.id, "user": self.env.user.name}]
         )
-        self._tell_ready(store_order, key=f"ready-{store_order.id}")
+        self._tell_ready(store_order, key=f"picking-{store_order.picking_id.id}")
         store_order._oms_notify_pos()
         return step
 
     @api.model
     def _tell_ready(self, store_order, key):
+        # The first one has the core's own key for a handover ready (picking-<id>): the
+        # core leaves that message to the store (stock.picking._oms_pickup_ready_automatically).
         return store_order._oms_tell_customer(
             "ready_for_pickup",
             key=key,
@@ -58,7 +60,7 @@ class OmsStoreHandover(models.AbstractModel):
                 )
             )
         count = len(store_order.step_ids.filtered(lambda s: s.action == "notified"))
-        self._tell_ready(store_order, key=f"ready-{store_order.id}-{count + 1}")
+        self._tell_ready(store_order, key=f"picking-{store_order.picking_id.id}-again-{count}")
         return store_order.step_ids.filtered(lambda s: s.action == "notified")[:1]
 
     # ------------------------------------------------------------------ finding the order
@@ -246,7 +248,12 @@ class OmsStoreHandover(models.AbstractModel):
             quantity=sum(per_line.values()),
             pos_config_id=config.id if config else False,
         )
-        store_order.sale_order_id._oms_store_refuse_lines(per_line, note)
+        store_order.sale_order_id._oms_store_refuse_lines(
+            per_line,
+            note,
+            key=f"store-refused-{store_order.id}",
+            till=config.name if config else None,
+        )
 
     # ------------------------------------------------------------------ reminders
 

@@ -2,7 +2,6 @@
 import secrets
 from datetime import timedelta
 
-from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL, format_datetime
 
@@ -448,35 +447,26 @@ class OmsStoreOrder(models.Model):
 
     def _oms_tell_customer(self, event, key, action="notified", **values):
         """Tell the customer ``event`` (ready_for_pickup, pickup_reminder,
-        reservation_expiring, delayed, cancelled) once per ``key``, and note it in the
-        store's history. Returns whether an e-mail went out.
-
-        The core's customer messages (``sale.order._oms_notify_customer``) send it when they
-        are installed; until then the order's chatter says what the customer should have been
-        told, so nobody believes an e-mail went out."""
+        reservation_expiring, delayed, cancelled) through the core's customer messages,
+        once per ``key`` (their own idempotency), and note it in the store's history once.
+        Returns the ``oms.customer.message`` rows."""
         self.ensure_one()
-        Step = self.env["oms.store.order.step"].sudo()
-        step_key = f"told:{key}"
-        if Step.search_count([("key", "=", step_key)]):
-            return False
-        order = self.sale_order_id
-        notify = getattr(order, "_oms_notify_customer", None)
-        label = order._oms_store_event_label(event)
-        if notify is not None:
-            notify(event, pickings=self.picking_id, key=key, **values)
-            note = label
-        else:
-            note = self.env._("%s (not sent: the customer messages are not installed)", label)
-            order._message_log(
-                body=Markup("<p>%s</p>")
-                % self.env._(
-                    "To tell the customer: %(event)s. No e-mail was sent: the customer "
-                    "messages are not installed.",
-                    event=label,
-                )
+        messages = self.sale_order_id._oms_notify_customer(
+            event, pickings=self.picking_id, key=key, **values
+        )
+        step_key = f"told:{self.id}:{event}:{key}"
+        if not self.env["oms.store.order.step"].sudo().search_count([("key", "=", step_key)]):
+            self._oms_log_step(
+                action,
+                note=dict(
+                    self.env["oms.customer.message"]
+                    ._fields["event"]
+                    ._description_selection(self.env)
+                ).get(event, event),
+                key=step_key,
+                user_id=False,
             )
-        self._oms_log_step(action, note=note, key=step_key, user_id=False)
-        return notify is not None
+        return messages
 
     def _oms_notify_pos(self, new=False):
         """Tell the open POS of the stores that these store orders changed (Odoo's bus):

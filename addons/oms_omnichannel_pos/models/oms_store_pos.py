@@ -291,6 +291,14 @@ class OmsStorePos(models.AbstractModel):
         if not config:
             raise UserError(self.env._("This point of sale does not exist (any more)."))
         self._check_store(config.oms_warehouse_id)
+        # The till was heard from (the control tower watches tills that fall silent).
+        config.oms_warehouse_id and self.env["oms.node.signal"].sudo()._record(
+            "pos_seen",
+            source="oms_omnichannel_pos",
+            warehouse=config.oms_warehouse_id,
+            key=f"till {config.id}",
+            record=config,
+        )
         if store and config.oms_warehouse_id != store:
             raise AccessError(
                 self.env._(

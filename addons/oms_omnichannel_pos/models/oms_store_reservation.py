@@ -87,13 +87,17 @@ class OmsStoreReservation(models.AbstractModel):
         order = store_order.sale_order_id
         store_order.sudo().write({"state": "released", "released_ack": False})
         store_order._oms_log_step("released", user_id=False)
-        if order.state not in ("cancel",):
-            order.with_context(oms_cancel_reason="no_show", oms_store_closing=True)._action_cancel()
-        store_order._oms_tell_customer(
-            "cancelled",
-            key=f"reservation-released-{store_order.id}",
-            reason="no_show",
+        reason = self.env._(
+            "Your reservation at %(store)s ended without the order being collected: the items "
+            "are back on sale.",
             store=store_order.warehouse_id.name,
+        )
+        if order.state != "cancel":
+            order.with_context(
+                oms_cancel_reason="no_show", oms_cancel_message=reason
+            )._action_cancel()
+        store_order._oms_tell_customer(
+            "cancelled", key=f"reservation-released-{store_order.id}", reason=reason
         )
         order._message_log(
             body=self.env._(

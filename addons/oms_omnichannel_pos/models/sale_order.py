@@ -116,52 +116,21 @@ class SaleOrder(models.Model):
             return
         return super()._oms_enqueue(topic, **extra)
 
-    def _oms_store_event_label(self, event):
-        labels = {
-            "ready_for_pickup": self.env._("ready for pickup"),
-            "pickup_reminder": self.env._("reminder: waiting for pickup"),
-            "reservation_expiring": self.env._("the reservation ends soon"),
-            "delayed": self.env._("the delivery date moved"),
-            "cancelled": self.env._("the order is cancelled"),
-        }
-        return labels.get(event, event)
-
-    def _oms_store_refuse_lines(self, quantities, note=""):
+    def _oms_store_refuse_lines(self, quantities, note="", key=None, till=None):
         """The customer refused ``quantities`` (``{sale line: quantity}``, the line's unit)
-        at the hand-over: they come off the order, and what the customer paid for them online
-        is refunded.
-
-        With the core's order changes (``_oms_cancel_lines``, ``_oms_request_refund``) those
-        do it; until then the lines are lowered here and a to-do asks customer service to
-        refund what was paid online."""
+        at the hand-over: they come off the order through the core's order changes
+        (``_oms_cancel_lines``), which tell the customer and, for an order paid online, ask
+        the shop to pay them back. What the till took was only what the customer took: no
+        refund is asked for an order paid at the till."""
         self.ensure_one()
-        cancel_lines = getattr(self, "_oms_cancel_lines", None)
-        if cancel_lines is not None:
-            return cancel_lines(quantities, reason=note or "refused_at_pickup")
-        refund = 0.0
-        for line, quantity in quantities.items():
-            refund += line.price_reduce_taxinc * quantity
-            new_quantity = max(line.product_uom_qty - quantity, line.qty_delivered)
-            if float_compare(
-                new_quantity, line.product_uom_qty, precision_rounding=line.product_uom.rounding
-            ):
-                line.product_uom_qty = new_quantity
-        if self.oms_payment_status in ("paid", "authorized") and refund:
-            request_refund = getattr(self, "_oms_request_refund", None)
-            if request_refund is not None:
-                return request_refund(quantities, reason=note or "refused_at_pickup")
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Refund items refused at pickup"),
-                note=self.env._(
-                    "The customer refused %(items)s at the hand-over: refund %(amount)s in the "
-                    "shop they paid in.",
-                    items=", ".join(
-                        f"{qty:g} x {line.product_id.display_name}"
-                        for line, qty in quantities.items()
-                    ),
-                    amount=self.currency_id.format(refund),
-                ),
-                user_id=self._oms_responsible_user().id,
-            )
-        return True
+        paid_online = (
+            self.oms_payment_status in ("paid", "authorized")
+            and not self.sudo().order_line.pos_order_line_ids
+        )
+        return self._oms_cancel_lines(
+            list(quantities.items()),
+            reason=note or self.env._("Refused by the customer at the pickup"),
+            key=key,
+            source={"kind": "back_office", "client": till or self.env.user.name},
+            refund=paid_online,
+        )

@@ -160,6 +160,21 @@ class TestAcceptReject(OmsStoreCase):
         self.assertIn("mark the missing items instead", answer["message"])
         self.assertEqual(store_order.state, "accepted")
 
+    def test_the_control_tower_hears_how_the_store_decides(self):
+        first = self._store_order(self._web_order([(self.mug, 1)]))
+        second = self._store_order(self._web_order([(self.shirt, 1)]))
+        with freeze_time("2026-12-01 09:12:00"):
+            self._pos().accept(first.id)
+        with freeze_time("2026-12-01 09:13:00"):
+            self._pos().reject(second.id, self.reason_other.id)
+        signals = self.env["oms.node.signal"].search([("warehouse_id", "=", self.store_a.id)])
+        accept = signals.filtered(lambda s: s.kind == "accept")
+        self.assertEqual(accept.value, 12.0, "minutes it took")
+        self.assertEqual(
+            signals.filtered(lambda s: s.kind == "reject").res_id, second.picking_id.id
+        )
+        self.assertEqual(signals.filtered(lambda s: s.kind == "reject_rate").value, 0.5)
+
     # ------------------------------------------------------------------ timeout
 
     def test_an_order_nobody_accepts_in_time_goes_on(self):

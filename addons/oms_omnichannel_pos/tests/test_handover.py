@@ -106,20 +106,30 @@ class TestHandover(OmsStoreCase):
         self.assertEqual(mug_line.qty_delivered, 1.0)
         on_hand = self.mug.with_context(warehouse_id=self.store_a.id).qty_available
         self.assertEqual(on_hand, 4.0, "the refused mug never left the store")
-        refund = order.activity_ids.filtered(
-            lambda a: a.summary == "Refund items refused at pickup"
+        # The shop pays back the refused mug (the customer paid online), as the core's
+        # order changes ask it; the customer is told.
+        refund = self.env["oms.refund.request"].search([("sale_order_id", "=", order.id)])
+        self.assertEqual(refund.line_ids.sale_line_id, mug_line)
+        self.assertEqual(refund.line_ids.quantity, 1.0)
+        self.assertEqual(refund.reason, "Wrong colour")
+        told = self.env["oms.customer.message"].search(
+            [("order_id", "=", order.id), ("event", "=", "partially_cancelled")]
         )
-        self.assertTrue(refund, "customer service refunds what was paid online")
-        self.assertIn("1 x [MUG] Stone Mug", refund.note)
+        self.assertEqual(len(told), 1)
         refused = store_order.step_ids.filtered(lambda s: s.action == "refused")
         self.assertEqual(refused.note, "1 x [MUG] Stone Mug - Wrong colour")
 
     def test_ready_for_pickup_can_be_sent_again(self):
-        _order, store_order = self._ready([(self.mug, 1)])
+        order, store_order = self._ready([(self.mug, 1)])
         answer = self._pos().resend_ready(store_order.id)
         self.assertTrue(answer["ok"], answer)
         told = store_order.step_ids.filtered(lambda s: s.action == "notified")
         self.assertEqual(len(told), 2)
+        messages = self.env["oms.customer.message"].search(
+            [("order_id", "=", order.id), ("event", "=", "ready_for_pickup")]
+        )
+        self.assertEqual(len(messages), 2, "the first one and the one sent again")
+        self.assertEqual(messages.mapped("values")[0]["pickup_code"], store_order.pickup_code)
 
     # ------------------------------------------------------------------ reminders
 

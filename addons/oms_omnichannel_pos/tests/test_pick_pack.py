@@ -122,8 +122,13 @@ class TestPickPack(OmsStoreCase):
         self.assertTrue(store_order.picking_id.move_ids.picked)
         self.assertEqual(order.oms_decision_id.trigger, "store_ready")
         told = store_order.step_ids.filtered(lambda s: s.action == "notified")
-        self.assertEqual(len(told), 1)
-        self.assertIn("ready for pickup", told.note)
+        self.assertEqual(told.note, "Ready for pickup")
+        message = self.env["oms.customer.message"].search(
+            [("order_id", "=", order.id), ("event", "=", "ready_for_pickup")]
+        )
+        self.assertEqual(len(message), 1, "told once: by the store, not also by the core")
+        self.assertEqual(message.values["pickup_code"], store_order.pickup_code)
+        self.assertEqual(message.picking_ids, store_order.picking_id)
 
     def test_the_rest_of_a_partly_validated_delivery_stays_the_store_s(self):
         _order, store_order = self._accepted([(self.mug, 3)])

@@ -38,7 +38,15 @@ class TestReservation(OmsStoreCase):
         self.assertEqual(store_order.reminder_count, 1)
         reminded = store_order.step_ids.filtered(lambda s: s.action == "reminded")
         self.assertEqual(len(reminded), 1)
-        self.assertIn("the reservation ends soon", reminded.note)
+        self.assertEqual(reminded.note, "Reservation ends soon")
+        message = self.env["oms.customer.message"].search(
+            [
+                ("order_id", "=", store_order.sale_order_id.id),
+                ("event", "=", "reservation_expiring"),
+            ]
+        )
+        self.assertEqual(len(message), 1, "once, however often the cron runs")
+        self.assertEqual(message.values["reserved_until"], "2026-12-03 09:00:00")
         self.assertEqual(store_order.state, "ready")
 
     def test_a_no_show_is_released(self):
@@ -58,8 +66,11 @@ class TestReservation(OmsStoreCase):
             [("topic", "=", "order.cancelled"), ("res_id", "=", order.id)]
         )
         self.assertEqual(cancelled.payload["reason"], "no_show")
-        told = store_order.step_ids.filtered(lambda s: s.action == "notified")
-        self.assertIn("the order is cancelled", told[0].note)
+        told = self.env["oms.customer.message"].search(
+            [("order_id", "=", order.id), ("event", "=", "cancelled")]
+        )
+        self.assertEqual(len(told), 1)
+        self.assertIn("ended without the order being collected", told.values["reason"])
         # The store sees it until the goods are back on the shelf.
         answer = self._pos().accept(store_order.id)
         self.assertIn("Put its items back on the shelf", answer["message"])
