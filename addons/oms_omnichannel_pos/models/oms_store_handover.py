@@ -40,8 +40,9 @@ class OmsStoreHandover(models.AbstractModel):
 
     @api.model
     def _tell_ready(self, store_order, key):
-        # The first one has the core's own key for a handover ready (picking-<id>): the
-        # core leaves that message to the store (stock.picking._oms_pickup_ready_automatically).
+        # The first one has the core's own key for a handover ready (picking-<id>): the core
+        # records it itself when the last item is marked picked; told again here before it
+        # left, it is one e-mail, with the pickup code and until when it is kept.
         return store_order._oms_tell_customer(
             "ready_for_pickup",
             key=key,

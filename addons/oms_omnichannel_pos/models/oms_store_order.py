@@ -74,9 +74,7 @@ class OmsStoreOrder(models.Model):
     _rec_name = "name"
 
     name = fields.Char(related="sale_order_id.name", store=True, string="Order")
-    sale_order_id = fields.Many2one(
-        "sale.order", string="Sale Order", required=True, ondelete="cascade", index=True
-    )
+    sale_order_id = fields.Many2one("sale.order", required=True, ondelete="cascade", index=True)
     warehouse_id = fields.Many2one(
         "stock.warehouse", string="Store", required=True, index=True, check_company=True
     )
@@ -117,7 +115,7 @@ class OmsStoreOrder(models.Model):
         "best node.",
     )
     accepted_date = fields.Datetime(string="Accepted", readonly=True)
-    accepted_by_id = fields.Many2one("res.users", string="Accepted By", readonly=True)
+    accepted_by_id = fields.Many2one("res.users", readonly=True)
     accepted_by_name = fields.Char(related="accepted_by_id.name", string="Accepted By (name)")
     auto_accepted = fields.Boolean(
         readonly=True,
@@ -126,26 +124,22 @@ class OmsStoreOrder(models.Model):
     )
     ready_date = fields.Datetime(string="Ready", readonly=True)
     done_date = fields.Datetime(string="Shipped / Handed Over", readonly=True)
-    done_by_id = fields.Many2one("res.users", string="Done By", readonly=True)
-    collected_by = fields.Char(
-        string="Collected By", readonly=True, help="Who collected the order, as checked."
-    )
+    done_by_id = fields.Many2one("res.users", readonly=True)
+    collected_by = fields.Char(readonly=True, help="Who collected the order, as checked.")
     reject_reason_id = fields.Many2one("oms.store.reject.reason", readonly=True)
     reject_note = fields.Text(readonly=True)
-    rejected_by_id = fields.Many2one("res.users", string="Rejected By", readonly=True)
+    rejected_by_id = fields.Many2one("res.users", readonly=True)
     rejected_date = fields.Datetime(string="Rejected", readonly=True)
     promised_date = fields.Datetime(
         string="Promised", readonly=True, help="The date promised to the customer."
     )
     pickup_code = fields.Char(
-        string="Pickup Code",
         readonly=True,
         copy=False,
         index="btree_not_null",
         help="The code the customer shows (or that is scanned) at the hand-over.",
     )
     reserved_until = fields.Datetime(
-        string="Reserved Until",
         readonly=True,
         help="A reservation not collected by then is released.",
     )

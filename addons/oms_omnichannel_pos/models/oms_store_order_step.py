@@ -48,7 +48,7 @@ class OmsStoreOrderStep(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user, string="By")
     pos_config_id = fields.Many2one("pos.config", string="Till")
-    reason_id = fields.Many2one("oms.store.reject.reason", string="Reason")
+    reason_id = fields.Many2one("oms.store.reject.reason")
     note = fields.Text()
     quantity = fields.Float(digits="Product Unit of Measure")
     key = fields.Char(

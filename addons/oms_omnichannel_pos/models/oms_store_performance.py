@@ -15,7 +15,7 @@ class OmsStorePerformance(models.Model):
     _auto = False
     _order = "date desc, id desc"
 
-    store_order_id = fields.Many2one("oms.store.order", string="Store Order", readonly=True)
+    store_order_id = fields.Many2one("oms.store.order", readonly=True)
     warehouse_id = fields.Many2one("stock.warehouse", string="Store", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     date = fields.Date(string="Offered On", readonly=True)

@@ -121,6 +121,13 @@ class OmsStorePos(models.AbstractModel):
             lambda so: self._packed_message(so),
         )
 
+    @api.model
+    def heartbeat(self, config_id):
+        """The till is open (it calls this every few minutes): the control tower's
+        ``pos_seen`` signal, so a till that falls silent while the store is open shows."""
+        self._till(config_id)
+        return True
+
     # ------------------------------------------------------------------ doors: the counter
 
     @api.model

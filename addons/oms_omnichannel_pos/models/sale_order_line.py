@@ -10,10 +10,11 @@ class SaleOrderLine(models.Model):
         # pos_sale counts what a till sold against the order as delivered at the till. A till
         # that only takes the payment of an order the OMS delivers (a click & collect
         # hand-over, an endless-aisle sale) delivers nothing: the order's own delivery does.
-        super()._compute_qty_delivered()
+        result = super()._compute_qty_delivered()
         for line in self:
             paid_only = line.sudo().pos_order_line_ids.filtered("oms_delivered_by_order")
             if paid_only and line.product_id.type != "service":
                 line.qty_delivered -= sum(
                     self._convert_qty(line, pos_line.qty, "p2s") for pos_line in paid_only
                 )
+        return result

@@ -54,11 +54,6 @@ class StockPicking(models.Model):
                 return True
         return super().action_assign()
 
-    def _oms_pickup_ready_automatically(self):
-        # A store's handover is ready when its staff put it on the pickup shelf at the till
-        # (oms.store.handover._mark_ready), which tells the customer with the core's key.
-        return not self.oms_store_order_ids and super()._oms_pickup_ready_automatically()
-
     def _action_done(self):
         result = super()._action_done()
         done = self.filtered(lambda p: p.state == "done")

@@ -65,6 +65,7 @@ class TestPosDoorsAccess(OmsStoreTillCase, HttpCase):
             ("resend_ready", (so.id,), {"key": "k5"}),
             ("back_on_shelf", (so.id,), {"key": "k6"}),
             ("availability", (self.till_b.id, self.mug.id), {}),
+            ("heartbeat", (self.till_b.id,), {}),
             ("sell_elsewhere", (self.till_b.id, self.customer.id, [[self.mug.id, 1]], "ship"), {}),
         ]
 

@@ -32,8 +32,10 @@ patch(PosStore.prototype, {
         browser.addEventListener("online", () => this.omsFlushOutbox());
         this.omsTimers = [
             browser.setInterval(() => this.omsRemind(), REMINDER_INTERVAL_MS),
+            browser.setInterval(() => this.omsHeartbeat(), REMINDER_INTERVAL_MS),
             browser.setInterval(() => this.omsFlushOutbox(), OUTBOX_RETRY_MS),
         ];
+        this.omsHeartbeat();
         this.omsFlushOutbox();
     },
 
@@ -106,6 +108,11 @@ patch(PosStore.prototype, {
             _t("%s order(s) wait to be accepted, the oldest since %s.", waiting.length, this.omsFormat(oldest, "time")),
             { type: "warning", title: _t("Store orders") }
         );
+    },
+
+    /** Tell the OMS the till is open (the control tower's "till heard from"). */
+    async omsHeartbeat() {
+        await this.data.silentCall("oms.store.pos", "heartbeat", [this.config.id]);
     },
 
     // ---------------------------------------------------------------- calls to the OMS
