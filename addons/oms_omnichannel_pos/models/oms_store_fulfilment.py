@@ -120,19 +120,7 @@ class OmsStoreFulfilment(models.AbstractModel):
             raise StoreRefusal(store_order._oms_why_not_open())
         if store_order.primary_id:
             # A competing offer declined: the order stays where routing put it.
-            store_order._oms_close(
-                "rejected",
-                reject_reason_id=reason.id,
-                reject_note=note,
-                rejected_by_id=self.env.uid,
-                rejected_date=fields.Datetime.now(),
-            )
-            return store_order._oms_log_step(
-                "rejected",
-                reason_id=reason.id,
-                note=note,
-                pos_config_id=config.id if config else False,
-            )
+            return self._close_rejected(store_order, reason, note, config)
         picking = store_order.picking_id
         if picking._oms_is_started():
             raise StoreRefusal(
@@ -151,17 +139,7 @@ class OmsStoreFulfilment(models.AbstractModel):
                 )
             )
         quantities = self._quantities(store_order._oms_moves())
-        store_order._oms_close(
-            "rejected",
-            reject_reason_id=reason.id,
-            reject_note=note,
-            rejected_by_id=self.env.uid,
-            rejected_date=fields.Datetime.now(),
-            accept_deadline=False,
-        )
-        step = store_order._oms_log_step(
-            "rejected", reason_id=reason.id, note=note, pos_config_id=config.id if config else False
-        )
+        step = self._close_rejected(store_order, reason, note, config)
         self._signal_decision(store_order, "reject")
         self._reroute_without(
             store_order,
@@ -179,6 +157,21 @@ class OmsStoreFulfilment(models.AbstractModel):
             reason, store_order.warehouse_id, quantities, store_order
         )
         return step
+
+    @api.model
+    def _close_rejected(self, store_order, reason, note, config):
+        """The store order ends as rejected, for ``reason``, by the caller; returns its step."""
+        store_order._oms_close(
+            "rejected",
+            reject_reason_id=reason.id,
+            reject_note=note,
+            rejected_by_id=self.env.uid,
+            rejected_date=fields.Datetime.now(),
+            accept_deadline=False,
+        )
+        return store_order._oms_log_step(
+            "rejected", reason_id=reason.id, note=note, pos_config_id=config.id if config else False
+        )
 
     @api.model
     def _quantities(self, moves):

@@ -200,22 +200,10 @@ class OmsStoreHandover(models.AbstractModel):
                 move._action_cancel()
             else:
                 move.write({"product_uom_qty": kept, "quantity": kept})
-        picking = store_order.picking_id
         # The delivery's validation ends the store order (stock.picking._action_done) with
         # who did it; who collected is said here.
         store_order.sudo().collected_by = collected_by
-        result = picking.with_context(
-            skip_backorder=True, picking_ids_not_to_backorder=picking.ids
-        ).button_validate()
-        if result is not True or picking.state != "done":
-            raise StoreRefusal(
-                self.env._(
-                    "Odoo could not validate the hand-over of %(order)s: open %(picking)s in "
-                    "the back office.",
-                    order=store_order.name,
-                    picking=picking.name,
-                )
-            )
+        self.env["oms.store.packing"]._validate(store_order)
         step = store_order._oms_log_step(
             "handed_over",
             note=self.env._("Collected by %s", collected_by),

@@ -19,6 +19,7 @@ ACTIONS = [
     ("back_on_shelf", "Back on the shelf"),
     ("cancelled", "Cancelled"),
     ("refused_call", "Till call refused"),
+    ("call", "Till call answered"),
 ]
 
 

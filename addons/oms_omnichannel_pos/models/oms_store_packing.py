@@ -172,24 +172,30 @@ class OmsStorePacking(models.AbstractModel):
         if package_type and move_lines:
             package = picking._put_in_pack(move_lines)
             package.package_type_id = package_type
-        result = picking.with_context(
-            skip_backorder=True, picking_ids_not_to_backorder=picking.ids
-        ).button_validate()
-        if result is not True or picking.state != "done":
-            raise StoreRefusal(
-                self.env._(
-                    "Odoo could not validate the delivery of %(order)s: open it in the back "
-                    "office (%(picking)s).",
-                    order=store_order.name,
-                    picking=picking.name,
-                )
-            )
+        self._validate(store_order)
         # The delivery's validation ends the store order (stock.picking._action_done).
         return store_order._oms_log_step(
             "packed",
             note=" ".join(filter(None, [picking.carrier_id.name, picking.carrier_tracking_ref])),
             pos_config_id=config_id,
         )
+
+    @api.model
+    def _validate(self, store_order):
+        """Validate the store's delivery with what is on it (no backorder: what is missing
+        was taken off it first), or refuse saying where to look."""
+        picking = store_order.picking_id
+        result = picking.with_context(
+            skip_backorder=True, picking_ids_not_to_backorder=picking.ids
+        ).button_validate()
+        if result is not True or picking.state != "done":
+            raise StoreRefusal(
+                self.env._(
+                    "Odoo could not validate %(picking)s of %(order)s: open it in the back office.",
+                    order=store_order.name,
+                    picking=picking.name,
+                )
+            )
 
     @api.model
     def _to_pickup_shelf(self, store_order, config_id):

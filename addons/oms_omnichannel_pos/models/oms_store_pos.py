@@ -268,7 +268,7 @@ class OmsStorePos(models.AbstractModel):
             return answer
         answer = self._answer(store_order, True, message_of(store_order.sudo()))
         if key:
-            step = step or store_order._oms_log_step("refused_call")
+            step = step or store_order._oms_log_step("call")
             step[:1].sudo().write({"key": key, "answer": answer})
         return answer
 
@@ -298,14 +298,15 @@ class OmsStorePos(models.AbstractModel):
         if not config:
             raise UserError(self.env._("This point of sale does not exist (any more)."))
         self._check_store(config.oms_warehouse_id)
-        # The till was heard from (the control tower watches tills that fall silent).
-        config.oms_warehouse_id and self.env["oms.node.signal"].sudo()._record(
-            "pos_seen",
-            source="oms_omnichannel_pos",
-            warehouse=config.oms_warehouse_id,
-            key=f"till {config.id}",
-            record=config,
-        )
+        if config.oms_warehouse_id:
+            # The till was heard from (the control tower watches tills that fall silent).
+            self.env["oms.node.signal"].sudo()._record(
+                "pos_seen",
+                source="oms_omnichannel_pos",
+                warehouse=config.oms_warehouse_id,
+                key=f"till {config.id}",
+                record=config,
+            )
         if store and config.oms_warehouse_id != store:
             raise AccessError(
                 self.env._(
