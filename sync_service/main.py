@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sync_service.checkout.fast_path import CheckoutFastPath
 from sync_service.checkout.router import router as checkout_router
 from sync_service.config import Settings, get_settings
+from sync_service.customer_service.router import router as customer_service_router
 from sync_service.errors import SyncError, sync_error_handler
 from sync_service.health import router as health_router
 from sync_service.inbox.fast_path import WebhookFastPath
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     WebhookFastPath.install(app)
     app.include_router(checkout_router)
     CheckoutFastPath.install(app)
+    app.include_router(customer_service_router)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics(redis: RedisDep) -> Response:

@@ -22,6 +22,7 @@ from sync_service.inbox.providers import generic
 from sync_service.outbound import keys
 from sync_service.outbound.base import PushError, ShopAdapter, carrier_of
 from sync_service.outbound.base import check_reply as _check
+from sync_service.outbound.refunds import ShopifyRefunds, WooCommerceRefunds
 from sync_service.outbound.shopware import ShopwareAdapter
 
 log = logging.getLogger("sync_service.outbound")
@@ -51,7 +52,7 @@ SHOPIFY_TRACKING_COMPANIES = {
 }
 
 
-class ShopifyAdapter(ShopAdapter):
+class ShopifyAdapter(ShopifyRefunds, ShopAdapter):
     """Shopify Admin REST API (``api_url`` = https://{shop}/admin/api/2024-10)."""
 
     def _headers(self) -> dict[str, str]:
@@ -191,7 +192,7 @@ class ShopifyAdapter(ShopAdapter):
         return orders
 
 
-class WooCommerceAdapter(ShopAdapter):
+class WooCommerceAdapter(WooCommerceRefunds, ShopAdapter):
     """WooCommerce REST API v3 (``api_url`` = https://shop/wp-json/wc/v3; token ``ck:cs``)."""
 
     def _auth(self) -> tuple[str, str]:

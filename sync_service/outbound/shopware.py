@@ -26,6 +26,7 @@ import orjson
 
 from sync_service.outbound import keys
 from sync_service.outbound.base import PushError, ShopAdapter, check_reply
+from sync_service.outbound.refunds import ShopwareRefunds
 
 # Seconds before a token's announced expiry at which we stop using it.
 TOKEN_MARGIN_S = 30
@@ -64,7 +65,7 @@ def _error_code(reply: httpx.Response) -> tuple[str, dict]:
     return str(error.get("code") or ""), (error.get("meta") or {}).get("parameters") or {}
 
 
-class ShopwareAdapter(ShopAdapter):
+class ShopwareAdapter(ShopwareRefunds, ShopAdapter):
     # -- HTTP ------------------------------------------------------------------------------
     def _credentials(self) -> tuple[str, str]:
         client_id, _, secret = self.channel.access_token.get_secret_value().partition(":")

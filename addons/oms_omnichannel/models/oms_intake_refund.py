@@ -89,7 +89,13 @@ class OmsIntake(models.AbstractModel):
             )
         lines = [self._match_refund_line(order, line, i) for i, line in enumerate(data["lines"])]
         refund = Refund.create(self._prepare_refund_vals(channel, order, data, lines))
-        self._apply_refund_to_order(refund)
+        # A refund the OMS asked for (its key in the note) only confirms the request: the
+        # order was reduced when the request was made.
+        request = self.env["oms.refund.request"]._oms_awaiting(order, data["note"])
+        if request:
+            request._oms_confirm(refund)
+        else:
+            self._apply_refund_to_order(refund)
         return "created", refund
 
     def _match_refund_line(self, order, line, index):
@@ -260,39 +266,17 @@ class OmsIntake(models.AbstractModel):
         )
 
     def _create_credit_note(self, refund):
-        """A draft credit note for the refunded units of an invoiced order, left for accounting
-        to check and post. Units taken back (cancelled, returned) are linked to their order
-        line, so the line's invoiced quantity follows; a refund without restock (the customer
-        keeps the goods) is not, or the line would become invoiceable again."""
-        order = refund.sale_order_id
-        invoices = order.invoice_ids.filtered(
-            lambda m: m.move_type == "out_invoice" and m.state == "posted"
+        """A draft credit note for the refunded units of an invoiced order
+        (``sale.order._oms_draft_credit_note``); units the customer keeps are not linked to
+        their order line."""
+        items = [
+            (line.sale_line_id, line.quantity, line.restock_type != "no_restock")
+            for line in refund.line_ids
+            if line.sale_line_id
+        ]
+        return refund.sale_order_id._oms_draft_credit_note(
+            items, self.env._("Shop refund %s", refund.external_refund_id)
         )
-        if not invoices:
-            return False
-        invoice_lines = []
-        for line in refund.line_ids:
-            sale_line = line.sale_line_id
-            if not sale_line:
-                continue
-            quantity = min(line.quantity, sale_line.qty_invoiced)
-            if float_is_zero(quantity, precision_rounding=sale_line.product_uom.rounding):
-                continue
-            vals = sale_line._prepare_invoice_line(quantity=quantity)
-            if line.restock_type == "no_restock":
-                vals.pop("sale_line_ids", None)
-            invoice_lines.append((0, 0, vals))
-        if not invoice_lines:
-            return False
-        vals = order._prepare_invoice()
-        vals.update(
-            move_type="out_refund",
-            reversed_entry_id=invoices.sorted("id")[-1].id,
-            ref=self.env._("Shop refund %s", refund.external_refund_id),
-            invoice_line_ids=invoice_lines,
-        )
-        # The sync service's user is no accountant: the draft is Odoo's, for accounting.
-        return self.env["account.move"].sudo().with_company(order.company_id).create(vals)
 
     def _refund_message(self, refund, not_reduced):
         rows = []

@@ -155,6 +155,9 @@ class SaleOrderLine(models.Model):
         outgoing, _incoming = self._get_outgoing_incoming_moves()
         groups = {}
         open_moves = outgoing.filtered(lambda m: m.state not in ("done", "cancel"))
+        if self.env.context.get("oms_spare_started"):
+            # Customer service's cancellation: never from a delivery a node started.
+            open_moves = open_moves.filtered(lambda m: not m._oms_chain_started())
         for move in open_moves.sorted(lambda m: (not m.oms_backorder, -m.id)):
             key = (
                 move.warehouse_id or move.picking_type_id.warehouse_id,

@@ -40,3 +40,13 @@ from . import (
     test_tour_store_staff,
     test_unit_of_measure,
 )
+from . import test_refund_request
+from . import test_order_cancel
+from . import test_order_change_address
+from . import test_order_change_mode
+from . import test_order_change_quantity
+from . import test_shop_order_updates
+from . import test_change_concurrency
+from . import test_customer_service_doors
+from . import test_tour_order_change
+from . import test_order_change_wizard
