@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero, format_amount, format_date
 
 STATES = [
@@ -394,7 +394,16 @@ class OmsReturn(models.Model):
             user_id=(order.user_id if order.user_id and not order.user_id.share else self.env.user).id,
         )
 
+    def _oms_check_customer_service(self):
+        if not self.env.su and not self.env.user.has_group(
+            "oms_omnichannel.group_oms_customer_service"
+        ):
+            raise AccessError(
+                self.env._("Only customer service approves, refuses or cancels a return.")
+            )
+
     def action_approve(self):
+        self._oms_check_customer_service()
         for ret in self:
             if ret.state != "review":
                 raise UserError(self.env._("%s is not waiting for a decision.", ret.name))
@@ -405,6 +414,7 @@ class OmsReturn(models.Model):
         return True
 
     def action_refuse(self, reason=None):
+        self._oms_check_customer_service()
         for ret in self:
             if ret.state not in ("review", "requested") or ret.picking_ids.filtered(
                 lambda p: p.state == "done"
@@ -422,6 +432,7 @@ class OmsReturn(models.Model):
         return True
 
     def action_cancel(self):
+        self._oms_check_customer_service()
         for ret in self:
             if ret.state in ("refunded", "closed") or ret.refund_done:
                 raise UserError(self.env._("%s was refunded: it cannot be cancelled.", ret.name))
@@ -472,12 +483,12 @@ class OmsReturn(models.Model):
         sources = dict(self._fields["source"]._description_selection(self.env))
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         text = self.env._(
-            "Return %(name)s (%(kind)s) of %(items)s, asked by %(client)s (%(source)s).",
+            "Return %(name)s (%(kind)s) of %(items)s, asked by %(client)s (%(door)s).",
             name=self.name,
             kind=kinds[self.kind].lower(),
             items=items,
             client=self.client,
-            source=sources[self.source],
+            door=sources[self.source],
         )
         if self.state == "review":
             text += " " + self.env._("Outside the rules: %s", self.review_reason)

@@ -118,7 +118,7 @@ class OmsReturnDecision(models.Model):
                 out.append(
                     _(
                         "%(item)s goes to %(node)s for triage (repair or a supplier claim), "
-                        "worth %(value)s there; label share and handling %(cost)s.",
+                        "worth %(value)s there; receiving it costs %(cost)s.",
                         item=item,
                         node=self._node(entry.get("node")),
                         value=self._money(entry.get("value")),
@@ -128,8 +128,8 @@ class OmsReturnDecision(models.Model):
             else:
                 out.append(
                     _(
-                        "%(item)s goes to %(node)s, where it is worth %(value)s%(sells)s; label "
-                        "share and handling %(cost)s.",
+                        "%(item)s goes to %(node)s, where it is worth %(value)s%(sells)s; "
+                        "receiving it costs %(cost)s.",
                         item=item,
                         node=self._node(entry.get("node")),
                         value=self._money(entry.get("value")),
