@@ -95,13 +95,23 @@ class OmsReturnDecision(models.Model):
                     "the return would not recover more than its label and handling cost."
                 )
             )
-        else:
+        elif float(data.get("net") or 0) >= 0:
             out.append(
                 _(
                     "Sent to %(nodes)s (%(labels)s), recovering %(net)s after labels and handling.",
                     nodes=_(" and ").join(nodes),
                     labels=_("one label") if len(nodes) == 1 else _("%s labels", len(nodes)),
                     net=self._money(data.get("net")),
+                )
+            )
+        else:
+            out.append(
+                _(
+                    "Sent to %(nodes)s (%(labels)s): it must come back, though labels and "
+                    "handling cost %(loss)s more than it recovers.",
+                    nodes=_(" and ").join(nodes),
+                    labels=_("one label") if len(nodes) == 1 else _("%s labels", len(nodes)),
+                    loss=self._money(-float(data.get("net") or 0)),
                 )
             )
         for entry in data.get("lines") or []:

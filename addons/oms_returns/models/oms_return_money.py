@@ -22,6 +22,8 @@ class OmsReturn(models.Model):
         router = self.env["oms.return.router"]
         if self.kind == "store":
             router._route_store(self)
+            # The customer is at the till: the money goes back now.
+            self._oms_pay_back(self.line_ids)
         else:
             router._route_mail(self)
         self._oms_advance()

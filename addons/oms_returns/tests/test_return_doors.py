@@ -64,6 +64,11 @@ class TestReturnDoors(OmsAccessCase):
             self.assertRefused(user, "oms.return.line", "read", self.return_a.line_ids.ids, ["quantity"])
 
     def test_only_customer_service_starts_approves_and_refuses_returns(self):
+        order = self._create_store_order(self.store_a, "Access Customer C")
+        delivery = self._delivery(order)
+        delivery.move_ids.quantity = delivery.move_ids.product_uom_qty
+        delivery.move_ids.picked = True
+        delivery._action_done()
         for user in (self.staff_a, self.employee, self.portal):
             self.assertRefused(
                 user,
@@ -77,19 +82,21 @@ class TestReturnDoors(OmsAccessCase):
             "oms.return.wizard",
             "create",
             {
-                "sale_order_id": self.order_a.id,
+                "sale_order_id": order.id,
                 "kind": "store",
                 "store_id": self.store_a.id,
                 "line_ids": [
                     Command.create(
-                        {"sale_line_id": self.order_a.order_line[:1].id, "quantity": 1, "reason": "other"}
+                        {"sale_line_id": order.order_line[:1].id, "quantity": 1, "reason": "other"}
                     )
                 ],
             },
         )
         action = self.call(self.service, "oms.return.wizard", "action_start", [wizard_id])
         created = self.env["oms.return"].browse(action["res_id"])
-        self.assertEqual(created.sale_order_id, self.order_a)
+        self.assertEqual(created.sale_order_id, order)
+        self.assertEqual(created.source, "back_office")
+        self.assertEqual(created.client, self.service.name)
 
     def test_the_customer_service_api_starts_returns_and_nobody_else(self):
         for user in (self.staff_a, self.service, self.employee, self.portal, self.sync):

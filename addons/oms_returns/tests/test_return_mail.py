@@ -33,7 +33,7 @@ class TestMailReturn(OmsReturnCase):
         self.assertEqual(label.picking_id, receipt)
         self.assertEqual(label.to_partner_id, self.mitte.partner_id)
         events = self._events("label.requested")
-        self.assertEqual(events.mapped("payload.key"), [label.key])
+        self.assertEqual([event.payload["key"] for event in events], [label.key])
         self.assertEqual(events.payload["to_address"]["zip"], "10117")
         # The parcel arrives: the order's delivered quantity goes down.
         self._validate(receipt)
