@@ -80,7 +80,9 @@ class OmsIntake(models.AbstractModel):
             return "updated", request
         tracking = _text(payload.get("tracking_number"))
         if not tracking:
-            raise IntakeError("invalid_payload", "A bought label has a tracking number.", "tracking_number")
+            raise IntakeError(
+                "invalid_payload", "A bought label has a tracking number.", "tracking_number"
+            )
         pdf = self._label_pdf(payload.get("label_pdf"))
         vals = {
             "state": "bought",

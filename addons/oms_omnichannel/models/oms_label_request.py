@@ -70,8 +70,7 @@ class OmsLabelRequest(models.Model):
         if not isinstance(key, str) or not KEY_FORMAT.match(key):
             raise UserError(
                 self.env._(
-                    "A label key is 1 to 120 letters, digits, dots, colons, dashes or "
-                    "underscores."
+                    "A label key is 1 to 120 letters, digits, dots, colons, dashes or underscores."
                 )
             )
         existing = self.sudo().search([("key", "=", key)], limit=1)
@@ -87,9 +86,7 @@ class OmsLabelRequest(models.Model):
             return existing.with_env(self.env)
         weight = vals.pop("weight_kg", None)
         if weight is None:
-            weight = sum(
-                move.product_id.weight * move.product_uom_qty for move in picking.move_ids
-            )
+            weight = sum(move.product_id.weight * move.product_uom_qty for move in picking.move_ids)
         request = self.sudo().create(
             {
                 "key": key,

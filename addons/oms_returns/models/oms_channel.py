@@ -28,8 +28,7 @@ class OmsChannel(models.Model):
         string="Outside the Rules",
         default="refuse",
         required=True,
-        help="What happens to a return outside the window or of a product that cannot be "
-        "returned.",
+        help="What happens to a return outside the window or of a product that cannot be returned.",
     )
     return_label_payer = fields.Selection(
         [("company", "We pay the return label"), ("customer", "The customer pays the label")],
@@ -96,7 +95,11 @@ class OmsChannel(models.Model):
                 check_return_policy(channel._oms_return_policy())
             except InvalidInput as error:
                 raise ValidationError(
-                    self.env._("Return rules of %(channel)s: %(error)s", channel=channel.name, error=error.message)
+                    self.env._(
+                        "Return rules of %(channel)s: %(error)s",
+                        channel=channel.name,
+                        error=error.message,
+                    )
                 ) from None
 
     def _oms_return_policy(self):

@@ -9,14 +9,13 @@ the sync service does not retry.
 """
 
 from odoo import api, models
-from odoo.exceptions import UserError
-
 from odoo.addons.oms_omnichannel.models.oms_intake import (
     RETRIED_BY_ODOO,
     IntakeError,
     _decimal,
     _text,
 )
+from odoo.exceptions import UserError
 
 from .oms_return import ReturnRefused
 from .oms_return_line import GRADES, REASONS

@@ -224,7 +224,8 @@ class OmsReturn(models.Model):
             )
         if kind == "store" and (not store or store.company_id != order.company_id):
             raise ReturnRefused(
-                "unknown_store", self.env._("Say which store of %s took the return.", order.company_id.name)
+                "unknown_store",
+                self.env._("Say which store of %s took the return.", order.company_id.name),
             )
         line_vals = self._oms_check_items(order, items)
         problems = self._oms_rule_problems(order, line_vals)
@@ -266,7 +267,9 @@ class OmsReturn(models.Model):
             raise ReturnRefused("nothing_to_return", self.env._("Say which lines and how many."))
         wanted = {}
         vals_list = []
-        reasons = dict(self.env["oms.return.line"]._fields["reason"]._description_selection(self.env))
+        reasons = dict(
+            self.env["oms.return.line"]._fields["reason"]._description_selection(self.env)
+        )
         conditions = dict(
             self.env["oms.return.line"]._fields["condition"]._description_selection(self.env)
         )
@@ -313,7 +316,9 @@ class OmsReturn(models.Model):
             reason = item.get("reason") or "other"
             condition = item.get("condition") or "as_new"
             if reason not in reasons:
-                raise ReturnRefused("invalid_reason", self.env._("Unknown return reason %s.", reason))
+                raise ReturnRefused(
+                    "invalid_reason", self.env._("Unknown return reason %s.", reason)
+                )
             if condition not in conditions:
                 raise ReturnRefused(
                     "invalid_condition", self.env._("Unknown condition %s.", condition)
@@ -361,9 +366,7 @@ class OmsReturn(models.Model):
             line = self.env["sale.order.line"].browse(vals["sale_line_id"])
             product = line.product_id
             if not product.oms_returnable:
-                problems.append(
-                    self.env._("%s cannot be returned.", product.display_name)
-                )
+                problems.append(self.env._("%s cannot be returned.", product.display_name))
                 continue
             delivered_on = line._oms_delivered_on()
             if delivered_on and today > delivered_on + timedelta(days=channel.return_window_days):
@@ -391,7 +394,9 @@ class OmsReturn(models.Model):
             "mail.mail_activity_data_todo",
             summary=self.env._("Return outside the rules: approve or refuse"),
             note=self.review_reason,
-            user_id=(order.user_id if order.user_id and not order.user_id.share else self.env.user).id,
+            user_id=(
+                order.user_id if order.user_id and not order.user_id.share else self.env.user
+            ).id,
         )
 
     def _oms_check_customer_service(self):
@@ -409,7 +414,9 @@ class OmsReturn(models.Model):
                 raise UserError(self.env._("%s is not waiting for a decision.", ret.name))
             ret.state = "requested"
             ret.activity_unlink(["mail.mail_activity_data_todo"])
-            ret.message_post(body=self.env._("Approved by %s despite the rules.", self.env.user.name))
+            ret.message_post(
+                body=self.env._("Approved by %s despite the rules.", self.env.user.name)
+            )
             ret._oms_route()
         return True
 
@@ -461,7 +468,7 @@ class OmsReturn(models.Model):
                 ret.state = "inspected"
             if ret.state == "inspected":
                 if not ret.refund_done:
-                    ret._oms_pay_back(ret.line_ids.filtered(lambda l: not l.refunded))
+                    ret._oms_pay_back(ret.line_ids.filtered(lambda line: not line.refunded))
                 if ret.refund_done:
                     ret.state = "refunded"
             if ret.state == "refunded" and all(
@@ -502,7 +509,7 @@ class OmsReturn(models.Model):
         currency = self.currency_id
         decision = self.decision_ids[:1]
         states = dict(self._fields["state"]._description_selection(self.env))
-        sending = self.line_ids.filtered(lambda l: l.action in ("send", "triage"))
+        sending = self.line_ids.filtered(lambda line: line.action in ("send", "triage"))
         if self.state == "review":
             summary = self.env._(
                 "Return %(name)s waits for customer service to decide: %(why)s",
@@ -511,8 +518,7 @@ class OmsReturn(models.Model):
             )
         elif sending:
             summary = self.env._(
-                "Return %(name)s: send %(items)s to %(where)s. The return label follows by "
-                "e-mail.",
+                "Return %(name)s: send %(items)s to %(where)s. The return label follows by e-mail.",
                 name=self.name,
                 items=", ".join(
                     f"{line.quantity:g} x {line.product_id.display_name}" for line in sending

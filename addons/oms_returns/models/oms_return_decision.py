@@ -81,7 +81,9 @@ class OmsReturnDecision(models.Model):
 
     def _item(self, entry):
         return self.env._(
-            "%(qty)s x %(product)s", qty=f"{float(entry.get('qty') or 0):g}", product=entry.get("product", "")
+            "%(qty)s x %(product)s",
+            qty=f"{float(entry.get('qty') or 0):g}",
+            product=entry.get("product", ""),
         )
 
     def _oms_mail_sentences(self, data):

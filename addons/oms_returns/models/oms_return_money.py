@@ -34,9 +34,9 @@ class OmsReturn(models.Model):
             if ret.state not in ("received", "requested"):
                 raise self._refusal(ret)
             lines = ret.line_ids.filtered(
-                lambda l: l.action != "keep" and l.grade and not l.disposition
+                lambda line: line.action != "keep" and line.grade and not line.disposition
             )
-            arrived = lines.filtered(lambda l: l._oms_arrived())
+            arrived = lines.filtered(lambda line: line._oms_arrived())
             if not arrived:
                 raise self._refusal(ret)
             self.env["oms.return.router"]._dispose(ret, arrived)
@@ -60,7 +60,7 @@ class OmsReturn(models.Model):
         """Money back for ``lines`` (or the exchange), once: a line paid back is never paid
         again, and each payment has its own key."""
         self.ensure_one()
-        lines = lines.filtered(lambda l: not l.refunded)
+        lines = lines.filtered(lambda line: not line.refunded)
         if lines:
             if self.resolution == "exchange":
                 self._oms_send_exchange(lines)
@@ -81,7 +81,9 @@ class OmsReturn(models.Model):
         fees = {}
         if not channel:
             return fees
-        sent = lines.filtered(lambda l: l.action not in ("keep",) and not l._oms_company_fault())
+        sent = lines.filtered(
+            lambda line: line.action not in ("keep",) and not line._oms_company_fault()
+        )
         label_fee = 0.0
         if (
             self.kind == "mail"
@@ -122,7 +124,11 @@ class OmsReturn(models.Model):
         amounts = list(request.line_ids)
         for line in lines:
             match = next(
-                (rl for rl in amounts if rl.sale_line_id == line.sale_line_id and rl.quantity == line.quantity),
+                (
+                    rl
+                    for rl in amounts
+                    if rl.sale_line_id == line.sale_line_id and rl.quantity == line.quantity
+                ),
                 None,
             )
             if match:
@@ -147,7 +153,9 @@ class OmsReturn(models.Model):
         items = [(line.sale_line_id, line.quantity, True) for line in lines]
         credit_note = order._oms_draft_credit_note(items, self.env._("Return %s", self.name))
         if credit_note:
-            order._oms_return_fee_line(credit_note, {l.sale_line_id.id: fees[l] for l in fees})
+            order._oms_return_fee_line(
+                credit_note, {line.sale_line_id.id: fee for line, fee in fees.items()}
+            )
             if not self.credit_note_id:
                 self.sudo().credit_note_id = credit_note
         currency = self.currency_id

@@ -92,7 +92,7 @@ class OmsReturnRouter(models.AbstractModel):
         product = line.product_id
         return ReturnItem(
             sku=self._sku(product),
-            quantity=int(round(line.quantity)),
+            quantity=round(line.quantity),
             unit_value=_dec(self._unit_value(product)),
             condition=condition,
             weight_kg=product.weight or 0.5,
@@ -105,16 +105,20 @@ class OmsReturnRouter(models.AbstractModel):
         leaving the node for a customer, till and click & collect included) and sellable
         stock now."""
         since = fields.Datetime.now() - timedelta(days=SALES_DAYS)
-        sold = self.env["stock.move"].sudo()._read_group(
-            [
-                ("product_id", "in", products.ids),
-                ("state", "=", "done"),
-                ("date", ">=", since),
-                ("location_dest_id.usage", "=", "customer"),
-                ("location_id.usage", "=", "internal"),
-            ],
-            ["location_id", "product_id"],
-            ["product_qty:sum"],
+        sold = (
+            self.env["stock.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", products.ids),
+                    ("state", "=", "done"),
+                    ("date", ">=", since),
+                    ("location_dest_id.usage", "=", "customer"),
+                    ("location_id.usage", "=", "internal"),
+                ],
+                ["location_id", "product_id"],
+                ["product_qty:sum"],
+            )
         )
         daily = {}
         for location, product, qty in sold:
@@ -161,7 +165,9 @@ class OmsReturnRouter(models.AbstractModel):
         decision = route_mail_return(policy, ret.name, items, nodes, outlooks)
         duration = (time.perf_counter() - started) * 1000
         by_node = {self._node_id(w): w for w in warehouses}
-        record = self._record_mail_decision(ret, decision, lines, by_node, policy, outlooks, duration)
+        record = self._record_mail_decision(
+            ret, decision, lines, by_node, policy, outlooks, duration
+        )
         self._apply_mail(ret, decision, lines, by_node)
         return record
 
@@ -211,14 +217,18 @@ class OmsReturnRouter(models.AbstractModel):
 
     @api.model
     def _create_decision(self, ret, kind, net, data, duration):
-        record = self.env["oms.return.decision"].sudo().create(
-            {
-                "return_id": ret.id,
-                "kind": kind,
-                "net_value": float(net),
-                "data": data,
-                "duration_ms": duration,
-            }
+        record = (
+            self.env["oms.return.decision"]
+            .sudo()
+            .create(
+                {
+                    "return_id": ret.id,
+                    "kind": kind,
+                    "net_value": float(net),
+                    "data": data,
+                    "duration_ms": duration,
+                }
+            )
         )
         record.with_env(self.env)._oms_log()
         return record
@@ -254,7 +264,7 @@ class OmsReturnRouter(models.AbstractModel):
         for warehouse, parcel_lines in by_parcel.items():
             picking = self._create_receipt(ret, warehouse, parcel_lines)
             self._request_label(ret, picking, warehouse)
-        kept = lines.filtered(lambda l: l.action == "keep")
+        kept = lines.filtered(lambda line: line.action == "keep")
         if kept:
             ret._oms_pay_back(kept, keep=True)
 
@@ -289,7 +299,9 @@ class OmsReturnRouter(models.AbstractModel):
                             "location_dest_id": destination.id,
                             "sale_line_id": line.sale_line_id.id,
                             "to_refund": True,
-                            "origin_returned_move_id": line.sale_line_id._oms_delivered_moves()[-1:].id,
+                            "origin_returned_move_id": line.sale_line_id._oms_delivered_moves()[
+                                -1:
+                            ].id,
                             "oms_return_line_id": line.id,
                             "picking_type_id": picking_type.id,
                             "company_id": ret.company_id.id,
@@ -419,14 +431,18 @@ class OmsReturnRouter(models.AbstractModel):
         for line, engine_line in placements:
             node = by_node[engine_line.node]
             if engine_line.action == "stay":
-                self._move(ret, line, store_returns, store.lot_stock_id, store.int_type_id, done=True)
+                self._move(
+                    ret, line, store_returns, store.lot_stock_id, store.int_type_id, done=True
+                )
                 line.write({"disposition": "resell", "disposition_value": line.routing_value})
             elif engine_line.action == "transfer":
                 self._move(ret, line, store_returns, node.lot_stock_id, store.int_type_id)
                 line.write({"disposition": "resell", "disposition_value": line.routing_value})
             else:
                 # To triage: inspected there, then disposed of.
-                self._move(ret, line, store_returns, node._oms_returns_location(), store.int_type_id)
+                self._move(
+                    ret, line, store_returns, node._oms_returns_location(), store.int_type_id
+                )
                 line.grade = False
 
     # ------------------------------------------------------------------
@@ -435,7 +451,9 @@ class OmsReturnRouter(models.AbstractModel):
     @api.model
     def _dispose(self, ret, lines):
         """Decide and apply the outcome of each inspected line (``grade`` set)."""
-        policy = self._policy(ret, tuple(self._prepare_return_node(w) for w in self._get_nodes(ret.company_id)))
+        policy = self._policy(
+            ret, tuple(self._prepare_return_node(w) for w in self._get_nodes(ret.company_id))
+        )
         outlooks = self._get_outlooks(lines.product_id, lines.warehouse_id)
         entries = []
         net = Decimal(0)
@@ -445,7 +463,7 @@ class OmsReturnRouter(models.AbstractModel):
             product = line.product_id
             item = InspectedItem(
                 sku=self._sku(product),
-                quantity=int(round(line.quantity)),
+                quantity=round(line.quantity),
                 grade=line.grade,
                 unit_value=_dec(line.unit_value or self._unit_value(product)),
                 name=product.display_name,
@@ -496,7 +514,9 @@ class OmsReturnRouter(models.AbstractModel):
         if line.disposition == "resell":
             self._move(ret, line, source, warehouse.lot_stock_id, warehouse.int_type_id)
         elif line.disposition == "refurbish":
-            self._move(ret, line, source, warehouse._oms_refurbish_location(), warehouse.int_type_id)
+            self._move(
+                ret, line, source, warehouse._oms_refurbish_location(), warehouse.int_type_id
+            )
         elif line.disposition == "return_to_vendor":
             vendor = line.product_id.seller_ids[:1].partner_id
             self._move(
@@ -508,46 +528,55 @@ class OmsReturnRouter(models.AbstractModel):
                 partner=vendor,
             )
         else:
-            scrap = self.env["stock.scrap"].sudo().create(
-                {
-                    "product_id": line.product_id.id,
-                    "scrap_qty": line.quantity,
-                    "product_uom_id": line.sale_line_id.product_uom.id,
-                    "location_id": source.id,
-                    "origin": ret.name,
-                    "company_id": ret.company_id.id,
-                    "oms_return_line_id": line.id,
-                }
+            scrap = (
+                self.env["stock.scrap"]
+                .sudo()
+                .create(
+                    {
+                        "product_id": line.product_id.id,
+                        "scrap_qty": line.quantity,
+                        "product_uom_id": line.sale_line_id.product_uom.id,
+                        "location_id": source.id,
+                        "origin": ret.name,
+                        "company_id": ret.company_id.id,
+                        "oms_return_line_id": line.id,
+                    }
+                )
             )
             scrap.action_validate()
 
     @api.model
     def _move(self, ret, line, source, destination, picking_type, partner=None, done=False):
-        picking = self.env["stock.picking"].sudo().with_company(ret.company_id).create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": (partner or ret.partner_id).id if partner else False,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "origin": f"{ret.name} ({ret.sale_order_id.name})",
-                "oms_return_id": ret.id,
-                "company_id": ret.company_id.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": line.product_id.display_name,
-                            "product_id": line.product_id.id,
-                            "product_uom_qty": line.quantity,
-                            "product_uom": line.sale_line_id.product_uom.id,
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                            "oms_return_line_id": line.id,
-                            "picking_type_id": picking_type.id,
-                            "company_id": ret.company_id.id,
-                        }
-                    )
-                ],
-            }
+        picking = (
+            self.env["stock.picking"]
+            .sudo()
+            .with_company(ret.company_id)
+            .create(
+                {
+                    "picking_type_id": picking_type.id,
+                    "partner_id": (partner or ret.partner_id).id if partner else False,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                    "origin": f"{ret.name} ({ret.sale_order_id.name})",
+                    "oms_return_id": ret.id,
+                    "company_id": ret.company_id.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": line.product_id.display_name,
+                                "product_id": line.product_id.id,
+                                "product_uom_qty": line.quantity,
+                                "product_uom": line.sale_line_id.product_uom.id,
+                                "location_id": source.id,
+                                "location_dest_id": destination.id,
+                                "oms_return_line_id": line.id,
+                                "picking_type_id": picking_type.id,
+                                "company_id": ret.company_id.id,
+                            }
+                        )
+                    ],
+                }
+            )
         )
         picking.action_confirm()
         picking.action_assign()

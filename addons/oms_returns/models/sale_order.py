@@ -94,7 +94,11 @@ class SaleOrder(models.Model):
         customer = self.partner_id
         env = self.with_context(lang=customer.lang or self.env.lang).env
         if event == "return_received":
-            text = env._("We received your return %(name)s for order %(order)s.", name=ret.name, order=self.name)
+            text = env._(
+                "We received your return %(name)s for order %(order)s.",
+                name=ret.name,
+                order=self.name,
+            )
         else:
             text = env._(
                 "Your return %(name)s for order %(order)s is refunded: %(amount)s go back the "

@@ -9,9 +9,11 @@ class SaleOrderLine(models.Model):
         """Done moves that took the line's goods to the customer, oldest first."""
         self.ensure_one()
         return self.move_ids.filtered(
-            lambda m: m.state == "done"
-            and m.location_dest_id.usage == "customer"
-            and not m.origin_returned_move_id
+            lambda m: (
+                m.state == "done"
+                and m.location_dest_id.usage == "customer"
+                and not m.origin_returned_move_id
+            )
         ).sorted("date")
 
     def _oms_delivered_on(self):

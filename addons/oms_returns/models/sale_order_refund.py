@@ -34,9 +34,13 @@ class SaleOrder(models.Model):
                 continue
             sale_line = self.env["sale.order.line"].browse(sale_line_id)
             taxes = sale_line.tax_id
-            untaxed = taxes.with_context(force_price_include=True).compute_all(
-                fee, currency=self.currency_id
-            )["total_excluded"] if taxes else fee
+            untaxed = (
+                taxes.with_context(force_price_include=True).compute_all(
+                    fee, currency=self.currency_id
+                )["total_excluded"]
+                if taxes
+                else fee
+            )
             commands.append(
                 Command.create(
                     {

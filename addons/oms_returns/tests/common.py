@@ -8,7 +8,6 @@ sells none; the customer paid 25.00 a shirt (the shop's price, below the list pr
 
 from freezegun import freeze_time
 from odoo import Command
-
 from odoo.addons.oms_omnichannel.tests.common import TUESDAY_MORNING, OmsRoutingCase
 
 
@@ -51,9 +50,7 @@ class OmsReturnCase(OmsRoutingCase):
             }
         )
         cls.shirt = cls._create_product("Shirt", list_price=30.0, default_code="SHIRT")
-        cls.socks = cls._create_product(
-            "Socks", list_price=8.0, default_code="SOCKS", weight=0.1
-        )
+        cls.socks = cls._create_product("Socks", list_price=8.0, default_code="SOCKS", weight=0.1)
         cls.vendor = cls.env["res.partner"].create({"name": "Shirt Mill"})
         cls.shirt.seller_ids = [Command.create({"partner_id": cls.vendor.id, "price": 12.0})]
         for product in (cls.shirt, cls.socks):

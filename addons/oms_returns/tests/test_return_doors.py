@@ -1,9 +1,8 @@
 """Every door of the returns, over JSON-RPC, as its user and as everyone else."""
 
 from odoo import Command
+from odoo.addons.oms_omnichannel.tests.access_common import OmsAccessCase
 from odoo.tests import tagged
-
-from odoo.addons.oms_omnichannel.tests.access_common import ACCESS_ERROR, OmsAccessCase
 
 
 @tagged("post_install", "-at_install")
@@ -61,7 +60,9 @@ class TestReturnDoors(OmsAccessCase):
         self.assertRefused(self.staff_b, "oms.return", "read", self.return_a.ids, ["name"])
         for user in (self.employee, self.portal):
             self.assertRefused(user, "oms.return", "read", self.return_a.ids, ["name"])
-            self.assertRefused(user, "oms.return.line", "read", self.return_a.line_ids.ids, ["quantity"])
+            self.assertRefused(
+                user, "oms.return.line", "read", self.return_a.line_ids.ids, ["quantity"]
+            )
 
     def test_only_customer_service_starts_approves_and_refuses_returns(self):
         order = self._create_store_order(self.store_a, "Access Customer C")

@@ -36,7 +36,9 @@ class TestReturnLabels(OmsReturnCase):
         self.assertEqual(self.label.state, "bought")
         self.assertEqual(self.label.label_attachment_id.raw, b"%PDF-1.4 return label")
         # The customer gets it by e-mail from the return.
-        mail = self.ret.message_ids.filtered(lambda m: self.label.label_attachment_id in m.attachment_ids)
+        mail = self.ret.message_ids.filtered(
+            lambda m: self.label.label_attachment_id in m.attachment_ids
+        )
         self.assertIn(self.customer, mail.partner_ids)
         [again] = self.intake.apply_labels([self._bought(tracking_number="OTHER")])
         self.assertEqual(again["status"], "unchanged")

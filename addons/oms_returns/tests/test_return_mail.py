@@ -7,7 +7,7 @@ from .common import OmsReturnCase
 class TestMailReturn(OmsReturnCase):
     def test_routed_to_where_it_sells_then_received_inspected_refunded(self):
         order = self._delivered_order()
-        line = order.order_line.filtered(lambda l: l.product_id == self.shirt)
+        line = order.order_line.filtered(lambda line: line.product_id == self.shirt)
         self.assertEqual(line.qty_delivered, 2)
         ret = self._return(order, {self.shirt: 2})
         self.assertEqual(ret.state, "requested")

@@ -2,9 +2,8 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 from odoo import Command
-from odoo.tests import tagged
-
 from odoo.addons.oms_returns.models.oms_return import ReturnRefused
+from odoo.tests import tagged
 
 from .common import OmsReturnCase
 

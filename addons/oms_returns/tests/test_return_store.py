@@ -7,7 +7,9 @@ from .common import OmsReturnCase
 class TestStoreReturn(OmsReturnCase):
     def test_returned_where_it_sells_stays_and_is_paid_in_cash(self):
         order = self._delivered_order()
-        ret = self._return(order, {self.shirt: 1}, kind="store", store=self.mitte, refund_method="cash")
+        ret = self._return(
+            order, {self.shirt: 1}, kind="store", store=self.mitte, refund_method="cash"
+        )
         line = ret.line_ids
         self.assertEqual(line.action, "stay")
         self.assertEqual(line.warehouse_id, self.mitte)
@@ -41,7 +43,12 @@ class TestStoreReturn(OmsReturnCase):
     def test_defective_at_the_till_goes_to_triage(self):
         order = self._delivered_order()
         ret = self._return(
-            order, {self.shirt: 1}, kind="store", store=self.nord, reason="defective", condition="defective"
+            order,
+            {self.shirt: 1},
+            kind="store",
+            store=self.nord,
+            reason="defective",
+            condition="defective",
         )
         self.assertEqual(ret.line_ids.action, "triage")
         self.assertEqual(ret.line_ids.warehouse_id, self.dc)

@@ -41,7 +41,9 @@ class OmsReturnWizard(models.TransientModel):
                 for line in order.order_line
                 if line.product_id and not line.display_type and not line.is_delivery
             ]
-            stores = self.env.user.oms_warehouse_ids.filtered(lambda w: w.company_id == order.company_id)
+            stores = self.env.user.oms_warehouse_ids.filtered(
+                lambda w: w.company_id == order.company_id
+            )
             if stores:
                 values.update(kind="store", store_id=stores[:1].id)
         return values
