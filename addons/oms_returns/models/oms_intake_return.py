@@ -5,7 +5,7 @@ A shop's return (Shopify's ``returns/request`` or ``returns/approve``) becomes a
 of the order, routed like any mailed return. Keyed by (channel, the shop's return id): a
 redelivered webhook answers ``unchanged`` and changes nothing. A return the OMS refuses (more
 than was delivered, a line already returned) answers an error with the refusal's code, which
-the sync service does not retry.
+the sync service does not retry (``refused``, the refusal's own code in ``reason``).
 """
 
 from odoo import api, models
@@ -56,7 +56,13 @@ class OmsIntake(models.AbstractModel):
         except RETRIED_BY_ODOO:
             raise
         except ReturnRefused as refusal:
-            result["error"] = {"code": refusal.code, "message": refusal.args[0], "field": None}
+            # Asking again cannot change the answer: "refused" is not retried.
+            result["error"] = {
+                "code": "refused",
+                "reason": refusal.code,
+                "message": refusal.args[0],
+                "field": None,
+            }
             return result
         except Exception as error:
             result["error"] = self._error_of(error, result["external_id"]).as_dict()

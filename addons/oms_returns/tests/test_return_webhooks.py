@@ -37,7 +37,8 @@ class TestReturnWebhooks(OmsReturnCase):
     def test_a_return_the_oms_refuses_answers_its_reason_and_changes_nothing(self):
         [result] = self.intake.apply_returns([self._shop_return(quantity=5)])
         self.assertEqual(result["status"], "error")
-        self.assertEqual(result["error"]["code"], "too_many")
+        self.assertEqual(result["error"]["code"], "refused")
+        self.assertEqual(result["error"]["reason"], "too_many")
         self.assertFalse(self.order.oms_return_ids)
         [unknown] = self.intake.apply_returns([dict(self._shop_return(), external_id="404")])
         self.assertEqual(unknown["error"]["code"], "unknown_order")
