@@ -9,3 +9,4 @@ from . import test_return_labels
 from . import test_return_fees
 from . import test_return_customer_service
 from . import test_return_doors
+from . import test_tour_return
