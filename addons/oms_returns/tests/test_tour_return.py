@@ -2,9 +2,8 @@
 item goes where it goes (the back office's return screens)."""
 
 from odoo import Command
-from odoo.tests import new_test_user, tagged
-
 from odoo.addons.oms_omnichannel.tests.tour_common import OmsTourCase
+from odoo.tests import new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
