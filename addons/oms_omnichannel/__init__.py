@@ -1,2 +1,2 @@
-from . import models, wizards
+from . import controllers, models, wizards
 from .hooks import uninstall_hook

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
+from sync_service.checkout.router import validation_problem
 from sync_service.customer_service import schemas as s
 from sync_service.customer_service.dependencies import Caller, requires
 from sync_service.customer_service.exceptions import CustomerServiceError, OdooUnavailable
@@ -38,23 +39,6 @@ def problem_response(error: CustomerServiceError) -> JSONResponse:
     if error.status_code in (429, 503):
         headers = {"Retry-After": str(error.extensions.get("retry_after", 5))}
     return JSONResponse(body, status_code=error.status_code, media_type=PROBLEM, headers=headers)
-
-
-def validation_problem(error: RequestValidationError) -> JSONResponse:
-    errors = [
-        {"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "message": e["msg"]}
-        for e in error.errors()
-    ]
-    first = errors[0] if errors else {"field": None, "message": "invalid request"}
-    body = {
-        "type": "urn:oms:problem:invalid_request",
-        "title": "invalid_request",
-        "status": 422,
-        "detail": f"{first['field']}: {first['message']}",
-        "field": first["field"],
-        "errors": errors,
-    }
-    return JSONResponse(body, status_code=422, media_type=PROBLEM)
 
 
 class ProblemRoute(APIRoute):

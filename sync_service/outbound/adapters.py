@@ -22,6 +22,7 @@ from sync_service.inbox.providers import generic
 from sync_service.outbound import keys
 from sync_service.outbound.base import PushError, ShopAdapter, carrier_of
 from sync_service.outbound.base import check_reply as _check
+from sync_service.outbound.order_changes import ShopifyOrderChanges, WooCommerceOrderChanges
 from sync_service.outbound.refunds import ShopifyRefunds, WooCommerceRefunds
 from sync_service.outbound.shopware import ShopwareAdapter
 
@@ -52,7 +53,7 @@ SHOPIFY_TRACKING_COMPANIES = {
 }
 
 
-class ShopifyAdapter(ShopifyRefunds, ShopAdapter):
+class ShopifyAdapter(ShopifyRefunds, ShopifyOrderChanges, ShopAdapter):
     """Shopify Admin REST API (``api_url`` = https://{shop}/admin/api/2024-10)."""
 
     def _headers(self) -> dict[str, str]:
@@ -192,7 +193,7 @@ class ShopifyAdapter(ShopifyRefunds, ShopAdapter):
         return orders
 
 
-class WooCommerceAdapter(WooCommerceRefunds, ShopAdapter):
+class WooCommerceAdapter(WooCommerceRefunds, WooCommerceOrderChanges, ShopAdapter):
     """WooCommerce REST API v3 (``api_url`` = https://shop/wp-json/wc/v3; token ``ck:cs``)."""
 
     def _auth(self) -> tuple[str, str]:

@@ -189,7 +189,14 @@ class RefundingShopDouble(ShopDouble):
         return 201, {"refund": refund}
 
     def _shopify(self, method, path, query, body):
-        answer = self._shopify_refund_routes(method, path.removeprefix(SHOPIFY), body)
+        rest = path.removeprefix(SHOPIFY)
+        if method == "PUT" and (m := re.fullmatch(r"/orders/(\d+)\.json", rest)):
+            # Order update (REST 2024-10): the fields sent replace the order's.
+            if m[1] not in self.shopify_orders:
+                return 404, {"errors": "Not Found"}
+            self.shopify_orders[m[1]].update(body["order"])
+            return 200, {"order": self.shopify_orders[m[1]]}
+        answer = self._shopify_refund_routes(method, rest, body)
         return answer if answer is not None else super()._shopify(method, path, query, body)
 
     # -- WooCommerce -----------------------------------------------------------------------

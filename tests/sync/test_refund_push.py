@@ -284,3 +284,58 @@ def test_the_echo_reaches_apply_refunds_with_its_key(out_settings, redis_client,
             "restock_type": "cancel",
         }
     ]
+
+
+def changed(event_id: int, channel: str, external_id: str, operation: str = "address") -> dict:
+    address = {
+        "name": "Ana Maria Silva",
+        "street": "Sendlinger Str. 12",
+        "street2": "",
+        "city": "München",
+        "zip": "80331",
+        "country_code": "DE",
+        "state_code": "",
+        "phone": "",
+    }
+    return {
+        "id": event_id,
+        "topic": "order.changed",
+        "channel_code": channel,
+        "res_model": "sale.order",
+        "res_id": 42,
+        "create_date": "2026-11-27",
+        "payload": {
+            "external_id": external_id,
+            "order_name": "S00042",
+            "order_id": 42,
+            "key": "cs-9",
+            "operation": operation,
+            "shipping_address": address,
+            "delivery_mode": "ship",
+            "pickup_store": None,
+            "service_level": "standard",
+            "lines": [],
+        },
+    }
+
+
+def test_a_changed_address_reaches_shopify_and_woocommerce(out_settings, redis_client, odoo, shop):
+    push(
+        out_settings,
+        redis_client,
+        odoo,
+        changed(91, "webshop", "5678901234"),
+        changed(92, "woo", "4750"),
+        changed(93, "webshop", "5678901234", "quantities"),
+    )
+    address = shop.shopify_orders["5678901234"]["shipping_address"]
+    assert (address["first_name"], address["last_name"]) == ("Ana Maria", "Silva")
+    assert (address["address1"], address["zip"], address["country_code"]) == (
+        "Sendlinger Str. 12",
+        "80331",
+        "DE",
+    )
+    [woo] = shop.requests_to("PUT", r"/orders/4750$")
+    assert woo["body"]["shipping"]["address_1"] == "Sendlinger Str. 12"
+    assert len(shop.requests_to("PUT", r"/orders/5678901234\.json$")) == 1, "quantities: skipped"
+    assert redis_client.xlen(keys.DEAD) == 0

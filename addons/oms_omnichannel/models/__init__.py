@@ -22,6 +22,11 @@ from . import sale_order_line
 from . import stock_picking
 from . import stock_move
 from . import stock_rule
+from . import oms_customer_message
+from . import sale_order_customer_message
+from . import stock_picking_customer_message
+from . import stock_move_customer_message
+from . import stock_move_line_customer_message
 from . import oms_outbox_event
 from . import oms_outbox_consumer
 from . import oms_channel_export

@@ -64,6 +64,19 @@ class OmsChannel(models.Model):
         required=True,
     )
     sale_order_count = fields.Integer(compute="_compute_sale_order_count", string="Orders")
+    # Customer e-mails (oms.customer.message): who sends them, and in whose name.
+    send_customer_emails = fields.Boolean(
+        string="Shop E-mails Its Customers",
+        help="The shop sends its own order e-mails (confirmation, shipping, cancellation): "
+        "the OMS sends none to this channel's customers.",
+    )
+    brand_name = fields.Char(help="The shop's name in the OMS's e-mails (default: the channel's).")
+    customer_email_from = fields.Char(
+        string="E-mail Sender",
+        help='Sender of the customer e-mails, e.g. "Nordhafen Shop <service@nordhafen.example>" '
+        "(default: the company's).",
+    )
+    logo = fields.Image(max_width=512, max_height=256, help="Shown at the top of the e-mails.")
 
     _sql_constraints = [
         ("code_company_unique", "unique(code, company_id)", "The channel code must be unique."),

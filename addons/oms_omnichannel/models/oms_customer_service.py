@@ -18,7 +18,6 @@ import logging
 
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.osv import expression
 
 from .oms_order_change import OrderChangeRefused
 
@@ -193,19 +192,17 @@ class OmsCustomerService(models.AbstractModel):
         postal = _postal(identity.get("postal_code"))
         if not reference or not (email or postal):
             return self.env["sale.order"]
+        # Exact matches only, on indexed columns: a lookup is on every call's path.
         candidates = self.env["sale.order"].search(
-            expression.AND(
-                [
-                    [("company_id", "in", self.env.companies.ids), ("state", "!=", "draft")],
-                    [
-                        "|",
-                        "|",
-                        ("name", "=ilike", reference),
-                        ("oms_external_name", "=", reference),
-                        ("client_order_ref", "=", reference),
-                    ],
-                ]
-            ),
+            [
+                ("company_id", "in", self.env.companies.ids),
+                ("state", "!=", "draft"),
+                "|",
+                "|",
+                ("name", "in", list({reference, reference.upper()})),
+                ("oms_external_name", "=", reference),
+                ("client_order_ref", "=", reference),
+            ],
             limit=10,
         )
         proven = candidates.filtered(

@@ -27,6 +27,7 @@ from odoo.tools import float_compare, float_is_zero, float_round, format_amount,
 
 from .oms_order_change import OPERATIONS, OrderChangeRefused
 
+TIMES = "\N{MULTIPLICATION SIGN}"
 CHANGE_READERS = "oms_omnichannel.group_oms_customer_service"
 CHANGES_TOLD_AS_CHANGED = ("address", "delivery_mode", "quantities", "add_lines")
 
@@ -115,12 +116,14 @@ class SaleOrder(models.Model):
         if self.locked:
             self.action_unlock()
         self.with_context(
-            disable_cancel_warning=True, oms_cancel_reason=reason or "cancelled"
+            disable_cancel_warning=True,
+            oms_cancel_reason=reason or "cancelled",
+            oms_cancel_message=reason or "",
         ).action_cancel()
         summary = self.env._("%s was cancelled.", self.name)
         if reason:
             summary += " " + self.env._("Reason: %s", reason)
-        return summary, request, {"event": "cancelled"}
+        return summary, request, {"event": "cancelled", "reason": reason or ""}
 
     def _oms_apply_cancel_lines(self, items, reason, key, refund):
         self.ensure_one()
@@ -151,10 +154,15 @@ class SaleOrder(models.Model):
             )
             for line, qty in wanted.items()
         )
+        told = ", ".join(f"{qty:g} {TIMES} {line.product_id.name}" for line, qty in wanted.items())
         summary = self.env._("Cancelled: %s.", words)
         if reason:
             summary += " " + self.env._("Reason: %s", reason)
-        return summary, request, {"event": "partially_cancelled", "items": words}
+        return (
+            summary,
+            request,
+            {"event": "partially_cancelled", "items": told, "reason": reason or ""},
+        )
 
     # ------------------------------------------------------------------
     # What may still change
@@ -399,7 +407,9 @@ class SaleOrder(models.Model):
             self._oms_enqueue("order.changed", key=key, operation=operation)
         if kind != "shop":
             # A change the shop made is the shop's to tell (and its money to move).
-            self._oms_tell_customer(message.pop("event"), key, answer, **message)
+            if request:
+                message["amount"] = request.amount_total
+            self._oms_tell_customer(message.pop("event"), key, **message)
         return answer
 
     def _oms_lock_for_change(self):
@@ -473,44 +483,15 @@ class SaleOrder(models.Model):
         )
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
-    def _oms_tell_customer(self, event, key, answer, **values):
-        """Tell the customer what changed and the promise now. Through the customer messages
-        of the lifecycle (``_oms_notify_customer``) when the addon has them; until then an
-        e-mail from the order's chatter, in the customer's language. Never when the channel
-        lets its shop write to its customers."""
+    def _oms_tell_customer(self, event, key, **values):
+        """Tell the customer what changed, the money going back and the promise now, through
+        the OMS's customer messages: once per (order, event, key), in the customer's
+        language, never when the channel's shop writes to its customers. Orders typed in the
+        back office without a channel follow Odoo's own sales e-mails."""
         self.ensure_one()
-        if hasattr(type(self), "_oms_notify_customer"):
-            return self._oms_notify_customer(event, key=key, **values)
-        if self._oms_shop_tells_customer():
+        if not self._oms_tells_customer():
             return None
-        customer = self.partner_id
-        order = self.with_context(lang=customer.lang or self.env.lang)
-        env = order.env
-        lines = [
-            {
-                "cancelled": env._("Your order %s has been cancelled.", self.name),
-                "partially_cancelled": env._(
-                    "We have cancelled part of your order %(order)s: %(items)s.",
-                    order=self.name,
-                    items=values.get("items", ""),
-                ),
-                "changed": env._(
-                    "Your order %(order)s has been changed: %(what)s",
-                    order=self.name,
-                    what=values.get("what", ""),
-                ),
-            }[event]
-        ]
-        if answer.get("refund"):
-            lines.append(env._("%s will be paid back the way you paid.", answer["refund"]["text"]))
-        if event != "cancelled":
-            lines.append(order._oms_promise_text())
-        return self.message_post(
-            body=Markup("").join(Markup("<p>%s</p>") % line for line in lines),
-            partner_ids=customer.ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
+        return self._oms_notify_customer(event, key=key, **values)
 
     # ------------------------------------------------------------------
     # Outbox: the shop hears of the change (order.changed)

@@ -3,12 +3,15 @@
 language (``oms.customer.service`` calls these with the customer's ``lang``)."""
 
 from markupsafe import Markup
-from odoo import models
+from odoo import fields, models
 from odoo.tools import format_amount, format_date
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    # Customers give the shop's order number (#1042): customer service finds orders by it.
+    oms_external_name = fields.Char(index="btree_not_null")
 
     # ------------------------------------------------------------------ identity
 

@@ -192,8 +192,7 @@ class SaleOrder(models.Model):
     def _oms_shop_tells_customer(self):
         """Whether the shop e-mails the customer itself (then it is told to, with the refund)."""
         self.ensure_one()
-        channel = self.oms_channel_id
-        return bool("send_customer_emails" in channel._fields and channel.send_customer_emails)
+        return bool(self.oms_channel_id.send_customer_emails)
 
     # ------------------------------------------------------------------
     # Bookkeeping

@@ -1,4 +1,5 @@
 from . import (
+    test_access_customer_messages,
     test_access_integration_user,
     test_access_store_assignment,
     test_access_store_staff,
@@ -7,6 +8,7 @@ from . import (
     test_chatter,
     test_click_collect,
     test_confirmation_cost,
+    test_customer_messages,
     test_concurrency,
     test_consumables,
     test_dangerous_bulky,

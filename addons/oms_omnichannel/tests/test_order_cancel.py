@@ -28,8 +28,9 @@ class TestOrderCancel(OmsChangeCase):
         self.assertEqual(len(self._events("order.cancelled", order)), 1)
         [change] = order.oms_change_ids
         self.assertEqual((change.operation, change.key), ("cancel", "c-1"))
-        told = order.message_ids.filtered(lambda m: order.partner_id in m.partner_ids)
-        self.assertIn("has been cancelled", told[:1].body)
+        [told] = order.oms_customer_message_ids.filtered(lambda m: m.event == "cancelled")
+        self.assertEqual(told.values["reason"], "Customer changed their mind")
+        self.assertAlmostEqual(float(told.values["amount"]), order.amount_total, places=2)
 
     def test_the_same_key_answers_again_and_changes_nothing(self):
         order = self._order([(self.cap, 3)])
@@ -59,8 +60,9 @@ class TestOrderCancel(OmsChangeCase):
         self.assertEqual(request.line_ids.restock_type, "cancel")
         self.assertIn("6 Units x [CS-SHIRT] Shirt", answer["summary"])
         self.assertEqual(order.state, "sale")
-        told = order.message_ids.filtered(lambda m: order.partner_id in m.partner_ids)
-        self.assertIn("cancelled part of your order", told[:1].body)
+        told = order.oms_customer_message_ids.filtered(lambda m: m.event != "confirmed")
+        self.assertEqual((told.event, told.key), ("partially_cancelled", "c-3"))
+        self.assertEqual(told.values["items"], "6 \N{MULTIPLICATION SIGN} Shirt")
 
     def test_cancel_in_another_unit_of_measure(self):
         order = self._create_order([], oms_channel_id=self.channel.id)

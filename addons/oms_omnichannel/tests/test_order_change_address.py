@@ -56,8 +56,9 @@ class TestOrderChangeAddress(OmsChangeCase):
         [event] = self._events("order.changed", order)
         self.assertEqual(event.payload["shipping_address"]["country_code"], "AT")
         self.assertEqual(event.payload["key"], "a-1")
-        told = order.message_ids.filtered(lambda m: order.partner_id in m.partner_ids)
-        self.assertIn("Arrives by", told[:1].body)
+        told = order.oms_customer_message_ids.filtered(lambda m: m.event == "changed")
+        self.assertEqual(told.key, "a-1")
+        self.assertIn("Graben 1", told.values["what"])
         # The same address again (an agent retrying with a new key): nothing to change.
         with self.assertRaises(OrderChangeRefused) as caught:
             order._oms_change_address(VIENNA, key="a-2")

@@ -127,7 +127,7 @@ class TestRefundRequest(OmsIntakeCommon):
         request = order._oms_request_refund([(order.order_line, 1)])
         self.assertEqual(request.state, "manual")
         self.assertFalse(self._events("refund.requested").filtered(lambda e: e.id > cursor))
-        self.assertIn("Pay back", order.activity_ids.summary)
+        self.assertTrue(order.activity_ids.filtered(lambda a: "Pay back" in (a.summary or "")))
 
     def test_the_shops_refund_confirms_and_reduces_nothing_twice(self):
         request = self.order._oms_request_refund([(self.line_a, 1)], reason="Late", key="k-3")

@@ -1,0 +1,1 @@
+from . import oms_channel_logo
