@@ -1,7 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from markupsafe import Markup
 from odoo import api, fields, models
-from odoo.tools import format_amount
 
 from .oms_return import RETURN_READERS
 from .oms_return_line import REASONS
@@ -82,34 +80,15 @@ class SaleOrder(models.Model):
     # Telling the customer
     # ------------------------------------------------------------------
     def _oms_return_notify(self, event, ret):
-        """``return_received`` or ``refunded``: through the lifecycle's customer messages when
-        the addon has them, else a message from the order's chatter in the customer's
-        language. Never when the channel's shop writes to its customers."""
+        """``return_received`` or ``refunded``, once per return and event, through the
+        customer messages (``_oms_notify_customer``: the customer's language, the channel's
+        layout, nothing when the channel's shop writes to its customers)."""
         self.ensure_one()
-        key = f"{ret.name}:{event}"
-        if hasattr(type(self), "_oms_notify_customer"):
-            return self._oms_notify_customer(event, key=key, return_name=ret.name)
-        if self._oms_shop_tells_customer():
-            return None
-        customer = self.partner_id
-        env = self.with_context(lang=customer.lang or self.env.lang).env
-        if event == "return_received":
-            text = env._(
-                "We received your return %(name)s for order %(order)s.",
-                name=ret.name,
-                order=self.name,
-            )
-        else:
-            text = env._(
-                "Your return %(name)s for order %(order)s is refunded: %(amount)s go back the "
-                "way you paid.",
-                name=ret.name,
-                order=self.name,
-                amount=format_amount(env, ret.refund_amount, self.currency_id),
-            )
-        return self.message_post(
-            body=Markup("<p>%s</p>") % text,
-            partner_ids=customer.ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
+        items = ", ".join(
+            f"{line.quantity:g} x {line.product_id.display_name}"
+            for line in ret.line_ids
+            if line.action != "keep"
+        )
+        return self._oms_notify_customer(
+            event, key=f"return-{ret.id}", items=items, amount=ret.refund_amount
         )

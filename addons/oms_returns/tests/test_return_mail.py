@@ -40,6 +40,7 @@ class TestMailReturn(OmsReturnCase):
         self.assertEqual(ret.state, "received")
         self.assertEqual(line.qty_delivered, 0)
         self.assertFalse(ret.refund_request_ids)
+        self.assertEqual(self._told(order), ["return_received"])
         # Inspected as new: back on the shelf, and the money goes back through the shop.
         ret.line_ids.grade = "as_new"
         ret.action_inspect()
@@ -51,8 +52,15 @@ class TestMailReturn(OmsReturnCase):
         self.assertEqual(request.line_ids.restock_type, "return")
         self.assertAlmostEqual(request.amount_total, 50.0)  # what was paid, not the list price
         self.assertEqual(self._events("refund.requested").res_id, request.id)
+        self.assertEqual(self._told(order), ["return_received", "refunded"])
         self._validate(putaway)
         self.assertEqual(ret.state, "closed")
+
+    def _told(self, order):
+        messages = self.env["oms.customer.message"].search(
+            [("order_id", "=", order.id)], order="id"
+        )
+        return messages.mapped("event")
 
     def test_nothing_changes_when_asked_again_with_the_same_key(self):
         order = self._delivered_order()
