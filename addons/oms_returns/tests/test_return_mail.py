@@ -58,7 +58,8 @@ class TestMailReturn(OmsReturnCase):
 
     def _told(self, order):
         messages = self.env["oms.customer.message"].search(
-            [("order_id", "=", order.id)], order="id"
+            [("order_id", "=", order.id), ("event", "in", ("return_received", "refunded"))],
+            order="id",
         )
         return messages.mapped("event")
 
