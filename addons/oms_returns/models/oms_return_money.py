@@ -151,7 +151,10 @@ class OmsReturn(models.Model):
             fee = fees.get(line, 0.0)
             line.write({"refunded": True, "refund_amount": paid - fee, "fee_amount": fee})
         items = [(line.sale_line_id, line.quantity, True) for line in lines]
-        credit_note = order._oms_draft_credit_note(items, self.env._("Return %s", self.name))
+        credit_note = False
+        if not self.env.context.get("oms_refund_at_till"):
+            # Paid out by a till, the POS order is the accounting document of the refund.
+            credit_note = order._oms_draft_credit_note(items, self.env._("Return %s", self.name))
         if credit_note:
             order._oms_return_fee_line(
                 credit_note, {line.sale_line_id.id: fee for line, fee in fees.items()}
