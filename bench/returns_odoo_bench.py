@@ -285,7 +285,8 @@ def _report(results, count):
         queries_base = statistics.median(q for _c, q in results[base])
         print(
             f"  {mode:5} return: CPU ms median {statistics.median(cpu):.1f} "
-            f"p95 {_pct(cpu, 0.95):.1f}, {queries:.0f} queries | Odoo's own return: median {statistics.median(cpu_base):.1f} "
+            f"p95 {_pct(cpu, 0.95):.1f}, {queries:.0f} queries | Odoo's own return: "
+            f"median {statistics.median(cpu_base):.1f} "
             f"p95 {_pct(cpu_base, 0.95):.1f}, {queries_base:.0f} queries | ratio "
             f"{statistics.median(cpu) / statistics.median(cpu_base):.2f}x"
         )
