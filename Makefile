@@ -4,11 +4,13 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: help setup test test-python test-addons lint format bench run run-local clean
+.PHONY: help setup test test-python test-addons lint format bench run smoke clean
 
 help:
 	@echo "make setup        create .venv with the engine, the sync service and the dev tools"
-	@echo "make run          the whole stack with Docker (Odoo 18 + addon, PostgreSQL, Redis, api, worker, beat)"
+	@echo "make run          the whole stack (Odoo 18 + addon, PostgreSQL, Redis, api, worker, beat): with Docker"
+	@echo "                  when an engine answers, else on this machine's Odoo 18 (docs/odoo.md); Ctrl-C stops it"
+	@echo "make smoke        starts make run without Docker, signs a Shopify order to the api, finds it routed in Odoo, stops"
 	@echo "make test         every test: engine, sync service (real Redis + Celery), addon (real Odoo 18 when importable)"
 	@echo "make lint         ruff, ruff format --check, pylint-odoo and manifestoo where installed"
 	@echo "make bench        benchmarks; results in docs/benchmarks.md"
@@ -22,7 +24,10 @@ $(VENV)/.installed: pyproject.toml requirements.txt requirements-dev.txt
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
-test: test-python test-addons
+# Both suites run even when the first fails, so one run reports on everything; it fails if either did.
+test: setup
+	@rc=0; $(MAKE) --no-print-directory test-python || rc=1; \
+	$(MAKE) --no-print-directory test-addons || rc=1; exit $$rc
 
 test-python: setup
 	$(PY) -m pytest
@@ -49,8 +54,13 @@ format: setup
 bench: setup
 	$(PY) -m bench
 
+# With Docker when an engine answers, else honcho + the Procfile on this machine's Odoo 18
+# (tools/run.sh; OMS_RUN_MODE=docker|local chooses).
 run:
-	docker compose -f docker/compose.yaml up --build
+	bash tools/run.sh
+
+smoke: setup
+	$(PY) tools/smoke.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

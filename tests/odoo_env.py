@@ -1,8 +1,8 @@
 """Where the real Odoo 18 for the integration tests is.
 
-Read from the same variables as tools/test_addons.sh (docs/odoo.md), with no machine-specific
-defaults: a test that needs Odoo runs wherever those variables name an importable Odoo 18, and
-is skipped with a loud banner everywhere else.
+Read from the same variables as tools/test_addons.sh (docs/odoo.md), else from the documented
+default location /opt/odoo18 + /opt/odoo18-venv: a test that needs Odoo runs wherever those
+name an importable Odoo 18, and is skipped with a loud banner everywhere else.
 """
 
 from __future__ import annotations
@@ -14,6 +14,10 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+if not (os.environ.get("ODOO_PYTHON") or os.environ.get("ODOO_HOME")) and all(
+    Path(p).exists() for p in ("/opt/odoo18/odoo-bin", "/opt/odoo18-venv/bin/python")
+):  # the documented default location (docs/odoo.md; tools/lib.sh's locate_odoo)
+    os.environ.update(ODOO_HOME="/opt/odoo18", ODOO_PYTHON="/opt/odoo18-venv/bin/python")
 ODOO_PYTHON = os.environ.get("ODOO_PYTHON", "python3")
 DATA_DIR = Path(os.environ.get("ODOO_DATA_DIR") or Path(tempfile.gettempdir()) / "oms-odoo-data")
 DB_TEMPLATE = os.environ.get("ODOO_DB_TEMPLATE") or None

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Runs the Odoo addon tests on a real Odoo 18 when one is importable; says loudly when not.
 #
-# It never installs Odoo (docs/odoo.md says how a developer gets one). It looks for an
-# Odoo 18 through these variables, then through `python3 -c "import odoo"`:
+# It never installs Odoo (docs/odoo.md says how a developer gets one). It looks for an Odoo 18
+# through the variables ODOO_PYTHON / ODOO_HOME, then at the default location /opt/odoo18 (with
+# /opt/odoo18-venv), then through `python3 -c "import odoo"` (tools/lib.sh, locate_odoo), and
+# says which one it uses. The variables:
 #
-#   ODOO_PYTHON       interpreter of Odoo's venv            (default: python3 on the PATH)
+#   ODOO_PYTHON       interpreter of Odoo's venv            (default: see above)
 #   ODOO_HOME         Odoo source tree (holds odoo-bin)     (default: where `odoo` imports from)
 #   ODOO_ADDONS_PATH  extra addons directories, comma-separated
-#   ODOO_DB_HOST / ODOO_DB_PORT / ODOO_DB_USER / ODOO_DB_PASSWORD   PostgreSQL (user != postgres)
+#   ODOO_DB_HOST / ODOO_DB_PORT / ODOO_DB_USER / ODOO_DB_PASSWORD   PostgreSQL (user != postgres);
+#                     when none answers, a throwaway cluster of the machine's PostgreSQL
+#                     binaries is started for the run and stopped at its end
 #   ODOO_DB_TEMPLATE  database to copy for a fast start (e.g. base, sale_stock, stock_delivery)
 #   ODOO_DATA_DIR     Odoo data_dir, so the template's filestore is copied too
 #   ODOO_TEST_ADDONS  addons to test, comma-separated      (default: every addon in addons/)
@@ -18,7 +22,9 @@
 # Steps: a fresh database -> 1. install the addons with --test-enable, running their browser
 # tours (HttpCase, tagged post_install) with Odoo's own runner -> 2. every other test of the
 # addons through pytest-odoo on that database -> 3. upgrade (-u) -> 4. uninstall, which must
-# leave no table or column behind -> 5. install with demo data on another fresh database.
+# leave no table or column behind -> 5. install with demo data on another fresh database, the
+# browser tours again, and every pytest-odoo test again on that demo database (OCA's CI tests
+# with demo data too).
 # It fails when a test fails, when nothing ran, when a tour was skipped (Odoo skips HttpCase
 # silently without websocket-client or Chrome) and when a step logs an error.
 set -uo pipefail
@@ -26,35 +32,26 @@ set -uo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 ADDONS_DIR="$REPO/addons"
 
-banner() {
-    echo "############################################################################"
-    for line in "$@"; do echo "# $line"; done
-    echo "############################################################################"
-}
 fail() {
     banner "ADDON TESTS FAILED: $1" "${@:2}"
     exit 1
 }
 
 # --- find an Odoo 18 ------------------------------------------------------------------------
-ODOO_PYTHON="${ODOO_PYTHON:-python3}"
-if [[ -n "${ODOO_HOME:-}" ]]; then
-    export PYTHONPATH="$ODOO_HOME${PYTHONPATH:+:$PYTHONPATH}"
-fi
-# The working tree's engine wins over any installed copy.
-export PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}"
-
-odoo_major="$("$ODOO_PYTHON" -c 'import odoo.release as r; print(r.version_info[0])' 2>/dev/null || true)"
-if [[ "$odoo_major" != "18" ]]; then
-    banner "ADDON TESTS SKIPPED: no Odoo 18 importable (ODOO_PYTHON=$ODOO_PYTHON${ODOO_HOME:+, ODOO_HOME=$ODOO_HOME}" \
-        "found: ${odoo_major:-nothing}). Nothing of the addon was tested." \
+# shellcheck source=tools/lib.sh
+source "$REPO/tools/lib.sh"
+if ! locate_odoo; then
+    banner "ADDON TESTS SKIPPED: $ODOO_NOT_FOUND." \
+        "Nothing of the addon was tested." \
         "See docs/odoo.md to get an Odoo 18 and the variables this runner reads."
     exit 0
 fi
-ODOO_HOME="${ODOO_HOME:-$("$ODOO_PYTHON" -c 'import os, odoo; print(os.path.dirname(os.path.dirname(odoo.__file__)))')}"
+# The working tree's engine wins over any installed copy.
+export PYTHONPATH="$REPO:$ODOO_HOME${PYTHONPATH:+:$PYTHONPATH}"
 ODOO_BIN="$ODOO_HOME/odoo-bin"
 [[ -f "$ODOO_BIN" ]] || fail "Odoo 18 imports but $ODOO_BIN does not exist; set ODOO_HOME to the source tree"
-echo "Odoo 18 found: $ODOO_PYTHON, $ODOO_HOME"
+odoo_version="$("$ODOO_PYTHON" -c 'import odoo.release as r; print(r.version)')"
+echo "Odoo $odoo_version found through $ODOO_FOUND_BY: $ODOO_PYTHON, $ODOO_HOME"
 
 # --- what to test, and what it needs ------------------------------------------------------
 if [[ -n "${ODOO_TEST_ADDONS:-}" ]]; then
@@ -70,22 +67,8 @@ addon_list="$(IFS=,; echo "${addons[*]}")"
 echo "Addons: $addon_list"
 
 # Python dependencies declared by the manifests must import in Odoo's interpreter.
-"$ODOO_PYTHON" - "$ADDONS_DIR" "${addons[@]}" <<'PY' || fail "a Python dependency of the addons is missing in Odoo's venv" "pip install -e $REPO (and the packages above) into it"
-import ast, sys
-from odoo.modules.module import check_python_external_dependency
-base, names = sys.argv[1], sys.argv[2:]
-missing = []
-for name in names:
-    manifest = ast.literal_eval(open(f"{base}/{name}/__manifest__.py").read())
-    for dep in manifest.get("external_dependencies", {}).get("python", []):
-        try:  # the very check Odoo makes before installing
-            check_python_external_dependency(dep)
-        except Exception as exc:
-            missing.append(f"{name}: {exc}")
-for m in missing:
-    print("missing:", m)
-sys.exit(1 if missing else 0)
-PY
+check_addon_python_deps "$REPO" "${addons[@]}" \
+    || fail "a Python dependency of the addons is missing in Odoo's venv" "pip install -e $REPO (and the packages above) into it"
 "$ODOO_PYTHON" -c 'import pytest_odoo' 2>/dev/null \
     || fail "pytest-odoo is not installed in Odoo's venv ($ODOO_PYTHON -m pip install pytest-odoo)"
 
@@ -131,25 +114,11 @@ fi
 
 # --- a fresh database -----------------------------------------------------------------------
 WORK="$(mktemp -d -t oms-addon-tests.XXXXXX)"
+PG_DIR=""
 DB="${ODOO_DB_NAME:-oms_test_$(date +%Y%m%d%H%M%S)_$$}"
 HTTP_PORT="$("$ODOO_PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 DATA_DIR="${ODOO_DATA_DIR:-$WORK/data}"
 addons_path="$ODOO_HOME/addons,$ODOO_HOME/odoo/addons,$ADDONS_DIR${ODOO_ADDONS_PATH:+,$ODOO_ADDONS_PATH}"
-CONF="$WORK/odoo.conf"
-cat > "$CONF" <<EOF
-[options]
-addons_path = $addons_path
-data_dir = $DATA_DIR
-db_name = $DB
-db_host = ${ODOO_DB_HOST:-False}
-db_port = ${ODOO_DB_PORT:-False}
-db_user = ${ODOO_DB_USER:-False}
-db_password = ${ODOO_DB_PASSWORD:-False}
-http_interface = 127.0.0.1
-http_port = $HTTP_PORT
-without_demo = all
-max_cron_threads = 0
-EOF
 
 db_admin() {
     "$ODOO_PYTHON" - "$@" <<'PY'
@@ -187,8 +156,55 @@ cleanup() {
     else
         echo "Kept database $DB and $WORK (ODOO_KEEP_DB=1)"
     fi
+    if [[ -n "$PG_DIR" ]]; then
+        pg_cluster_stop "$PG_DIR"
+        if [[ "${ODOO_KEEP_DB:-0}" == "1" ]]; then
+            echo "Throwaway cluster stopped, kept in $PG_DIR; to look at the databases again:" \
+                 "(source tools/lib.sh; pg_cluster_start $PG_DIR) and ODOO_DB_HOST=$PG_DIR ODOO_DB_USER=odoo"
+        else
+            rm -rf "$PG_DIR"
+        fi
+    fi
 }
 trap cleanup EXIT
+
+# PostgreSQL: the one the variables name, else a throwaway cluster.
+PG_DIR=""
+if pg_reachable; then
+    echo "PostgreSQL: ${ODOO_DB_HOST:-libpq default host}${ODOO_DB_PORT:+:$ODOO_DB_PORT} as ${ODOO_DB_USER:-$(id -un)}"
+else
+    what="${ODOO_DB_HOST:-libpq default host}${ODOO_DB_PORT:+:$ODOO_DB_PORT} as ${ODOO_DB_USER:-$(id -un)}"
+    pg_bindir >/dev/null || fail "no PostgreSQL answers ($what) and no PostgreSQL binaries to start one" \
+        "set ODOO_DB_HOST / ODOO_DB_PORT / ODOO_DB_USER (docs/odoo.md) or install PostgreSQL"
+    # Under /tmp, not $WORK (mktemp's 0700): as root the cluster runs as another account.
+    PG_DIR="$(mktemp -d -t oms-pg.XXXXXX)"
+    pg_cluster_init "$PG_DIR" throwaway && pg_cluster_start "$PG_DIR" \
+        || fail "no PostgreSQL answers ($what) and a throwaway cluster in $PG_DIR did not start"
+    export ODOO_DB_HOST="$PG_DIR" ODOO_DB_USER=odoo
+    unset ODOO_DB_PORT ODOO_DB_PASSWORD
+    if [[ -n "${ODOO_DB_TEMPLATE:-}${ODOO_DB_TEMPLATE_DEMO:-}" ]]; then
+        echo "(ODOO_DB_TEMPLATE / ODOO_DB_TEMPLATE_DEMO ignored: they live on the server that does not answer)"
+        unset ODOO_DB_TEMPLATE ODOO_DB_TEMPLATE_DEMO
+    fi
+    echo "PostgreSQL: none answers ($what); throwaway cluster of $(pg_bindir) in $PG_DIR," \
+         "stopped at exit"
+fi
+
+CONF="$WORK/odoo.conf"
+cat > "$CONF" <<EOF
+[options]
+addons_path = $addons_path
+data_dir = $DATA_DIR
+db_name = $DB
+db_host = ${ODOO_DB_HOST:-False}
+db_port = ${ODOO_DB_PORT:-False}
+db_user = ${ODOO_DB_USER:-False}
+db_password = ${ODOO_DB_PASSWORD:-False}
+http_interface = 127.0.0.1
+http_port = $HTTP_PORT
+without_demo = all
+max_cron_threads = 0
+EOF
 
 db_admin create "$DB" "${ODOO_DB_TEMPLATE:-}" || fail "cannot create database $DB (is PostgreSQL up? see docs/odoo.md)"
 if [[ -n "${ODOO_DB_TEMPLATE:-}" && -d "$DATA_DIR/filestore/$ODOO_DB_TEMPLATE" ]]; then
@@ -241,31 +257,37 @@ for f in "${tour_files[@]}"; do
 done
 # Without tours, a tag that matches nothing: the step is then only the install.
 tour_tags="${tour_tags:-/no_tour_in_these_addons,}"
-INSTALL_LOG="$WORK/install.log"
-echo "== 1/$steps install $addon_list with --test-enable (tours: ${tour_tags%,})"
-odoo_bin -d "$DB" -i "$addon_list" --stop-after-init \
-    --test-enable --test-tags "${tour_tags%,}" > "$INSTALL_LOG" 2>&1
-install_rc=$?
-grep -E " (ERROR|CRITICAL) | odoo\.tests\.(result|stats): |post-tests in | skipped " "$INSTALL_LOG" | tail -n 40
 
-problems=()
-[[ $install_rc -eq 0 ]] || problems+=("odoo-bin exited with $install_rc")
-grep -qE " (ERROR|CRITICAL) " "$INSTALL_LOG" && problems+=("errors in the install log")
-grep -q "Modules loaded" "$INSTALL_LOG" || problems+=("the registry never finished loading")
-tours_run="$(grep -oE '[0-9]+ post-tests in' "$INSTALL_LOG" | tail -n1 | grep -oE '^[0-9]+' || echo 0)"
-if [[ ${#tour_files[@]} -gt 0 ]]; then
-    [[ "${tours_run:-0}" -gt 0 ]] || problems+=("zero browser tours ran")
-    # Odoo logs a skipped test at INFO and carries on; a skipped tour is a failed run here.
-    if grep -qE " skipped .* : |websocket-client module is not installed|Error during Chrome headless|chrome devtools port|Chrome crashed" "$INSTALL_LOG"; then
-        problems+=("a browser tour was SKIPPED (Chrome or websocket-client problem)")
+# install_with_tours CONF DB LOG: installs the addons with Odoo's runner playing the tours; sets
+# tours_run, fails the run on any problem.
+install_with_tours() {
+    local conf=$1 db=$2 log=$3 rc problems=()
+    "$ODOO_PYTHON" "$ODOO_BIN" -c "$conf" --log-level=info -d "$db" -i "$addon_list" \
+        --stop-after-init --test-enable --test-tags "${tour_tags%,}" > "$log" 2>&1
+    rc=$?
+    grep -E " (ERROR|CRITICAL) | odoo\.tests\.(result|stats): |post-tests in | skipped " "$log" | tail -n 40
+    [[ $rc -eq 0 ]] || problems+=("odoo-bin exited with $rc")
+    grep -qE " (ERROR|CRITICAL) " "$log" && problems+=("errors in the install log")
+    grep -q "Modules loaded" "$log" || problems+=("the registry never finished loading")
+    tours_run="$(grep -oE '[0-9]+ post-tests in' "$log" | tail -n1 | grep -oE '^[0-9]+' || echo 0)"
+    if [[ ${#tour_files[@]} -gt 0 ]]; then
+        [[ "${tours_run:-0}" -gt 0 ]] || problems+=("zero browser tours ran")
+        # Odoo logs a skipped test at INFO and carries on; a skipped tour is a failed run here.
+        if grep -qE " skipped .* : |websocket-client module is not installed|Error during Chrome headless|chrome devtools port|Chrome crashed" "$log"; then
+            problems+=("a browser tour was SKIPPED (Chrome or websocket-client problem)")
+        fi
     fi
-fi
-if [[ ${#problems[@]} -gt 0 ]]; then
-    echo "---- last 60 lines of $INSTALL_LOG"; tail -n 60 "$INSTALL_LOG"
-    ODOO_KEEP_DB=1
-    fail "install / browser tours: $(IFS=';'; echo "${problems[*]}")" "full log: $INSTALL_LOG"
-fi
+    if [[ ${#problems[@]} -gt 0 ]]; then
+        echo "---- last 60 lines of $log"; tail -n 60 "$log"
+        ODOO_KEEP_DB=1
+        fail "install / browser tours on $db: $(IFS=';'; echo "${problems[*]}")" "full log: $log"
+    fi
+}
+
+echo "== 1/$steps install $addon_list with --test-enable (tours: ${tour_tags%,})"
+install_with_tours "$CONF" "$DB" "$WORK/install.log"
 echo "Install OK; browser tours run: $tours_run"
+summary="browser tours: $tours_run (Odoo runner, Chrome)"
 
 # --- 2. every other test through pytest-odoo on the installed database --------------------
 test_dirs=()
@@ -273,14 +295,17 @@ for addon in "${addons[@]}"; do
     [[ -d "$ADDONS_DIR/$addon/tests" ]] && test_dirs+=("$addon/tests")
 done
 [[ ${#test_dirs[@]} -gt 0 ]] || fail "the addons have no tests/ directory"
-JUNIT="$WORK/pytest.xml"
-echo "== 2/$steps pytest-odoo on ${test_dirs[*]} (tours already ran in step 1)"
-(cd "$ADDONS_DIR" && "$ODOO_PYTHON" -m pytest -p no:cacheprovider \
-    --odoo-config="$CONF" --odoo-database="$DB" --odoo-http \
-    -p no:warnings --ignore-glob='*/tests/test_tour*.py' --junitxml="$JUNIT" -q -rfEs \
-    "${test_dirs[@]}")
-pytest_rc=$?
-read -r p_tests p_failures p_errors p_skipped < <("$ODOO_PYTHON" - "$JUNIT" <<'PY'
+
+# pytest_odoo CONF DB JUNIT: every test but the tour files on DB; sets p_tests, fails the run
+# on a failure, an error, a skip or zero tests.
+pytest_odoo() {
+    local conf=$1 db=$2 junit=$3 rc problems=()
+    (cd "$ADDONS_DIR" && "$ODOO_PYTHON" -m pytest -p no:cacheprovider \
+        --odoo-config="$conf" --odoo-database="$db" --odoo-http \
+        -p no:warnings --ignore-glob='*/tests/test_tour*.py' --junitxml="$junit" -q -rfEs \
+        "${test_dirs[@]}")
+    rc=$?
+    read -r p_tests p_failures p_errors p_skipped < <("$ODOO_PYTHON" - "$junit" <<'PY'
 import sys, xml.etree.ElementTree as ET
 try:
     root = ET.parse(sys.argv[1]).getroot()
@@ -291,18 +316,22 @@ tot = [sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "err
 print(*tot)
 PY
 )
-echo "pytest-odoo: $p_tests tests, $p_failures failed, $p_errors errors, $p_skipped skipped (rc $pytest_rc)"
+    echo "pytest-odoo on $db: $p_tests tests, $p_failures failed, $p_errors errors, $p_skipped skipped (rc $rc)"
+    [[ $rc -eq 0 ]] || problems+=("pytest exited with $rc")
+    [[ "$p_tests" -gt 0 ]] || problems+=("zero tests ran")
+    [[ "$p_skipped" -eq 0 ]] || problems+=("$p_skipped test(s) skipped")
+    if [[ ${#problems[@]} -gt 0 ]]; then
+        ODOO_KEEP_DB=1
+        fail "pytest-odoo on $db: $(IFS=';'; echo "${problems[*]}")"
+    fi
+}
 
-problems=()
-[[ $pytest_rc -eq 0 ]] || problems+=("pytest exited with $pytest_rc")
-[[ "$p_tests" -gt 0 ]] || problems+=("zero tests ran")
-[[ "$p_skipped" -eq 0 ]] || problems+=("$p_skipped test(s) skipped")
-if [[ ${#problems[@]} -gt 0 ]]; then
-    fail "pytest-odoo: $(IFS=';'; echo "${problems[*]}")"
-fi
-summary="browser tours: $tours_run (Odoo runner, Chrome), tests: $p_tests (pytest-odoo), 0 failed, 0 skipped"
+echo "== 2/$steps pytest-odoo on ${test_dirs[*]} (tours already ran in step 1)"
+pytest_odoo "$CONF" "$DB" "$WORK/pytest.xml"
+summary+=", tests: $p_tests (pytest-odoo), 0 failed, 0 skipped"
 if [[ $steps -eq 2 ]]; then
-    banner "ADDON TESTS PASSED on Odoo 18: $addon_list (QUICK: no upgrade/uninstall/demo checks)" "$summary"
+    banner "ADDON TESTS PASSED on Odoo $odoo_version: $addon_list (QUICK: no upgrade/uninstall/demo checks)" \
+        "without demo data: $summary"
     exit 0
 fi
 
@@ -331,20 +360,23 @@ leftovers="$(comm -13 "$WORK/schema_before.txt" "$WORK/schema_after.txt")"
 [[ ${#problems[@]} -eq 0 ]] || fail "uninstall: ${problems[*]}" "log: $WORK/uninstall.log"
 echo "Uninstall OK: no table or column left behind"
 
-# --- 5. install with demo data ----------------------------------------------------------------
-echo "== 5/$steps install with demo data on $DEMO_DB${ODOO_DB_TEMPLATE_DEMO:+ (from $ODOO_DB_TEMPLATE_DEMO)}"
+# --- 5. with demo data: install, tours, every test again --------------------------------------
+echo "== 5/$steps install with demo data on $DEMO_DB${ODOO_DB_TEMPLATE_DEMO:+ (from $ODOO_DB_TEMPLATE_DEMO)}, with the tours, then pytest-odoo there"
 db_admin create "$DEMO_DB" "${ODOO_DB_TEMPLATE_DEMO:-}" || fail "cannot create database $DEMO_DB"
 if [[ -n "${ODOO_DB_TEMPLATE_DEMO:-}" && -d "$DATA_DIR/filestore/$ODOO_DB_TEMPLATE_DEMO" ]]; then
     cp -a "$DATA_DIR/filestore/$ODOO_DB_TEMPLATE_DEMO" "$DATA_DIR/filestore/$DEMO_DB"
 fi
-grep -v '^without_demo' "$CONF" > "$WORK/odoo-demo.conf"
-"$ODOO_PYTHON" "$ODOO_BIN" -c "$WORK/odoo-demo.conf" --log-level=info -d "$DEMO_DB" \
-    -i "$addon_list" --stop-after-init > "$WORK/demo.log" 2>&1
-rc=$?
-mapfile -t problems < <(log_problems $rc "$WORK/demo.log")
-grep -qE "loading [a-z_]+/demo/" "$WORK/demo.log" || problems+=("no demo file was loaded")
-[[ ${#problems[@]} -eq 0 ]] || fail "install with demo data: ${problems[*]}" "log: $WORK/demo.log"
-echo "Demo install OK"
+DEMO_CONF="$WORK/odoo-demo.conf"
+grep -v '^without_demo' "$CONF" | sed "s/^db_name = .*/db_name = $DEMO_DB/" > "$DEMO_CONF"
+install_with_tours "$DEMO_CONF" "$DEMO_DB" "$WORK/demo.log"
+grep -qE "loading [a-z_]+/demo/" "$WORK/demo.log" \
+    || fail "install with demo data: no demo file was loaded" "log: $WORK/demo.log"
+echo "Demo install OK; browser tours run: $tours_run"
+demo_summary="browser tours: $tours_run"
+pytest_odoo "$DEMO_CONF" "$DEMO_DB" "$WORK/pytest-demo.xml"
+demo_summary+=", tests: $p_tests (pytest-odoo), 0 failed, 0 skipped"
 
-banner "ADDON TESTS PASSED on Odoo 18: $addon_list" "$summary" \
+banner "ADDON TESTS PASSED on Odoo $odoo_version ($ODOO_HOME, found through $ODOO_FOUND_BY): $addon_list" \
+    "without demo data: $summary" \
+    "with demo data:    $demo_summary" \
     "install, upgrade, uninstall (nothing left behind), install with demo data: OK"
