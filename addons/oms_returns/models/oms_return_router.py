@@ -274,47 +274,20 @@ class OmsReturnRouter(models.AbstractModel):
         location (not sellable until inspected) unless ``destination`` says otherwise. Linked
         to the order lines (``to_refund``), so their delivered quantities go down when it is
         done, as with Odoo's own returns."""
-        order = ret.sale_order_id
-        Picking = self.env["stock.picking"].sudo().with_company(ret.company_id)
-        customers = self.env.ref("stock.stock_location_customers")
-        destination = destination or warehouse._oms_returns_location()
-        picking_type = warehouse.in_type_id
-        picking = Picking.create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": order.partner_shipping_id.id,
-                "location_id": customers.id,
-                "location_dest_id": destination.id,
-                "origin": f"{ret.name} ({order.name})",
-                "oms_return_id": ret.id,
-                "company_id": ret.company_id.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": line.product_id.display_name,
-                            "product_id": line.product_id.id,
-                            "product_uom_qty": line.quantity,
-                            "product_uom": line.sale_line_id.product_uom.id,
-                            "location_id": customers.id,
-                            "location_dest_id": destination.id,
-                            "sale_line_id": line.sale_line_id.id,
-                            "to_refund": True,
-                            "origin_returned_move_id": line.sale_line_id._oms_delivered_moves()[
-                                -1:
-                            ].id,
-                            "oms_return_line_id": line.id,
-                            "picking_type_id": picking_type.id,
-                            "company_id": ret.company_id.id,
-                        }
-                    )
-                    for line in lines
-                ],
-            }
+        return self._move(
+            ret,
+            lines,
+            self.env.ref("stock.stock_location_customers"),
+            destination or warehouse._oms_returns_location(),
+            warehouse.in_type_id,
+            partner=ret.sale_order_id.partner_shipping_id,
+            done=done,
+            move_vals=lambda line: {
+                "sale_line_id": line.sale_line_id.id,
+                "to_refund": True,
+                "origin_returned_move_id": line.sale_line_id._oms_delivered_moves()[-1:].id,
+            },
         )
-        picking.action_confirm()
-        if done:
-            self._validate(picking)
-        return picking.with_env(self.env)
 
     @api.model
     def _validate(self, picking):
@@ -546,7 +519,19 @@ class OmsReturnRouter(models.AbstractModel):
             scrap.action_validate()
 
     @api.model
-    def _move(self, ret, line, source, destination, picking_type, partner=None, done=False):
+    def _move(
+        self,
+        ret,
+        lines,
+        source,
+        destination,
+        picking_type,
+        partner=None,
+        done=False,
+        move_vals=None,
+    ):
+        """One picking of ``lines`` of ``ret`` from ``source`` to ``destination``, confirmed
+        (and validated when ``done``); ``move_vals(line)``: more values of a line's move."""
         picking = (
             self.env["stock.picking"]
             .sudo()
@@ -554,7 +539,7 @@ class OmsReturnRouter(models.AbstractModel):
             .create(
                 {
                     "picking_type_id": picking_type.id,
-                    "partner_id": (partner or ret.partner_id).id if partner else False,
+                    "partner_id": partner.id if partner else False,
                     "location_id": source.id,
                     "location_dest_id": destination.id,
                     "origin": f"{ret.name} ({ret.sale_order_id.name})",
@@ -572,8 +557,10 @@ class OmsReturnRouter(models.AbstractModel):
                                 "oms_return_line_id": line.id,
                                 "picking_type_id": picking_type.id,
                                 "company_id": ret.company_id.id,
+                                **(move_vals(line) if move_vals else {}),
                             }
                         )
+                        for line in lines
                     ],
                 }
             )
