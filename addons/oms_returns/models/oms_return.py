@@ -479,7 +479,8 @@ class OmsReturn(models.Model):
     def _oms_received(self):
         """Hook: every parcel of the return arrived (customer told, by lifecycle messages)."""
         self.ensure_one()
-        self.sale_order_id._oms_return_notify("return_received", self)
+        if self.line_ids.filtered(lambda line: line.action != "keep"):
+            self.sale_order_id._oms_return_notify("return_received", self)
 
     def _oms_log_created(self):
         self.ensure_one()

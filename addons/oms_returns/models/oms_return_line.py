@@ -4,7 +4,6 @@ went and what it was worth - also the row of the returns cost view (per order, c
 reason)."""
 
 from odoo import api, fields, models
-from odoo.tools import float_is_zero
 
 REASONS = [
     ("changed_mind", "Changed their mind"),
@@ -148,6 +147,3 @@ class OmsReturnLine(models.Model):
     def _oms_company_fault(self):
         self.ensure_one()
         return self.reason in COMPANY_FAULT
-
-    def _oms_quantity_zero(self):
-        return float_is_zero(self.quantity, precision_rounding=self.product_uom.rounding or 0.01)

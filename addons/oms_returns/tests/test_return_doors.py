@@ -107,3 +107,31 @@ class TestReturnDoors(OmsAccessCase):
                 "start_return",
                 {"order": self.order_a.name, "email": "asa@example.com"},
             )
+
+    def test_store_staff_inspect_what_arrived_at_their_store(self):
+        # Returns go to store A only.
+        self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company.id), ("id", "!=", self.store_a.id)]
+        ).oms_accepts_returns = False
+        order = self._create_store_order(self.store_b, "Access Customer D")
+        delivery = self._delivery(order)
+        delivery.move_ids.quantity = delivery.move_ids.product_uom_qty
+        delivery.move_ids.picked = True
+        delivery._action_done()
+        ret = self.env["oms.return"]._oms_create_return(
+            order, [{"sale_line": order.order_line[:1], "quantity": 1, "reason": "other"}]
+        )
+        self.assertEqual(ret.line_ids.warehouse_id, self.store_a)
+        receipt = ret.picking_ids
+        receipt.move_ids.quantity = 1
+        receipt.move_ids.picked = True
+        receipt._action_done()
+        # Store A's staff may not read store B's order, but inspect what arrived at store A.
+        self.assertRefused(self.staff_a, "sale.order", "read", order.ids, ["name"])
+        self.assertRefused(self.staff_b, "oms.return", "action_inspect", ret.ids)
+        self.call(self.staff_a, "oms.return.line", "write", ret.line_ids.ids, {"grade": "as_new"})
+        self.call(self.staff_a, "oms.return", "action_inspect", ret.ids)
+        self.env.invalidate_all()
+        self.assertEqual(ret.line_ids.disposition, "resell")
+        self.assertTrue(ret.refund_request_ids)
+        self.assertEqual(ret.state, "refunded")
