@@ -40,6 +40,7 @@ class OmsIntake(models.AbstractModel):
             # has paid already, so a person looks at it.
             order.message_post(body=self.env._("No return opened: %s", refusal.args[0]))
             return super()._schedule_return_activity(refund)
+        self._schedule_return_expected(refund, ret)
         # The shop paid back; the goods are still to come.
         for line, refund_line in zip(
             ret.line_ids, refund.line_ids.filtered("return_quantity"), strict=False
@@ -49,3 +50,23 @@ class OmsIntake(models.AbstractModel):
         if ret.state == "requested":
             ret._oms_route()
         return ret
+
+    def _schedule_return_expected(self, refund, ret):
+        """Customer service still hears that goods are on their way back, with the return
+        that receives them (its receipts wait at the nodes the return was routed to)."""
+        items = ", ".join(
+            f"{line.return_quantity:g} x {line.product_id.display_name}"
+            for line in refund.line_ids
+            if line.return_quantity
+        )
+        refund.sale_order_id.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Return expected (shop refund %s)", refund.external_refund_id),
+            note=self.env._(
+                "The shop refunded %(items)s; the customer sends them back. Return %(name)s "
+                "receives them.",
+                items=items,
+                name=ret.name,
+            ),
+            user_id=refund.sale_order_id.user_id.id or self.env.uid,
+        )

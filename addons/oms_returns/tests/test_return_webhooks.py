@@ -60,6 +60,8 @@ class TestReturnWebhooks(OmsReturnCase):
         self.assertTrue(ret.refund_done, "the shop paid already")
         self.assertAlmostEqual(ret.refund_amount, 25.0)
         self.assertTrue(ret.picking_ids, "the goods are still expected")
+        [expected] = self.order.activity_ids.filtered(lambda a: "Return expected" in a.summary)
+        self.assertIn(ret.name, expected.note)
         [again] = self.intake.apply_refunds([refund])
         self.assertEqual(again["status"], "unchanged")
         self.assertEqual(len(self.order.oms_return_ids), 1)
