@@ -147,6 +147,38 @@ class CanonicalRefund(_Model):
     lines: list[RefundLine] = []
 
 
+ReturnReason = Literal[
+    "changed_mind", "wrong_size", "not_as_described", "wrong_item", "damaged_in_transit",
+    "defective", "late", "other",
+]  # fmt: skip
+
+
+class ReturnLine(_Model):
+    """Units of one order line the customer sends back, and why."""
+
+    external_id: str = ""  # the shop's order line id (OrderLine.external_id); else sku
+    sku: str = ""
+    quantity: Decimal = Field(gt=0)
+    reason: ReturnReason = "other"
+    condition: Literal["as_new", "opened", "damaged", "defective"] | None = None
+
+    @model_validator(mode="after")
+    def _names_its_line(self) -> ReturnLine:
+        if not (self.external_id or self.sku):
+            raise ValueError("a return line needs external_id or sku")
+        return self
+
+
+class CanonicalReturn(_Model):
+    """A return the shop opened (``oms.intake.apply_returns``, docs/contracts.md)."""
+
+    channel: str
+    external_id: str = Field(min_length=1)  # the order's id at the shop
+    return_id: str = Field(min_length=1)  # the return's id at the shop, unique per channel
+    note: str = ""
+    lines: list[ReturnLine] = Field(min_length=1)
+
+
 class TrackingStatus(str, Enum):
     """One status vocabulary for every carrier; which scan moves a parcel is
     oms_engine.tracking's rule (docs/contracts.md, apply_tracking)."""

@@ -69,6 +69,8 @@ class CarrierSettings(BaseModel):
     # Carriers without webhooks are polled at this API (empty = webhooks only).
     poll_url: str = ""
     api_key: SecretStr = SecretStr("")
+    # Label buying API (EasyPost-like, carriers/labels/): empty = this carrier sells no labels.
+    api_url: str = ""
 
 
 class Settings(BaseSettings):
@@ -98,6 +100,8 @@ class Settings(BaseSettings):
 
     channels: dict[str, ChannelSettings] = Field(default_factory=dict)
     carriers: dict[str, CarrierSettings] = Field(default_factory=dict)
+    # The carrier (a code of ``carriers``) that buys the labels Odoo asks for.
+    label_carrier: str = ""
 
     # Inbound webhooks
     max_body_bytes: int = 1_048_576

@@ -47,6 +47,10 @@ class OdooGateway(Protocol):
 
     def apply_refunds(self, refunds: list[dict]) -> list[dict]: ...
 
+    def apply_returns(self, returns: list[dict]) -> list[dict]: ...
+
+    def apply_labels(self, labels: list[dict]) -> list[dict]: ...
+
     def fetch_outbox(self, cursor: int, limit: int = 500) -> dict: ...
 
     def ack_outbox(self, consumer: str, cursor: int) -> bool: ...
@@ -123,6 +127,12 @@ class JsonRpcOdoo:
 
     def apply_refunds(self, refunds: list[dict]) -> list[dict]:
         return self.call("oms.intake", "apply_refunds", refunds)
+
+    def apply_returns(self, returns: list[dict]) -> list[dict]:
+        return self.call("oms.intake", "apply_returns", returns)
+
+    def apply_labels(self, labels: list[dict]) -> list[dict]:
+        return self.call("oms.intake", "apply_labels", labels)
 
     def fetch_outbox(self, cursor: int, limit: int = 500) -> dict:
         return self.call("oms.outbox.event", "fetch_since", cursor, limit=limit)

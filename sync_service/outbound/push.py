@@ -20,6 +20,8 @@ import orjson
 import redis
 
 from sync_service import metrics, stats
+from sync_service.carriers.labels.base import LabelError
+from sync_service.carriers.labels.service import LABELS, buy_label
 from sync_service.checkout.config import CheckoutSettings, get_checkout_settings
 from sync_service.checkout.jobs import on_outbox_batch
 from sync_service.config import Settings
@@ -114,6 +116,9 @@ class OutboxPusher:
 
     def _deliver(self, event: dict, attempts: int) -> None:
         topic, payload = event["topic"], event.get("payload") or {}
+        if topic == "label.requested":  # for a carrier, not a shop (carriers/labels/)
+            self._buy_label(event, attempts)
+            return
         channel_code = event.get("channel_code") or ""
         if topic == "shipment.shipped" and payload.get("tracking_number"):
             self._remember_tracking(payload)
@@ -194,6 +199,16 @@ class OutboxPusher:
         delay = min(self.settings.retry_max_s, self.settings.retry_base_s * 2 ** (attempts - 1))
         due = time.time() + delay * random.uniform(0.5, 1.0)
         self.redis.zadd(keys.RETRY, {orjson.dumps({"event": parked, "attempts": attempts}): due})
+
+    def _buy_label(self, event: dict, attempts: int) -> None:
+        try:
+            result = buy_label(self.settings, self.redis, self.odoo, self.http, event)
+        except LabelError as exc:
+            self._park(LABELS, event, attempts + 1, str(exc), exc.retryable)
+            metrics.OUTBOX_PUSHED.labels(event["topic"], LABELS, "failed").inc()
+            log.warning("label not bought: %s", exc, extra={"outbox_id": event["id"]})
+            return
+        metrics.OUTBOX_PUSHED.labels(event["topic"], LABELS, result).inc()
 
     def _remember_tracking(self, payload: dict) -> None:
         # OMS_CARRIERS is keyed by carrier code (dhl), as tracking events name the carrier;

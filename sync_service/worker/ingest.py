@@ -35,7 +35,7 @@ ORDER_DONE = {"created", "updated", "unchanged", "stale", "cancelled"}
 TRACKING_DONE = {"updated", "unchanged", "stale", "applied", "ok"}
 REFUND_DONE = {"created", "unchanged"}
 # Retrying cannot fix these: straight to the dead letters for a person to look at.
-PERMANENT = {"invalid_payload", "not_cancellable"}
+PERMANENT = {"invalid_payload", "not_cancellable", "refused"}
 
 # Parcel statuses Odoo applied are remembered this long (a parcel's journey is over by then).
 TRACKING_MEMORY_S = 90 * 24 * 3600
@@ -143,6 +143,7 @@ class Ingestor:
             self._orders(lanes[0])
         # After the orders of the same batch: a refund read together with its order finds it.
         self._refunds(by_kind.pop("refund", []))
+        self._refunds(by_kind.pop("return", []), "apply_returns", "return")
         self._tracking(by_kind.pop("tracking", []))
         for kind, rest in by_kind.items():
             # A kind this worker does not know (a newer API wrote it): kept, not lost.
@@ -181,25 +182,27 @@ class Ingestor:
         self.consumer.ack(done)
         stats.record_latencies(self.consumer.redis, latencies)
 
-    def _refunds(self, events: list[InboxEvent]) -> None:
+    def _refunds(self, events: list[InboxEvent], method="apply_refunds", kind="refund") -> None:
         """Refunds go to ``apply_refunds`` in one call; Odoo keys them by (channel, refund id),
         so a redelivered or replayed refund comes back ``unchanged``. A refund that overtook
-        its order (``unknown_order``) is retried with backoff until the order is there."""
+        its order (``unknown_order``) is retried with backoff until the order is there.
+        Returns (``apply_returns``, keyed by the shop's return id) go the same way."""
         if not events:
             return
         refunds = [orjson.loads(event.fields["data"]) for event in events]
-        results = self._call("apply_refunds", events, refunds)
+        results = self._call(method, events, refunds)
         if results is None:
             return
         done = []
         for event, refund, result in zip(events, refunds, results, strict=True):
             status = result.get("status")
-            stats.incr(self.consumer.redis, f"ingested:refund:{status}")
+            stats.incr(self.consumer.redis, f"ingested:{kind}:{status}")
             log.info(
-                "refund %s", status,
+                "%s %s", kind, status,
                 extra={"event_id": event.event_id, "channel": refund.get("channel"),
                        "external_id": refund.get("external_id"),
-                       "refund_id": refund.get("refund_id"), "order_id": result.get("order_id"),
+                       "refund_id": refund.get("refund_id") or refund.get("return_id"),
+                       "order_id": result.get("order_id"),
                        "order_name": result.get("order_name")},
             )  # fmt: skip
             if status in REFUND_DONE:

@@ -41,6 +41,7 @@ from . import oms_refund_request_line
 from . import sale_order_refund_request
 from . import sale_order_line_refund
 from . import stock_quant_outbox
+from . import oms_order_preview
 from . import oms_order_change
 from . import stock_move_change
 from . import stock_picking_change
@@ -56,3 +57,5 @@ from . import oms_customer_service
 from . import sale_order_change_preview
 from . import oms_order_preview
 from . import oms_node_signal
+from . import oms_label_request
+from . import oms_intake_label

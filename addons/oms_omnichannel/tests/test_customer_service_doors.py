@@ -98,7 +98,9 @@ class TestCustomerServiceDoors(OmsAccessCase):
         )
         self.assertEqual(answer["code"], "invalid_quantity")
         answer = self._call("start_return", self.proof_a)
-        self.assertEqual((answer["status"], answer["code"]), ("refused", "not_available"))
+        # Without the returns addon there are none; with it, a return needs its lines.
+        code = "nothing_to_change" if "oms.return" in self.env else "not_available"
+        self.assertEqual((answer["status"], answer["code"]), ("refused", code))
         self.assertEqual(self._call("change_address", {"order": "x"}, {})["status"], "not_found")
 
     def test_every_door_refuses_everyone_else(self):

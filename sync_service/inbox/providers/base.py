@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from sync_service.errors import BadSignature, MalformedPayload
 
-Kind = Literal["order", "refund", "tracking"]
+Kind = Literal["order", "refund", "return", "tracking"]
 M = TypeVar("M", bound=BaseModel)
 
 

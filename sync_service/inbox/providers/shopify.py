@@ -24,6 +24,7 @@ from sync_service.canonical import (
     dump,
 )
 from sync_service.errors import MalformedPayload
+from sync_service.inbox.providers import shopify_returns
 from sync_service.inbox.providers.base import (
     Delivery,
     build,
@@ -36,7 +37,7 @@ from sync_service.inbox.providers.base import (
 )
 
 ORDER_TOPICS = {"orders/create", "orders/updated", "orders/cancelled"}
-TOPICS = ORDER_TOPICS | {"refunds/create"}
+TOPICS = ORDER_TOPICS | {"refunds/create"} | shopify_returns.TOPICS
 
 
 class ShopifyAddress(BaseModel):
@@ -136,6 +137,11 @@ def parse(channel: str, headers: Mapping[str, str], payload: object) -> Delivery
     topic = require_header(headers, "x-shopify-topic")
     if topic not in TOPICS:
         raise MalformedPayload(f"unsupported topic {topic!r}", field="header:x-shopify-topic")
+    if topic in shopify_returns.TOPICS:
+        ret = shopify_returns.return_to_canonical(
+            channel, validate(shopify_returns.ShopifyReturn, payload)
+        )
+        return Delivery(delivery_id, topic, "return", dump(ret))
     if topic == "refunds/create":
         refund = refund_to_canonical(channel, validate(ShopifyRefund, payload))
         return Delivery(delivery_id, topic, "refund", dump(refund))

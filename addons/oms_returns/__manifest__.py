@@ -1,0 +1,32 @@
+{
+    "name": "OMS Returns",
+    "summary": "Returns by mail and in store: routed to where each item is worth most, "
+    "inspected, and paid back through the channel that took the money.",
+    "version": "18.0.1.0.0",
+    "development_status": "Beta",
+    "category": "Sales/Sales",
+    "website": "https://github.com/oms-omnichannel/oms-omnichannel",
+    "author": "OMS Omnichannel contributors",
+    "license": "LGPL-3",
+    "installable": True,
+    "depends": ["oms_omnichannel"],
+    "external_dependencies": {"python": ["oms-omnichannel"]},
+    "data": [
+        "security/oms_returns_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "data/product_data.xml",
+        "wizards/oms_return_wizard_views.xml",
+        "views/oms_return_views.xml",
+        "views/oms_return_line_views.xml",
+        "views/sale_order_views.xml",
+        "views/oms_channel_views.xml",
+        "views/stock_warehouse_views.xml",
+        "views/product_template_views.xml",
+        "views/oms_returns_menus.xml",
+    ],
+    "demo": ["demo/oms_returns_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["oms_returns/static/tests/tours/*.js"],
+    },
+}

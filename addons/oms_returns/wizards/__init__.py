@@ -1,0 +1,2 @@
+from . import oms_return_wizard
+from . import oms_return_wizard_line
