@@ -408,4 +408,47 @@ def main(argv: list[str]) -> int:
         for name in ("cancel_one_unit", "change_address", "change_to_pickup")
     )
     print("targets (status p99 <= 50 ms, changes p99 <= 500 ms):", "met" if met else "NOT met")
+    if not quick:
+        from bench import write_section
+
+        write_section("cs", report(result, met))
     return 0
+
+
+LABELS = {
+    "status_lookup": "`/cs/v1/orders/status` (target p99 <= 50 ms)",
+    "baseline_status_door_direct": "baseline: the same Odoo door over JSON-RPC",
+    "baseline_api_health": "baseline: the API's `/health` (HTTP stack alone)",
+    "cancel_one_unit": "`/orders/cancel`, one unit (target p99 <= 500 ms)",
+    "change_address": "`/orders/change-address`, another city (target p99 <= 500 ms)",
+    "change_to_pickup": "`/orders/change-delivery-mode` to a pickup store (target p99 <= 500 ms)",
+}
+
+
+def report(result: dict, met: bool) -> str:
+    """The section of docs/benchmarks.md: each call's percentiles beside its baselines."""
+    from bench import machine_summary
+
+    m = machine_summary()
+    load = result["machine"]["load_avg"]
+    rows = "\n".join(
+        f"| {label} | {result[key]['n']} | {result[key]['p50_ms']:.1f} | "
+        f"{result[key]['p95_ms']:.1f} | {result[key]['p99_ms']:.1f} | {result[key]['max_ms']:.1f} |"
+        for key, label in LABELS.items()
+    )
+    ratio = result["status_lookup"]["p50_ms"] / result["baseline_status_door_direct"]["p50_ms"]
+    return f"""## Customer service: the API end to end against Odoo 18
+
+`python -m bench cs` - {m["date"]}, commit {m["commit"]}, {m["cpu"]}, {m["cores"]} cores,
+Python {m["python"]}; odoo-bin with two workers on a copy of the demo database, redis-server,
+the API under uvicorn, all on this machine (load average at the end {load[0]:.1f}). One agent
+at a time, each call on another order; latency is the client's, request sent to answer read.
+
+| call | n | p50 ms | p95 ms | p99 ms | max ms |
+|---|---:|---:|---:|---:|---:|
+{rows}
+
+The API adds {ratio:.2f}x to the Odoo door's median (validation, the agent's key and scopes,
+the answer's shape). Targets (issue 15): {"met" if met else "**not met**"}. Run in
+{result["seconds"]:.0f} s.
+"""
