@@ -175,6 +175,25 @@ class DropshipPortal(CustomerPortal):
             delivery_id, ship, request.env._("Shipped: the shop and the customer are told.")
         )
 
+    @http.route(
+        ["/my/dropship/<int:delivery_id>/label"], type="http", auth="user", methods=["POST"]
+    )
+    def oms_dropship_label(self, delivery_id, **kw):
+        return self._oms_act(
+            delivery_id,
+            lambda d: d._oms_request_label(),
+            request.env._("Label asked for: it appears here when the carrier has sold it."),
+        )
+
+    @http.route(["/my/dropship/<int:delivery_id>/label.pdf"], type="http", auth="user")
+    def oms_dropship_label_pdf(self, delivery_id, **kw):
+        delivery = self._oms_dropship_delivery(delivery_id)
+        attachment = delivery._oms_label_attachment() if delivery is not None else None
+        if not attachment:
+            return request.not_found()
+        stream = request.env["ir.binary"]._get_stream_from(attachment)
+        return stream.get_response(as_attachment=True)
+
     # ------------------------------------------------------------------ stock feed
 
     @http.route(

@@ -1,5 +1,6 @@
 from . import (
     oms_dropship_delivery,
+    oms_dropship_delivery_label,
     oms_dropship_stock_feed,
     oms_router,
     oms_routing_decision,

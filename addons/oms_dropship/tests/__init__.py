@@ -1,6 +1,7 @@
 from . import (
     test_access_doors,
     test_accept,
+    test_label,
     test_reject,
     test_ship,
     test_sla,

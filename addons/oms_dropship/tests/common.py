@@ -93,6 +93,13 @@ class OmsDropshipCase(OmsRoutingCase):
         """``delivery`` as the portal controllers act on it for ``user``: sudo, by them."""
         return delivery.with_user(user).sudo()
 
+    def _events(self, topic, record):
+        """The outbox events of ``topic`` about ``record``, as a commit writes them."""
+        self.env.cr.flush()  # what a commit does: the outbox is written at precommit
+        return self.env["oms.outbox.event"].search(
+            [("topic", "=", topic), ("res_model", "=", record._name), ("res_id", "=", record.id)]
+        )
+
     def _signals(self, node, kind):
         return self.env["oms.node.signal"].search(
             [("warehouse_id", "=", node.id), ("kind", "=", kind), ("source", "=", "oms_dropship")]

@@ -5,6 +5,8 @@ pages and forms, and through JSON-RPC as the web client calls Odoo. Each is refu
 changes nothing; the right supplier sees the shipping address and nothing more of the
 customer."""
 
+import base64
+
 from odoo import http
 from odoo.addons.oms_omnichannel.tests.access_common import ACCESS_ERROR, OmsAccessCase, RpcError
 from odoo.tests import HttpCase, tagged
@@ -139,6 +141,34 @@ class TestDropshipDoors(OmsDropshipCase, HttpCase):
         )
         self.assertIn("Stock updated", reply.text)
         self.assertEqual(sum(quants.mapped("quantity")), 12.0)
+
+    def test_label_pdf_only_for_its_supplier(self):
+        self.as_supplier(self.delivery_a, self.user_a)._oms_accept()
+        request = self.as_supplier(self.delivery_a, self.user_a)._oms_request_label()
+        self.env["oms.intake"].sudo()._apply_labels(
+            [
+                {
+                    "key": request.key,
+                    "status": "bought",
+                    "tracking_number": "LBL-1",
+                    "label_pdf": base64.b64encode(b"%PDF-1.4 label").decode(),
+                }
+            ]
+        )
+        url = f"/my/dropship/{self.delivery_a.id}/label.pdf"
+        for user in (self.user_b, self.portal_customer):
+            self._login(user)
+            self.assertEqual(self._get(url).status_code, 404, user.login)
+            reply = self._post(f"/my/dropship/{self.delivery_a.id}/label")
+            self.assertEqual(reply.status_code, 404, user.login)
+        self._login(None)
+        self.assertEqual(self._get(url).status_code, 303)
+        self._login(self.user_a)
+        reply = self._get(url)
+        self.assertEqual(reply.status_code, 200)
+        self.assertEqual(reply.content, b"%PDF-1.4 label")
+        attachment = request.label_attachment_id
+        self.assertRefused(self.user_a, "ir.attachment", "read", attachment.ids, ["datas"])
 
     # ------------------------------------------------------------------ JSON-RPC
 

@@ -15,9 +15,7 @@ class TestShip(OmsDropshipCase):
         return order, delivery
 
     def _shipped_events(self, picking):
-        return self.env["oms.outbox.event"].search(
-            [("topic", "=", "shipment.shipped"), ("res_id", "=", picking.id)]
-        )
+        return self._events("shipment.shipped", picking)
 
     def test_ship_everything(self):
         order, delivery = self._accepted([(self.lamp, 2)])
