@@ -21,6 +21,23 @@ class TestReject(OmsDropshipCase):
         self.assertEqual(self._dropship(order).warehouse_id, self.supplier_b)
         self.assertEqual(len(self._signals(self.supplier_a, "reject")), 1)
 
+    def test_customer_is_told_when_the_new_plan_arrives_later(self):
+        (self.supplier_b | self.dc).oms_handling_days = 3
+        order = self._web_order([(self.lamp, 1)])
+        promised = order.oms_promised_date
+        self.as_supplier(self._dropship(order), self.user_a)._oms_reject("No stock")
+        self.assertGreater(order.oms_promised_date, promised)
+        told = order.sudo().oms_customer_message_ids.filtered(lambda m: m.event == "delayed")
+        self.assertEqual(len(told), 1)
+
+    def test_customer_is_not_told_when_the_date_holds(self):
+        order = self._web_order([(self.lamp, 1)])
+        promised = order.oms_promised_date
+        self.as_supplier(self._dropship(order), self.user_a)._oms_reject("No stock")
+        self.assertEqual(order.oms_promised_date, promised)
+        told = order.sudo().oms_customer_message_ids.mapped("event")
+        self.assertNotIn("delayed", told)
+
     def test_second_reject_leaves_out_both_suppliers(self):
         order = self._web_order([(self.lamp, 1)])
         self.as_supplier(self._dropship(order), self.user_a)._oms_reject("No stock")
