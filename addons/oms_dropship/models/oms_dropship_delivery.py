@@ -28,6 +28,7 @@ STATES = [
 OPEN_STATES = ("new", "accepted")
 SIGNAL_SOURCE = "oms_dropship"
 MAX_TRACKING = 64
+MAX_REASON = 1000
 
 
 class OmsDropshipDelivery(models.Model):
@@ -211,9 +212,9 @@ class OmsDropshipDelivery(models.Model):
             label = dict(self._fields["state"]._description_selection(self.env))[self.state]
             raise UserError(
                 self.env._(
-                    "Delivery %(name)s cannot change any more: it is %(state)s.",
+                    'This cannot be done on delivery %(name)s now: its status is "%(state)s".',
                     name=self.name,
-                    state=label.lower(),
+                    state=label,
                 )
             )
 
@@ -252,6 +253,8 @@ class OmsDropshipDelivery(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Say why you turn the delivery down."))
+        if len(reason) > MAX_REASON:
+            raise UserError(self.env._("Keep the reason under %s characters.", f"{MAX_REASON:,}"))
         self._oms_lock()
         self._oms_check_open()
         picking = self.picking_id.sudo()

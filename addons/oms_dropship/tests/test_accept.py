@@ -61,5 +61,5 @@ class TestAccept(OmsDropshipCase):
         order = self._web_order([(self.lamp, 1)])
         delivery = self._dropship(order)
         self.as_supplier(delivery, self.user_a)._oms_accept()
-        with self.assertRaisesRegex(UserError, "cannot change any more: it is to ship"):
+        with self.assertRaisesRegex(UserError, 'its status is "To ship"'):
             self.as_supplier(delivery, self.user_a)._oms_accept()

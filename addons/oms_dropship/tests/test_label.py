@@ -52,7 +52,7 @@ class TestLabel(OmsDropshipCase):
 
     def test_label_only_once_accepted(self):
         order = self._web_order([(self.lamp, 1)])
-        with self.assertRaisesRegex(UserError, "waiting for your answer"):
+        with self.assertRaisesRegex(UserError, 'its status is "Waiting for your answer"'):
             self.as_supplier(self._dropship(order), self.user_a)._oms_request_label()
         self.assertFalse(
             self.env["oms.label.request"].search([("picking_id", "in", order.picking_ids.ids)])

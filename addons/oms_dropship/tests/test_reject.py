@@ -57,6 +57,8 @@ class TestReject(OmsDropshipCase):
         delivery = self._dropship(order)
         with self.assertRaisesRegex(UserError, "Say why"):
             self.as_supplier(delivery, self.user_a)._oms_reject("   ")
+        with self.assertRaisesRegex(UserError, "under 1,000 characters"):
+            self.as_supplier(delivery, self.user_a)._oms_reject("x" * 1001)
         self.assertEqual(delivery.state, "new")
         self.assertEqual(self._to_ship(order), {("DSA", self.lamp): 1.0})
 
@@ -66,5 +68,5 @@ class TestReject(OmsDropshipCase):
         supplier = self.as_supplier(delivery, self.user_a)
         supplier._oms_accept()
         supplier._oms_ship(self.parcel, "TRACK1")
-        with self.assertRaisesRegex(UserError, "it is shipped"):
+        with self.assertRaisesRegex(UserError, 'its status is "Shipped"'):
             supplier._oms_reject("Too late")

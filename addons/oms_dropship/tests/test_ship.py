@@ -91,7 +91,7 @@ class TestShip(OmsDropshipCase):
     def test_ship_before_accepting_is_refused(self):
         order = self._web_order([(self.lamp, 1)])
         delivery = self._dropship(order)
-        with self.assertRaisesRegex(UserError, "waiting for your answer"):
+        with self.assertRaisesRegex(UserError, 'its status is "Waiting for your answer"'):
             self.as_supplier(delivery, self.user_a)._oms_ship(self.parcel, "T1")
 
     def test_back_office_validation_closes_the_supplier_delivery(self):
