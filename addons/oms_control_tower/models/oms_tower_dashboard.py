@@ -10,7 +10,6 @@ addons add their own held orders, payments and ring-fenced stock through the
 from datetime import datetime, time, timedelta
 
 import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import format_amount, format_datetime
@@ -129,9 +128,11 @@ class OmsTowerDashboard(models.AbstractModel):
             self.env["sale.order"]._fields["oms_routing_state"]._description_selection(self.env)
         )
         states = [code for code in labels if any(state == code for _c, state, _n in groups)]
-        channels = self.env["oms.channel"].browse(
-            sorted({channel.id for channel, _s, _n in groups if channel})
-        ).sorted(lambda c: (c.sequence, c.name))
+        channels = (
+            self.env["oms.channel"]
+            .browse(sorted({channel.id for channel, _s, _n in groups if channel}))
+            .sorted(lambda c: (c.sequence, c.name))
+        )
         counts = {(channel.id, state): n for channel, state, n in groups}
         rows = []
         for channel in [*channels, self.env["oms.channel"]]:
@@ -139,11 +140,21 @@ class OmsTowerDashboard(models.AbstractModel):
                 continue
             cells = []
             for state in states:
-                domain = [*base, ("oms_channel_id", "=", channel.id), ("oms_routing_state", "=", state)]
+                domain = [
+                    *base,
+                    ("oms_channel_id", "=", channel.id),
+                    ("oms_routing_state", "=", state),
+                ]
                 value = counts.get((channel.id, state), 0)
                 label = f"{channel.name or self.env._('No channel')}: {labels[state]}"
                 cells.append(
-                    self._figure(f"orders_{channel.code or 'none'}_{state}", label, "sale.order", domain, value)
+                    self._figure(
+                        f"orders_{channel.code or 'none'}_{state}",
+                        label,
+                        "sale.order",
+                        domain,
+                        value,
+                    )
                 )
             total = sum(counts.get((channel.id, state), 0) for state in states)
             rows.append(
@@ -194,9 +205,7 @@ class OmsTowerDashboard(models.AbstractModel):
         Picking = self.env["stock.picking"]
         unstarted = self._unstarted()
         field = "picking_type_id.warehouse_id"
-        groups = Picking._read_group(
-            unstarted, ["picking_type_id"], ["__count", "create_date:min"]
-        )
+        groups = Picking._read_group(unstarted, ["picking_type_id"], ["__count", "create_date:min"])
         count, oldest = {}, {}
         for picking_type, n, first in groups:
             wh = picking_type.warehouse_id.id
@@ -208,7 +217,9 @@ class OmsTowerDashboard(models.AbstractModel):
             late[picking_type.warehouse_id.id] = late.get(picking_type.warehouse_id.id, 0) + n
         waiting_domain = [*self._open_legs(), ("oms_wave_state", "=", "waiting")]
         waiting = {}
-        for picking_type, n in Picking._read_group(waiting_domain, ["picking_type_id"], ["__count"]):
+        for picking_type, n in Picking._read_group(
+            waiting_domain, ["picking_type_id"], ["__count"]
+        ):
             waiting[picking_type.warehouse_id.id] = waiting.get(picking_type.warehouse_id.id, 0) + n
         states = dict(
             self.env["oms.health.status"]._fields["state"]._description_selection(self.env)
@@ -389,9 +400,7 @@ class OmsTowerDashboard(models.AbstractModel):
             count = Order.search_count(domain)
             sums = Order._read_group(domain, ["currency_id"], [f"{amount_field}:sum"])
             amounts = ", ".join(format_amount(self.env, total, cur) for cur, total in sums if cur)
-            figures.append(
-                self._figure(key, label, "sale.order", domain, count, hint=amounts)
-            )
+            figures.append(self._figure(key, label, "sale.order", domain, count, hint=amounts))
         return figures
 
     @api.model
@@ -558,9 +567,13 @@ class OmsTowerDashboard(models.AbstractModel):
             figure["hint"] = (
                 _("Oldest %(age)s", age=self._duration(pending.create_date, now)) if pending else ""
             )
-            dead = self.env["oms.sync.dead.letter"].search_count(
-                [("health_id", "=", health.id), ("channel_code", "=", channel.code)]
-            ) if health else 0
+            dead = (
+                self.env["oms.sync.dead.letter"].search_count(
+                    [("health_id", "=", health.id), ("channel_code", "=", channel.code)]
+                )
+                if health
+                else 0
+            )
             figures.append(figure)
             if health:
                 figures.append(

@@ -230,7 +230,9 @@ class OmsNodeSignal(models.Model):
             observed_at = observed_at.astimezone(timezone.utc).replace(tzinfo=None)
         if observed_at > now + CLOCK_SKEW:
             raise UserError(
-                self.env._("A signal cannot be observed in the future (%(when)s).", when=observed_at)
+                self.env._(
+                    "A signal cannot be observed in the future (%(when)s).", when=observed_at
+                )
             )
         return observed_at.replace(microsecond=0)
 
