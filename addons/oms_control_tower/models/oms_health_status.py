@@ -35,9 +35,7 @@ class OmsHealthStatus(models.Model):
     warehouse_id = fields.Many2one(
         "stock.warehouse", string="Node", readonly=True, ondelete="cascade", index=True
     )
-    carrier_id = fields.Many2one(
-        "delivery.carrier", string="Carrier", readonly=True, ondelete="cascade", index=True
-    )
+    carrier_id = fields.Many2one("delivery.carrier", readonly=True, ondelete="cascade", index=True)
     country_id = fields.Many2one("res.country", string="Region", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     state = fields.Selection(

@@ -12,7 +12,7 @@ class OmsPolicyReplayOrder(models.Model):
     _order = "replay_id, id"
 
     replay_id = fields.Many2one("oms.policy.replay", required=True, ondelete="cascade", index=True)
-    decision_id = fields.Many2one("oms.routing.decision", string="Decision", readonly=True)
+    decision_id = fields.Many2one("oms.routing.decision", readonly=True)
     sale_order_id = fields.Many2one("sale.order", string="Order", readonly=True)
     currency_id = fields.Many2one(related="replay_id.currency_id")
     decided_figures = fields.Json(readonly=True)

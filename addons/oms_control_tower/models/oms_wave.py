@@ -56,7 +56,7 @@ class OmsWave(models.Model):
         string="Releases At", readonly=True, help="When the wave is released by itself."
     )
     released_at = fields.Datetime(string="Released On", readonly=True)
-    released_by_id = fields.Many2one("res.users", string="Released By", readonly=True)
+    released_by_id = fields.Many2one("res.users", readonly=True)
     picking_ids = fields.One2many("stock.picking", "oms_wave_id", string="Deliveries")
     picking_count = fields.Integer(compute="_compute_counts", string="Deliveries Waiting")
     # The report, written at release.

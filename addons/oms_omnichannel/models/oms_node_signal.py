@@ -63,9 +63,7 @@ class OmsNodeSignal(models.Model):
     warehouse_id = fields.Many2one(
         "stock.warehouse", string="Node", readonly=True, ondelete="cascade", index=True
     )
-    carrier_id = fields.Many2one(
-        "delivery.carrier", string="Carrier", readonly=True, ondelete="cascade", index=True
-    )
+    carrier_id = fields.Many2one("delivery.carrier", readonly=True, ondelete="cascade", index=True)
     country_id = fields.Many2one(
         "res.country",
         string="Region",
