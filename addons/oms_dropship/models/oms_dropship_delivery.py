@@ -66,7 +66,7 @@ class OmsDropshipDelivery(models.Model):
     accept_deadline = fields.Datetime(string="Accept By", readonly=True)
     ship_deadline = fields.Datetime(string="Ship By", readonly=True)
     accepted_date = fields.Datetime(string="Accepted", readonly=True)
-    accepted_by_id = fields.Many2one("res.users", string="Accepted By", readonly=True)
+    accepted_by_id = fields.Many2one("res.users", readonly=True)
     shipped_date = fields.Datetime(string="Shipped", readonly=True)
     rejected_date = fields.Datetime(string="Turned Down", readonly=True)
     rejected_by_id = fields.Many2one("res.users", string="Turned Down By", readonly=True)

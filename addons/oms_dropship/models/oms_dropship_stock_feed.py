@@ -76,12 +76,18 @@ class OmsDropshipStockFeed(models.AbstractModel):
     @api.model
     def _parse(self, warehouse, data):
         """``[(product, quantity)]`` of the file, or ``FeedRefused`` with every bad line."""
-        _ = self.env._
         if not data:
-            raise FeedRefused([(1, _("The file is empty."))])
+            raise FeedRefused([(1, self.env._("The file is empty."))])
         if len(data) > MAX_BYTES:
             raise FeedRefused(
-                [(1, _("The file is larger than %s MB; split it.", MAX_BYTES // (1024 * 1024)))]
+                [
+                    (
+                        1,
+                        self.env._(
+                            "The file is larger than %s MB; split it.", MAX_BYTES // (1024 * 1024)
+                        ),
+                    )
+                ]
             )
         errors = []
         texts = []
@@ -92,17 +98,19 @@ class OmsDropshipStockFeed(models.AbstractModel):
             try:
                 text = raw.decode("utf-8").rstrip("\r")
             except UnicodeDecodeError:
-                errors.append((number, _('Not UTF-8 text: save the file as "CSV UTF-8".')))
+                errors.append((number, self.env._('Not UTF-8 text: save the file as "CSV UTF-8".')))
                 continue
             if "\x00" in text:
-                errors.append((number, _("Not text: upload a CSV file, not a spreadsheet.")))
+                errors.append(
+                    (number, self.env._("Not text: upload a CSV file, not a spreadsheet."))
+                )
                 continue
             texts.append((number, text))
         if len(raw_lines) > MAX_LINES:
-            raise FeedRefused([(1, _("More than %s lines: split the file.", MAX_LINES))])
+            raise FeedRefused([(1, self.env._("More than %s lines: split the file.", MAX_LINES))])
         texts = [(number, text) for number, text in texts if text.strip()]
         if not texts and not errors:
-            raise FeedRefused([(1, _("The file is empty."))])
+            raise FeedRefused([(1, self.env._("The file is empty."))])
         if (errors and errors[0][0] == 1) or not texts:
             raise FeedRefused(errors[:MAX_ERRORS])
         header_number, header = texts[0]
@@ -113,7 +121,7 @@ class OmsDropshipStockFeed(models.AbstractModel):
                 [
                     (
                         header_number,
-                        _(
+                        self.env._(
                             "The first line must name the two columns: sku,quantity (it says %s).",
                             header.strip()[:80],
                         ),
@@ -126,7 +134,10 @@ class OmsDropshipStockFeed(models.AbstractModel):
             cells = next(csv.reader([text], delimiter=delimiter))
             if len(cells) != 2:
                 errors.append(
-                    (number, _("Expected 2 values (sku and quantity), found %s.", len(cells)))
+                    (
+                        number,
+                        self.env._("Expected 2 values (sku and quantity), found %s.", len(cells)),
+                    )
                 )
                 continue
             parsed.append((number, cells[sku_at].strip(), cells[qty_at].strip()))
@@ -138,19 +149,21 @@ class OmsDropshipStockFeed(models.AbstractModel):
             product = products.get(sku)
             quantity = _number(qty_text)
             if not sku:
-                reason = _("The SKU is missing.")
+                reason = self.env._("The SKU is missing.")
             elif sku in first_seen:
-                reason = _("%(sku)s is already on line %(line)s.", sku=sku, line=first_seen[sku])
+                reason = self.env._(
+                    "%(sku)s is already on line %(line)s.", sku=sku, line=first_seen[sku]
+                )
             elif product is None:
-                reason = _("Unknown SKU %s: no product has this internal reference.", sku)
+                reason = self.env._("Unknown SKU %s: no product has this internal reference.", sku)
             elif product is False:
-                reason = _("%s belongs to more than one product: ask the retailer.", sku)
+                reason = self.env._("%s belongs to more than one product: ask the retailer.", sku)
             elif not product.is_storable:
-                reason = _("%s is not a product whose stock is counted.", sku)
+                reason = self.env._("%s is not a product whose stock is counted.", sku)
             elif quantity is None:
-                reason = _("The quantity %s is not a number.", repr(qty_text[:20]))
+                reason = self.env._("The quantity %s is not a number.", repr(qty_text[:20]))
             elif quantity < 0:
-                reason = _("The quantity cannot be negative (%s).", qty_text)
+                reason = self.env._("The quantity cannot be negative (%s).", qty_text)
             elif (
                 float_compare(
                     float_round(quantity, precision_rounding=product.uom_id.rounding),
@@ -159,7 +172,7 @@ class OmsDropshipStockFeed(models.AbstractModel):
                 )
                 != 0
             ):
-                reason = _(
+                reason = self.env._(
                     "%(qty)s cannot be counted in %(uom)s (steps of %(step)s).",
                     qty=qty_text,
                     uom=product.uom_id.name,
@@ -174,11 +187,13 @@ class OmsDropshipStockFeed(models.AbstractModel):
             errors.sort()
             if len(errors) > MAX_ERRORS:
                 more = len(errors) - MAX_ERRORS
-                last = (errors[MAX_ERRORS][0], _("... and %s more lines refused.", more))
+                last = (errors[MAX_ERRORS][0], self.env._("... and %s more lines refused.", more))
                 errors = [*errors[:MAX_ERRORS], last]
             raise FeedRefused(errors)
         if not rows:
-            raise FeedRefused([(header_number, _("The file has no stock lines below its header."))])
+            raise FeedRefused(
+                [(header_number, self.env._("The file has no stock lines below its header."))]
+            )
         return rows
 
     @api.model
