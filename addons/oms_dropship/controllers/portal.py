@@ -7,7 +7,7 @@ checks the record's node is one of theirs, and only then acts in sudo. Anyone el
 "not found" page: no route tells whether another supplier's delivery exists.
 """
 
-import logging
+import math
 from urllib.parse import quote
 
 from odoo import http
@@ -16,8 +16,6 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from ..models.oms_dropship_stock_feed import FeedRefused
-
-_logger = logging.getLogger(__name__)
 
 
 class DropshipPortal(CustomerPortal):
@@ -39,11 +37,11 @@ class DropshipPortal(CustomerPortal):
         nodes = self._oms_dropship_nodes()
         if not nodes:
             return None
-        delivery = request.env["oms.dropship.delivery"].browse(delivery_id)
+        delivery = request.env["oms.dropship.delivery"].browse(delivery_id).exists()
+        if not delivery:
+            return None
         try:
             delivery.check_access("read")
-            if not delivery.exists():
-                return None
         except (AccessError, MissingError):
             return None
         delivery = delivery.sudo()
@@ -161,6 +159,8 @@ class DropshipPortal(CustomerPortal):
                 if text:
                     try:
                         quantities[move.id] = float(text.replace(",", "."))
+                        if not math.isfinite(quantities[move.id]):
+                            raise ValueError(text)
                     except ValueError:
                         raise UserError(
                             request.env._(

@@ -8,7 +8,7 @@ controllers only: the model has no public method, portal users may only read it 
 their nodes' rows).
 """
 
-import logging
+import math
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -16,7 +16,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
-_logger = logging.getLogger(__name__)
 
 STATES = [
     ("new", "Waiting for your answer"),
@@ -360,7 +359,12 @@ class OmsDropshipDelivery(models.Model):
         for move in moves:
             qty = quantities.get(move.id, move.product_uom_qty)
             rounding = move.product_uom.rounding
-            if isinstance(qty, bool) or not isinstance(qty, (int, float)) or qty < 0:
+            if (
+                isinstance(qty, bool)
+                or not isinstance(qty, (int, float))
+                or not math.isfinite(qty)
+                or qty < 0
+            ):
                 raise UserError(
                     self.env._(
                         "%s: enter the quantity shipped (0 or more).", move.product_id.display_name

@@ -63,6 +63,14 @@ class TestDropshipDoors(OmsDropshipCase, HttpCase):
         self.assertNotIn("ana.private@example.com", page.text)
         self.assertNotIn("80.00", page.text)  # no prices
 
+    def test_portal_home_shows_the_supplier_entries_to_suppliers_only(self):
+        self._login(self.user_a)
+        home = self._get("/my")
+        self.assertIn('href="/my/dropship"', home.text)
+        self.assertIn('href="/my/dropship/stock"', home.text)
+        self._login(self.portal_customer)
+        self.assertNotIn("/my/dropship", self._get("/my").text)
+
     def test_other_supplier_is_refused_on_every_page_and_form(self):
         self._login(self.user_b)
         delivery = self.delivery_a
@@ -104,6 +112,14 @@ class TestDropshipDoors(OmsDropshipCase, HttpCase):
         self.assertIn("error=", reply.headers["Location"])
         self.assertEqual(self.delivery_a.state, "accepted")
         move = self.delivery_a.picking_id.move_ids
+        reply = self._post(
+            f"/my/dropship/{self.delivery_a.id}/ship",
+            carrier_id=str(self.parcel.id),
+            tracking_ref="TRK-42",
+            **{f"qty_{move.id}": "nan"},
+        )
+        self.assertIn("is%20not%20a%20quantity", reply.headers["Location"])
+        self.assertEqual(self.delivery_a.state, "accepted")
         self._post(
             f"/my/dropship/{self.delivery_a.id}/ship",
             carrier_id=str(self.parcel.id),

@@ -81,6 +81,8 @@ class TestShip(OmsDropshipCase):
             supplier._oms_ship(self.parcel, "T1", {move.id: 3.0})
         with self.assertRaisesRegex(UserError, "0 or more"):
             supplier._oms_ship(self.parcel, "T1", {move.id: -1.0})
+        with self.assertRaisesRegex(UserError, "0 or more"):
+            supplier._oms_ship(self.parcel, "T1", {move.id: float("nan")})
         with self.assertRaisesRegex(UserError, "Nothing to ship"):
             supplier._oms_ship(self.parcel, "T1", {move.id: 0.0})
         other = self._web_order([(self.chair, 1)]).picking_ids.move_ids
