@@ -16,7 +16,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
-
 STATES = [
     ("new", "Waiting for your answer"),
     ("accepted", "To ship"),
