@@ -7,6 +7,7 @@ customer."""
 
 import base64
 
+import pytz
 from odoo import http
 from odoo.addons.oms_omnichannel.tests.access_common import ACCESS_ERROR, OmsAccessCase, RpcError
 from odoo.tests import HttpCase, tagged
@@ -62,6 +63,18 @@ class TestDropshipDoors(OmsDropshipCase, HttpCase):
             self.assertIn(shown, page.text)
         self.assertNotIn("ana.private@example.com", page.text)
         self.assertNotIn("80.00", page.text)  # no prices
+
+    def test_times_in_the_suppliers_language_and_time_zone(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.user_a.write({"lang": "de_DE", "tz": "Europe/Berlin"})
+        deadline = pytz.utc.localize(self.delivery_a.accept_deadline)
+        local = deadline.astimezone(pytz.timezone("Europe/Berlin"))
+        self._login(self.user_a)
+        page = self.url_open(f"/my/dropship/{self.delivery_a.id}").text
+        self.assertIn(local.strftime("%d.%m.%Y %H:%M"), page)
+        self.assertNotIn(self.delivery_a.accept_deadline.isoformat(), page)
+        self.assertIn("Waiting for your answer", page)
+        self.assertNotIn(">new<", page)
 
     def test_portal_home_shows_the_supplier_entries_to_suppliers_only(self):
         self._login(self.user_a)
