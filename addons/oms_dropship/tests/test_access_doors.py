@@ -235,6 +235,8 @@ class TestDropshipDoors(OmsDropshipCase, HttpCase):
         self.assertRefused(self.user_a, "res.partner", "read", self.customer.ids, ["email"])
         self.assertRefused(self.user_a, "stock.warehouse", "read", self.supplier_b.ids, ["name"])
         self.assertRefused(self.user_a, "oms.node.signal", "search", [])
+        self.assertRefused(self.user_a, "oms.label.request", "search", [])
+        self.assertRefused(self.user_a, "oms.outbox.event", "search", [])
 
     def test_rpc_wrong_people_read_no_delivery(self):
         for user in (self.portal_customer,):
