@@ -274,12 +274,14 @@ class OmsReplenishmentProposal(models.Model):
 
     # ------------------------------------------------------------------ doors
 
-    @api.model
     def action_compute_proposals(self):
-        """Compute the proposals of the current company now (the button of the list)."""
+        """Compute the proposals of the current company now (the button of the list, which
+        passes the records selected, if any: they do not matter)."""
         self._check_oms_manager()
         self.env["oms.replenishment.planner"].sudo()._run(self.env.company)
-        return {"type": "ir.actions.client", "tag": "soft_reload"}
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "oms_replenishment.oms_replenishment_proposal_action"
+        )
 
     def action_confirm(self):
         """Confirm into Odoo's own transfer (a transfer proposal) or reordering rule (a

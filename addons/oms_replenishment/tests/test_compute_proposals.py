@@ -62,7 +62,7 @@ class TestComputeProposals(OmsReplenishmentCase):
         self.assertEqual(
             transfer.line_ids.reason,
             "Store Mitte sells 4.0 a week and holds 0, short of the 6 that cover 7 days; "
-            "Hamburg DC holds 84, 82 more than its own 2. Moves 6.",
+            "Hamburg DC holds 84, 84 more than its own 0. Moves 6.",
         )
         [purchase] = self._open(kind="purchase")
         self.assertIn("Store Mitte sold 2.0 a week", purchase.reason)
