@@ -21,6 +21,7 @@
         "views/res_company_views.xml",
         "views/oms_replenishment_menus.xml",
     ],
+    "demo": ["demo/oms_replenishment_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "oms_replenishment/static/tests/tours/*.js",

@@ -2,9 +2,8 @@ from collections import defaultdict
 from datetime import timezone
 
 from odoo import api, models
-from odoo.tools import float_is_zero
-
 from odoo.addons.oms_omnichannel.models.oms_network import engine
+from odoo.tools import float_is_zero
 
 
 class EngineInput:
@@ -82,7 +81,7 @@ class OmsReplenishmentInput(models.AbstractModel):
                AND sol.display_type IS NULL
                AND sol.product_uom_qty > 0
           ORDER BY so.date_order, so.id, sol.product_id
-            """,  # noqa: S608 - only the column list is formatted, from a constant
+            """,
             (company.id, since),
         )
         rows = self.env.cr.fetchall()

@@ -34,6 +34,7 @@ class OmsReplenishmentPlanner(models.AbstractModel):
     @api.model
     def _run(self, company):
         """Compute the proposals of ``company`` from its last days' orders; the open ones."""
+        self._lock_company(company)
         now = fields.Datetime.now()
         since = now - timedelta(days=company.oms_replenishment_days)
         data = self.env["oms.replenishment.input"].with_company(company)._read(company, since)
@@ -60,6 +61,17 @@ class OmsReplenishmentPlanner(models.AbstractModel):
         vals_list = [self._transfer_vals(t, by_node, policy) for t in plan.transfers]
         vals_list += [self._purchase_vals(p, by_node) for p in plan.purchases]
         return self._keep(company, [{**common, **vals} for vals in vals_list])
+
+    @api.model
+    def _lock_company(self, company):
+        """One computation per company at a time. A second one started meanwhile fails at
+        once (lock not available), which Odoo retries for a web request; its retry reads the
+        first one's proposals and brings them up to date. (Waiting instead would not do: its
+        snapshot, taken before, would not see them and it would propose them again.) Key
+        share locks - rows inserted with the company - do not conflict with this one."""
+        self.env.cr.execute(
+            "SELECT id FROM res_company WHERE id = %s FOR NO KEY UPDATE NOWAIT", (company.id,)
+        )
 
     @api.model
     def _keep(self, company, vals_list):
@@ -144,7 +156,9 @@ class OmsReplenishmentPlanner(models.AbstractModel):
             "for_warehouse_ids": [fields.Command.set(meant)],
             "reason_data": {"weekly_demand": purchase.reason.params["weekly_demand"]},
             "line_ids": [
-                fields.Command.create({"product_id": int(purchase.sku), "quantity": purchase.quantity})
+                fields.Command.create(
+                    {"product_id": int(purchase.sku), "quantity": purchase.quantity}
+                )
             ],
             **self._saving_vals(purchase.saving),
         }

@@ -3,7 +3,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date, formatLang
 
 
-
 class OmsReplenishmentProposal(models.Model):
     """A transfer between two nodes or a purchase for one node, proposed by the engine from
     the demand the OMS saw, with why and what it saves; reviewed by an OMS manager, who
@@ -68,9 +67,7 @@ class OmsReplenishmentProposal(models.Model):
     line_ids = fields.One2many(
         "oms.replenishment.proposal.line", "proposal_id", string="Products", readonly=True
     )
-    product_id = fields.Many2one(
-        "product.product", compute="_compute_product_id", store=True, string="Product"
-    )
+    product_id = fields.Many2one("product.product", compute="_compute_product_id", store=True)
     quantity = fields.Integer(compute="_compute_quantity", store=True, string="Units")
     distance_km = fields.Float(string="Distance (km)", readonly=True, digits=(12, 0))
     cost = fields.Monetary(
@@ -85,9 +82,9 @@ class OmsReplenishmentProposal(models.Model):
     period_end = fields.Date(readonly=True)
     replay_order_count = fields.Integer(string="Orders Replayed", readonly=True)
     orders_changed = fields.Integer(string="Orders Served Differently", readonly=True)
-    packages_saved = fields.Integer(string="Packages Saved", readonly=True)
+    packages_saved = fields.Integer(readonly=True)
     shipping_saved = fields.Monetary(string="Shipping Cost Saved", readonly=True)
-    split_orders_saved = fields.Integer(string="Split Orders Saved", readonly=True)
+    split_orders_saved = fields.Integer(readonly=True)
     units_short_saved = fields.Integer(string="Units No Longer Short", readonly=True)
     late_days_saved = fields.Integer(string="Days Late Saved", readonly=True)
     net_saving = fields.Float(
@@ -315,9 +312,7 @@ class OmsReplenishmentProposal(models.Model):
 
     def _check_oms_manager(self):
         if not self.env.user.has_group("oms_omnichannel.group_oms_manager"):
-            raise AccessError(
-                self.env._("Only an OMS manager reviews replenishment proposals.")
-            )
+            raise AccessError(self.env._("Only an OMS manager reviews replenishment proposals."))
 
     def _lock_open(self):
         """``self``'s proposals still open, locked until the end of the transaction: a

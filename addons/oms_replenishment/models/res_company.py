@@ -26,8 +26,7 @@ class ResCompany(models.Model):
     oms_replenishment_store_cover_days = fields.Float(
         string="Replenishment: Store Cover (days)",
         default=7.0,
-        help="A store stocks this many days of the demand it saw (pickups and what it "
-        "shipped).",
+        help="A store stocks this many days of the demand it saw (pickups and what it shipped).",
     )
     oms_replenishment_min_weekly = fields.Float(
         string="Replenishment: Minimum Weekly Demand",

@@ -5,9 +5,8 @@ sync service's integration user and a portal user are refused at every door, and
 writes a proposal by hand."""
 
 from odoo import Command
-from odoo.tests import tagged
-
 from odoo.addons.oms_omnichannel.tests.access_common import ACCESS_ERROR, OmsAccessCase, RpcError
+from odoo.tests import tagged
 
 PROPOSAL = "oms.replenishment.proposal"
 

@@ -2,8 +2,8 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tools import format_amount
 from odoo.tests import tagged
+from odoo.tools import format_amount
 
 from .common import OmsReplenishmentCase
 
@@ -57,7 +57,10 @@ class TestComputeProposals(OmsReplenishmentCase):
     def test_the_reason_is_in_words_and_the_readers_formats(self):
         self._compute()
         [transfer] = self._open(kind="transfer")
-        self.assertIn("Send 6 units of Replenish Shirt from Hamburg DC to Store Mitte (255 km)", transfer.reason)
+        self.assertIn(
+            "Send 6 units of Replenish Shirt from Hamburg DC to Store Mitte (255 km)",
+            transfer.reason,
+        )
         self.assertIn(format_amount(self.env, 12.05, self.company.currency_id), transfer.reason)
         self.assertEqual(
             transfer.line_ids.reason,

@@ -2,9 +2,8 @@
 """Browser tour: the OMS manager computes the proposals, reads why the store should get
 shirts and what it saves, confirms the transfer, and rejects the purchase with a reason."""
 
-from odoo.tests import tagged
-
 from odoo.addons.oms_omnichannel.tests.tour_common import OmsTourCase
+from odoo.tests import tagged
 
 
 @tagged("post_install", "-at_install")
@@ -46,8 +45,12 @@ class TestReplenishmentTour(OmsTourCase):
             login="admin",
         )
         Proposal = self.env["oms.replenishment.proposal"]
-        transfer = Proposal.search([("company_id", "=", self.company.id), ("kind", "=", "transfer")])
+        transfer = Proposal.search(
+            [("company_id", "=", self.company.id), ("kind", "=", "transfer")]
+        )
         self.assertEqual(transfer.state, "confirmed")
         self.assertEqual(transfer.picking_id.move_ids.product_uom_qty, 6.0)
-        purchase = Proposal.search([("company_id", "=", self.company.id), ("kind", "=", "purchase")])
+        purchase = Proposal.search(
+            [("company_id", "=", self.company.id), ("kind", "=", "purchase")]
+        )
         self.assertEqual((purchase.state, purchase.reject_reason), ("rejected", "Caps are dropped"))
