@@ -2,8 +2,9 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
-from odoo.tools import format_amount
+from odoo.tools import format_amount, format_date
 
 from .common import OmsReplenishmentCase
 
@@ -71,3 +72,23 @@ class TestComputeProposals(OmsReplenishmentCase):
         self.assertIn("Store Mitte sold 2.0 a week", purchase.reason)
         self.assertNotIn("RMITTE", transfer.reason + purchase.reason + transfer.line_ids.reason)
         self.assertIn("orders from", transfer.saving_summary)
+
+    def test_numbers_and_dates_follow_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self._compute()
+        [transfer] = self._open(kind="transfer")
+        german = transfer.with_context(lang="de_DE")
+        self.assertIn("sells 4,0 a week", german.line_ids.reason)
+        self.assertIn("12,05", german.reason)
+        day = german.period_end.strftime("%d.%m.%Y")
+        self.assertIn(f"to {day} with this proposal", german.saving_summary)
+        self.assertIn(
+            f"to {format_date(self.env, transfer.period_end)} with", transfer.saving_summary
+        )
+
+    def test_settings_the_engine_cannot_use_are_refused_naming_them(self):
+        with self.assertRaises(ValidationError) as caught:
+            self.company.oms_replenishment_dc_cover_days = -1
+        self.assertIn("DC Cover", str(caught.exception))
+        with self.assertRaises(ValidationError):
+            self.company.oms_replenishment_days = 0
