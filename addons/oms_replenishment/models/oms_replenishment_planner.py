@@ -26,14 +26,21 @@ class OmsReplenishmentPlanner(models.AbstractModel):
 
     @api.model
     def _cron_run(self):
-        """Every company with OMS nodes, one after the other."""
+        """Every company with warehouses, one after the other; one that fails (a manager
+        computing it at the same moment) is logged and left for the next run."""
         companies = self.env["stock.warehouse"].search([]).company_id
         for company in companies:
-            self.with_company(company)._run(company)
+            try:
+                with self.env.cr.savepoint():
+                    self.with_company(company)._run(company)
+            except Exception:
+                _logger.exception("Replenishment proposals of %s failed", company.name)
 
     @api.model
     def _run(self, company):
-        """Compute the proposals of ``company`` from its last days' orders; the open ones."""
+        """Compute the proposals of ``company`` from its last days' orders; the open ones.
+        Call it as the system (the cron does; the button checks the manager first): nobody
+        creates or writes proposals through the ORM."""
         self._lock_company(company)
         now = fields.Datetime.now()
         since = now - timedelta(days=company.oms_replenishment_days)

@@ -254,9 +254,8 @@ class OmsReplenishmentProposal(models.Model):
                 if proposal.net_saving > 0
                 else self.env._("It does not pay for itself on these orders.")
             )
-            proposal.saving_summary = " ".join(
-                [parts[0], "; ".join(p for p in parts[1:] if p) or self.env._("no change"), verdict]
-            ).replace(": ;", ":")
+            details = "; ".join(p for p in parts[1:] if p) or self.env._("no change")
+            proposal.saving_summary = f"{parts[0]} {details}. {verdict}"
 
     def _saving_phrase(self, value, fewer, more, per_order="", money=False):
         if not value:

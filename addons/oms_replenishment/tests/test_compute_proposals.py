@@ -71,7 +71,11 @@ class TestComputeProposals(OmsReplenishmentCase):
         [purchase] = self._open(kind="purchase")
         self.assertIn("Store Mitte sold 2.0 a week", purchase.reason)
         self.assertNotIn("RMITTE", transfer.reason + purchase.reason + transfer.line_ids.reason)
-        self.assertIn("orders from", transfer.saving_summary)
+        self.assertIn(
+            "serves 3 of them differently: 3 fewer packages (0.250 per order);",
+            transfer.saving_summary,
+        )
+        self.assertTrue(transfer.saving_summary.endswith(". It pays for itself."))
 
     def test_numbers_and_dates_follow_the_readers_language(self):
         self.env["res.lang"]._activate_lang("de_DE")
@@ -92,3 +96,9 @@ class TestComputeProposals(OmsReplenishmentCase):
         self.assertIn("DC Cover", str(caught.exception))
         with self.assertRaises(ValidationError):
             self.company.oms_replenishment_days = 0
+
+    def test_the_nightly_cron_computes_every_company(self):
+        cron = self.env.ref("oms_replenishment.ir_cron_oms_replenishment")
+        self.assertEqual(cron.code.strip(), "model._cron_run()")
+        self.planner._cron_run()
+        self.assertEqual(len(self._open()), 2)
