@@ -92,6 +92,14 @@ PY
 # --- PostgreSQL ---------------------------------------------------------------------------------
 # pg_bindir: the directory of initdb / pg_ctl / postgres: the PATH's, else the newest under
 # /usr/lib/postgresql (Debian and Ubuntu keep them there, off the PATH).
+product_addons() {  # product_addons REPO: the repository's addons, comma-separated (what make run installs)
+    local manifest names=()
+    for manifest in "$1"/addons/*/__manifest__.py; do
+        [[ -f "$manifest" ]] && names+=("$(basename "$(dirname "$manifest")")")
+    done
+    (IFS=,; echo "${names[*]}")
+}
+
 pg_bindir() {
     local found
     found="$(command -v pg_ctl 2>/dev/null || true)"

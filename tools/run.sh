@@ -58,7 +58,11 @@ esac
 locate_odoo || die "no Docker engine, and $ODOO_NOT_FOUND." \
     "Install Docker, or point ODOO_PYTHON / ODOO_HOME at an Odoo 18 (docs/odoo.md)."
 echo "Odoo $("$ODOO_PYTHON" -c 'import odoo.release as r; print(r.version)') found through $ODOO_FOUND_BY: $ODOO_PYTHON, $ODOO_HOME"
-check_addon_python_deps "$REPO" oms_omnichannel \
+# Every addon of the repository: the core and each capability (POS, returns, risk, payment,
+# delays, the control tower) - the product as a retailer runs it.
+ADDONS="$(product_addons "$REPO")"
+IFS=',' read -r -a addon_names <<< "$ADDONS"
+check_addon_python_deps "$REPO" "${addon_names[@]}" \
     || die "a Python dependency of the addon is missing in Odoo's venv" \
            "$ODOO_PYTHON -m pip install -e $REPO"
 PG_BINDIR="$(pg_bindir)" || die "no PostgreSQL binaries (initdb, pg_ctl, postgres) on the PATH nor under /usr/lib/postgresql" \
@@ -137,13 +141,14 @@ if [[ "$installed" != "$digest" || ! -s "$key_file" ]]; then
         # A half-made database (an interrupted first run) is made again from scratch.
         PGOPTIONS="-c client_min_messages=warning" "$PG_BINDIR/dropdb" -h "$PG" -U odoo --if-exists --force oms
         rm -rf "$RUN_DIR/odoo-data/filestore/oms" "$key_file"
-        echo "First run: installing oms_omnichannel with its demo data into database \"oms\" (a few minutes; log: $RUN_DIR/logs/install.log)"
-        odoo_bin -i oms_omnichannel --stop-after-init --no-http > "$RUN_DIR/logs/install.log" 2>&1 \
+        echo "First run: installing the addons ($ADDONS) with their demo data into database \"oms\" (a few minutes; log: $RUN_DIR/logs/install.log)"
+        odoo_bin -i "$ADDONS" --stop-after-init --no-http > "$RUN_DIR/logs/install.log" 2>&1 \
             || die "installing the addon failed" "$(grep -E ' (ERROR|CRITICAL) ' "$RUN_DIR/logs/install.log" | head -n 3)" \
                    "log: $RUN_DIR/logs/install.log"
     elif [[ "$installed" != "$digest" ]]; then
-        echo "The addon changed since the demo database was made: upgrading it (log: $RUN_DIR/logs/upgrade.log)"
-        odoo_bin -u oms_omnichannel --stop-after-init --no-http > "$RUN_DIR/logs/upgrade.log" 2>&1 \
+        echo "The addons changed since the demo database was made: upgrading them (log: $RUN_DIR/logs/upgrade.log)"
+        # -i installs an addon new to the repository; -u upgrades the ones installed.
+        odoo_bin -i "$ADDONS" -u "$ADDONS" --stop-after-init --no-http > "$RUN_DIR/logs/upgrade.log" 2>&1 \
             || die "upgrading the addon failed" "log: $RUN_DIR/logs/upgrade.log"
     fi
     echo "$digest" > "$RUN_DIR/demo-db"

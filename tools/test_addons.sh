@@ -72,10 +72,25 @@ check_addon_python_deps "$REPO" "${addons[@]}" \
 "$ODOO_PYTHON" -c 'import pytest_odoo' 2>/dev/null \
     || fail "pytest-odoo is not installed in Odoo's venv ($ODOO_PYTHON -m pip install pytest-odoo)"
 
+# The tour files are tests/test_tour*.py: Odoo's runner plays them at install (step 1) and
+# pytest-odoo leaves them out (step 2). A browser test in a file named otherwise would run in
+# neither the way it should, and one named so that plays no tour would never run: both refused.
 tour_files=()
 for addon in "${addons[@]}"; do
-    while IFS= read -r f; do tour_files+=("$f"); done \
-        < <(grep -l "start_tour\|browser_js" "$ADDONS_DIR/$addon"/tests/test_*.py 2>/dev/null)
+    for f in "$ADDONS_DIR/$addon"/tests/test_*.py; do
+        [[ -f "$f" ]] || continue
+        plays=0
+        grep -q "start_tour\|start_pos_tour\|browser_js" "$f" && plays=1
+        case "$(basename "$f")" in
+            test_tour*.py)
+                [[ $plays -eq 1 ]] || fail "$f is named as a browser tour but plays none" \
+                    "rename it (pytest-odoo skips test_tour*.py) or call start_tour / browser_js"
+                tour_files+=("$f") ;;
+            *)
+                [[ $plays -eq 0 ]] || fail "$f plays a browser tour but is not named tests/test_tour*.py" \
+                    "rename it test_tour_<what>.py: the runner plays those at install" ;;
+        esac
+    done
 done
 # Odoo's runner only sees test modules that tests/__init__.py imports: a tour file left out
 # would never run, silently.

@@ -35,8 +35,10 @@ class DeliveryCarrier(models.Model):
     def _oms_countries_off(self):
         """Codes of the countries the control tower switched this carrier off for."""
         self.ensure_one()
-        statuses = self.env["oms.health.status"].sudo().search(
-            [("carrier_id", "=", self.id), ("state", "=", "off")]
+        statuses = (
+            self.env["oms.health.status"]
+            .sudo()
+            .search([("carrier_id", "=", self.id), ("state", "=", "off")])
         )
         return frozenset(statuses.mapped("country_id.code"))
 

@@ -39,7 +39,9 @@ def order_from_json(doc, excluded=()):
     destination = doc["destination"]
     return engine.Order(
         id=doc["id"],
-        lines=tuple(engine.OrderLine(sku=li["sku"], quantity=li["quantity"]) for li in doc["lines"]),
+        lines=tuple(
+            engine.OrderLine(sku=li["sku"], quantity=li["quantity"]) for li in doc["lines"]
+        ),
         destination=engine.Destination(
             country=destination["country"],
             postal_code=destination.get("postal_code") or "",
@@ -52,7 +54,9 @@ def order_from_json(doc, excluded=()):
         pickup_node=doc.get("pickup_node"),
         allow_split=doc.get("allow_split", True),
         excluded_nodes=frozenset(doc.get("excluded_nodes") or ()) | frozenset(excluded),
-        promised_date=date.fromisoformat(doc["promised_date"]) if doc.get("promised_date") else None,
+        promised_date=date.fromisoformat(doc["promised_date"])
+        if doc.get("promised_date")
+        else None,
     )
 
 

@@ -55,94 +55,149 @@ class OmsHealthEvent(models.Model):
         when = format_datetime(self.env, self.happened_at, dt_format="short")
         who = self.user_id.name or self.env._("The control tower")
         company = status.company_id or self.env.company
-        _ = self.env._
         if self.action == "warn":
             if status._mode() == "auto" and status.override == "auto":
-                after = _(
+                after = self.env._(
                     "If it lasts %(minutes)s minutes, it will be switched off for routing.",
                     minutes=company.oms_health_grace_minutes,
                 )
             else:
-                after = _("It stays on for routing (warning only).")
+                after = self.env._("It stays on for routing (warning only).")
             return (
-                _("%(subject)s is not healthy", subject=subject),
-                _("%(when)s: %(subject)s is not healthy: %(because)s. %(after)s",
-                  when=when, subject=subject, because=because, after=after),
+                self.env._("%(subject)s is not healthy", subject=subject),
+                self.env._(
+                    "%(when)s: %(subject)s is not healthy: %(because)s. %(after)s",
+                    when=when,
+                    subject=subject,
+                    because=because,
+                    after=after,
+                ),
             )
         if self.action == "clear":
             return (
-                _("%(subject)s is healthy again", subject=subject),
-                _("%(when)s: %(subject)s is healthy again: %(because)s.",
-                  when=when, subject=subject, because=because or _("no signal over its limit")),
+                self.env._("%(subject)s is healthy again", subject=subject),
+                self.env._(
+                    "%(when)s: %(subject)s is healthy again: %(because)s.",
+                    when=when,
+                    subject=subject,
+                    because=because or self.env._("no signal over its limit"),
+                ),
             )
         if self.action == "switch_off":
-            moved = _("%(count)s order(s) were planned again elsewhere.", count=len(self.order_ids))
+            moved = self.env._(
+                "%(count)s order(s) were planned again elsewhere.", count=len(self.order_ids)
+            )
             if not self.order_ids:
-                moved = _("No open delivery had to move.")
+                moved = self.env._("No open delivery had to move.")
             if self.user_id:
-                text = _("%(when)s: %(who)s switched %(subject)s off for routing (kept off). %(moved)s",
-                         when=when, who=who, subject=subject, moved=moved)
+                text = self.env._(
+                    "%(when)s: %(who)s switched %(subject)s off for routing (kept off). %(moved)s",
+                    when=when,
+                    who=who,
+                    subject=subject,
+                    moved=moved,
+                )
             else:
-                text = _(
+                text = self.env._(
                     "%(when)s: %(subject)s was switched off for routing automatically: "
                     "%(because)s. %(moved)s It is switched back on when its signals clear.",
-                    when=when, subject=subject, because=because, moved=moved,
+                    when=when,
+                    subject=subject,
+                    because=because,
+                    moved=moved,
                 )
-            return _("%(subject)s switched off for routing", subject=subject), text
+            return self.env._("%(subject)s switched off for routing", subject=subject), text
         if self.action == "switch_on":
             if self.user_id:
-                text = _("%(when)s: %(who)s switched %(subject)s on for routing again (kept on).",
-                         when=when, who=who, subject=subject)
+                text = self.env._(
+                    "%(when)s: %(who)s switched %(subject)s on for routing again (kept on).",
+                    when=when,
+                    who=who,
+                    subject=subject,
+                )
             else:
-                text = _(
+                text = self.env._(
                     "%(when)s: %(subject)s was switched on for routing again automatically: "
                     "%(because)s.",
-                    when=when, subject=subject, because=because or _("its signals cleared"),
+                    when=when,
+                    subject=subject,
+                    because=because or self.env._("its signals cleared"),
                 )
-            return _("%(subject)s switched on again", subject=subject), text
+            return self.env._("%(subject)s switched on again", subject=subject), text
         if self.action in ("manual_on", "manual_off"):
             if self.action == "manual_on":
-                text = _("%(when)s: %(who)s switched %(subject)s on for routing; the control "
-                         "tower leaves it as it is for the cool-down.", when=when, who=who,
-                         subject=subject)
+                text = self.env._(
+                    "%(when)s: %(who)s switched %(subject)s on for routing; the control "
+                    "tower leaves it as it is for the cool-down.",
+                    when=when,
+                    who=who,
+                    subject=subject,
+                )
             else:
-                text = _("%(when)s: %(who)s switched %(subject)s off for routing; the control "
-                         "tower will not switch it back on by itself.", when=when, who=who,
-                         subject=subject)
+                text = self.env._(
+                    "%(when)s: %(who)s switched %(subject)s off for routing; the control "
+                    "tower will not switch it back on by itself.",
+                    when=when,
+                    who=who,
+                    subject=subject,
+                )
             return text, text
         labels = dict(status._fields["override"]._description_selection(self.env))
-        text = _("%(when)s: %(who)s set %(subject)s to \u201c%(override)s\u201d.",
-                 when=when, who=who, subject=subject, override=labels.get(status.override, ""))
+        text = self.env._(
+            "%(when)s: %(who)s set %(subject)s to \u201c%(override)s\u201d.",
+            when=when,
+            who=who,
+            subject=subject,
+            override=labels.get(status.override, ""),
+        )
         return text, text
 
     @api.model
     def _reading_sentences(self, status, readings):
         """A sentence per reading ``{kind, value, limit}`` of ``status``."""
-        _ = self.env._
         carrier = status.carrier_id.name
         country = status.country_id.name
         out = []
         for reading in readings:
             kind, value, limit = reading["kind"], reading["value"], reading["limit"]
             if kind == "backlog_age":
-                text = _("its oldest open delivery has waited %(value)s hours (limit %(limit)s)",
-                         value=self._number(value, 1), limit=self._number(limit, 1))
+                text = self.env._(
+                    "its oldest open delivery has waited %(value)s hours (limit %(limit)s)",
+                    value=self._number(value, 1),
+                    limit=self._number(limit, 1),
+                )
             elif kind == "reject_rate":
-                text = _("it turned down %(value)s of the deliveries offered in the last "
-                         "24 hours (limit %(limit)s)",
-                         value=self._percent(value), limit=self._percent(limit))
+                text = self.env._(
+                    "it turned down %(value)s of the deliveries offered in the last "
+                    "24 hours (limit %(limit)s)",
+                    value=self._percent(value),
+                    limit=self._percent(limit),
+                )
             elif kind == "pos_silent":
-                text = _("no till has been heard from for %(value)s minutes of opening hours "
-                         "(limit %(limit)s)",
-                         value=self._number(value, 0), limit=self._number(limit, 0))
+                text = self.env._(
+                    "no till has been heard from for %(value)s minutes of opening hours "
+                    "(limit %(limit)s)",
+                    value=self._number(value, 0),
+                    limit=self._number(limit, 0),
+                )
             elif kind == "carrier_silent":
-                text = _("%(carrier)s has not scanned a parcel under way to %(country)s for "
-                         "%(value)s hours (limit %(limit)s)", carrier=carrier, country=country,
-                         value=self._number(value, 1), limit=self._number(limit, 1))
+                text = self.env._(
+                    "%(carrier)s has not scanned a parcel under way to %(country)s for "
+                    "%(value)s hours (limit %(limit)s)",
+                    carrier=carrier,
+                    country=country,
+                    value=self._number(value, 1),
+                    limit=self._number(limit, 1),
+                )
             elif kind == "carrier_exceptions":
-                text = _("%(value)s of %(carrier)s's parcels under way to %(country)s report "
-                         "an exception or a failed delivery (limit %(limit)s)", carrier=carrier,
-                         country=country, value=self._percent(value), limit=self._percent(limit))
+                text = self.env._(
+                    "%(value)s of %(carrier)s's parcels under way to %(country)s report "
+                    "an exception or a failed delivery (limit %(limit)s)",
+                    carrier=carrier,
+                    country=country,
+                    value=self._percent(value),
+                    limit=self._percent(limit),
+                )
             else:
                 continue
             out.append(text)
@@ -155,4 +210,4 @@ class OmsHealthEvent(models.Model):
         return formatLang(self.env, value, digits=digits)
 
     def _percent(self, share):
-        return "%s %%" % formatLang(self.env, share * 100.0, digits=0)
+        return f"{formatLang(self.env, share * 100.0, digits=0)} %"

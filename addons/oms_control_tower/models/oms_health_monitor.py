@@ -77,13 +77,21 @@ class OmsHealthMonitor(models.AbstractModel):
             )
             if node.id in rates:
                 Signal._record(
-                    "reject_rate", rates[node.id], source=SOURCE, warehouse=node,
-                    observed_at=now, key=key,
+                    "reject_rate",
+                    rates[node.id],
+                    source=SOURCE,
+                    warehouse=node,
+                    observed_at=now,
+                    key=key,
                 )
             if node.id in silences:
                 Signal._record(
-                    "pos_silent", silences[node.id], source=SOURCE, warehouse=node,
-                    observed_at=now, key=key,
+                    "pos_silent",
+                    silences[node.id],
+                    source=SOURCE,
+                    warehouse=node,
+                    observed_at=now,
+                    key=key,
                 )
 
     @api.model
@@ -223,12 +231,22 @@ class OmsHealthMonitor(models.AbstractModel):
             key = f"carrier {carrier_id} {country_id}"
             silent = max((now - last).total_seconds() / 3600.0, 0.0) if last else 0.0
             Signal._record(
-                "carrier_silent", silent, source=SOURCE, carrier=carrier, country=country,
-                observed_at=now, key=key,
+                "carrier_silent",
+                silent,
+                source=SOURCE,
+                carrier=carrier,
+                country=country,
+                observed_at=now,
+                key=key,
             )
             Signal._record(
-                "carrier_exceptions", problems / count, source=SOURCE, carrier=carrier,
-                country=country, observed_at=now, key=key,
+                "carrier_exceptions",
+                problems / count,
+                source=SOURCE,
+                carrier=carrier,
+                country=country,
+                observed_at=now,
+                key=key,
             )
 
     # ------------------------------------------------------------------ reading back

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 
 from .oms_health_monitor import CARRIER_KINDS, NODE_KINDS
 
@@ -35,9 +35,7 @@ class OmsHealthStatus(models.Model):
     warehouse_id = fields.Many2one(
         "stock.warehouse", string="Node", readonly=True, ondelete="cascade", index=True
     )
-    carrier_id = fields.Many2one(
-        "delivery.carrier", string="Carrier", readonly=True, ondelete="cascade", index=True
-    )
+    carrier_id = fields.Many2one("delivery.carrier", readonly=True, ondelete="cascade", index=True)
     country_id = fields.Many2one("res.country", string="Region", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     state = fields.Selection(
@@ -130,9 +128,7 @@ class OmsHealthStatus(models.Model):
                 {
                     "carrier_id": carrier_id,
                     "country_id": country_id,
-                    "company_id": (
-                        carriers.browse(carrier_id).company_id or self.env.company
-                    ).id,
+                    "company_id": (carriers.browse(carrier_id).company_id or self.env.company).id,
                 }
                 for carrier_id, country_id in sorted(missing)
             ]
@@ -212,9 +208,14 @@ class OmsHealthStatus(models.Model):
                 and cooled
             ):
                 self._switch_off(over, now)
-        elif self.state == "off" and self.switched_by_tower:
-            if cleared and cooled and self.override == "auto":
-                self._switch_on(measured, now)
+        elif (
+            self.state == "off"
+            and self.switched_by_tower
+            and cleared
+            and cooled
+            and self.override == "auto"
+        ):
+            self._switch_on(measured, now)
 
     def _set_state(self, state, now):
         self.write({"state": state, "since": now})
@@ -266,15 +267,19 @@ class OmsHealthStatus(models.Model):
         """Leave the carrier out of routing to the country and plan its unstarted
         deliveries there again with other carriers."""
         self.env["oms.network"]._invalidate()
-        pickings = self.env["stock.picking"].search(
-            [
-                ("carrier_id", "=", self.carrier_id.id),
-                ("partner_id.country_id", "=", self.country_id.id),
-                ("state", "not in", ("draft", "done", "cancel")),
-                ("sale_id", "!=", False),
-                ("oms_shipment_kind", "=", "ship"),
-            ]
-        ).filtered(lambda p: not p._oms_is_started())
+        pickings = (
+            self.env["stock.picking"]
+            .search(
+                [
+                    ("carrier_id", "=", self.carrier_id.id),
+                    ("partner_id.country_id", "=", self.country_id.id),
+                    ("state", "not in", ("draft", "done", "cancel")),
+                    ("sale_id", "!=", False),
+                    ("oms_shipment_kind", "=", "ship"),
+                ]
+            )
+            .filtered(lambda p: not p._oms_is_started())
+        )
         orders = pickings.sale_id.filtered(lambda o: o.state == "sale")
         changes = [{"code": "health_switch_off", "event": event.id}]
         for order in orders.sorted("id"):
@@ -314,10 +319,12 @@ class OmsHealthStatus(models.Model):
             return responsible
         managers = self.env.ref("oms_omnichannel.group_oms_manager").sudo().users
         people = managers.filtered(
-            lambda u: u.active
-            and not u.share
-            and not u._is_superuser()
-            and not u.has_group("oms_omnichannel.group_oms_integration")
+            lambda u: (
+                u.active
+                and not u.share
+                and not u._is_superuser()
+                and not u.has_group("oms_omnichannel.group_oms_integration")
+            )
         )
         return people.sorted("id")[:1] or self.env.user
 

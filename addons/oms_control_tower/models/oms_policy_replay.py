@@ -217,12 +217,13 @@ class OmsPolicyReplay(models.Model):
         by_code = {network_model._node_id(node): node for node in nodes}
         known_nodes = {node.id for node in network.nodes}
         inputs = [(d, d.oms_replay_input) for d in decisions]
-        skus = {
-            line["sku"] for _d, doc in inputs if doc for line in doc["order"]["lines"]
-        }
-        products = self.env["product.product"].sudo().browse(
-            [int(sku) for sku in skus if sku.isdigit()]
-        ).exists()
+        skus = {line["sku"] for _d, doc in inputs if doc for line in doc["order"]["lines"]}
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .browse([int(sku) for sku in skus if sku.isdigit()])
+            .exists()
+        )
         network_model._ensure_products(network, products)
         known_skus = set(network.products)
         totals = {"decided": Counter(), "replay": Counter()}

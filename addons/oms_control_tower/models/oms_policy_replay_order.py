@@ -1,7 +1,7 @@
+from datetime import date
+
 from odoo import api, fields, models
 from odoo.tools import format_amount, format_date
-
-from datetime import date
 
 
 class OmsPolicyReplayOrder(models.Model):
@@ -12,7 +12,7 @@ class OmsPolicyReplayOrder(models.Model):
     _order = "replay_id, id"
 
     replay_id = fields.Many2one("oms.policy.replay", required=True, ondelete="cascade", index=True)
-    decision_id = fields.Many2one("oms.routing.decision", string="Decision", readonly=True)
+    decision_id = fields.Many2one("oms.routing.decision", readonly=True)
     sale_order_id = fields.Many2one("sale.order", string="Order", readonly=True)
     currency_id = fields.Many2one(related="replay_id.currency_id")
     decided_figures = fields.Json(readonly=True)
@@ -43,11 +43,13 @@ class OmsPolicyReplayOrder(models.Model):
             )
 
     def _summary(self, figures):
-        """"2 packages from DC Berlin, Store Munich; 9,50 €; arrives by 3 Dec 2026"."""
+        """ "2 packages from DC Berlin, Store Munich; 9,50 €; arrives by 3 Dec 2026"."""
         if not figures:
             return ""
-        warehouses = self.env["stock.warehouse"].sudo().search(
-            [("company_id", "=", self.replay_id.company_id.id)]
+        warehouses = (
+            self.env["stock.warehouse"]
+            .sudo()
+            .search([("company_id", "=", self.replay_id.company_id.id)])
         )
         names = {self.env["oms.network"]._node_id(wh): wh.name for wh in warehouses}
         nodes = []

@@ -12,9 +12,7 @@ class OmsSyncDeadLetter(models.Model):
     )
     reference = fields.Char(readonly=True, help="The dead letter's id in the sync service.")
     channel_code = fields.Char(string="Shop", readonly=True, index=True)
-    channel_id = fields.Many2one(
-        "oms.channel", compute="_compute_channel_id", string="Channel"
-    )
+    channel_id = fields.Many2one("oms.channel", compute="_compute_channel_id")
     topic = fields.Char(readonly=True)
     error = fields.Text(readonly=True)
     failed_at = fields.Datetime(string="Failed", readonly=True)

@@ -96,9 +96,7 @@ class OmsSyncHealth(models.Model):
     def _whole(self, doc, key):
         value = doc.get(key, 0)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise UserError(
-                self.env._("%(key)s must be a number of 0 or more.", key=key)
-            )
+            raise UserError(self.env._("%(key)s must be a number of 0 or more.", key=key))
         return int(value)
 
     @api.model

@@ -10,7 +10,6 @@ addons add their own held orders, payments and ring-fenced stock through the
 from datetime import datetime, time, timedelta
 
 import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import format_amount, format_datetime
@@ -129,9 +128,11 @@ class OmsTowerDashboard(models.AbstractModel):
             self.env["sale.order"]._fields["oms_routing_state"]._description_selection(self.env)
         )
         states = [code for code in labels if any(state == code for _c, state, _n in groups)]
-        channels = self.env["oms.channel"].browse(
-            sorted({channel.id for channel, _s, _n in groups if channel})
-        ).sorted(lambda c: (c.sequence, c.name))
+        channels = (
+            self.env["oms.channel"]
+            .browse(sorted({channel.id for channel, _s, _n in groups if channel}))
+            .sorted(lambda c: (c.sequence, c.name))
+        )
         counts = {(channel.id, state): n for channel, state, n in groups}
         rows = []
         for channel in [*channels, self.env["oms.channel"]]:
@@ -139,11 +140,21 @@ class OmsTowerDashboard(models.AbstractModel):
                 continue
             cells = []
             for state in states:
-                domain = [*base, ("oms_channel_id", "=", channel.id), ("oms_routing_state", "=", state)]
+                domain = [
+                    *base,
+                    ("oms_channel_id", "=", channel.id),
+                    ("oms_routing_state", "=", state),
+                ]
                 value = counts.get((channel.id, state), 0)
                 label = f"{channel.name or self.env._('No channel')}: {labels[state]}"
                 cells.append(
-                    self._figure(f"orders_{channel.code or 'none'}_{state}", label, "sale.order", domain, value)
+                    self._figure(
+                        f"orders_{channel.code or 'none'}_{state}",
+                        label,
+                        "sale.order",
+                        domain,
+                        value,
+                    )
                 )
             total = sum(counts.get((channel.id, state), 0) for state in states)
             rows.append(
@@ -194,9 +205,7 @@ class OmsTowerDashboard(models.AbstractModel):
         Picking = self.env["stock.picking"]
         unstarted = self._unstarted()
         field = "picking_type_id.warehouse_id"
-        groups = Picking._read_group(
-            unstarted, ["picking_type_id"], ["__count", "create_date:min"]
-        )
+        groups = Picking._read_group(unstarted, ["picking_type_id"], ["__count", "create_date:min"])
         count, oldest = {}, {}
         for picking_type, n, first in groups:
             wh = picking_type.warehouse_id.id
@@ -208,7 +217,9 @@ class OmsTowerDashboard(models.AbstractModel):
             late[picking_type.warehouse_id.id] = late.get(picking_type.warehouse_id.id, 0) + n
         waiting_domain = [*self._open_legs(), ("oms_wave_state", "=", "waiting")]
         waiting = {}
-        for picking_type, n in Picking._read_group(waiting_domain, ["picking_type_id"], ["__count"]):
+        for picking_type, n in Picking._read_group(
+            waiting_domain, ["picking_type_id"], ["__count"]
+        ):
             waiting[picking_type.warehouse_id.id] = waiting.get(picking_type.warehouse_id.id, 0) + n
         states = dict(
             self.env["oms.health.status"]._fields["state"]._description_selection(self.env)
@@ -299,20 +310,19 @@ class OmsTowerDashboard(models.AbstractModel):
 
     @api.model
     def _parcels_section(self, now):
-        _ = self.env._
         open_legs = self._open_legs()
         figures = [
             self._figure(
                 "late_not_shipped",
-                _("Late, not shipped yet"),
+                self.env._("Late, not shipped yet"),
                 "stock.picking",
                 [*open_legs, ("oms_promised_date", "<", now)],
                 tone="danger",
-                hint=_("Their promised date has passed and they have not left."),
+                hint=self.env._("Their promised date has passed and they have not left."),
             ),
             self._figure(
                 "late_on_the_way",
-                _("Late, on the way"),
+                self.env._("Late, on the way"),
                 "stock.picking",
                 [
                     ("sale_id", "!=", False),
@@ -324,11 +334,13 @@ class OmsTowerDashboard(models.AbstractModel):
                     ("oms_tracking_status", "not in", ARRIVED),
                 ],
                 tone="danger",
-                hint=_("Shipped in the last 30 days, not arrived, past their promised date."),
+                hint=self.env._(
+                    "Shipped in the last 30 days, not arrived, past their promised date."
+                ),
             ),
             self._figure(
                 "at_risk",
-                _("At risk"),
+                self.env._("At risk"),
                 "stock.picking",
                 [
                     *open_legs,
@@ -336,10 +348,10 @@ class OmsTowerDashboard(models.AbstractModel):
                     ("scheduled_date", "<", now),
                 ],
                 tone="warning",
-                hint=_("Should have left by now to keep their promise."),
+                hint=self.env._("Should have left by now to keep their promise."),
             ),
         ]
-        return self._figures_section("parcels", _("Late and at-risk parcels"), figures)
+        return self._figures_section("parcels", self.env._("Late and at-risk parcels"), figures)
 
     # ------------------------------------------------------------------ hooks
 
@@ -347,26 +359,25 @@ class OmsTowerDashboard(models.AbstractModel):
     def _held_figures(self):
         """Figures of orders held back. Other addons (risk review, payment gate) add theirs:
         ``res = super()._held_figures(); res.append(self._figure(...))``."""
-        _ = self.env._
         confirmed = [("state", "=", "sale")]
         return [
             self._figure(
                 "held_hold",
-                _("On hold: a person decides"),
+                self.env._("On hold: a person decides"),
                 "sale.order",
                 [*confirmed, ("oms_routing_state", "=", "hold")],
                 tone="danger",
             ),
             self._figure(
                 "held_waiting",
-                _("Waiting for stock"),
+                self.env._("Waiting for stock"),
                 "sale.order",
                 [*confirmed, ("oms_routing_state", "=", "waiting")],
                 tone="warning",
             ),
             self._figure(
                 "held_backorder",
-                _("Partly backordered"),
+                self.env._("Partly backordered"),
                 "sale.order",
                 [*confirmed, ("oms_routing_state", "=", "backorder")],
                 tone="warning",
@@ -376,22 +387,24 @@ class OmsTowerDashboard(models.AbstractModel):
     @api.model
     def _payment_figures(self, now):
         """Payments pending and received (today). The payment addon may replace or add."""
-        _ = self.env._
         Order = self.env["sale.order"]
         pending = [("state", "=", "sale"), ("oms_payment_status", "in", ("pending", "authorized"))]
         start = self._today_start(now)
         received = [("oms_payment_status", "=", "paid"), ("date_order", ">=", start)]
         figures = []
         for key, label, domain, amount_field in (
-            ("payments_pending", _("Awaiting payment"), pending, "amount_total"),
-            ("payments_received", _("Paid, ordered today"), received, "oms_payment_amount"),
+            ("payments_pending", self.env._("Awaiting payment"), pending, "amount_total"),
+            (
+                "payments_received",
+                self.env._("Paid, ordered today"),
+                received,
+                "oms_payment_amount",
+            ),
         ):
             count = Order.search_count(domain)
             sums = Order._read_group(domain, ["currency_id"], [f"{amount_field}:sum"])
             amounts = ", ".join(format_amount(self.env, total, cur) for cur, total in sums if cur)
-            figures.append(
-                self._figure(key, label, "sale.order", domain, count, hint=amounts)
-            )
+            figures.append(self._figure(key, label, "sale.order", domain, count, hint=amounts))
         return figures
 
     @api.model
@@ -403,7 +416,6 @@ class OmsTowerDashboard(models.AbstractModel):
 
     @api.model
     def _stock_section(self, now):
-        _ = self.env._
         nodes = self._nodes().filtered("oms_routing_enabled")
         Quant = self.env["stock.quant"]
         on_hand = [
@@ -422,11 +434,11 @@ class OmsTowerDashboard(models.AbstractModel):
         figures = [
             self._figure(
                 f"stock_{node.code}",
-                _("%s: products on hand", node.name),
+                self.env._("%s: products on hand", node.name),
                 "stock.quant",
                 [*on_hand[:1], ("location_id.warehouse_id", "=", node.id), on_hand[2]],
                 lines.get(node.id, 0),
-                hint=_("%s units not reserved", self._count(units.get(node.id, 0.0))),
+                hint=self.env._("%s units not reserved", self._count(units.get(node.id, 0.0))),
             )
             for node in nodes
         ]
@@ -434,12 +446,12 @@ class OmsTowerDashboard(models.AbstractModel):
         figures.append(
             self._figure(
                 "selling_out",
-                _("About to sell out"),
+                self.env._("About to sell out"),
                 "product.product",
                 [("id", "in", selling_out)],
                 len(selling_out),
                 tone="warning",
-                hint=_(
+                hint=self.env._(
                     "Sellable stock covers less than %(days)s days of the last week's sales.",
                     days=SELL_OUT_DAYS,
                 ),
@@ -449,15 +461,15 @@ class OmsTowerDashboard(models.AbstractModel):
         figures += fenced or [
             self._figure(
                 "ring_fenced",
-                _("Ring-fenced"),
+                self.env._("Ring-fenced"),
                 "stock.quant",
                 [("id", "=", 0)],
                 0,
-                display=_("none"),
-                hint=_("No stock is held back for one channel."),
+                display=self.env._("none"),
+                hint=self.env._("No stock is held back for one channel."),
             )
         ]
-        return self._figures_section("stock", _("Stock health"), figures)
+        return self._figures_section("stock", self.env._("Stock health"), figures)
 
     @api.model
     def _selling_out(self, nodes, now):
@@ -503,15 +515,14 @@ class OmsTowerDashboard(models.AbstractModel):
 
     @api.model
     def _sync_section(self, now):
-        _ = self.env._
         Event = self.env["oms.outbox.event"].sudo()
         cursor = self.env["oms.outbox.consumer"].sudo()._acknowledged_cursor()
         health = self.env["oms.sync.health"].search([], order="reported_at desc", limit=1)
         figures = []
         if not health:
-            stale = _("The sync service has not reported yet.")
+            stale = self.env._("The sync service has not reported yet.")
         elif now - health.reported_at > SYNC_REPORT_STALE:
-            stale = _(
+            stale = self.env._(
                 "The sync service's last report is %(age)s old.",
                 age=self._duration(health.reported_at, now),
             )
@@ -521,12 +532,12 @@ class OmsTowerDashboard(models.AbstractModel):
             figures += [
                 self._figure(
                     "inbox_pending",
-                    _("Inbox: events waiting"),
+                    self.env._("Inbox: events waiting"),
                     "oms.sync.health",
                     [("id", "=", health.id)],
                     health.inbox_pending,
                     display=self._count(health.inbox_pending),
-                    hint=_(
+                    hint=self.env._(
                         "Oldest waiting %(age)s; %(retrying)s retrying",
                         age=self._duration(
                             now - timedelta(seconds=health.inbox_oldest_age_seconds), now
@@ -537,7 +548,7 @@ class OmsTowerDashboard(models.AbstractModel):
                 ),
                 self._figure(
                     "dead_letters",
-                    _("Dead letters"),
+                    self.env._("Dead letters"),
                     "oms.sync.dead.letter",
                     [("health_id", "=", health.id)],
                     tone="danger",
@@ -549,24 +560,30 @@ class OmsTowerDashboard(models.AbstractModel):
             pending = Event.search(domain, order="id", limit=1)
             figure = self._figure(
                 f"outbox_{channel.code}",
-                _("%s: outbox not yet sent", channel.name),
+                self.env._("%s: outbox not yet sent", channel.name),
                 "oms.outbox.event",
                 domain,
                 Event.search_count(domain),
                 tone="warning" if pending else "",
             )
             figure["hint"] = (
-                _("Oldest %(age)s", age=self._duration(pending.create_date, now)) if pending else ""
+                self.env._("Oldest %(age)s", age=self._duration(pending.create_date, now))
+                if pending
+                else ""
             )
-            dead = self.env["oms.sync.dead.letter"].search_count(
-                [("health_id", "=", health.id), ("channel_code", "=", channel.code)]
-            ) if health else 0
+            dead = (
+                self.env["oms.sync.dead.letter"].search_count(
+                    [("health_id", "=", health.id), ("channel_code", "=", channel.code)]
+                )
+                if health
+                else 0
+            )
             figures.append(figure)
             if health:
                 figures.append(
                     self._figure(
                         f"dead_{channel.code}",
-                        _("%s: dead letters", channel.name),
+                        self.env._("%s: dead letters", channel.name),
                         "oms.sync.dead.letter",
                         [("health_id", "=", health.id), ("channel_code", "=", channel.code)],
                         dead,
@@ -574,7 +591,7 @@ class OmsTowerDashboard(models.AbstractModel):
                     )
                 )
             rows.append(channel.id)
-        section = self._figures_section("sync", _("Sync health"), figures)
+        section = self._figures_section("sync", self.env._("Sync health"), figures)
         section["warning"] = stale
         return section
 

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 
 _logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class OmsWave(models.Model):
         string="Releases At", readonly=True, help="When the wave is released by itself."
     )
     released_at = fields.Datetime(string="Released On", readonly=True)
-    released_by_id = fields.Many2one("res.users", string="Released By", readonly=True)
+    released_by_id = fields.Many2one("res.users", readonly=True)
     picking_ids = fields.One2many("stock.picking", "oms_wave_id", string="Deliveries")
     picking_count = fields.Integer(compute="_compute_counts", string="Deliveries Waiting")
     # The report, written at release.
@@ -144,9 +144,11 @@ class OmsWave(models.Model):
             lambda p: p.oms_wave_state == "waiting" and p.state not in ("done", "cancel")
         )
         decidable = waiting.filtered(
-            lambda p: p.sale_id.state == "sale"
-            and p.sale_id.oms_delivery_mode != "pickup"
-            and not p._oms_is_started()
+            lambda p: (
+                p.sale_id.state == "sale"
+                and p.sale_id.oms_delivery_mode != "pickup"
+                and not p._oms_is_started()
+            )
         )
         report = self._redecide(decidable)
         still = self.picking_ids.filtered(lambda p: p.oms_wave_state == "waiting")
@@ -162,9 +164,15 @@ class OmsWave(models.Model):
         """The batch re-decision of ``pickings``' orders: applies the plans that save
         parcels within every promise and returns the report's figures."""
         report = {
-            "shipments_before": 0, "shipments_after": 0, "packages_before": 0,
-            "packages_after": 0, "cost_before": 0.0, "cost_after": 0.0,
-            "changed_count": 0, "kept_for_promise_count": 0, "solver_status": "",
+            "shipments_before": 0,
+            "shipments_after": 0,
+            "packages_before": 0,
+            "packages_after": 0,
+            "cost_before": 0.0,
+            "cost_after": 0.0,
+            "changed_count": 0,
+            "kept_for_promise_count": 0,
+            "solver_status": "",
         }
         if not pickings:
             return report
@@ -197,7 +205,9 @@ class OmsWave(models.Model):
         if not plans:
             return
         context = {
-            "oms_wave_plans": {o.id: (plan, window.engine_orders[o.id]) for o, plan in plans.items()},
+            "oms_wave_plans": {
+                o.id: (plan, window.engine_orders[o.id]) for o, plan in plans.items()
+            },
             "oms_wave_releasing": self.id,
         }
         for order in sorted(plans, key=lambda o: o.id):

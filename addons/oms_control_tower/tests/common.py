@@ -4,7 +4,6 @@ one carrier, a Berlin customer) with two nodes that hold the same products."""
 from datetime import timedelta
 
 from odoo import fields
-
 from odoo.addons.oms_omnichannel.tests.common import OmsRoutingCase
 
 

@@ -1,8 +1,7 @@
 from datetime import datetime, timezone
 
-from odoo.tests import tagged
-
 from odoo.addons.oms_omnichannel.tests.access_common import OmsAccessCase
+from odoo.tests import tagged
 
 
 @tagged("post_install", "-at_install")
@@ -44,10 +43,13 @@ class TestAccessTower(OmsAccessCase):
     def test_a_bad_report_is_refused_and_stores_nothing(self):
         key = self.api_key(self.sync)
         before = self.env["oms.sync.health"].search_count([])
-        for snapshot in ("nonsense", {"inbox": {"pending": 1}},
-                         {"reported_at": "2026-01-05T10:00:00", "inbox": {}},
-                         {**self._snapshot(), "inbox": {"pending": -1}},
-                         {**self._snapshot(), "dead_letters": "many"}):
+        for snapshot in (
+            "nonsense",
+            {"inbox": {"pending": 1}},
+            {"reported_at": "2026-01-05T10:00:00", "inbox": {}},
+            {**self._snapshot(), "inbox": {"pending": -1}},
+            {**self._snapshot(), "dead_letters": "many"},
+        ):
             with self.subTest(snapshot=snapshot), self.assertRaises(Exception) as caught:
                 self.execute_kw(self.sync, key, "oms.sync.health", "report_health", snapshot)
             self.assertEqual(caught.exception.name, "odoo.exceptions.UserError")

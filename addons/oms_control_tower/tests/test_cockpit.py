@@ -16,8 +16,13 @@ class TestCockpit(OmsTowerCase):
             {"name": "Cockpit web", "code": "cockpit-web", "company_id": cls.company.id}
         )
         cls.phone = cls.env["oms.channel"].create(
-            {"name": "Cockpit phone", "code": "cockpit-phone", "company_id": cls.company.id,
-             "kind": "phone", "unfulfillable_behaviour": "hold"}
+            {
+                "name": "Cockpit phone",
+                "code": "cockpit-phone",
+                "company_id": cls.company.id,
+                "kind": "phone",
+                "unfulfillable_behaviour": "hold",
+            }
         )
         cls.routed = [cls._confirmed([(cls.mug, 1)], oms_channel_id=cls.web.id) for _n in range(3)]
         cls.unknown = cls._create_product("Never stocked")
@@ -52,11 +57,15 @@ class TestCockpit(OmsTowerCase):
         self.env["oms.sync.health"].sudo()._store_report(
             {
                 "reported_at": datetime.now(timezone.utc).isoformat(),
-                "inbox": {"pending": 4, "retrying": 1, "oldest_age_seconds": 90,
-                          "dead_letters": 2},
+                "inbox": {"pending": 4, "retrying": 1, "oldest_age_seconds": 90, "dead_letters": 2},
                 "dead_letters": [
-                    {"id": "1-0", "channel": "cockpit-web", "topic": "orders/create",
-                     "error": "unknown product", "failed_at": "2026-01-05T10:00:00+00:00"},
+                    {
+                        "id": "1-0",
+                        "channel": "cockpit-web",
+                        "topic": "orders/create",
+                        "error": "unknown product",
+                        "failed_at": "2026-01-05T10:00:00+00:00",
+                    },
                     {"id": "2-0", "channel": "cockpit-web", "error": "bad address"},
                 ],
             }
@@ -94,9 +103,7 @@ class TestCockpit(OmsTowerCase):
         self.assertIn(self.company.currency_id.symbol, figures["payments_received"]["hint"])
         age = figures["backlog_age_NORTH"]["display"]
         self.assertRegex(age, r"^\d+ min$")
-        self.assertEqual(
-            figures["orders_cockpit-phone_hold"]["label"], "Cockpit phone: On hold"
-        )
+        self.assertEqual(figures["orders_cockpit-phone_hold"]["label"], "Cockpit phone: On hold")
 
     def test_changes_tell_open_cockpits(self):
         Bus = self.env["bus.bus"].sudo()

@@ -16,13 +16,18 @@ class TestShadowReplay(OmsTowerCase):
             {"name": "Rank first", "weight_priority": 5.0, "company_id": cls.company.id}
         )
         cls.channel = cls.env["oms.channel"].create(
-            {"name": "Replay shop", "code": "replay-shop", "company_id": cls.company.id,
-             "sourcing_policy_id": cls.policy.id}
+            {
+                "name": "Replay shop",
+                "code": "replay-shop",
+                "company_id": cls.company.id,
+                "sourcing_policy_id": cls.policy.id,
+            }
         )
         cls.orders = cls.env["sale.order"]
         for qty in (1, 2, 3, 1):
-            cls.orders |= cls._confirmed([(cls.mug, qty), (cls.plate, 1)],
-                                         oms_channel_id=cls.channel.id)
+            cls.orders |= cls._confirmed(
+                [(cls.mug, qty), (cls.plate, 1)], oms_channel_id=cls.channel.id
+            )
 
     def _replay(self, **changes):
         replay = self.env["oms.policy.replay"].create({"policy_id": self.policy.id, "days": 7})
@@ -34,10 +39,15 @@ class TestShadowReplay(OmsTowerCase):
         for order in self.orders:
             data = order.oms_decision_id.oms_replay_input
             self.assertEqual(data["order"]["id"], str(order.id))
-            self.assertEqual(data["stock"][str(self.mug.id)]["NORTH"], 50 - sum(
-                o.order_line.filtered(lambda line: line.product_id == self.mug).product_uom_qty
-                for o in self.orders if o.id < order.id
-            ))
+            self.assertEqual(
+                data["stock"][str(self.mug.id)]["NORTH"],
+                50
+                - sum(
+                    o.order_line.filtered(lambda line: line.product_id == self.mug).product_uom_qty
+                    for o in self.orders
+                    if o.id < order.id
+                ),
+            )
             self.assertEqual(data["decided"]["shipments"][0][0], "NORTH")
 
     def test_the_same_policy_replays_to_the_same_decisions(self):
@@ -60,8 +70,9 @@ class TestShadowReplay(OmsTowerCase):
         self.assertEqual(replay.changed_count, 4)
         self.assertEqual(replay.order_line_ids.sale_order_id, self.orders)
         self.assertAlmostEqual(replay.decided_cost - replay.replay_cost, 4 * 2.0)
-        by_node = {n.warehouse_id: (n.decided_shipments, n.replay_shipments)
-                   for n in replay.node_line_ids}
+        by_node = {
+            n.warehouse_id: (n.decided_shipments, n.replay_shipments) for n in replay.node_line_ids
+        }
         self.assertEqual(by_node[self.dc_north], (4, 0))
         self.assertEqual(by_node[self.dc_south], (0, 4))
         line = replay.order_line_ids[0]

@@ -3,9 +3,8 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import tagged
-
 from odoo.addons.oms_omnichannel.tests.tour_common import OmsTourCase
+from odoo.tests import tagged
 
 
 class OmsTowerTourCase(OmsTourCase):

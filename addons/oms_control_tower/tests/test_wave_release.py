@@ -73,8 +73,12 @@ class TestWaveRelease(OmsTowerCase):
             {"name": "Blind to lateness", "weight_lateness": 0.0, "company_id": self.company.id}
         )
         channel = self.env["oms.channel"].create(
-            {"name": "Wave shop", "code": "wave-shop", "company_id": self.company.id,
-             "sourcing_policy_id": policy.id}
+            {
+                "name": "Wave shop",
+                "code": "wave-shop",
+                "company_id": self.company.id,
+                "sourcing_policy_id": policy.id,
+            }
         )
         first, second = self._competing_orders(oms_channel_id=channel.id)
         promised = {o: o.oms_promised_date for o in (first, second)}
@@ -115,10 +119,17 @@ class TestWaveRelease(OmsTowerCase):
         order = self._confirmed([(self.mug, 1)])
         wave = self._deliveries(order).oms_wave_id
         clerk = self.env["res.users"].create(
-            {"name": "Clerk", "login": "wave_clerk", "company_id": self.company.id,
-             "company_ids": [fields.Command.set(self.company.ids)],
-             "groups_id": [fields.Command.set(
-                 [self.env.ref("oms_omnichannel.group_oms_customer_service").id])]}
+            {
+                "name": "Clerk",
+                "login": "wave_clerk",
+                "company_id": self.company.id,
+                "company_ids": [fields.Command.set(self.company.ids)],
+                "groups_id": [
+                    fields.Command.set(
+                        [self.env.ref("oms_omnichannel.group_oms_customer_service").id]
+                    )
+                ],
+            }
         )
         with self.assertRaises(AccessError):
             wave.with_user(clerk).sudo().action_release()

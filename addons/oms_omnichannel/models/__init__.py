@@ -55,7 +55,6 @@ from . import oms_intake_update
 from . import sale_order_customer_service
 from . import oms_customer_service
 from . import sale_order_change_preview
-from . import oms_order_preview
 from . import oms_node_signal
 from . import oms_label_request
 from . import oms_intake_label

@@ -63,9 +63,7 @@ class OmsNodeSignal(models.Model):
     warehouse_id = fields.Many2one(
         "stock.warehouse", string="Node", readonly=True, ondelete="cascade", index=True
     )
-    carrier_id = fields.Many2one(
-        "delivery.carrier", string="Carrier", readonly=True, ondelete="cascade", index=True
-    )
+    carrier_id = fields.Many2one("delivery.carrier", readonly=True, ondelete="cascade", index=True)
     country_id = fields.Many2one(
         "res.country",
         string="Region",
@@ -230,7 +228,9 @@ class OmsNodeSignal(models.Model):
             observed_at = observed_at.astimezone(timezone.utc).replace(tzinfo=None)
         if observed_at > now + CLOCK_SKEW:
             raise UserError(
-                self.env._("A signal cannot be observed in the future (%(when)s).", when=observed_at)
+                self.env._(
+                    "A signal cannot be observed in the future (%(when)s).", when=observed_at
+                )
             )
         return observed_at.replace(microsecond=0)
 

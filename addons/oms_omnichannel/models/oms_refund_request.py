@@ -80,7 +80,6 @@ class OmsRefundRequest(models.Model):
     )
     shop_refund_id = fields.Many2one(
         "oms.order.refund",
-        string="Shop Refund",
         readonly=True,
         copy=False,
         groups=REFUND_READERS,

@@ -66,7 +66,12 @@ class TestNodeSignal(OmsRoutingCase):
         )
         self.assertEqual(row.observed_at, datetime(2026, 1, 5, 9, 0))
         row = self.signals._record(
-            "accept", 3, source="test", warehouse=self.store, key="b", observed_at="2026-01-05T08:30:00"
+            "accept",
+            3,
+            source="test",
+            warehouse=self.store,
+            key="b",
+            observed_at="2026-01-05T08:30:00",
         )
         self.assertEqual(row.observed_at, datetime(2026, 1, 5, 8, 30))
 
@@ -79,14 +84,18 @@ class TestNodeSignal(OmsRoutingCase):
 
     def test_bad_input_is_refused_and_writes_nothing(self):
         cases = [
-            dict(kind="nonsense", warehouse=self.store),
-            dict(kind="reject"),  # no subject
-            dict(kind="reject", warehouse=self.store, value="3"),
-            dict(kind="reject", warehouse=self.store, value=float("nan")),
-            dict(kind="reject", warehouse=self.store, source=""),
-            dict(kind="reject", warehouse=self.store, observed_at="yesterday"),
-            dict(kind="reject", warehouse=self.store, observed_at=self.now + timedelta(hours=1)),
-            dict(kind="reject", warehouse=self.store | self.home),
+            {"kind": "nonsense", "warehouse": self.store},
+            {"kind": "reject"},  # no subject
+            {"kind": "reject", "warehouse": self.store, "value": "3"},
+            {"kind": "reject", "warehouse": self.store, "value": float("nan")},
+            {"kind": "reject", "warehouse": self.store, "source": ""},
+            {"kind": "reject", "warehouse": self.store, "observed_at": "yesterday"},
+            {
+                "kind": "reject",
+                "warehouse": self.store,
+                "observed_at": self.now + timedelta(hours=1),
+            },
+            {"kind": "reject", "warehouse": self.store | self.home},
         ]
         for case in cases:
             args = {"source": "test", **case}

@@ -26,8 +26,8 @@ class OmsOrderChangeWizardLine(models.TransientModel):
         digits="Product Unit of Measure",
         help="Units not shipped and not being prepared by a node.",
     )
-    why_not = fields.Char(compute="_compute_from_line", string="Why Not")
-    new_quantity = fields.Float(string="New Quantity", digits="Product Unit of Measure")
+    why_not = fields.Char(compute="_compute_from_line")
+    new_quantity = fields.Float(digits="Product Unit of Measure")
 
     @api.depends("sale_line_id")
     def _compute_product_id(self):

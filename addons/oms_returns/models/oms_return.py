@@ -90,7 +90,6 @@ class OmsReturn(models.Model):
     kind = fields.Selection(KINDS, required=True, default="mail", readonly=True, tracking=True)
     store_id = fields.Many2one(
         "stock.warehouse",
-        string="Store",
         readonly=True,
         check_company=True,
         help="The store the customer brought the goods to.",
@@ -131,9 +130,7 @@ class OmsReturn(models.Model):
         help="Restocking and label fees kept from the refund.",
     )
     credit_note_id = fields.Many2one("account.move", readonly=True, copy=False, check_company=True)
-    exchange_order_id = fields.Many2one(
-        "sale.order", string="Exchange Order", readonly=True, copy=False, check_company=True
-    )
+    exchange_order_id = fields.Many2one("sale.order", readonly=True, copy=False, check_company=True)
     recovered_value = fields.Monetary(compute="_compute_amounts", store=True)
     return_cost = fields.Monetary(
         string="Cost of the Return",

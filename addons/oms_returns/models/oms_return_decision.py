@@ -87,32 +87,35 @@ class OmsReturnDecision(models.Model):
         )
 
     def _oms_mail_sentences(self, data):
-        _ = self.env._
         out = []
         nodes = [self._node(node) for node in data.get("parcels") or []]
         if not nodes:
             out.append(
-                _(
+                self.env._(
                     "The customer keeps everything and is refunded without sending it back: "
                     "the return would not recover more than its label and handling cost."
                 )
             )
         elif float(data.get("net") or 0) >= 0:
             out.append(
-                _(
+                self.env._(
                     "Sent to %(nodes)s (%(labels)s), recovering %(net)s after labels and handling.",
-                    nodes=_(" and ").join(nodes),
-                    labels=_("one label") if len(nodes) == 1 else _("%s labels", len(nodes)),
+                    nodes=self.env._(" and ").join(nodes),
+                    labels=self.env._("one label")
+                    if len(nodes) == 1
+                    else self.env._("%s labels", len(nodes)),
                     net=self._money(data.get("net")),
                 )
             )
         else:
             out.append(
-                _(
+                self.env._(
                     "Sent to %(nodes)s (%(labels)s): it must come back, though labels and "
                     "handling cost %(loss)s more than it recovers.",
-                    nodes=_(" and ").join(nodes),
-                    labels=_("one label") if len(nodes) == 1 else _("%s labels", len(nodes)),
+                    nodes=self.env._(" and ").join(nodes),
+                    labels=self.env._("one label")
+                    if len(nodes) == 1
+                    else self.env._("%s labels", len(nodes)),
                     loss=self._money(-float(data.get("net") or 0)),
                 )
             )
@@ -120,7 +123,7 @@ class OmsReturnDecision(models.Model):
             item = self._item(entry)
             if entry.get("action") == "keep":
                 out.append(
-                    _(
+                    self.env._(
                         "%(item)s: the customer keeps it; sending it back would cost more than "
                         "it recovers.",
                         item=item,
@@ -128,7 +131,7 @@ class OmsReturnDecision(models.Model):
                 )
             elif entry.get("code") == "to_triage":
                 out.append(
-                    _(
+                    self.env._(
                         "%(item)s goes to %(node)s for triage (repair or a supplier claim), "
                         "worth %(value)s there; receiving it costs %(cost)s.",
                         item=item,
@@ -139,7 +142,7 @@ class OmsReturnDecision(models.Model):
                 )
             else:
                 out.append(
-                    _(
+                    self.env._(
                         "%(item)s goes to %(node)s, where it is worth %(value)s%(sells)s; "
                         "receiving it costs %(cost)s.",
                         item=item,
@@ -153,11 +156,12 @@ class OmsReturnDecision(models.Model):
         if runner:
             where = [self._node(runner.get("sell"))] if runner.get("sell") else []
             if runner.get("triage") and runner.get("triage") != runner.get("sell"):
-                where.append(_("%s for triage", self._node(runner["triage"])))
+                where.append(self.env._("%s for triage", self._node(runner["triage"])))
             out.append(
-                _(
+                self.env._(
                     "Sending it to %(where)s would have recovered %(gap)s less.",
-                    where=_(" and ").join(where) or _("nowhere (keeping everything)"),
+                    where=self.env._(" and ").join(where)
+                    or self.env._("nowhere (keeping everything)"),
                     gap=self._money(runner.get("gap")),
                 )
             )
@@ -176,10 +180,9 @@ class OmsReturnDecision(models.Model):
         )
 
     def _oms_store_sentences(self, data):
-        _ = self.env._
         store = self._node(data.get("store"))
         out = [
-            _(
+            self.env._(
                 "Returned at %(store)s: the items recover %(net)s after handling and transfers.",
                 store=store,
                 net=self._money(data.get("net")),
@@ -189,14 +192,14 @@ class OmsReturnDecision(models.Model):
             item = self._item(entry)
             action = entry.get("action")
             if action == "stay":
-                text = _(
+                text = self.env._(
                     "%(item)s stays in %(store)s's stock, worth %(value)s there.",
                     item=item,
                     store=store,
                     value=self._money(entry.get("value")),
                 )
             elif action == "transfer":
-                text = _(
+                text = self.env._(
                     "%(item)s goes on to %(node)s, worth %(value)s there; the transfer and "
                     "handling cost %(cost)s.",
                     item=item,
@@ -205,14 +208,14 @@ class OmsReturnDecision(models.Model):
                     cost=self._money(entry.get("cost")),
                 )
             else:
-                text = _(
+                text = self.env._(
                     "%(item)s goes to %(node)s for triage.",
                     item=item,
                     node=self._node(entry.get("node")),
                 )
             runner = entry.get("runner_up")
             if runner:
-                text += " " + _(
+                text += " " + self.env._(
                     "%(node)s would have recovered %(gap)s less.",
                     node=self._node(runner.get("node")),
                     gap=self._money(runner.get("gap")),
@@ -221,7 +224,6 @@ class OmsReturnDecision(models.Model):
         return out
 
     def _oms_disposition_sentences(self, data):
-        _ = self.env._
         grades = dict(self.env["oms.return.line"]._fields["grade"]._description_selection(self.env))
         outcomes = dict(
             self.env["oms.return.line"]._fields["disposition"]._description_selection(self.env)
@@ -229,7 +231,7 @@ class OmsReturnDecision(models.Model):
         out = []
         for entry in data.get("lines") or []:
             others = [
-                _(
+                self.env._(
                     "%(outcome)s %(value)s",
                     outcome=outcomes[option["outcome"]].lower(),
                     value=self._money(option["value"]),
@@ -237,7 +239,7 @@ class OmsReturnDecision(models.Model):
                 for option in entry.get("options") or []
                 if option.get("allowed") and option["outcome"] != entry.get("outcome")
             ]
-            text = _(
+            text = self.env._(
                 "%(item)s, inspected %(grade)s: %(outcome)s, recovering %(value)s.",
                 item=self._item(entry),
                 grade=grades.get(entry.get("grade"), "").lower(),
@@ -245,6 +247,6 @@ class OmsReturnDecision(models.Model):
                 value=self._money(entry.get("value")),
             )
             if others:
-                text += " " + _("Other outcomes: %s.", ", ".join(others))
+                text += " " + self.env._("Other outcomes: %s.", ", ".join(others))
             out.append(text)
         return out

@@ -17,7 +17,6 @@ class OmsReturnWizard(models.TransientModel):
     kind = fields.Selection(KINDS, required=True, default="mail")
     store_id = fields.Many2one(
         "stock.warehouse",
-        string="Store",
         domain="[('company_id', '=', company_id), ('oms_node_kind', '=', 'store')]",
     )
     resolution = fields.Selection(RESOLUTIONS, required=True, default="refund")

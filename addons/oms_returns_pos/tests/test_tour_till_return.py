@@ -10,7 +10,7 @@ from .common import OmsTillReturnMixin
 class TestTourTillReturn(OmsTillReturnMixin, OmsStorePosTourCase):
     def test_store_return_of_an_online_order(self):
         order = self._shipped_web_order([(self.shirt, 2)])
-        self.start_pos_tour("OmsTillReturnTour")
+        self.start_tour_in_pos("OmsTillReturnTour")
         ret = order.oms_return_ids
         self.assertEqual(ret.store_id, self.store_a)
         self.assertEqual(ret.line_ids.quantity, 1)
