@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta, timezone
 
-from odoo import fields
+from odoo import Command, fields
 
 from .common import OmsTowerCase
 
@@ -38,9 +38,27 @@ class TestCockpit(OmsTowerCase):
         )
         cls.routed[1].write({"oms_payment_status": "pending"})
         cls.routed[2].write({"oms_payment_status": "paid", "oms_payment_amount": 12.5})
+        # The cockpit as its reader opens it: an OMS manager of this company, record rules
+        # applying (a database with demo data has a retailer of its own beside this one).
+        cls.reader = cls.env["res.users"].create(
+            {
+                "name": "Cockpit Reader",
+                "login": "oms_cockpit_reader",
+                "company_id": cls.company.id,
+                "company_ids": [Command.set(cls.company.ids)],
+                "groups_id": [
+                    Command.set(
+                        [
+                            cls.env.ref("base.group_user").id,
+                            cls.env.ref("oms_omnichannel.group_oms_manager").id,
+                        ]
+                    )
+                ],
+            }
+        )
 
     def _cockpit(self):
-        return self.env["oms.tower.dashboard"].get_cockpit()
+        return self.env["oms.tower.dashboard"].with_user(self.reader).get_cockpit()
 
     def _figures(self, cockpit):
         for section in cockpit["sections"]:
@@ -78,7 +96,9 @@ class TestCockpit(OmsTowerCase):
             action = figure["action"]
             with self.subTest(figure=figure["key"]):
                 self.assertEqual(
-                    self.env[action["res_model"]].search_count(action["domain"]),
+                    self.env[action["res_model"]]
+                    .with_user(self.reader)
+                    .search_count(action["domain"]),
                     figure["value"],
                 )
             checked += 1

@@ -132,9 +132,16 @@ class TestCustomerMessages(OmsCustomerMessageCase):
         )
 
     def test_dates_and_money_in_the_customers_language(self):
-        self.company.currency_id = self.env.ref("base.EUR")
+        euro = self.env.ref("base.EUR")
+        euro.active = True
+        self.company.currency_id = euro
+        # The order's money is its pricelist's: on a database with demo data the customer's
+        # default pricelist is Odoo's demo one, in dollars.
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Web shop (EUR)", "currency_id": euro.id, "company_id": self.company.id}
+        )
         jonas = self._german_customer()
-        order = self._web_order([(self.shirt, 1)], partner=jonas)
+        order = self._web_order([(self.shirt, 1)], partner=jonas, pricelist_id=pricelist.id)
         order.action_confirm()
         self._send()
         body = self._mails(order).body_html

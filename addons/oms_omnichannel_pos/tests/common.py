@@ -34,7 +34,7 @@ class OmsStoreCase(OmsRoutingCase):
             "Stone Mug", default_code="MUG", barcode="4006381333931", list_price=12.0
         )
         cls.shirt = cls._create_product(
-            "Shirt", default_code="SHIRT", barcode="4006381333948", list_price=20.0
+            "Linen Shirt", default_code="SHIRT", barcode="4006381333948", list_price=20.0
         )
         for node, mugs, shirts in ((cls.store_a, 5, 5), (cls.store_b, 5, 5), (cls.dc, 20, 20)):
             cls._stock(cls.mug, node, mugs)

@@ -151,7 +151,8 @@ registry.category("web_tour.tours").add("OmsEndlessAisleTour", {
             openRegister(),
             ProductScreen.clickPartnerButton(),
             ProductScreen.clickCustomer("Ana"),
-            ProductScreen.clickDisplayedProduct("Shirt"),
+            // By its whole name: the POS demo's clothes ("Black embroidered t-shirt") match "Shirt".
+            ProductScreen.clickDisplayedProduct("Linen Shirt"),
             ProductScreen.clickControlButton("Other stores"),
             { trigger: ".oms-endless-aisle .oms-here:contains(0)" },
             { trigger: ".oms-endless-aisle .oms-network:contains(25)" },
