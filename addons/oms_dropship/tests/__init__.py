@@ -1,0 +1,10 @@
+from . import (
+    test_access_doors,
+    test_accept,
+    test_label,
+    test_reject,
+    test_ship,
+    test_sla,
+    test_stock_feed,
+    test_tour_portal,
+)
