@@ -48,6 +48,7 @@ def main() -> int:
         "  oms_service / oms_service          Customer Service: every order, re-routing",
         "  oms_store_cologne / oms_store_cologne   Store Staff: Store Cologne and its till",
         "  oms_store_berlin / oms_store_berlin     Store Staff: Store Berlin Mitte and its till",
+        "  supplier@example.com / supplier    a drop-ship supplier in the portal (/my/dropship)",
         "  oms_sync                           the sync service's user (API key: see below)",
         f"Sync service api                   {shown_api}/docs   (/health, /metrics)",
         f"  Shopify webhooks, channel webshop  POST {shown_api}/webhooks/webshop",
