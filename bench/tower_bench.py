@@ -314,14 +314,18 @@ def _wave_orders(env, company, nodes, products, customers, count):
     nodes.write({"oms_wave_release": True})
     scarce = products[:10]
     quants = env["stock.quant"]
-    # A launch: the scarce products at few units per node, so early orders take what later
-    # ones needed to ship whole.
-    for node in nodes:
+    # A launch: the scarce products at one node in five only, so that as the wave fills up
+    # the nodes holding an order's products together run out and later orders split - what
+    # deciding the wave together can undo. About as many units (~4,250) as the orders buy
+    # (~4,000): every order is routed into the wave. (With 0-8 units at every node, half of
+    # the orders waited for stock and the "2,000-order" wave held 1,018; with 4-16 at every
+    # node no order split and the batch had nothing to do.)
+    for index, node in enumerate(nodes):
         for product in scarce:
             quant = quants.search(
                 [("product_id", "=", product.id), ("location_id", "=", node.lot_stock_id.id)]
             )
-            quant.sudo().quantity = rng.randint(0, 8)
+            quant.sudo().quantity = rng.randint(25, 60) if index % 5 == 0 else 0
     orders = env["sale.order"]
     for start in range(0, count, 100):
         batch = env["sale.order"].create(
