@@ -24,11 +24,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from bench.odoo_bench import _prepare_database, _start_odoo, main_in_odoo
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = "oms_bench_lifecycle"
@@ -55,51 +56,17 @@ def _parse(argv):
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        import odoo  # noqa: F401
-    except ImportError:
-        python = os.environ.get("ODOO_PYTHON")
-        if python and Path(python).exists():
-            env = dict(
-                os.environ,
-                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-            )
-            return subprocess.run(
-                [python, "-m", "bench.lifecycle_bench", *argv], cwd=ROOT, env=env, check=False
-            ).returncode
-        print("#" * 72)
-        print("# LIFECYCLE BENCHMARK SKIPPED: no Odoo 18 importable (set ODOO_PYTHON and ODOO_RC)")
-        print("#" * 72)
-        return 0
-    return run(_parse(argv))
+    return main_in_odoo(
+        argv, "bench.lifecycle_bench", lambda args: run(_parse(args)), "LIFECYCLE BENCHMARK"
+    )
 
 
 # --------------------------------------------------------------------------- inside Odoo
 
 
 def _start(args):
-    import odoo
-    from odoo.tools import config
-
-    cli = ["--log-level=warn", "--without-demo=all"]
-    if os.environ.get("ODOO_RC"):
-        cli += ["-c", os.environ["ODOO_RC"]]
-    config.parse_config(cli, setup_logging=True)
-    paths = [p for p in (config["addons_path"] or "").split(",") if p]
-    ours = str(ROOT / "addons")
-    if ours not in paths:
-        config["addons_path"] = ",".join([*paths, ours])
-        odoo.addons.__path__.append(ours)
-    from odoo.service import db as db_service
-
-    if db_service.exp_db_exist(args.db):
-        db_service.exp_drop(args.db)
-    db_service._create_empty_database(args.db)
-    config["init"] = dict.fromkeys(ADDONS, 1)
-    registry = odoo.modules.registry.Registry.new(args.db, update_module=True)
-    config["init"] = {}
-    return odoo, registry
+    odoo = _start_odoo(args)
+    return odoo, _prepare_database(odoo, args.db, ADDONS)
 
 
 def _network(env):

@@ -103,13 +103,15 @@ def _start_odoo(args):
     return odoo
 
 
-def _prepare_database(odoo, db):
+def _prepare_database(odoo, db, addons=("oms_omnichannel",)):
+    """A new database ``db`` (dropped first if it exists) with ``addons`` installed, without
+    demo data; its registry."""
     from odoo.service import db as db_service
 
     if db_service.exp_db_exist(db):
         db_service.exp_drop(db)
     db_service._create_empty_database(db)
-    odoo.tools.config["init"] = {"oms_omnichannel": 1}
+    odoo.tools.config["init"] = dict.fromkeys(addons, 1)
     registry = odoo.modules.registry.Registry.new(db, update_module=True)
     odoo.tools.config["init"] = {}
     return registry

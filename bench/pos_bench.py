@@ -25,12 +25,11 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench.odoo_bench import _odoo_importable, _start_odoo
+from bench.odoo_bench import _prepare_database, _start_odoo, main_in_odoo
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,39 +57,10 @@ def _parse(argv):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run in this Python when it imports Odoo, else in ``ODOO_PYTHON``; skipped loudly
-    (exit 0) without an Odoo."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if _odoo_importable():
-        return run(_parse(argv))
-    python = os.environ.get("ODOO_PYTHON")
-    if python and Path(python).exists():
-        env = dict(
-            os.environ,
-            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        )
-        return subprocess.run(
-            [python, "-m", "bench.pos_bench", *argv], cwd=ROOT, env=env, check=False
-        ).returncode
-    print("#" * 72)
-    print("# POS BENCHMARK SKIPPED: no Odoo 18 importable (set ODOO_PYTHON and ODOO_RC)")
-    print("#" * 72)
-    return 0
+    return main_in_odoo(argv, "bench.pos_bench", lambda args: run(_parse(args)), "POS BENCHMARK")
 
 
 # --------------------------------------------------------------------------- inside Odoo
-
-
-def _install(odoo, db):
-    from odoo.service import db as db_service
-
-    if db_service.exp_db_exist(db):
-        db_service.exp_drop(db)
-    db_service._create_empty_database(db)
-    odoo.tools.config["init"] = {"oms_omnichannel_pos": 1}
-    registry = odoo.modules.registry.Registry.new(db, update_module=True)
-    odoo.tools.config["init"] = {}
-    return registry
 
 
 def _fixtures(env, args):
@@ -294,7 +264,7 @@ def run(args) -> int:
 
     rng = random.Random(args.seed)
     print(f"[pos bench] database {args.db}: installing oms_omnichannel_pos ...", flush=True)
-    registry = _install(odoo, args.db)
+    registry = _prepare_database(odoo, args.db, ("oms_omnichannel_pos",))
     result = {"orders": args.orders, "calls": args.calls}
     try:
         with registry.cursor() as cr:

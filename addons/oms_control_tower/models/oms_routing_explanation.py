@@ -24,7 +24,8 @@ class OmsRoutingExplanation(models.AbstractModel):
             wave = self.env["oms.wave"].sudo().browse(statement.get("wave")).exists()
             return self.env._(
                 "Planned again in %(wave)s together with the wave's other orders: together "
-                "they ship in fewer parcels, and this order still arrives by its promise.",
+                "they ship in fewer parcels or for less, and this order still arrives by its "
+                "promise.",
                 wave=wave.name or self.env._("a wave"),
             )
         return super()._render_statement(statement, names, company)

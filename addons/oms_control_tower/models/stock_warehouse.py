@@ -57,8 +57,8 @@ class StockWarehouse(models.Model):
     oms_wave_release = fields.Boolean(
         string="Release in Waves",
         help="Deliveries routed to this node wait, not released, until the next wave: the "
-        "wave re-decides them together (fewer parcels where that keeps every promise), "
-        "then releases them.",
+        "wave re-decides them together (fewer parcels, or as many for less, where that "
+        "keeps every promise), then releases them.",
     )
 
     @api.depends("oms_health_status_ids.state")

@@ -102,6 +102,25 @@ class TestWaveRelease(OmsTowerCase):
         self.assertEqual(delivery.oms_wave_state, "released")
         self.assertFalse(wave.changed_order_ids)
 
+    def test_a_wave_that_saves_nothing_together_plans_nothing_again(self):
+        # NORTH's lamp is gone when the order is routed: it waits at SOUTH. The lamp is back
+        # at NORTH before the wave leaves; decided together or one by one, the order ships in
+        # one parcel either way, so the wave leaves the routed delivery alone (moving it
+        # would cost a new delivery and its reservations for no shipment saved).
+        self._stock(self.lamp, self.dc_north, -1)
+        order = self._confirmed([(self.lamp, 1)])
+        delivery = self._deliveries(order)
+        self.assertEqual(self._nodes(order), self.dc_south)
+        self._stock(self.lamp, self.dc_north, 1)
+        wave = delivery.oms_wave_id
+
+        wave.action_release()
+
+        self.assertEqual(self._deliveries(order), delivery, "not planned again")
+        self.assertEqual(delivery.oms_wave_state, "released")
+        self.assertFalse(wave.changed_order_ids)
+        self.assertEqual(wave.shipments_before, wave.shipments_after)
+
     def test_the_cron_releases_due_waves_once(self):
         order = self._confirmed([(self.mug, 1)])
         wave = self._deliveries(order).oms_wave_id
