@@ -34,6 +34,18 @@ class IngestState:
 async def read_state(redis) -> IngestState:
     """One round trip (raises what the Redis client raises when Redis is away)."""
     pipe = redis.pipeline(transaction=False)
+    _queue_reads(pipe)
+    return _state(await pipe.execute())
+
+
+def read_state_sync(client) -> IngestState:
+    """The same read with a blocking client (worker tasks: the report to Odoo)."""
+    pipe = client.pipeline(transaction=False)
+    _queue_reads(pipe)
+    return _state(pipe.execute())
+
+
+def _queue_reads(pipe) -> None:
     pipe.hgetall(STATS)
     pipe.xlen(keys.STREAM)
     pipe.zcard(keys.RETRY)
@@ -41,7 +53,10 @@ async def read_state(redis) -> IngestState:
     pipe.xlen(outbox_keys.DEAD)
     pipe.xrange(keys.STREAM, count=1)
     pipe.hgetall(keys.ODOO_BREAKER)
-    counters, waiting, retrying, dead, push_dead, first, breaker = await pipe.execute()
+
+
+def _state(replies: list) -> IngestState:
+    counters, waiting, retrying, dead, push_dead, first, breaker = replies
     oldest = 0.0
     if first:
         oldest = max(0.0, time.time() - int(first[0][0].split(b"-")[0]) / 1000)

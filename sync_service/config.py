@@ -143,6 +143,12 @@ class Settings(BaseSettings):
     outbox_consumer: str = "sync_service"
     reconcile_interval_s: float = 900.0
     carrier_poll_interval_s: float = 600.0
+    # The report to Odoo's control tower (oms.sync.health.report_health, addon
+    # oms_control_tower): how often, how long one call may take, and how long to wait
+    # before asking again a database where the addon is not installed.
+    health_report_interval_s: float = Field(60.0, gt=0)
+    health_report_timeout_s: float = Field(10.0, gt=0)
+    health_report_no_addon_s: float = Field(600.0, ge=0)
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

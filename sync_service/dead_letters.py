@@ -27,11 +27,16 @@ return id
 """
 
 
-def list_dead(client: redis.Redis, count: int = 1000) -> list[dict[str, str]]:
+def list_dead(
+    client: redis.Redis, count: int = 1000, *, newest_first: bool = False
+) -> list[dict[str, str]]:
+    """Inbox dead letters, oldest first (or newest first), at most ``count``. An entry's id
+    is the moment it was dead-lettered (Redis stream ids start with milliseconds)."""
+    read = client.xrevrange if newest_first else client.xrange
     rows = []
-    for entry_id, fields in client.xrange(keys.DEAD, count=count):
+    for entry_id, fields in read(keys.DEAD, count=count):
         row = {"id": entry_id.decode()}
-        for name in ("event_id", "kind", "topic", "attempts", "last_error"):
+        for name in ("event_id", "source", "kind", "topic", "attempts", "last_error"):
             row[name] = fields.get(name.encode(), b"").decode()
         rows.append(row)
     return rows

@@ -14,6 +14,7 @@ import time
 from typing import Any, Protocol
 
 import httpx
+from httpx import USE_CLIENT_DEFAULT as USE_DEFAULT
 
 from sync_service.config import Settings
 from sync_service.metrics import ODOO_CALL_SECONDS
@@ -28,6 +29,11 @@ class OdooUnavailable(OdooError):
     an HTTP error from its web layer or a proxy, its database down, or our key refused.
     None of it is the fault of the orders in the call: the ingest drain holds them until
     Odoo answers again (worker/breaker.py) instead of spending their attempts."""
+
+
+class OdooModelMissing(OdooError):
+    """Odoo has no such model: the addon that brings it is not installed in that database.
+    Asking again will not help until someone installs it."""
 
 
 # Errors Odoo answers in a JSON-RPC body that concern every call alike, not the call's data.
@@ -57,6 +63,8 @@ class OdooGateway(Protocol):
 
     def export_sellable(self, channel: str, skus: list[str] | None = None) -> dict: ...
 
+    def report_health(self, snapshot: dict) -> int: ...
+
     def close(self) -> None: ...
 
 
@@ -69,18 +77,19 @@ class JsonRpcOdoo:
         self._login = settings.odoo_login
         self._key = settings.odoo_api_key
         self._ids = itertools.count(1)
+        self._report_timeout = settings.health_report_timeout_s
         self._http = httpx.Client(
             base_url=settings.odoo_url, timeout=settings.odoo_timeout_s, transport=transport
         )
 
-    def _post(self, service: str, method: str, args: list) -> Any:
+    def _post(self, service: str, method: str, args: list, timeout: Any = USE_DEFAULT) -> Any:
         request = {
             "jsonrpc": "2.0",
             "method": "call",
             "id": next(self._ids),
             "params": {"service": service, "method": method, "args": args},
         }
-        reply = self._http.post("/jsonrpc", json=request)
+        reply = self._http.post("/jsonrpc", json=request, timeout=timeout)
         reply.raise_for_status()
         return reply.json()
 
@@ -99,18 +108,22 @@ class JsonRpcOdoo:
         return self._uid
 
     def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        return self._execute(model, method, list(args), kwargs)
+
+    def _execute(self, model: str, method: str, args: list, kwargs: dict,
+                 timeout: Any = USE_DEFAULT) -> Any:  # fmt: skip
         call_args = [self._db, self.uid(), self._key.get_secret_value(), model, method,
-                     list(args), kwargs]  # fmt: skip
+                     args, kwargs]  # fmt: skip
         started = time.perf_counter()
         try:
-            body = self._post("object", "execute_kw", call_args)
+            body = self._post("object", "execute_kw", call_args, timeout)
         except (httpx.HTTPError, ValueError) as exc:
             # Refused, timed out, cut off, a 5xx of its web layer or a proxy, not JSON-RPC.
             raise OdooUnavailable(f"{model}.{method}: {type(exc).__name__}: {exc}") from exc
         finally:
             ODOO_CALL_SECONDS.labels(model, method).observe(time.perf_counter() - started)
         if body.get("error"):
-            raise _answered_error(f"{model}.{method}", body["error"])
+            raise _answered_error(f"{model}.{method}", body["error"], model)
         return body.get("result")
 
     def ping(self) -> None:
@@ -143,15 +156,27 @@ class JsonRpcOdoo:
     def export_sellable(self, channel: str, skus: list[str] | None = None) -> dict:
         return self.call("oms.channel", "export_sellable", channel, skus)
 
+    def report_health(self, snapshot: dict) -> int:
+        """The control tower's door (addon oms_control_tower); a short timeout: a report
+        that cannot be delivered now is replaced by the next one, it must not hold a worker."""
+        return self._execute("oms.sync.health", "report_health", [snapshot], {},
+                             timeout=self._report_timeout)  # fmt: skip
+
     def close(self) -> None:
         self._http.close()
 
 
-def _answered_error(what: str, error: dict) -> OdooError:
+def _answered_error(what: str, error: dict, model: str = "") -> OdooError:
     data = error.get("data") or {}
     name = data.get("name") or ""
+    message = str(data.get("message") or "")
     kind = OdooUnavailable if name in UNAVAILABLE_ERRORS else OdooError
-    return kind(f"{what}: {name}: {data.get('message')}")
+    # execute_kw on a model the registry lacks answers UserError "Object <model> doesn't
+    # exist" (odoo/service/model.py), worded in the user's language: the technical name
+    # is what stays. No door's own UserError names its model that way.
+    if model and name == "odoo.exceptions.UserError" and f"{model} " in f"{message} ":
+        kind = OdooModelMissing
+    return kind(f"{what}: {name}: {message}")
 
 
 def load_gateway(settings: Settings) -> OdooGateway:

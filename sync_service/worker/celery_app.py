@@ -51,6 +51,13 @@ app.conf.update(
             "schedule": settings.carrier_poll_interval_s,
             "options": {"expires": settings.carrier_poll_interval_s},
         },
+        # The control tower's sync health (docs/sync_service.md, "Report to the control
+        # tower"): a tick that could not start within its interval is replaced by the next.
+        "report-health": {
+            "task": "oms.report_health",
+            "schedule": settings.health_report_interval_s,
+            "options": {"expires": settings.health_report_interval_s},
+        },
         # Checkout (docs/checkout.md): the projection rebuilt from Odoo's export_sellable,
         # and the backstop sweep of expired and settled holds.
         "checkout-rebuild": {

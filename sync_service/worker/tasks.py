@@ -82,3 +82,17 @@ def checkout_sweep() -> None:
 
     _settings, client, _odoo, _name = state()
     sweep_all(client)
+
+
+@app.task(name="oms.report_health")
+def report_health() -> str:
+    """The inbox's figures to Odoo's control tower. No retries: the next tick's report
+    replaces this one, so a failure is logged and counted (health_report.py), never raised."""
+    from sync_service.health_report import report
+
+    settings, client, odoo, _name = state()
+    try:
+        return report(client, odoo, settings)
+    except (RedisError, OSError) as exc:
+        log.warning("health report skipped: Redis not reachable (%s)", exc)
+        return "redis_unavailable"

@@ -13,7 +13,7 @@ import time
 
 import redis
 
-from sync_service.odoo_client import OdooError, OdooUnavailable
+from sync_service.odoo_client import OdooError, OdooModelMissing, OdooUnavailable
 
 CALLS = "oms:test:sink:calls"  # every ingest_orders batch, when the call starts
 ORDERS = "oms:test:sink:orders"  # every order of a call that returned
@@ -26,6 +26,9 @@ BLOCK = "oms:test:sink:block"  # while set, ingest_orders waits (a worker to kil
 FAIL = "oms:test:sink:fail"  # while set, every call raises OdooUnavailable (Odoo down)
 ERROR = "oms:test:sink:error"  # while set, every call raises OdooError (Odoo answers an error)
 PINGS = "oms:test:sink:pings"  # counts the probes
+HEALTH_CALLS = "oms:test:sink:health-calls"  # counts the report_health calls, when they start
+HEALTH = "oms:test:sink:health"  # every snapshot of a report_health call that returned
+NO_MODEL = "oms:test:sink:no-model"  # while set, report_health: the addon is not installed
 
 
 def reply_key(external_id: str) -> str:
@@ -93,6 +96,16 @@ class RecordingOdoo:
     def export_sellable(self, channel: str, skus: list[str] | None = None) -> dict:
         self._gate()
         return json.loads(self.redis.get(SELLABLE) or '{"as_of": "", "stock": []}')
+
+    def report_health(self, snapshot: dict) -> int:
+        self.redis.incr(HEALTH_CALLS)
+        self._gate()
+        if self.redis.exists(NO_MODEL):
+            raise OdooModelMissing(
+                "oms.sync.health.report_health: odoo.exceptions.UserError: "
+                "Object oms.sync.health doesn't exist (scripted by the test)"
+            )
+        return self.redis.rpush(HEALTH, json.dumps(snapshot))
 
     def close(self) -> None:
         self.redis.close()
