@@ -9,13 +9,16 @@ whatever its signals say (manual override); a node a person switched off is neve
 back on by the control tower. Every step is an ``oms.health.event``.
 """
 
+import logging
 from datetime import timedelta
 
 from markupsafe import Markup
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .oms_health_monitor import CARRIER_KINDS, NODE_KINDS
+
+_logger = logging.getLogger(__name__)
 
 STATES = [("ok", "Healthy"), ("warning", "Warned"), ("off", "Switched off")]
 OVERRIDES = [
@@ -253,15 +256,9 @@ class OmsHealthStatus(models.Model):
         pickings = node._oms_open_unstarted_deliveries()
         node.with_context(oms_health_switch=True).oms_routing_enabled = False
         changes = [{"code": "health_switch_off", "event": event.id}]
-        orders = pickings.sale_id
-        for order in orders.sorted("id"):
-            order._oms_reroute(
-                trigger="failover",
-                excluded_warehouses=node,
-                pickings=pickings.filtered(lambda p, order=order: p.sale_id == order),
-                changes=list(changes),
-            )
-        return orders
+        return self._reroute_each(
+            pickings, event, trigger="failover", excluded_warehouses=node, changes=changes
+        )
 
     def _switch_carrier_off(self, event):
         """Leave the carrier out of routing to the country and plan its unstarted
@@ -280,15 +277,40 @@ class OmsHealthStatus(models.Model):
             )
             .filtered(lambda p: not p._oms_is_started())
         )
-        orders = pickings.sale_id.filtered(lambda o: o.state == "sale")
         changes = [{"code": "health_switch_off", "event": event.id}]
+        return self._reroute_each(pickings, event, trigger="carrier_off", changes=changes)
+
+    def _reroute_each(self, pickings, event, changes, **kwargs):
+        """Plan ``pickings``' confirmed orders again, each on its own: an order routing
+        refuses (a person changed it meanwhile, say) gets a to-do for the OMS manager and
+        the others still move - one refusal must not undo the switch for every order.
+        Returns the orders planned again."""
+        moved = self.env["sale.order"]
+        orders = pickings.sale_id.filtered(lambda o: o.state == "sale")
         for order in orders.sorted("id"):
-            order._oms_reroute(
-                trigger="carrier_off",
-                pickings=pickings.filtered(lambda p, order=order: p.sale_id == order),
-                changes=list(changes),
-            )
-        return orders
+            try:
+                with self.env.cr.savepoint():
+                    order._oms_reroute(
+                        pickings=pickings.filtered(lambda p, order=order: p.sale_id == order),
+                        changes=list(changes),
+                        **kwargs,
+                    )
+            except (UserError, ValidationError) as refusal:
+                _logger.warning("control tower: %s not planned again: %s", order.name, refusal)
+                order.activity_schedule(
+                    "oms_control_tower.mail_activity_type_oms_health",
+                    summary=self.env._("Plan this order again by hand"),
+                    note=Markup("<p>%s</p>")
+                    % self.env._(
+                        "%(what)s, but this order could not be planned again: %(why)s",
+                        what=event.summary,
+                        why=refusal.args[0] if refusal.args else str(refusal),
+                    ),
+                    user_id=self._responsible().id,
+                )
+                continue
+            moved |= order
+        return moved
 
     def _event(self, action, readings, now, user=None):
         return self.env["oms.health.event"].create(

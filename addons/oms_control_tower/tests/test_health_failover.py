@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 
 from .common import OmsTowerCase
 
@@ -93,6 +94,35 @@ class TestHealthFailover(OmsTowerCase):
         self.assertTrue(self.dc_north.oms_routing_enabled)
         self.assertEqual(self._events(status), ["warn", "switch_off", "switch_on"])
         self.assertFalse(status.activity_ids, "the to-do is done when it switches back on")
+
+    def test_an_order_routing_refuses_does_not_hold_back_the_others(self):
+        first = self._confirmed([(self.mug, 1)])
+        second = self._confirmed([(self.mug, 1)])
+        deliveries = self._deliveries(first) | self._deliveries(second)
+        self._age(deliveries, 30, now=self.clock + timedelta(minutes=1))
+        SaleOrder = type(self.env["sale.order"])
+        reroute = SaleOrder._oms_reroute
+
+        def refuse_the_first(order, **kwargs):
+            if order == first:
+                raise UserError("Someone is changing this order right now.")
+            return reroute(order, **kwargs)
+
+        self.patch(SaleOrder, "_oms_reroute", refuse_the_first)
+        self._check()  # warned
+        self._check()  # switched off: the second order moves, the first stays
+
+        status = self._status(self.dc_north)
+        self.assertEqual(status.state, "off")
+        self.assertFalse(self.dc_north.oms_routing_enabled)
+        self.assertEqual(self._deliveries(second).picking_type_id.warehouse_id, self.dc_south)
+        self.assertEqual(self._deliveries(first).picking_type_id.warehouse_id, self.dc_north)
+        event = status.event_ids.filtered(lambda e: e.action == "switch_off")
+        self.assertEqual(event.order_ids, second)
+        todo = first.activity_ids
+        self.assertEqual(todo.summary, "Plan this order again by hand")
+        self.assertEqual(todo.user_id, self.manager)
+        self.assertIn("Someone is changing this order right now.", todo.note)
 
     def test_hysteresis_between_clear_level_and_limit(self):
         self.dc_north.oms_reject_rate_limit = 0.5  # clears under 0.4
