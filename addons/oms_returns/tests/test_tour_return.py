@@ -86,3 +86,4 @@ class TestReturnTour(OmsTourCase):
         self.assertEqual(ret.line_ids.quantity, 1)
         self.assertEqual(ret.line_ids.warehouse_id, self.store)
         self.assertEqual(ret.source, "back_office")
+        self.assertEqual(ret.picking_ids.location_dest_id.warehouse_id, self.store)

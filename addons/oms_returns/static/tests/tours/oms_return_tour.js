@@ -51,7 +51,8 @@ registry.category("web_tour.tours").add("oms_return_tour", {
             run: "click",
         },
         {
-            trigger: ".o_list_view .o_data_row td:contains(Tour Return Store)",
+            content: "Its receipt goes into the store's stock (TRS is the store's code)",
+            trigger: ".o_list_view .o_data_row td[name=location_dest_id]:contains(TRS/)",
         },
     ],
 });
