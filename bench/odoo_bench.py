@@ -82,6 +82,18 @@ def main_in_odoo(argv, module, run_with, title):
     return 0
 
 
+def main_on_database(argv, module, parse, run, title):
+    """As ``main_in_odoo``, for a benchmark that runs on an existing database (``parse``
+    gives ``args.db``, from ``--db`` or ``ODOO_BENCH_DB``): skipped loudly without one."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not parse(argv).db:
+        print("#" * 72)
+        print(f"# {title} SKIPPED: no Odoo 18 database (--db or ODOO_BENCH_DB)")
+        print("#" * 72)
+        return 0
+    return main_in_odoo(argv, module, lambda args: run(parse(args)), title)
+
+
 # --------------------------------------------------------------------------- inside Odoo
 
 

@@ -24,11 +24,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
+
+from bench.odoo_bench import main_on_database
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,26 +47,7 @@ def _parse(argv):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run in this Python when it imports Odoo, else in ``ODOO_PYTHON``; skipped loudly
-    (exit 0) without an Odoo database."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args = _parse(argv)
-    python = os.environ.get("ODOO_PYTHON")
-    try:
-        import odoo  # noqa: F401 - is Odoo importable here?
-    except ImportError:
-        if args.db and python and Path(python).exists():
-            paths = [str(ROOT), os.environ.get("PYTHONPATH")]
-            env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, paths)))
-            command = [python, "-m", "bench.returns_odoo_bench", *argv]
-            return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
-        args.db = ""
-    if not args.db:
-        print("#" * 72)
-        print("# RETURNS BENCHMARK SKIPPED: no Odoo 18 database (ODOO_PYTHON, ODOO_BENCH_DB)")
-        print("#" * 72)
-        return 0
-    return run(args)
+    return main_on_database(argv, "bench.returns_odoo_bench", _parse, run, "RETURNS BENCHMARK")
 
 
 def run(args) -> int:
