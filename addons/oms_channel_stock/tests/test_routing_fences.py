@@ -16,6 +16,12 @@ class TestRoutingFences(OmsChannelStockCase):
         order = self._order(self.market, 85)
         self.assertEqual(self._shipped(order), {("FDC", self.lamp): 85.0})
 
+    def test_fenced_units_are_still_there_for_the_owner(self):
+        self._fence(self.market, quantity=20)
+        self._order(self.web, 85)  # 80 from the DC, 5 from the store
+        order = self._order(self.market, 20)
+        self.assertEqual(self._shipped(order), {("FDC", self.lamp): 20.0})
+
     def test_owner_of_its_own_units_only(self):
         self._fence(self.market, quantity=20, sells_shared=False)
         order = self._order(self.market, 22)
