@@ -41,3 +41,12 @@ class TestConsumption(OmsChannelStockCase):
         rule.date_start = fields.Datetime.now() + timedelta(minutes=1)
         self.assertEqual(rule.consumed_qty, 0.0)
         self.assertEqual(self._seen()[self.web], 65.0)
+
+    def test_two_step_node_counts_the_owners_picks(self):
+        self.dc.delivery_steps = "pick_ship"
+        rule = self._fence(self.market, quantity=20)
+        order = self._order(self.market, 15)
+        picks = order.picking_ids.filtered(lambda p: p.picking_type_id == self.dc.pick_type_id)
+        self.assertEqual(sum(picks.move_ids.mapped("product_uom_qty")), 15.0)
+        self.assertEqual(rule.consumed_qty, 15.0)
+        self.assertEqual(self._seen()[self.web], 80.0)
