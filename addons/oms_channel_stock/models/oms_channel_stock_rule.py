@@ -19,7 +19,6 @@ class OmsChannelStockRule(models.Model):
 
     channel_id = fields.Many2one(
         "oms.channel",
-        string="Channel",
         required=True,
         ondelete="cascade",
         check_company=True,
@@ -38,7 +37,6 @@ class OmsChannelStockRule(models.Model):
     )
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         ondelete="cascade",
         check_company=True,
         domain=[("is_storable", "=", True)],
@@ -91,8 +89,7 @@ class OmsChannelStockRule(models.Model):
         string="Units Used",
         compute="_compute_consumed_qty",
         digits="Product Unit of Measure",
-        help="Units of the product the channel's orders took from the node since counting "
-        "started.",
+        help="Units of the product the channel's orders took from the node since counting started.",
     )
 
     # ------------------------------------------------------------------ display
@@ -178,14 +175,22 @@ class OmsChannelStockRule(models.Model):
                 )
 
     @api.constrains(
-        "channel_id", "warehouse_id", "product_id", "categ_id", "fence_type", "percent",
-        "active", "released",
+        "channel_id",
+        "warehouse_id",
+        "product_id",
+        "categ_id",
+        "fence_type",
+        "percent",
+        "active",
+        "released",
     )
     def _check_no_overlap(self):
         for rule in self.filtered(lambda r: r.active and not r.released):
-            target = [("product_id", "=", rule.product_id.id)] if rule.product_id else [
-                ("categ_id", "=", rule.categ_id.id)
-            ]
+            target = (
+                [("product_id", "=", rule.product_id.id)]
+                if rule.product_id
+                else [("categ_id", "=", rule.categ_id.id)]
+            )
             same_target = self.search(
                 [("warehouse_id", "=", rule.warehouse_id.id), ("released", "=", False), *target]
             )
@@ -257,8 +262,11 @@ class OmsChannelStockRule(models.Model):
     def _cron_release(self):
         """Hand back the fences whose time has come; the outbox tells the channels."""
         due = self.search(
-            [("released", "=", False), ("release_at", "!=", False),
-             ("release_at", "<=", fields.Datetime.now())]
+            [
+                ("released", "=", False),
+                ("release_at", "!=", False),
+                ("release_at", "<=", fields.Datetime.now()),
+            ]
         )
         due.write({"released": True})
         return due
@@ -284,8 +292,14 @@ class OmsChannelStockRule(models.Model):
         shipped alike). Derived from the moves, so it is the same however often it is read."""
         self.ensure_one()
         self.env["stock.move"].flush_model(
-            ["product_id", "location_id", "location_dest_id", "state", "product_qty",
-             "sale_line_id"]
+            [
+                "product_id",
+                "location_id",
+                "location_dest_id",
+                "state",
+                "product_qty",
+                "sale_line_id",
+            ]
         )
         self.env["sale.order.line"].flush_model(["order_id"])
         self.env["sale.order"].flush_model(["oms_channel_id"])

@@ -30,16 +30,31 @@ class OmsChannelStockCase(OmsRoutingCase):
         Channel = cls.env["oms.channel"]
         suffix = uuid.uuid4().hex[:6]
         cls.web = Channel.create(
-            {"name": "Fence Web", "code": f"fweb-{suffix}", "sequence": 1,
-             "company_id": cls.company.id}
+            {
+                "name": "Fence Web",
+                "code": f"fweb-{suffix}",
+                "sequence": 1,
+                "company_id": cls.company.id,
+            }
         )
         cls.market = Channel.create(
-            {"name": "Fence Marketplace", "code": f"fmkt-{suffix}", "sequence": 2,
-             "kind": "marketplace", "company_id": cls.company.id}
+            {
+                "name": "Fence Marketplace",
+                "code": f"fmkt-{suffix}",
+                "sequence": 2,
+                "kind": "marketplace",
+                "company_id": cls.company.id,
+            }
         )
         cls.phone = Channel.create(
-            {"name": "Fence Phone", "code": f"fphone-{suffix}", "sequence": 3, "kind": "phone",
-             "safety_stock": 1, "company_id": cls.company.id}
+            {
+                "name": "Fence Phone",
+                "code": f"fphone-{suffix}",
+                "sequence": 3,
+                "kind": "phone",
+                "safety_stock": 1,
+                "company_id": cls.company.id,
+            }
         )
         cls.channels = cls.web | cls.market | cls.phone
         cls.Rule = cls.env["oms.channel.stock.rule"]
@@ -75,8 +90,7 @@ class OmsChannelStockCase(OmsRoutingCase):
         as a commit writes them."""
         self.env.cr.flush()  # what a commit does: the outbox is written at precommit
         events = self.env["oms.outbox.event"].search(
-            [("topic", "=", "stock.changed"), ("res_id", "=", self.lamp.id),
-             ("id", ">", after_id)],
+            [("topic", "=", "stock.changed"), ("res_id", "=", self.lamp.id), ("id", ">", after_id)],
             order="id",
         )
         by_code = {channel.code: channel for channel in self.channels}

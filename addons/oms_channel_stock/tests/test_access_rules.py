@@ -19,7 +19,10 @@ class TestAccessRules(OmsChannelStockCase, HttpCase):
 
         def user(login, groups):
             return new_test_user(
-                cls.env, login=login, groups=groups, company_id=cls.company.id,
+                cls.env,
+                login=login,
+                groups=groups,
+                company_id=cls.company.id,
                 company_ids=[Command.set(cls.company.ids)],
             )
 
@@ -32,13 +35,22 @@ class TestAccessRules(OmsChannelStockCase, HttpCase):
 
     def _rpc(self, user, method, *args, **kwargs):
         self.authenticate(user.login, user.login)
-        body = json.dumps({
-            "jsonrpc": "2.0", "method": "call", "id": 1,
-            "params": {"model": "oms.channel.stock.rule", "method": method,
-                       "args": list(args), "kwargs": kwargs},
-        })
+        body = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 1,
+                "params": {
+                    "model": "oms.channel.stock.rule",
+                    "method": method,
+                    "args": list(args),
+                    "kwargs": kwargs,
+                },
+            }
+        )
         reply = self.url_open(
-            f"/web/dataset/call_kw/oms.channel.stock.rule/{method}", body,
+            f"/web/dataset/call_kw/oms.channel.stock.rule/{method}",
+            body,
             headers={"Content-Type": "application/json"},
         ).json()
         if "error" in reply:
@@ -46,8 +58,13 @@ class TestAccessRules(OmsChannelStockCase, HttpCase):
         return reply["result"], None
 
     def _vals(self):
-        return {"channel_id": self.web.id, "warehouse_id": self.store.id,
-                "product_id": self.lamp.id, "fence_type": "quantity", "quantity": 3}
+        return {
+            "channel_id": self.web.id,
+            "warehouse_id": self.store.id,
+            "product_id": self.lamp.id,
+            "fence_type": "quantity",
+            "quantity": 3,
+        }
 
     def test_readers_read_but_do_not_edit(self):
         for user in self.employee | self.service:
@@ -80,8 +97,10 @@ class TestAccessRules(OmsChannelStockCase, HttpCase):
         self.assertEqual(self.rule.percent, 20)
 
     def test_what_each_channel_sees_for_a_reader(self):
-        check = self.env["oms.channel.stock.check"].with_user(self.employee).create(
-            {"product_id": self.lamp.id, "warehouse_id": self.dc.id}
+        check = (
+            self.env["oms.channel.stock.check"]
+            .with_user(self.employee)
+            .create({"product_id": self.lamp.id, "warehouse_id": self.dc.id})
         )
         summary = str(check.summary)
         self.assertIn("Fence Marketplace", summary)

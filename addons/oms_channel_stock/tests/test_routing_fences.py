@@ -7,9 +7,7 @@ class TestRoutingFences(OmsChannelStockCase):
         self._fence(self.market, percent=20)
         order = self._order(self.web, 85)
         # 80 from the DC, the 5 it may not take there come from the store.
-        self.assertEqual(
-            self._shipped(order), {("FDC", self.lamp): 80.0, ("FST", self.lamp): 5.0}
-        )
+        self.assertEqual(self._shipped(order), {("FDC", self.lamp): 80.0, ("FST", self.lamp): 5.0})
 
     def test_owner_channel_takes_its_fence_and_the_shared_rest(self):
         self._fence(self.market, percent=20)

@@ -32,8 +32,12 @@ class TestRuleInput(OmsChannelStockCase):
         self.assertTrue(self._fence(self.market, percent=50))
 
     def test_product_or_category_not_both_nor_none(self):
-        self.assertRefused("choose one of them, not both", categ_id=self.lamps.id,
-                           product_id=self.lamp.id, percent=10)
+        self.assertRefused(
+            "choose one of them, not both",
+            categ_id=self.lamps.id,
+            product_id=self.lamp.id,
+            percent=10,
+        )
         self.assertRefused("choose one of them", categ_id=False, product_id=False, percent=10)
 
     def test_one_fence_per_channel_product_and_node(self):

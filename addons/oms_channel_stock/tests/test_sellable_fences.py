@@ -4,9 +4,7 @@ from .common import OmsChannelStockCase
 
 class TestSellableFences(OmsChannelStockCase):
     def test_without_fence_every_channel_sees_the_free_stock(self):
-        self.assertEqual(
-            self._seen(), {self.web: 100.0, self.market: 100.0, self.phone: 99.0}
-        )
+        self.assertEqual(self._seen(), {self.web: 100.0, self.market: 100.0, self.phone: 99.0})
 
     def test_share_held_from_the_others(self):
         self._fence(self.market, percent=20)

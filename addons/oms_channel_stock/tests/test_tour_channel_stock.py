@@ -12,8 +12,12 @@ class TestTourChannelStock(OmsTourCase):
         dc = self._create_tour_node("Tour Fence DC", "TFDC", "20095")
         lamp = self._create_tour_product("Tour Fence Lamp", 1.0, {dc: 10}, default_code="TFL-1")
         market = self.env["oms.channel"].create(
-            {"name": "Tour Marketplace", "code": "tour-market", "kind": "marketplace",
-             "sequence": 99}
+            {
+                "name": "Tour Marketplace",
+                "code": "tour-market",
+                "kind": "marketplace",
+                "sequence": 99,
+            }
         )
         self.start_tour(
             "/odoo/action-oms_channel_stock.oms_channel_stock_rule_action",

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.tools import formatLang
 
@@ -50,30 +49,29 @@ class OmsChannelStockCheck(models.TransientModel):
         channels = channels.filtered(lambda c: warehouse in c._oms_sellable_warehouses())
         rows = Channel._oms_sellable_rows(product, warehouse, channels=channels)
         sellable = {row["channel"]: row["sellable"] for row in rows}
-        free = Channel._oms_free_quantities(product, warehouse).get(
-            (product.id, warehouse.id), 0.0
-        )
-        fences = self.env["oms.channel.stock.rule"]._get_fences(product, warehouse).get(
-            (product.id, warehouse.id), []
+        free = Channel._oms_free_quantities(product, warehouse).get((product.id, warehouse.id), 0.0)
+        fences = (
+            self.env["oms.channel.stock.rule"]
+            ._get_fences(product, warehouse)
+            .get((product.id, warehouse.id), [])
         )
         held = self.env["oms.channel.stock.rule"]._held_units(free, fences)
         fence_of = {fence.channel_id: fence for fence in fences}
-        _ = self.env._
         body = Markup()
         for channel in channels:
             fence = fence_of.get(channel.id)
             if fence is None:
-                owns = _("nothing")
-                how = _("the stock nobody owns")
+                owns = self.env._("nothing")
+                how = self.env._("the stock nobody owns")
             else:
-                owns = _("%(units)s units", units=self._units(held.get(channel.id, 0)))
+                owns = self.env._("%(units)s units", units=self._units(held.get(channel.id, 0)))
                 how = (
-                    _("its own units and the stock nobody owns")
+                    self.env._("its own units and the stock nobody owns")
                     if fence.shares
-                    else _("its own units only")
+                    else self.env._("its own units only")
                 )
             if channel.safety_stock:
-                how = _(
+                how = self.env._(
                     "%(how)s, less its safety stock of %(units)s",
                     how=how,
                     units=self._units(channel.safety_stock),
@@ -87,7 +85,7 @@ class OmsChannelStockCheck(models.TransientModel):
             "<th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th><th>%s</th>"
             "</tr></thead><tbody>"
         ) % (
-            _(
+            self.env._(
                 "%(node)s has %(units)s units of %(product)s free (on hand minus what is "
                 "promised to orders); channels own %(held)s of them.",
                 node=warehouse.name,
@@ -95,11 +93,13 @@ class OmsChannelStockCheck(models.TransientModel):
                 product=product.display_name,
                 held=self._units(sum(held.values())),
             ),
-            _("Channel"),
-            _("Owns here"),
-            _("May sell now"),
-            _("Sells from"),
+            self.env._("Channel"),
+            self.env._("Owns here"),
+            self.env._("May sell now"),
+            self.env._("Sells from"),
         )
         if not channels:
-            return Markup("<p>%s</p>") % _("No channel sells from %(node)s.", node=warehouse.name)
+            return Markup("<p>%s</p>") % self.env._(
+                "No channel sells from %(node)s.", node=warehouse.name
+            )
         return header + body + Markup("</tbody></table>")
