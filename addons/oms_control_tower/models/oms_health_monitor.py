@@ -151,7 +151,8 @@ class OmsHealthMonitor(models.AbstractModel):
     @api.model
     def _pos_silences(self, nodes, now):
         """Minutes of opening hours since a till of each store was last heard from, for
-        stores with opening hours whose tills report (``pos_seen``)."""
+        stores with opening hours whose tills report (``pos_seen``); the calendar's closing
+        days (its leaves and the company's public holidays) do not count."""
         watched = nodes.filtered("oms_opening_calendar_id")
         if not watched:
             return {}
@@ -171,9 +172,9 @@ class OmsHealthMonitor(models.AbstractModel):
             if start >= now:
                 silences[node.id] = 0.0
                 continue
-            hours = node.oms_opening_calendar_id.get_work_hours_count(
-                start, now, compute_leaves=False
-            )
+            # The calendar's closing days (public holidays, the store's own) are not opening
+            # hours: a till silent on Christmas Day is a closed store, not a broken one.
+            hours = node.oms_opening_calendar_id.get_work_hours_count(start, now)
             silences[node.id] = round(hours * 60.0, 1)
         return silences
 
