@@ -221,45 +221,7 @@ class TestHealthFailover(OmsTowerCase):
         status.action_keep_on()
         self.assertTrue(self.dc_north.oms_routing_enabled)
 
-    def _always_open(self):
-        return self.env["resource.calendar"].create(
-            {
-                "name": "Always open",
-                "tz": "UTC",
-                "attendance_ids": [
-                    fields.Command.create(
-                        {"name": f"day {d}", "dayofweek": str(d), "hour_from": 0, "hour_to": 24}
-                    )
-                    for d in range(7)
-                ],
-            }
-        )
-
-    def test_a_till_silent_on_a_closing_day_is_not_silent(self):
-        calendar = self._always_open()
-        self.env["resource.calendar.leaves"].create(
-            {
-                "name": "Public holiday",
-                "calendar_id": calendar.id,
-                "date_from": self.clock - timedelta(hours=12),
-                "date_to": self.clock + timedelta(hours=12),
-            }
-        )
-        self.dc_north.write({"oms_opening_calendar_id": calendar.id, "oms_pos_silence_limit": 30})
-        self.Signal._record(
-            "pos_seen",
-            source="test",
-            warehouse=self.dc_north,
-            key="till 1",
-            observed_at=self.clock - timedelta(minutes=90),
-        )
-        self._check()
-        status = self._status(self.dc_north)
-        self.assertEqual(status.state, "ok", "the store is closed today: its tills are quiet")
-        silences = self.env["oms.health.monitor"]._pos_silences(self.dc_north, self.clock)
-        self.assertEqual(silences, {self.dc_north.id: 0.0})
-
-    def test_a_silent_till_in_opening_hours(self):
+    def _always_open_store(self):
         calendar = self.env["resource.calendar"].create(
             {
                 "name": "Always open",
@@ -273,24 +235,38 @@ class TestHealthFailover(OmsTowerCase):
             }
         )
         self.dc_north.write({"oms_opening_calendar_id": calendar.id, "oms_pos_silence_limit": 30})
+        return calendar
+
+    def _till_heard(self, at):
         self.Signal._record(
-            "pos_seen",
-            source="test",
-            warehouse=self.dc_north,
-            key="till 1",
-            observed_at=self.clock - timedelta(minutes=90),
+            "pos_seen", source="test", warehouse=self.dc_north, key="till 1", observed_at=at
         )
+
+    def test_a_till_silent_on_a_closing_day_is_not_silent(self):
+        calendar = self._always_open_store()
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Public holiday",
+                "calendar_id": calendar.id,
+                "date_from": self.clock - timedelta(hours=12),
+                "date_to": self.clock + timedelta(hours=12),
+            }
+        )
+        self._till_heard(self.clock - timedelta(minutes=90))
+        self._check()
+        status = self._status(self.dc_north)
+        self.assertEqual(status.state, "ok", "the store is closed today: its tills are quiet")
+        silences = self.env["oms.health.monitor"]._pos_silences(self.dc_north, self.clock)
+        self.assertEqual(silences, {self.dc_north.id: 0.0})
+
+    def test_a_silent_till_in_opening_hours(self):
+        self._always_open_store()
+        self._till_heard(self.clock - timedelta(minutes=90))
         self._check()
         status = self._status(self.dc_north)
         self.assertEqual(status.state, "warning")
         self.assertIn("no till has been heard from", status.event_ids.explanation)
         # The till comes back: the silence is over.
-        self.Signal._record(
-            "pos_seen",
-            source="test",
-            warehouse=self.dc_north,
-            key="till 1",
-            observed_at=self.clock,
-        )
+        self._till_heard(self.clock)
         self._check()
         self.assertEqual(status.state, "ok")
