@@ -67,32 +67,13 @@ class OmsHealthMonitor(models.AbstractModel):
         silences = self._pos_silences(nodes, now)
         for node in nodes:
             key = f"node {node.id}"
-            Signal._record(
-                "backlog_age",
-                backlog.get(node.id, 0.0),
-                source=SOURCE,
-                warehouse=node,
-                observed_at=now,
-                key=key,
-            )
+            readings = {"backlog_age": backlog.get(node.id, 0.0)}
             if node.id in rates:
-                Signal._record(
-                    "reject_rate",
-                    rates[node.id],
-                    source=SOURCE,
-                    warehouse=node,
-                    observed_at=now,
-                    key=key,
-                )
+                readings["reject_rate"] = rates[node.id]
             if node.id in silences:
-                Signal._record(
-                    "pos_silent",
-                    silences[node.id],
-                    source=SOURCE,
-                    warehouse=node,
-                    observed_at=now,
-                    key=key,
-                )
+                readings["pos_silent"] = silences[node.id]
+            for kind, value in readings.items():
+                Signal._record(kind, value, source=SOURCE, warehouse=node, observed_at=now, key=key)
 
     @api.model
     def _backlog_ages(self, nodes, now):
