@@ -13,6 +13,7 @@
     "depends": ["oms_omnichannel"],
     "data": [
         "security/ir.model.access.csv",
+        "security/oms_channel_stock_security.xml",
         "data/ir_cron_data.xml",
         "wizards/oms_channel_stock_check_views.xml",
         "views/oms_channel_stock_rule_views.xml",

@@ -17,7 +17,7 @@ class OmsChannel(models.Model):
         rows = super()._oms_sellable_rows(products, warehouses, pairs=pairs, channels=channels)
         if not rows:
             return rows
-        fences = self.env["oms.channel.stock.rule"]._get_fences(products, warehouses)
+        fences = self.env["oms.channel.stock"]._get_fences(products, warehouses)
         if not fences:
             return rows
         fenced_products = products.browse({product_id for product_id, _wh in fences})
@@ -28,13 +28,13 @@ class OmsChannel(models.Model):
             channels = self.sudo().search([])
         channel_of = {channel.code: channel for channel in channels}
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
-        Rule = self.env["oms.channel.stock.rule"]
+        Fences = self.env["oms.channel.stock"]
         for row in rows:
             key = (row["product_id"], wh_id_of.get(row["warehouse"]))
             if key not in fences:
                 continue
             channel = channel_of[row["channel"]]
-            visible = Rule._fenced_quantity(channel, free.get(key, 0.0), fences[key])
+            visible = Fences._fenced_quantity(channel, free.get(key, 0.0), fences[key])
             sellable = visible - channel.safety_stock
             row["sellable"] = max(0.0, float_round(sellable, precision_digits=digits))
         return rows

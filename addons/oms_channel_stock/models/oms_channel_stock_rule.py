@@ -1,11 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import defaultdict
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, float_is_zero
-
-from ..fences import Fence, held_units, visible_quantity
+from odoo.tools import float_is_zero
 
 
 class OmsChannelStockRule(models.Model):
@@ -25,7 +21,12 @@ class OmsChannelStockRule(models.Model):
         help="The channel that owns the fenced stock.",
     )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     warehouse_id = fields.Many2one(
         "stock.warehouse",
@@ -92,6 +93,11 @@ class OmsChannelStockRule(models.Model):
         help="Units of the product the channel's orders took from the node since counting started.",
     )
 
+    @api.depends("channel_id")
+    def _compute_company_id(self):
+        for rule in self:
+            rule.company_id = rule.channel_id.company_id or rule.company_id or self.env.company
+
     # ------------------------------------------------------------------ display
 
     @api.depends(
@@ -118,7 +124,7 @@ class OmsChannelStockRule(models.Model):
     def _compute_consumed_qty(self):
         for rule in self:
             if rule.product_id and rule.fence_type == "quantity" and rule.id:
-                used = rule.sudo()._consumed(rule.product_id)
+                used = self.env["oms.channel.stock"]._consumed(rule.sudo(), rule.product_id)
                 rule.consumed_qty = used.get(rule.product_id.id, 0.0)
             else:
                 rule.consumed_qty = 0.0
@@ -283,118 +289,3 @@ class OmsChannelStockRule(models.Model):
             [("categ_id", "child_of", self.categ_id.id), ("is_storable", "=", True)], limit=1
         )
         return self.env["oms.channel.stock.check"]._action_open(product, self.warehouse_id)
-
-    # ------------------------------------------------------------------ computing
-
-    def _consumed(self, products):
-        """{product id: units} the channel's orders took out of the node since counting
-        started: moves of its orders leaving the node's stock, not cancelled (open and
-        shipped alike). Derived from the moves, so it is the same however often it is read."""
-        self.ensure_one()
-        self.env["stock.move"].flush_model(
-            [
-                "product_id",
-                "location_id",
-                "location_dest_id",
-                "state",
-                "product_qty",
-                "sale_line_id",
-            ]
-        )
-        self.env["sale.order.line"].flush_model(["order_id"])
-        self.env["sale.order"].flush_model(["oms_channel_id"])
-        stock_path = self.warehouse_id.lot_stock_id.parent_path
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT sm.product_id, SUM(sm.product_qty)
-                  FROM stock_move sm
-                  JOIN sale_order_line sol ON sol.id = sm.sale_line_id
-                  JOIN sale_order so ON so.id = sol.order_id
-                  JOIN stock_location src ON src.id = sm.location_id
-                  JOIN stock_location dst ON dst.id = sm.location_dest_id
-                 WHERE so.oms_channel_id = %s
-                   AND sm.product_id = ANY(%s)
-                   AND sm.state != 'cancel'
-                   AND sm.create_date >= %s
-                   AND src.parent_path LIKE %s
-                   AND dst.parent_path NOT LIKE %s
-                 GROUP BY sm.product_id
-                """,
-                self.channel_id.id,
-                products.ids,
-                self.date_start or self.create_date,
-                stock_path + "%",
-                stock_path + "%",
-            )
-        )
-        return dict(self.env.cr.fetchall())
-
-    @api.model
-    def _get_fences(self, products, warehouses):
-        """``{(product id, warehouse id): [Fence, ...]}`` of the fences that hold now.
-
-        Per channel, a fence on the product wins over one on its category, and one on a
-        category over one on a category above it.
-        """
-        if not products or not warehouses:
-            return {}
-        chains = {
-            product.id: [int(c) for c in reversed(product.categ_id.parent_path.split("/")) if c]
-            for product in products
-        }
-        categ_ids = {c for chain in chains.values() for c in chain}
-        rules = self.sudo().search(
-            [
-                ("released", "=", False),
-                ("warehouse_id", "in", warehouses.ids),
-                "|",
-                ("product_id", "in", products.ids),
-                ("categ_id", "in", list(categ_ids)),
-            ]
-        )
-        if not rules:
-            return {}
-        by_key = {}
-        for rule in rules:
-            target = ("p", rule.product_id.id) if rule.product_id else ("c", rule.categ_id.id)
-            by_key[(rule.warehouse_id.id, rule.channel_id.id, target)] = rule
-        consumed = {}
-        fences = defaultdict(list)
-        channels = rules.channel_id
-        for wh_id in set(rules.warehouse_id.ids):
-            for channel in channels:
-                for product in products:
-                    keys = [("p", product.id)] + [("c", c) for c in chains[product.id]]
-                    rule = next(
-                        (by_key[k] for k in ((wh_id, channel.id, t) for t in keys) if k in by_key),
-                        None,
-                    )
-                    if rule is None:
-                        continue
-                    used = 0.0
-                    if rule.fence_type == "quantity":
-                        if rule not in consumed:
-                            consumed[rule] = rule._consumed(products)
-                        used = consumed[rule].get(product.id, 0.0)
-                    fences[(product.id, wh_id)].append(
-                        Fence(
-                            channel_id=channel.id,
-                            priority=(channel.sequence, channel.id),
-                            kind=rule.fence_type,
-                            amount=rule.quantity if rule.fence_type == "quantity" else rule.percent,
-                            consumed=used,
-                            shares=rule.sells_shared,
-                        )
-                    )
-        return dict(fences)
-
-    @api.model
-    def _fenced_quantity(self, channel, free, fences):
-        """What ``channel`` (may be empty: an order without a channel) may sell of ``free``
-        units at a node with ``fences``, before its safety stock."""
-        return visible_quantity(channel.id or 0, free, fences)
-
-    @api.model
-    def _held_units(self, free, fences):
-        return held_units(fences, free)

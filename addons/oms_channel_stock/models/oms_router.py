@@ -16,10 +16,10 @@ class OmsRouter(models.AbstractModel):
         stock = super()._get_engine_stock(order, products, warehouses)
         channel = order.oms_channel_id
         allowed = (channel.warehouse_ids & warehouses) if channel.warehouse_ids else warehouses
-        fences = self.env["oms.channel.stock.rule"]._get_fences(products, allowed)
+        fences = self.env["oms.channel.stock"]._get_fences(products, allowed)
         if not fences:
             return stock
-        Rule = self.env["oms.channel.stock.rule"]
+        Fences = self.env["oms.channel.stock"]
         network = self.env["oms.network"]
         fenced_products = products.browse({product_id for product_id, _wh in fences})
         fenced_warehouses = allowed.browse({wh_id for _p, wh_id in fences})
@@ -33,7 +33,7 @@ class OmsRouter(models.AbstractModel):
                 if key not in fences:
                     continue
                 qty = free.get((warehouse.id, product.id), 0.0)
-                visible = Rule._fenced_quantity(channel, qty, fences[key]) - channel.safety_stock
+                visible = Fences._fenced_quantity(channel, qty, fences[key]) - channel.safety_stock
                 node = node_of[warehouse.id]
                 if visible >= 1:
                     units[node] = int(visible)

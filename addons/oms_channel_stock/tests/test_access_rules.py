@@ -2,9 +2,8 @@
 """Who may define fences: OMS managers edit; whoever reads channels reads; the others,
 through the ORM or a real JSON-RPC session, may not."""
 
-import json
-
 from odoo import Command
+from odoo.addons.oms_omnichannel.tests.access_common import OmsAccessCase, RpcError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import OmsChannelStockCase
@@ -33,29 +32,16 @@ class TestAccessRules(OmsChannelStockCase, HttpCase):
         cls.manager = user("ring20_manager", "base.group_user,oms_omnichannel.group_oms_manager")
         cls.portal = user("ring20_portal", "base.group_portal")
 
+    # The web client's JSON-RPC door, called as the core's access tests call it.
+    call = OmsAccessCase.call
+    _jsonrpc = OmsAccessCase._jsonrpc
+
     def _rpc(self, user, method, *args, **kwargs):
-        self.authenticate(user.login, user.login)
-        body = json.dumps(
-            {
-                "jsonrpc": "2.0",
-                "method": "call",
-                "id": 1,
-                "params": {
-                    "model": "oms.channel.stock.rule",
-                    "method": method,
-                    "args": list(args),
-                    "kwargs": kwargs,
-                },
-            }
-        )
-        reply = self.url_open(
-            f"/web/dataset/call_kw/oms.channel.stock.rule/{method}",
-            body,
-            headers={"Content-Type": "application/json"},
-        ).json()
-        if "error" in reply:
-            return None, reply["error"]["data"]["name"]
-        return reply["result"], None
+        """(result, None) or (None, the exception class Odoo answered with)."""
+        try:
+            return self.call(user, "oms.channel.stock.rule", method, *args, **kwargs), None
+        except RpcError as error:
+            return None, error.name
 
     def _vals(self):
         return {
@@ -82,6 +68,22 @@ class TestAccessRules(OmsChannelStockCase, HttpCase):
         self.assertEqual(self.rule.percent, 20)
         self.assertFalse(self.rule.released)
         self.assertEqual(self.Rule.search_count([("warehouse_id", "=", self.store.id)]), 0)
+
+    def test_other_company_reads_nothing(self):
+        other = self.env["res.company"].create({"name": "Fence Other Retail"})
+        outsider = new_test_user(
+            self.env,
+            login="ring20_outsider",
+            groups="base.group_user,oms_omnichannel.group_oms_manager",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        result, error = self._rpc(outsider, "search_read", [], ["percent"])
+        self.assertIsNone(error)
+        self.assertNotIn(self.rule.id, [row["id"] for row in result])
+        _result, error = self._rpc(outsider, "write", self.rule.ids, {"percent": 90})
+        self.assertEqual(error, "odoo.exceptions.AccessError")
+        self.assertEqual(self.rule.percent, 20)
 
     def test_portal_user_reads_nothing(self):
         _result, error = self._rpc(self.portal, "read", self.rule.ids, ["percent"])

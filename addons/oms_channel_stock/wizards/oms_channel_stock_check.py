@@ -51,11 +51,11 @@ class OmsChannelStockCheck(models.TransientModel):
         sellable = {row["channel"]: row["sellable"] for row in rows}
         free = Channel._oms_free_quantities(product, warehouse).get((product.id, warehouse.id), 0.0)
         fences = (
-            self.env["oms.channel.stock.rule"]
+            self.env["oms.channel.stock"]
             ._get_fences(product, warehouse)
             .get((product.id, warehouse.id), [])
         )
-        held = self.env["oms.channel.stock.rule"]._held_units(free, fences)
+        held = self.env["oms.channel.stock"]._held_units(free, fences)
         fence_of = {fence.channel_id: fence for fence in fences}
         body = Markup()
         for channel in channels:
