@@ -769,6 +769,14 @@ def _greedy_cover(
             chosen = sorted(kept, key=lambda ni: (floor[ni], ni))
             left = list(targets)
             plan_units = [_take(rows[ni], carried[ni], left) for ni in chosen]
+    return cover_plan(problem, chosen, plan_units, left, built, build, w, policy)
+
+
+def cover_plan(problem, chosen, plan_units, left, built, build, w, policy):
+    """The score of the plan shipping ``plan_units`` (units per line) from each node of
+    ``chosen``, each with its best option carrying all of them, ``left`` units out; with the
+    plan's candidates (one per shipment). Infinite with none when a node has no option
+    carrying its units or the plan breaks ``max_packages``. ``built`` caches ``build``."""
     weights = problem.weights
     total = w.unfulfilled * sum(left)
     late = 0

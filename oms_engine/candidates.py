@@ -16,6 +16,7 @@ from oms_engine.bounds import (
     undominated_parts,
     whole_order_nodes,
 )
+from oms_engine import large
 from oms_engine.errors import InvalidInput
 from oms_engine.model import Exclusion, Order, Product, Stock
 from oms_engine.network import Network
@@ -59,6 +60,9 @@ class OrderProblem:
     #: the bounds' greedy cover (one candidate per shipment) when it beat every single: the
     #: search's first incumbent (:meth:`oms_engine.search.Search.run`); None otherwise
     greedy: list[Candidate] | None = None
+    #: a large order's stock records when it took the bounded path (:mod:`oms_engine.large`):
+    #: its nodes were chosen greedily, the plan may not be the optimum; 0 otherwise
+    bounded: int = 0
 
 
 #: Lines held at no more nodes than this are scanned first for the nodes holding the whole order.
@@ -126,9 +130,24 @@ def prepare(
     n_lines = len(skus)
 
     eligible = table.eligible_for(order.excluded_nodes, skip_nodes)
+    entries = 0  # the stock records of the order's lines: the scan's size, read in O(lines)
+    for sku in skus:
+        per_node = stock.get(sku)
+        if per_node:
+            entries += len(per_node)
     # the whole-order walk reads the table's cached order, which counts lateness from the
     # table's own target: only orders with that target take it
-    if not explain and skus and order.promised_date is None and target_day == table.earliest:
+    walkable = skus and order.promised_date is None and target_day == table.earliest
+    settled = False  # a large order the walk settles exactly takes the exact path
+    if walkable and explain and entries > min(large.MAX_STOCK_ENTRIES, large.MAX_HOLDERS):
+        # the same question as below, on a copy: the exact path then explains the plan
+        scratch = OrderProblem(list(skus), list(products), list(quantities), [], [], target_day)
+        scratch.weights = list(weights)
+        settled = (
+            _whole_order_first(network, scratch, stock, table, distances, eligible, special)
+            is not None
+        )
+    if walkable and not explain:
         kept = _whole_order_first(network, problem, stock, table, distances, eligible, special)
         if kept is not None:
             if len(kept) == 1:  # the usual answer: one node
@@ -182,9 +201,15 @@ def prepare(
     targets = [min(q, c) for q, c in zip(quantities, capacity, strict=True)]
     problem.targets = targets
     build = _builder(network, problem, rows, table, distances, special, order_weight(problem))
-    kept = bound_nodes(
-        network, problem, rows, carried, cover, table, distances, build, order.allow_split
-    )
+    if not settled and large.is_large(entries, len(rows)):
+        problem.bounded = entries
+        kept = large.greedy_nodes(
+            network, problem, rows, carried, cover, table, distances, build, order.allow_split
+        )
+    else:
+        kept = bound_nodes(
+            network, problem, rows, carried, cover, table, distances, build, order.allow_split
+        )
     for ni in sorted(kept):
         problem.candidates.extend(kept[ni])
     if explain:

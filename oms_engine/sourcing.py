@@ -22,6 +22,7 @@ from oms_engine.candidates import (
     shortage_reason,
 )
 from oms_engine.errors import InvalidInput
+from oms_engine.large import BOUNDED_TRIES, bounded_policy
 from oms_engine.model import (
     Destination,
     Explanation,
@@ -92,7 +93,11 @@ def route_shipping(
         else:
             result = best_single(problem, network.policy)
     if result is None:
-        result = Search(problem, network.policy, order.allow_split).run(explain)
+        if problem.bounded:
+            search = Search(problem, bounded_policy(network.policy), order.allow_split)
+            result = search.run_bounded(explain, BOUNDED_TRIES)
+        else:
+            result = Search(problem, network.policy, order.allow_split).run(explain)
     best = result.best
     shipments, score = _shipments_and_score(network, problem, best, kind, to_node)
     unfulfilled: tuple[Unfulfilled, ...] = ()
@@ -106,6 +111,12 @@ def route_shipping(
             notes.append(
                 f"search budget of {network.policy.budget.max_steps} steps exceeded: "
                 "plan completed greedily and may not be optimal"
+            )
+        if problem.bounded:
+            notes.append(
+                f"a large order ({problem.bounded:,} stock records for its lines): its nodes"
+                " were chosen greedily, those covering most of it first, and the plan may not"
+                " be optimal"
             )
         if problem.truncated:
             notes.append(
@@ -128,7 +139,7 @@ def route_shipping(
         unfulfilled,
         score,
         explanation,
-        "greedy-fallback" if problem.truncated else result.method,
+        "greedy-fallback" if problem.truncated or problem.bounded else result.method,
         result.steps,
         promised,
     )

@@ -1,0 +1,122 @@
+"""Large orders: a bounded path that chooses nodes greedily instead of bounding every node.
+
+The exact path (:mod:`oms_engine.bounds`, then :mod:`oms_engine.search`) pays, for an order
+no node ships whole, a bound for every eligible node holding one of its lines, and a search
+whose work grows with the lines and the nodes it keeps. For orders of 50 lines, or on
+networks of a thousand stores each holding the popular lines, that is tens of milliseconds.
+Such an order - its lines' stock records more than :data:`MAX_STOCK_ENTRIES`, or more than
+:data:`MAX_HOLDERS` eligible nodes holding one of its lines - takes this path instead, unless
+one node provably ships it whole best (the whole-order walk settles it exactly first):
+
+1. the stock scan, as on the exact path (linear in the lines' stock records);
+2. a greedy cover: the node covering most of the order first, then each time the node
+   covering most of what is still short, ties to the cheapest (floor and lateness), then
+   index; nodes the later ones cover for are dropped;
+3. a search over the options of the cover's nodes and of the next few nodes by cover
+   (:data:`EXTRA_NODES`), started from the cover, within :data:`SEARCH_STEPS` steps and
+   :data:`PACKING_STEPS` packing steps.
+
+The work is linear in the stock records of the order's lines plus a bounded search, and
+deterministic (counted, never timed). The plan is reported as ``greedy-fallback``, with a
+note in plain words when explained: it may not be the optimum.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import replace
+
+from oms_engine.bounds import _take, _without_redundant, cover_plan
+from oms_engine.model import Budget
+
+#: Stock records (node, SKU) of an order's lines above which it takes the bounded path.
+MAX_STOCK_ENTRIES = 2_000
+#: Eligible nodes holding one of the order's lines above which it takes the bounded path.
+MAX_HOLDERS = 400
+#: Nodes beside the greedy cover's whose options the bounded search may use.
+EXTRA_NODES = 4
+#: The bounded search's budget: steps and packing steps (see :class:`Budget`).
+SEARCH_STEPS = 30
+#: Options the bounded search tries adding to the plan per round (the cheapest fixed parts).
+BOUNDED_TRIES = 8
+PACKING_STEPS = 100
+
+
+def is_large(entries: int, holders: int) -> bool:
+    """Whether an order whose lines have ``entries`` stock records, held at ``holders``
+    eligible nodes, takes the bounded path."""
+    return entries > MAX_STOCK_ENTRIES or holders > MAX_HOLDERS
+
+
+def bounded_policy(policy):
+    """``policy`` with the bounded search's budget (never more than its own)."""
+    b = policy.budget
+    return replace(
+        policy,
+        budget=Budget(
+            max_nodes=b.max_nodes,
+            max_steps=min(b.max_steps, SEARCH_STEPS),
+            max_packing_steps=min(b.max_packing_steps, PACKING_STEPS),
+        ),
+    )
+
+
+def greedy_nodes(network, problem, rows, carried, cover, table, distances, build, allow_split):
+    """The nodes of a large order's bounded search, with their candidates built (node index ->
+    candidates); sets ``problem.greedy`` to the cover's plan, the search's first incumbent."""
+    w = network.policy.weights
+    policy = network.policy
+    targets = problem.targets
+    target_day = problem.target_day
+    floor: dict[int, float] = {}
+    lateness: dict[int, float] = {}
+    heap = []
+    for ni, mask in carried.items():
+        if not mask:
+            continue
+        cheapest, first = table.floor(ni)
+        late = 0 if target_day is None or first <= target_day else first - target_day
+        f = floor[ni] = cheapest + (w.distance * distances[ni] if distances is not None else 0.0)
+        lateness[ni] = w.lateness * late
+        # cover counts against quantities (targets may be lower): an upper bound of the gain
+        heap.append((-cover[ni], f + lateness[ni], ni))
+    heapq.heapify(heap)
+    left = list(targets)
+    limit = len(heap) if allow_split else 1
+    if policy.max_packages is not None:
+        limit = min(limit, policy.max_packages)
+    chosen: list[int] = []
+    plan_units: list[list[int]] = []
+    while heap and len(chosen) < limit and any(left):
+        item = heapq.heappop(heap)
+        ni = item[2]
+        row, mask = rows[ni], carried[ni]
+        gain = 0
+        for li, short in enumerate(left):
+            if short and mask >> li & 1:
+                have = row[li]
+                gain += have if have < short else short
+        if not gain:
+            continue
+        fresh = (-gain, item[1], ni)
+        if heap and fresh > heap[0]:  # gains only shrink: the stale key was an upper bound
+            heapq.heappush(heap, fresh)
+            continue
+        chosen.append(ni)
+        plan_units.append(_take(row, mask, left))
+    if len(chosen) > 2:
+        kept = _without_redundant(chosen, rows, carried, targets, floor)
+        if len(kept) < len(chosen):
+            chosen = sorted(kept, key=lambda ni: (floor[ni], ni))
+            left = list(targets)
+            plan_units = [_take(rows[ni], carried[ni], left) for ni in chosen]
+    built: dict = {}
+    if chosen:
+        score, picks = cover_plan(problem, chosen, plan_units, left, built, build, w, policy)
+        if picks:
+            problem.greedy = picks
+    # the next nodes by what they could cover of the whole order, cheapest first
+    others = [(-cover[ni], floor[ni] + lateness[ni], ni) for ni in floor if ni not in built]
+    for _, _, ni in heapq.nsmallest(EXTRA_NODES, others):
+        built[ni] = build(ni)
+    return built
