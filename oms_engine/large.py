@@ -87,15 +87,22 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
         limit = min(limit, policy.max_packages)
     chosen: list[int] = []
     plan_units: list[list[int]] = []
-    while heap and len(chosen) < limit and any(left):
+    short_lines = 0  # bit per line with units still short
+    for li, short in enumerate(left):
+        if short:
+            short_lines |= 1 << li
+    while heap and len(chosen) < limit and short_lines:
         item = heapq.heappop(heap)
         ni = item[2]
-        row, mask = rows[ni], carried[ni]
+        row = rows[ni]
+        bits = carried[ni] & short_lines
         gain = 0
-        for li, short in enumerate(left):
-            if short and mask >> li & 1:
-                have = row[li]
-                gain += have if have < short else short
+        while bits:
+            low = bits & -bits
+            li = low.bit_length() - 1
+            bits ^= low
+            have, short = row[li], left[li]
+            gain += have if have < short else short
         if not gain:
             continue
         fresh = (-gain, item[1], ni)
@@ -103,7 +110,10 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
             heapq.heappush(heap, fresh)
             continue
         chosen.append(ni)
-        plan_units.append(_take(row, mask, left))
+        plan_units.append(_take(row, carried[ni], left))
+        for li, short in enumerate(left):
+            if not short:
+                short_lines &= ~(1 << li)
     if len(chosen) > 2:
         kept = _without_redundant(chosen, rows, carried, targets, floor)
         if len(kept) < len(chosen):
@@ -113,6 +123,8 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
     built: dict = {}
     if chosen:
         score, picks = cover_plan(problem, chosen, plan_units, left, built, build, w, policy)
+        rank = {ni: floor[ni] + lateness[ni] for ni in floor}
+        score, picks = _refit(problem, chosen, rows, carried, rank, built, build, w, policy, (score, picks))
         if picks:
             problem.greedy = picks
     # the next nodes by what they could cover of the whole order, cheapest first
@@ -120,3 +132,46 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
     for _, _, ni in heapq.nsmallest(EXTRA_NODES, others):
         built[ni] = build(ni)
     return built
+
+
+def _refit(problem, chosen, rows, carried, rank, built, build, w, policy, found):
+    """The cover with each node swapped, in turn, for the cheapest node (floor and lateness,
+    ``rank``) holding all it ships once the others have shipped theirs, when the plan then
+    scores less (:func:`cover_plan`). The cover's first picks take all they can; a later
+    pick may leave an early one only a few lines, which a nearer or cheaper store holds."""
+    score, picks = found
+    targets = problem.targets
+    ranked = None
+    for pos in range(len(chosen)):
+        ni = chosen[pos]
+        left = list(targets)
+        for k, nk in enumerate(chosen):
+            if k != pos:
+                _take(rows[nk], carried[nk], left)
+        row, mask = rows[ni], carried[ni]
+        serves = []
+        for li, short in enumerate(left):
+            if short and mask >> li & 1 and row[li]:
+                serves.append((li, short if short < row[li] else row[li]))
+        if not serves:
+            continue
+        if ranked is None:
+            ranked = sorted((r, nj) for nj, r in rank.items())
+        mine = rank[ni]
+        for r, nj in ranked:
+            if r >= mine:
+                break
+            if nj in chosen:
+                continue
+            row_j, mask_j = rows[nj], carried[nj]
+            if all(mask_j >> li & 1 and row_j[li] >= q for li, q in serves):
+                trial = list(chosen)
+                trial[pos] = nj
+                left = list(targets)
+                units = [_take(rows[nk], carried[nk], left) for nk in trial]
+                trial_score, got = cover_plan(problem, trial, units, left, built, build, w, policy)
+                if got and trial_score < score:
+                    chosen[pos] = nj
+                    score, picks = trial_score, got
+                break
+    return score, picks

@@ -774,7 +774,9 @@ class Search:
 
     def run_bounded(self, explain: bool = False, tries: int = _GREEDY_TRIES) -> SearchResult:
         """The large-order path's search (:mod:`oms_engine.large`), no branch-and-bound: the
-        bounds' greedy cover (else a greedy cover of its own) as the plan, then the option lowering the score
+        bounds' greedy cover (else a greedy cover of its own) as the plan, each shipment's
+        service swapped for another of its node while that lowers the score, then the option
+        lowering the score
         most added while one does, among the ``tries`` options of least fixed part. Every
         set evaluated counts as a step; the method is always ``greedy-fallback``."""
         self.explain = explain
@@ -785,11 +787,29 @@ class Search:
                 self._cover_greedily([])
             else:
                 self._consider(start)
+            self._swap_services()
             self._improve_greedily(tries)
         except _OutOfBudget:
             pass
         runners = [t for t in self.top if t.key != self.best.key]
         return SearchResult(self.best, "greedy-fallback", min(self.steps, self.max_steps), runners)
+
+    def _swap_services(self) -> None:
+        """Each shipment of the best plan, in turn, sent with another option of its node
+        (another service) when that lowers the score: the cover picks a node's service from
+        the kg it ships, before the packing counts whole units."""
+        by_node: dict[int, list[int]] = {}
+        for j, node in enumerate(self.node):
+            by_node.setdefault(node, []).append(j)
+        for j in self.best.key:
+            if j not in self.best.key:
+                continue
+            for other in by_node[self.node[j]]:
+                if other != j and other not in self.best.key:
+                    key = self.best.key
+                    self._consider(tuple(sorted(other if i == j else i for i in key)))
+                    if self.best.key != key:
+                        break
 
     def _remember_single(self, j: int) -> None:
         found = self.evaluate((j,))
