@@ -21,6 +21,7 @@ from test_milp_crosscheck import random_instance, weighty_instance
 from oms_engine import large, route
 from oms_engine.candidates import prepare
 from oms_engine.milp import solve_order
+from oms_engine.search import Search
 
 _EPS = 1e-6
 
@@ -165,3 +166,44 @@ def test_the_greedy_cover_takes_the_node_covering_most_first():
     assert problem.bounded == 5
     assert sorted(s.node for s in plan.shipments) == ["S1", "S2"]
     assert plan.method == "greedy-fallback"
+
+
+def test_a_cover_node_left_few_lines_gives_way_to_a_cheaper_holder():
+    """The cover takes X first (it covers two lines, cheaper than Y); Y, the only holder of
+    the scarf, then also ships the boots, and X is left the shirt alone, which Z ships for
+    less: the plan is Z and Y."""
+    nodes = [
+        store("X", handling_cost=5.0),
+        store("Y", handling_cost=8.0),
+        store("Z", handling_cost=1.0),
+    ]
+    rows = [("X", "SHIRT", 1), ("X", "BOOTS", 1), ("Y", "BOOTS", 1), ("Y", "SCARF", 1)]
+    rows.append(("Z", "SHIRT", 1))
+    net, stk = network(nodes), stock(*rows)
+    ordr = order([("SHIRT", 1), ("BOOTS", 1), ("SCARF", 1)])
+    with every_order_large():
+        plan = route(net, ordr, stk)
+    assert sorted(s.node for s in plan.shipments) == ["Y", "Z"]
+    assert round(plan.score.total, 6) == round(route(net, ordr, stk).score.total, 6)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(open_rules=True))
+def test_no_other_service_of_a_bounded_plans_node_ships_its_part_for_less(instance):
+    network_, stock_, order_ = instance
+    with every_order_large():
+        problem = prepare(network_, order_, stock_, explain=False)
+    if not problem.bounded:
+        return
+    search = Search(problem, large.bounded_policy(network_.policy), order_.allow_split)
+    result = search.run_bounded(False, large.BOUNDED_TRIES)
+    if search.steps >= search.max_steps:
+        return  # the budget stopped the swaps
+    best = result.best
+    for j in best.key:
+        for other, cand in enumerate(search.cands):
+            if cand.node != search.node[j] or other in best.key:
+                continue
+            swapped = search.evaluate(tuple(sorted(other if i == j else i for i in best.key)))
+            if swapped is not None:
+                assert swapped.rank() >= best.rank()
