@@ -67,6 +67,9 @@ class OrderProblem:
 
 #: Lines held at no more nodes than this are scanned first for the nodes holding the whole order.
 _FEW_HOLDERS = 12
+#: When every line is held at more nodes than this (and there are several), the nodes
+#: holding every SKU are found by intersecting the lines' stock keys, and walked alone.
+_MANY_HOLDERS = 64
 
 
 def aggregate_lines(order: Order) -> list[tuple[str, int]]:
@@ -335,10 +338,22 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
     # everything: they are found from it in a few dictionary reads, and walked alone.
     rarest = min(per_line, key=len)
     stocked: dict[int, list[int]] = {}  # eligible nodes whose stock was read: node -> row
+    holding = None  # node ids that may hold everything, when found from the stock's keys
     if len(rarest) <= _FEW_HOLDERS:
+        holding = rarest
+    elif len(rarest) > _MANY_HOLDERS and len(per_line) > 1:
+        # Every line widely held (a store network's popular lines): the table's order would
+        # be walked over hundreds of stores; the nodes holding every SKU at all come from
+        # intersecting the lines' key sets instead (often none: the order splits).
+        holding = rarest.keys() & per_line[0].keys()
+        for per_node in per_line[1:]:
+            if not holding:
+                break
+            holding &= per_node.keys()
+    if holding is not None:
         full = []
         position = table.static_position()
-        for node_id in rarest:
+        for node_id in holding:
             ni = eligible.get(node_id)
             if ni is not None and ni in position:
                 row = []
@@ -352,7 +367,7 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
                     stocked[ni] = row
         if not full:
             return None
-        full.sort()
+        full.sort()  # the table's order, whatever order the holders came in
         order = [order[i] for i in full]
 
     def holds_all(ni: int) -> bool:
