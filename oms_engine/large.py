@@ -37,6 +37,12 @@ MAX_HOLDERS = 400
 EXTRA_NODES = 4
 #: The bounded search's budget: steps and packing steps (see :class:`Budget`).
 SEARCH_STEPS = 30
+#: Orders of this many lines or fewer get, per line, its cheapest holders among the nodes
+#: searched, and the branch-and-bound over those nodes within :data:`SMALL_STEPS` steps;
+#: larger orders the greedy search alone (:meth:`oms_engine.search.Search.run_bounded`).
+SMALL_LINES = 10
+LINE_HOLDERS = 2
+SMALL_STEPS = 200
 #: Options the bounded search tries adding to the plan per round (the cheapest fixed parts).
 BOUNDED_TRIES = 8
 PACKING_STEPS = 100
@@ -48,14 +54,14 @@ def is_large(entries: int, holders: int) -> bool:
     return entries > MAX_STOCK_ENTRIES or holders > MAX_HOLDERS
 
 
-def bounded_policy(policy):
+def bounded_policy(policy, steps: int = SEARCH_STEPS):
     """``policy`` with the bounded search's budget (never more than its own)."""
     b = policy.budget
     return replace(
         policy,
         budget=Budget(
             max_nodes=b.max_nodes,
-            max_steps=min(b.max_steps, SEARCH_STEPS),
+            max_steps=min(b.max_steps, steps),
             max_packing_steps=min(b.max_packing_steps, PACKING_STEPS),
         ),
     )
@@ -131,6 +137,20 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
     others = [(-cover[ni], floor[ni] + lateness[ni], ni) for ni in floor if ni not in built]
     for _, _, ni in heapq.nsmallest(EXTRA_NODES, others):
         built[ni] = build(ni)
+    if len(targets) <= SMALL_LINES:
+        # and per line, its cheapest holders (floor and lateness): the exact search over
+        # these nodes then chooses among the nearer or cheaper ones
+        by_line: list[list[tuple[float, int]]] = [[] for _ in targets]
+        for ni in floor:
+            bits = carried[ni]
+            while bits:
+                low = bits & -bits
+                by_line[low.bit_length() - 1].append((floor[ni] + lateness[ni], ni))
+                bits ^= low
+        for holders in by_line:
+            for _, ni in heapq.nsmallest(LINE_HOLDERS, holders):
+                if ni not in built:
+                    built[ni] = build(ni)
     return built
 
 

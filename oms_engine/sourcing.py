@@ -22,7 +22,7 @@ from oms_engine.candidates import (
     shortage_reason,
 )
 from oms_engine.errors import InvalidInput
-from oms_engine.large import BOUNDED_TRIES, bounded_policy
+from oms_engine.large import BOUNDED_TRIES, SMALL_LINES, SMALL_STEPS, bounded_policy
 from oms_engine.model import (
     Destination,
     Explanation,
@@ -93,7 +93,10 @@ def route_shipping(
         else:
             result = best_single(problem, network.policy)
     if result is None:
-        if problem.bounded:
+        if problem.bounded and len(problem.skus) <= SMALL_LINES:
+            search = Search(problem, bounded_policy(network.policy, SMALL_STEPS), order.allow_split)
+            result = search.run(explain)
+        elif problem.bounded:
             search = Search(problem, bounded_policy(network.policy), order.allow_split)
             result = search.run_bounded(explain, BOUNDED_TRIES)
         else:
