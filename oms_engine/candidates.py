@@ -142,7 +142,7 @@ def prepare(
     # table's own target: only orders with that target take it
     walkable = skus and order.promised_date is None and target_day == table.earliest
     settled = False  # a large order the walk settles exactly takes the exact path
-    if walkable and explain and entries > min(large.MAX_STOCK_ENTRIES, large.MAX_HOLDERS):
+    if walkable and explain and large.may_be_large(entries, n_lines):
         # the same question as below, on a copy: the exact path then explains the plan
         scratch = OrderProblem(list(skus), list(products), list(quantities), [], [], target_day)
         scratch.weights = list(weights)
@@ -204,7 +204,7 @@ def prepare(
     targets = [min(q, c) for q, c in zip(quantities, capacity, strict=True)]
     problem.targets = targets
     build = _builder(network, problem, rows, table, distances, special, order_weight(problem))
-    if not settled and large.is_large(entries, len(rows)):
+    if not settled and large.is_large(entries, len(rows), n_lines):
         problem.bounded = entries
         kept = large.greedy_nodes(
             network, problem, rows, carried, cover, table, distances, build, order.allow_split

@@ -4,9 +4,10 @@ The exact path (:mod:`oms_engine.bounds`, then :mod:`oms_engine.search`) pays, f
 no node ships whole, a bound for every eligible node holding one of its lines, and a search
 whose work grows with the lines and the nodes it keeps. For orders of 50 lines, or on
 networks of a thousand stores each holding the popular lines, that is tens of milliseconds.
-Such an order - its lines' stock records more than :data:`MAX_STOCK_ENTRIES`, or more than
-:data:`MAX_HOLDERS` eligible nodes holding one of its lines - takes this path instead, unless
-one node provably ships it whole best (the whole-order walk settles it exactly first):
+Such an order - its lines' stock records more than :data:`MAX_STOCK_ENTRIES`, more than
+:data:`MAX_HOLDERS` eligible nodes holding one of its lines, or more than :data:`MAX_LINES`
+lines - takes this path instead, unless one node provably ships it whole best (the
+whole-order walk settles it exactly first):
 
 1. the stock scan, as on the exact path (linear in the lines' stock records);
 2. a greedy cover: the node covering most of the order first, then each time the node
@@ -33,6 +34,10 @@ from oms_engine.model import Budget
 MAX_STOCK_ENTRIES = 2_000
 #: Eligible nodes holding one of the order's lines above which it takes the bounded path.
 MAX_HOLDERS = 400
+#: Lines (SKUs) above which an order takes the bounded path (50-line orders on any network;
+#: 20-line orders keep the full search unless their stock records or holders say otherwise:
+#: bounded, they were 22x faster but scored 0.13% more on the benchmark, docs/benchmarks.md).
+MAX_LINES = 30
 #: Nodes beside the greedy cover's whose options the bounded search may use.
 EXTRA_NODES = 4
 #: The bounded search's budget: steps and packing steps (see :class:`Budget`).
@@ -48,10 +53,16 @@ BOUNDED_TRIES = 8
 PACKING_STEPS = 100
 
 
-def is_large(entries: int, holders: int) -> bool:
-    """Whether an order whose lines have ``entries`` stock records, held at ``holders``
-    eligible nodes, takes the bounded path."""
-    return entries > MAX_STOCK_ENTRIES or holders > MAX_HOLDERS
+def is_large(entries: int, holders: int, lines: int) -> bool:
+    """Whether an order of ``lines`` lines whose lines have ``entries`` stock records, held at
+    ``holders`` eligible nodes, takes the bounded path."""
+    return entries > MAX_STOCK_ENTRIES or holders > MAX_HOLDERS or lines > MAX_LINES
+
+
+def may_be_large(entries: int, lines: int) -> bool:
+    """Whether :func:`is_large` may hold, before the scan counts the holders (never more
+    than the stock records)."""
+    return entries > min(MAX_STOCK_ENTRIES, MAX_HOLDERS) or lines > MAX_LINES
 
 
 def bounded_policy(policy, steps: int = SEARCH_STEPS):

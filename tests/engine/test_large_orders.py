@@ -32,6 +32,7 @@ def every_order_large():
     with (
         patch.object(large, "MAX_STOCK_ENTRIES", 0),
         patch.object(large, "MAX_HOLDERS", 0),
+        patch.object(large, "MAX_LINES", 0),
     ):
         yield
 
@@ -125,6 +126,10 @@ def test_the_thresholds_decide_which_path_an_order_takes():
         assert route(net, ordr, stk, explain=False).method == "greedy-fallback"
     with patch.object(large, "MAX_HOLDERS", 3):
         assert route(net, ordr, stk, explain=False).method == "exact"
+    with patch.object(large, "MAX_LINES", 2):
+        assert route(net, ordr, stk).method == "greedy-fallback"
+    with patch.object(large, "MAX_LINES", 3):
+        assert route(net, ordr, stk).method == "exact"
     # the greedy cover ships every line: the three stores
     with every_order_large():
         plan = route(net, ordr, stk)
