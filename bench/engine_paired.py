@@ -26,8 +26,6 @@ from dataclasses import replace
 
 import oms_engine
 
-BERLIN = None
-
 
 def load_base(commit: str, root: str = "/tmp/oms_engine_paired"):
     """The engine of ``commit`` as the package ``oms_engine_base``."""
@@ -57,7 +55,9 @@ def convert(obj, model):
     """``obj`` (oms_engine dataclasses, tuples, frozensets...) rebuilt with ``model``'s."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         cls = getattr(model, type(obj).__name__)
-        return cls(**{f.name: convert(getattr(obj, f.name), model) for f in dataclasses.fields(obj)})
+        return cls(
+            **{f.name: convert(getattr(obj, f.name), model) for f in dataclasses.fields(obj)}
+        )
     if isinstance(obj, tuple):
         return tuple(convert(x, model) for x in obj)
     if isinstance(obj, frozenset):
@@ -97,7 +97,6 @@ def main(argv=None) -> int:
     parser.add_argument("--max-steps", type=int, default=None)
     parser.add_argument("--max-packing-steps", type=int, default=None)
     args = parser.parse_args(argv)
-    from datetime import timezone  # noqa: F401
     from zoneinfo import ZoneInfo
 
     berlin = ZoneInfo("Europe/Berlin")
@@ -140,7 +139,7 @@ def main(argv=None) -> int:
     gc.freeze()
     for i in range(len(orders_after)):
         plans = []
-        for side in ((0, 1) if i % 2 == 0 else (1, 0)):
+        for side in (0, 1) if i % 2 == 0 else (1, 0):
             route, deplete, net, orders = engines[side]
             order = orders[i]
             day = order.order_time.astimezone(berlin).toordinal()
@@ -166,8 +165,10 @@ def main(argv=None) -> int:
         same += repr(a) == repr(b)
     gc.unfreeze()
     n = len(orders_after)
-    print(f"{args.mix} mix, {args.nodes if args.mix == 'hard' else 50} nodes, {n} orders, "
-          f"lines {args.lines or 'mixed'}, load {os.getloadavg()[0]:.1f}")
+    print(
+        f"{args.mix} mix, {args.nodes if args.mix == 'hard' else 50} nodes, {n} orders, "
+        f"lines {args.lines or 'mixed'}, load {os.getloadavg()[0]:.1f}"
+    )
     for side, name in ((0, f"before {args.base}"), (1, "after")):
         ns = sorted(cpu[side])
         total = sum(ns) / 1e9
@@ -179,9 +180,12 @@ def main(argv=None) -> int:
             f"  score/order {sum(scores[side]) / n:9.2f}"
         )
     ratio = sum(cpu[0]) / sum(cpu[1])
-    worse = sum(1 for x, y in zip(scores[0], scores[1]) if y > x + 1e-6)
-    better = sum(1 for x, y in zip(scores[0], scores[1]) if y < x - 1e-6)
-    print(f"  speed-up {ratio:.3f}x; same plans {same} of {n}; after better on {better}, worse on {worse}")
+    worse = sum(1 for x, y in zip(scores[0], scores[1], strict=True) if y > x + 1e-6)
+    better = sum(1 for x, y in zip(scores[0], scores[1], strict=True) if y < x - 1e-6)
+    print(
+        f"  speed-up {ratio:.3f}x; same plans {same} of {n}; "
+        f"after better on {better}, worse on {worse}"
+    )
     return 0
 
 

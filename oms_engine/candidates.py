@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from oms_engine import large
 from oms_engine.bounds import (
     bound_nodes,
     undominated_for_order,
     undominated_parts,
     whole_order_nodes,
 )
-from oms_engine import large
 from oms_engine.errors import InvalidInput
 from oms_engine.model import Exclusion, Order, Product, Stock
 from oms_engine.network import Network

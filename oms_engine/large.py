@@ -141,7 +141,9 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
     if chosen:
         score, picks = cover_plan(problem, chosen, plan_units, left, built, build, w, policy)
         rank = {ni: floor[ni] + lateness[ni] for ni in floor}
-        score, picks = _refit(problem, chosen, rows, carried, rank, built, build, w, policy, (score, picks))
+        score, picks = _refit(
+            problem, chosen, rows, carried, rank, built, build, w, policy, (score, picks)
+        )
         if picks:
             problem.greedy = picks
     # the next nodes by what they could cover of the whole order, cheapest first

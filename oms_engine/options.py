@@ -87,6 +87,7 @@ class OptionTable:
 
     __slots__ = (
         "_carrying",
+        "_dates",
         "_earliest_for",
         "_eligible_for",
         "_first_nodes",
@@ -94,7 +95,6 @@ class OptionTable:
         "_network",
         "_options",
         "_pairs",
-        "_dates",
         "_services",
         "_static_order",
         "_static_position",

@@ -22,8 +22,15 @@ VARIANTS = {
 
 
 def _dates(net, node_id):
-    plan = route(net, order([("SHIRT", 1)], when="2026-11-26 10:30", excluded_nodes=frozenset(
-        n.id for n in net.nodes if n.id != node_id)), stock(*[(n.id, "SHIRT", 5) for n in net.nodes]))
+    plan = route(
+        net,
+        order(
+            [("SHIRT", 1)],
+            when="2026-11-26 10:30",
+            excluded_nodes=frozenset(n.id for n in net.nodes if n.id != node_id),
+        ),
+        stock(*[(n.id, "SHIRT", 5) for n in net.nodes]),
+    )
     return [(s.ship_date, s.promised_date) for s in plan.shipments]
 
 

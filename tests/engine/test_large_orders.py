@@ -90,7 +90,9 @@ def test_bounded_plan_scores_no_more_than_its_greedy_cover(instance):
         # the cover counts the units it could place (targets); units no eligible node holds
         # are out of every plan
         short = sum(problem.quantities) - sum(problem.targets)
-        assert plan.score.total <= covers[-1][0] + network_.policy.weights.unfulfilled * short + _EPS
+        assert (
+            plan.score.total <= covers[-1][0] + network_.policy.weights.unfulfilled * short + _EPS
+        )
 
 
 @pytest.mark.parametrize("seed", range(0, 300, 3))
@@ -100,9 +102,7 @@ def test_bounded_plans_never_score_below_the_milp_optimum(seed):
         with every_order_large():
             plan = route(network_, order_, stock_)
         check_hard_rules(network_, order_, stock_, plan)
-        reference = solve_order(
-            network_, order_, stock_, target_date=plan.explanation.target_date
-        )
+        reference = solve_order(network_, order_, stock_, target_date=plan.explanation.target_date)
         assert reference.status == "optimal"
         assert plan.score.total >= reference.score.total - _EPS * max(1.0, plan.score.total)
 

@@ -19,12 +19,14 @@ from oms_engine import candidates, route
 def test_holders_of_every_line_from_the_key_sets(instance):
     network, stock, order = instance
     full = route(network, order, stock)
-    with patch.object(candidates, "_FEW_HOLDERS", -1), patch.object(
-        candidates, "_MANY_HOLDERS", -1
+    with (
+        patch.object(candidates, "_FEW_HOLDERS", -1),
+        patch.object(candidates, "_MANY_HOLDERS", -1),
     ):
         keys = route(network, order, stock, explain=False)
-    with patch.object(candidates, "_FEW_HOLDERS", -1), patch.object(
-        candidates, "_MANY_HOLDERS", 10**6
+    with (
+        patch.object(candidates, "_FEW_HOLDERS", -1),
+        patch.object(candidates, "_MANY_HOLDERS", 10**6),
     ):
         walked = route(network, order, stock, explain=False)
     assert keys.shipments == full.shipments and keys.score == full.score
@@ -44,8 +46,9 @@ def test_every_node_holding_the_order_is_walked():
             nodes = [dc("DC-A"), dc("DC-Z", lat=48.14, lon=11.58, postal_code="80331")]
         net = network(nodes)
         ordr = order([("SHIRT", 1), ("BOOTS", 1)], destination=MUNICH_CUSTOMER)
-        with patch.object(candidates, "_FEW_HOLDERS", -1), patch.object(
-            candidates, "_MANY_HOLDERS", -1
+        with (
+            patch.object(candidates, "_FEW_HOLDERS", -1),
+            patch.object(candidates, "_MANY_HOLDERS", -1),
         ):
             plan = route(net, ordr, stock(*rows), explain=False)
         assert [s.node for s in plan.shipments] == [near]
