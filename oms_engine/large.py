@@ -27,7 +27,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import replace
 
-from oms_engine.bounds import _take, _without_redundant, cover_plan
+from oms_engine.bounds import _take, cover_plan, drop_redundant
 from oms_engine.model import Budget
 
 #: Stock records (node, SKU) of an order's lines above which it takes the bounded path.
@@ -131,12 +131,8 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
         for li, short in enumerate(left):
             if not short:
                 short_lines &= ~(1 << li)
-    if len(chosen) > 2:
-        kept = _without_redundant(chosen, rows, carried, targets, floor)
-        if len(kept) < len(chosen):
-            chosen = sorted(kept, key=lambda ni: (floor[ni], ni))
-            left = list(targets)
-            plan_units = [_take(rows[ni], carried[ni], left) for ni in chosen]
+    chosen, plan_units, left = drop_redundant(chosen, plan_units, left, rows, carried, targets,
+                                              floor)  # fmt: skip
     built: dict = {}
     if chosen:
         score, picks = cover_plan(problem, chosen, plan_units, left, built, build, w, policy)
