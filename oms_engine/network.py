@@ -285,12 +285,14 @@ class Network:
         # cutoff, time zone) share a class: their ship and delivery days are the same for the
         # same service and moment, computed once per class (1,000 stores: a few classes).
         classes: dict[tuple, int] = {}
-        self.node_date_class = tuple(
-            classes.setdefault(
-                (cal, n.handling_days, n.country, n.cutoff, n.timezone), len(classes)
-            )
-            for cal, n in zip(calendars, self.nodes, strict=True)
-        )
+        date_class = []
+        for i, (cal, n) in enumerate(zip(calendars, self.nodes, strict=True)):
+            key = (cal, n.handling_days, n.country, n.cutoff, n.timezone)
+            try:
+                date_class.append(classes.setdefault(key, len(classes)))
+            except TypeError:  # a calendar built with a list or set: the node's own class
+                date_class.append(classes.setdefault(("node", i), len(classes)))
+        self.node_date_class = tuple(date_class)
         self.services_by_level: dict[str, tuple[int, ...]] = {
             level: tuple(i for i, s in enumerate(self.services) if s.service_level == level)
             for level in SERVICE_LEVELS

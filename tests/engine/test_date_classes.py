@@ -52,3 +52,12 @@ def test_alike_nodes_share_a_class_and_their_dates():
     net = network(nodes)
     assert len(set(net.node_date_class)) == 1
     assert _dates(net, "S0") == _dates(net, "S1") == _dates(net, "S2")
+
+
+def test_a_calendar_that_cannot_be_hashed_gets_the_nodes_own_class():
+    """A calendar built with a plain set of closed dates (unhashable) still routes."""
+    closed = {date(2026, 11, 26)}
+    odd = store("S-ODD", calendar=Calendar(country="DE", closed_dates=closed))
+    net = network([store("S-PLAIN"), odd])
+    assert net.node_date_class[0] != net.node_date_class[1]
+    assert _dates(net, "S-ODD") == _dates(network([odd]), "S-ODD")
