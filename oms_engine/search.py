@@ -776,9 +776,9 @@ class Search:
         """The large-order path's search (:mod:`oms_engine.large`), no branch-and-bound: the
         bounds' greedy cover (else a greedy cover of its own) as the plan, each shipment's
         service swapped for another of its node while that lowers the score, then the option
-        lowering the score
-        most added while one does, among the ``tries`` options of least fixed part. Every
-        set evaluated counts as a step; the method is always ``greedy-fallback``."""
+        lowering the score most added while one does, among the ``tries`` options of least
+        fixed part. Every set evaluated counts as a step; the method is always
+        ``greedy-fallback``."""
         self.explain = explain
         self._prepare_branching()
         try:

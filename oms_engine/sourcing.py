@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable, MutableMapping
 from datetime import datetime
 
+from oms_engine import large
 from oms_engine.candidates import (
     OrderProblem,
     aggregate_lines,
@@ -22,7 +23,6 @@ from oms_engine.candidates import (
     shortage_reason,
 )
 from oms_engine.errors import InvalidInput
-from oms_engine.large import BOUNDED_TRIES, SMALL_LINES, SMALL_STEPS, bounded_policy
 from oms_engine.model import (
     Destination,
     Explanation,
@@ -93,12 +93,13 @@ def route_shipping(
         else:
             result = best_single(problem, network.policy)
     if result is None:
-        if problem.bounded and len(problem.skus) <= SMALL_LINES:
-            search = Search(problem, bounded_policy(network.policy, SMALL_STEPS), order.allow_split)
-            result = search.run(explain)
+        if problem.bounded and len(problem.skus) <= large.SMALL_LINES:
+            policy = large.bounded_policy(network.policy, large.SMALL_STEPS)
+            result = Search(problem, policy, order.allow_split).run(explain)
         elif problem.bounded:
-            search = Search(problem, bounded_policy(network.policy), order.allow_split)
-            result = search.run_bounded(explain, BOUNDED_TRIES)
+            policy = large.bounded_policy(network.policy, large.SEARCH_STEPS)
+            search = Search(problem, policy, order.allow_split)
+            result = search.run_bounded(explain, large.BOUNDED_TRIES)
         else:
             result = Search(problem, network.policy, order.allow_split).run(explain)
     best = result.best
@@ -110,7 +111,7 @@ def route_shipping(
     runners: tuple[RunnerUp, ...] = ()
     if explain:
         runners = _runners_up(network, problem, best, result.runners_up, score)
-        if result.method != "exact":
+        if result.method != "exact" and not problem.bounded:  # its own note below
             notes.append(
                 f"search budget of {network.policy.budget.max_steps} steps exceeded: "
                 "plan completed greedily and may not be optimal"

@@ -120,6 +120,10 @@ def test_the_thresholds_decide_which_path_an_order_takes():
         plan = route(net, ordr, stk)
     assert plan.method == "greedy-fallback"
     assert any("3 stock records" in note for note in plan.explanation.notes)
+    # a bounded search out of its steps says so once, in the large order's own words
+    with patch.object(large, "MAX_STOCK_ENTRIES", 2), patch.object(large, "SMALL_STEPS", 1):
+        notes = route(net, ordr, stk).explanation.notes
+    assert len(notes) == 1 and "large order" in notes[0]
     with patch.object(large, "MAX_STOCK_ENTRIES", 3):
         assert route(net, ordr, stk).method == "exact"
     with patch.object(large, "MAX_HOLDERS", 2):
