@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.tools import SQL
 
+from .oms_outbox_event import LOCKED_KEY
+
 LOCK_TABLE = "oms_stock_lock"
 
 
@@ -58,6 +60,9 @@ class OmsSellableStock(models.AbstractModel):
             # The serialization failure is expected under contention; Odoo retries.
             log_exceptions=False,
         )
+        # Held until the transaction ends: the outbox, about to lock the same products for
+        # the stock the routing reserves, need not take them again (a query per order).
+        self.env.cr.precommit.data.setdefault(LOCKED_KEY, set()).update(products.ids)
 
     @api.model
     def _get_on_hand_free(self, products, warehouses):
