@@ -76,9 +76,7 @@ def random_case(seed):
         nodes.append(make(f"N{i:02d}", **kw))
     services = [parcel(origin_countries=frozenset({"DE"}))]
     if rng.random() < 0.5:
-        services.append(
-            parcel("freight", accepts_bulky=True, origin_countries=frozenset({"DE"}))
-        )
+        services.append(parcel("freight", accepts_bulky=True, origin_countries=frozenset({"DE"})))
     policy = {}
     if rng.random() < 0.5:
         policy["excluded_nodes"] = frozenset(rng.sample([n.id for n in nodes], 3))
@@ -138,9 +136,7 @@ def test_the_plan_names_a_ruled_out_node_once_and_a_product_rule_per_line():
     plan = route(
         net,
         order([("SHIRT", 1), ("LAMP-OIL", 1), ("BOOTS", 1)]),
-        stock(
-            *((node, sku, 4) for node in ("DC-BER", "ST-HAM", "ST-KIEL") for sku in SKUS)
-        ),
+        stock(*((node, sku, 4) for node in ("DC-BER", "ST-HAM", "ST-KIEL") for sku in SKUS)),
     )
     assert [(e.node, e.rule, e.sku) for e in plan.explanation.excluded] == [
         ("ST-HAM", "node_disabled", None),

@@ -337,7 +337,9 @@ class OmsRoutingExplanation(models.AbstractModel):
             elif key == "items":
                 args[key] = self._items(value, products)
             elif key in ("date", "ship"):
-                args[key] = format_date(self.env, value, lang_code=self._lang_code()) if value else ""
+                args[key] = (
+                    format_date(self.env, value, lang_code=self._lang_code()) if value else ""
+                )
             elif key == "cost":
                 args[key] = format_amount(
                     self.env, value or 0.0, company.currency_id, lang_code=self._lang_code()
