@@ -254,3 +254,19 @@ def test_the_bounded_search_builds_the_cover_its_next_nodes_and_each_lines_cheap
     built = {net.nodes[c.node].id for c in problem.candidates}
     assert built == {"F0", "F1", "F2", "F3", "F4", "B", "N1", "N2"}
     assert large.EXTRA_NODES == 4 and large.LINE_HOLDERS == 2
+
+
+def test_the_bounded_search_never_builds_the_weight_bounds_ways():
+    """The weight bound's ways (Search._weight_ways) serve the branch-and-bound alone: the
+    bounded search runs, and plans the same, without them."""
+    nodes = [store(f"S{i}", lat=53.5 + i / 100) for i in range(4)]
+    rows = [("S0", "SHIRT", 1), ("S1", "SHIRT", 1), ("S1", "BOOTS", 1), ("S2", "SCARF", 1)]
+    rows.append(("S3", "BOOTS", 1))
+    net, stk = network(nodes), stock(*rows)
+    ordr = order([("SHIRT", 1), ("BOOTS", 1), ("SCARF", 1)])
+    with every_order_large(), patch.object(large, "SMALL_LINES", 0):  # no branch-and-bound
+        expected = route(net, ordr, stk)
+        with patch.object(Search, "_weight_ways", side_effect=AssertionError("ways built")):
+            plan = route(net, ordr, stk)
+    assert plan.method == "greedy-fallback"
+    assert _same_decision(plan, expected)
