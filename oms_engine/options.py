@@ -159,6 +159,11 @@ class OptionTable:
         self._static_position: dict[int, int] = {}
         self.earliest: int | None = _earliest(network, order, self)
 
+    def node_class(self, ni: int) -> int:
+        """The node's class of alike nodes in this table (same pairs, options and floor);
+        -1 for a node ruled out."""
+        return self._class_of[ni]
+
     def options(self, ni: int) -> tuple[ShippingOption, ...]:
         """The node's undominated shipping options (empty when it cannot ship); the same
         objects for every node of its class (an option keeps no node)."""
