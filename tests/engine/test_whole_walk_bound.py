@@ -41,17 +41,20 @@ def _scanned(net, ordr, stk):
         return route(net, ordr, stk, explain=False)
 
 
+def _ships_as_the_scan(net, ordr, stk, node, builds):
+    plan, built = _whole_builds(net, ordr, stk)
+    assert [s.node for s in plan.shipments] == [node]
+    assert built == builds
+    scanned = _scanned(net, ordr, stk)
+    assert (plan.shipments, plan.score) == (scanned.shipments, scanned.score)
+
+
 def test_farther_alike_stores_are_not_built_when_the_kg_alone_rules_them_out():
     # 18 kg of boots: 1.8 by the kg, where each store 50 km farther adds 0.25 for distance
     nodes = [store(f"S{k}", lat=53.551 + 0.45 * k) for k in range(5)]
     net = network(nodes)
     stk = stock(*[(f"S{k}", "BOOTS", 20) for k in range(5)])
-    ordr = order([("BOOTS", 10)])
-    plan, built = _whole_builds(net, ordr, stk)
-    assert [s.node for s in plan.shipments] == ["S0"]
-    assert built == 1
-    scanned = _scanned(net, ordr, stk)
-    assert (plan.shipments, plan.score) == (scanned.shipments, scanned.score)
+    _ships_as_the_scan(net, order([("BOOTS", 10)]), stk, "S0", builds=1)
 
 
 def test_a_dearer_but_nearer_store_walked_second_still_wins():
@@ -64,12 +67,7 @@ def test_a_dearer_but_nearer_store_walked_second_still_wins():
     ]
     net = network(nodes)
     stk = stock(("S-FAR", "BOOTS", 20), ("S-NEAR", "BOOTS", 20))
-    ordr = order([("BOOTS", 10)])
-    plan, built = _whole_builds(net, ordr, stk)
-    assert [s.node for s in plan.shipments] == ["S-NEAR"]
-    assert built == 2
-    scanned = _scanned(net, ordr, stk)
-    assert (plan.shipments, plan.score) == (scanned.shipments, scanned.score)
+    _ships_as_the_scan(net, order([("BOOTS", 10)]), stk, "S-NEAR", builds=2)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
