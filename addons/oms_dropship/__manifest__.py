@@ -20,6 +20,7 @@
         "views/stock_warehouse_views.xml",
         "views/portal_templates.xml",
         "views/portal_stock_templates.xml",
+        "views/portal_api_key_templates.xml",
     ],
     "demo": [
         "demo/oms_dropship_demo.xml",
