@@ -15,10 +15,9 @@ import hashlib
 import json
 import re
 
-from psycopg2 import errors as pg_errors
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from psycopg2 import errors as pg_errors
 
 from .oms_dropship_stock_feed import FeedRefused
 

@@ -44,7 +44,9 @@ class TestSupplierApi(OmsDropshipCase):
         self._supply(self.key_b, "a-1", [{"sku": "LAMP-1", "quantity": 2}])
         self.assertEqual(self._on_hand(self.lamp, self.supplier_b), 2.0)
         self.assertEqual(self._on_hand(self.lamp, self.supplier_a), 4.0)
-        self.assertEqual(self.key_a_record.last_used_date.date(), self.key_b_record.create_date.date())
+        self.assertEqual(
+            self.key_a_record.last_used_date.date(), self.key_b_record.create_date.date()
+        )
         self.assertIn("ERP A", self.supplier_a.message_ids[0].body)
 
     def test_only_the_hash_of_a_key_is_kept(self):
