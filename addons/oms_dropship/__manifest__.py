@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "security/oms_dropship_security.xml",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "views/oms_dropship_delivery_views.xml",
         "views/stock_picking_views.xml",
         "views/stock_warehouse_views.xml",

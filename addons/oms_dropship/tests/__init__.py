@@ -3,6 +3,7 @@ from . import (
     test_accept,
     test_api_key_doors,
     test_label,
+    test_offer_mail,
     test_reject,
     test_ship,
     test_sla,
