@@ -38,6 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         from sync_service.logs import configure_logging
 
         configure_logging(settings.log_level)
+        if args.workers > 1:
+            # Each worker counts in its own process; /metrics adds them up from files here.
+            from sync_service.metrics import MULTIPROCESS_DIR, prepare_multiprocess
+
+            prepare_multiprocess(
+                os.environ.get(MULTIPROCESS_DIR) or tempfile.mkdtemp(prefix="oms-api-metrics-")
+            )
         uvicorn.run("sync_service.main:create_app", factory=True, host=args.host,
                     port=args.port, workers=args.workers, log_config=None,
                     # Per-request work that buys nothing here: access lines (the webhook

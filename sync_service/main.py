@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException
 
 from sync_service.checkout.fast_path import CheckoutFastPath
@@ -22,7 +22,7 @@ from sync_service.health import router as health_router
 from sync_service.inbox.fast_path import WebhookFastPath
 from sync_service.inbox.router import document_bodies
 from sync_service.inbox.router import router as inbox_router
-from sync_service.metrics import shared_metrics
+from sync_service.metrics import process_metrics, shared_metrics
 from sync_service.redis import RedisDep, make_async_redis
 from sync_service.suppliers.router import router as suppliers_router
 
@@ -69,6 +69,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/metrics", include_in_schema=False)
     async def metrics(redis: RedisDep) -> Response:
         shared = await shared_metrics(redis, settings)
-        return Response(generate_latest() + shared, media_type=CONTENT_TYPE_LATEST)
+        return Response(process_metrics() + shared, media_type=CONTENT_TYPE_LATEST)
 
     return app

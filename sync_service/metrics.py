@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+import os
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 WEBHOOKS_IN = Counter(
     "oms_webhooks_received_total", "Webhook deliveries received", ["source", "provider"]
@@ -27,10 +38,39 @@ WEBHOOKS_REJECTED = Counter(
 OUTBOX_PUSHED = Counter(
     "oms_outbox_pushed_total", "Outbox events pushed to shops", ["topic", "provider", "result"]
 )
-OUTBOX_CURSOR = Gauge("oms_outbox_cursor", "Last acknowledged Odoo outbox id")
+OUTBOX_CURSOR = Gauge(
+    "oms_outbox_cursor", "Last acknowledged Odoo outbox id", multiprocess_mode="max"
+)
 ODOO_CALL_SECONDS = Histogram(
     "oms_odoo_call_seconds", "Duration of JSON-RPC calls to Odoo", ["model", "method"]
 )
+
+
+def process_metrics() -> bytes:
+    """The exposition text of what the API processes counted.
+
+    One process: its own registry. Several (``--workers``, see ``prepare_multiprocess``):
+    each process writes its figures to a file in ``PROMETHEUS_MULTIPROC_DIR`` and any of
+    them adds them all up here, so a scrape says the same whichever process answers it.
+    """
+    folder = os.environ.get(MULTIPROCESS_DIR)
+    if not folder:
+        return generate_latest()
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry, path=folder)
+    return generate_latest(registry)
+
+
+def prepare_multiprocess(folder: str) -> str:
+    """Make ``folder`` the API processes' shared metrics directory, emptied first: the files
+    of an earlier run would count again. Call it before the processes start (the figures'
+    storage is chosen when ``prometheus_client`` is imported)."""
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if name.endswith(".db"):
+            os.remove(os.path.join(folder, name))
+    os.environ[MULTIPROCESS_DIR] = folder
+    return folder
 
 
 class _Snapshot:

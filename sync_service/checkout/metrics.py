@@ -24,5 +24,5 @@ REBUILDS = Counter(
 )
 PROJECTION_SKUS = Gauge(
     "oms_checkout_projection_skus", "SKUs in the channel's projection after its last rebuild",
-    ["channel"],
+    ["channel"], multiprocess_mode="mostrecent",
 )  # fmt: skip

@@ -67,32 +67,13 @@ class OmsHealthMonitor(models.AbstractModel):
         silences = self._pos_silences(nodes, now)
         for node in nodes:
             key = f"node {node.id}"
-            Signal._record(
-                "backlog_age",
-                backlog.get(node.id, 0.0),
-                source=SOURCE,
-                warehouse=node,
-                observed_at=now,
-                key=key,
-            )
+            readings = {"backlog_age": backlog.get(node.id, 0.0)}
             if node.id in rates:
-                Signal._record(
-                    "reject_rate",
-                    rates[node.id],
-                    source=SOURCE,
-                    warehouse=node,
-                    observed_at=now,
-                    key=key,
-                )
+                readings["reject_rate"] = rates[node.id]
             if node.id in silences:
-                Signal._record(
-                    "pos_silent",
-                    silences[node.id],
-                    source=SOURCE,
-                    warehouse=node,
-                    observed_at=now,
-                    key=key,
-                )
+                readings["pos_silent"] = silences[node.id]
+            for kind, value in readings.items():
+                Signal._record(kind, value, source=SOURCE, warehouse=node, observed_at=now, key=key)
 
     @api.model
     def _backlog_ages(self, nodes, now):
@@ -151,7 +132,8 @@ class OmsHealthMonitor(models.AbstractModel):
     @api.model
     def _pos_silences(self, nodes, now):
         """Minutes of opening hours since a till of each store was last heard from, for
-        stores with opening hours whose tills report (``pos_seen``)."""
+        stores with opening hours whose tills report (``pos_seen``); the calendar's closing
+        days (its leaves and the company's public holidays) do not count."""
         watched = nodes.filtered("oms_opening_calendar_id")
         if not watched:
             return {}
@@ -171,9 +153,9 @@ class OmsHealthMonitor(models.AbstractModel):
             if start >= now:
                 silences[node.id] = 0.0
                 continue
-            hours = node.oms_opening_calendar_id.get_work_hours_count(
-                start, now, compute_leaves=False
-            )
+            # The calendar's closing days (public holidays, the store's own) are not opening
+            # hours: a till silent on Christmas Day is a closed store, not a broken one.
+            hours = node.oms_opening_calendar_id.get_work_hours_count(start, now)
             silences[node.id] = round(hours * 60.0, 1)
         return silences
 

@@ -401,8 +401,8 @@ class OmsHealthStatus(models.Model):
 
     def _set_override(self, override):
         """A person decides instead of the signals: keep the subject on (switching it on now
-        if the control tower had it off), keep it off (switching it off now), or hand it
-        back to the signals."""
+        if it is off, whoever switched it off: the latest person's word counts), keep it off
+        (switching it off now), or hand it back to the signals."""
         self._check_manager()
         now = fields.Datetime.now()
         for status in self.sudo():
@@ -413,7 +413,7 @@ class OmsHealthStatus(models.Model):
             status.write(vals)
             event = status._event("override", [], now, user=self.env.user)
             status._post_on_subject(event)
-            if override == "keep_on" and status.state == "off" and status.switched_by_tower:
+            if override == "keep_on" and status.state == "off":
                 status._switch_on([], now, user=self.env.user)
             elif override == "keep_off" and status.state != "off":
                 status._switch_off([], now, user=self.env.user)

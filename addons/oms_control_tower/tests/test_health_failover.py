@@ -205,7 +205,23 @@ class TestHealthFailover(OmsTowerCase):
         self.assertFalse(self.dc_north.oms_routing_enabled)
         self.assertEqual(status.state, "off")
 
-    def test_a_silent_till_in_opening_hours(self):
+    def test_keep_on_switches_on_what_a_person_switched_off(self):
+        status = self.env["oms.health.status"]._ensure_for_nodes(self.dc_north)
+        status.action_keep_off()
+        self.assertFalse(self.dc_north.oms_routing_enabled)
+        # The same manager changes their mind: the latest word counts.
+        status.action_keep_on()
+        self.assertEqual(status.state, "ok")
+        self.assertTrue(self.dc_north.oms_routing_enabled)
+        self.assertEqual(self._events(status)[-1], "switch_on")
+        # Switched off by hand on the node, then kept on from its health record.
+        self.dc_north.oms_routing_enabled = False
+        self.assertEqual(status.state, "off")
+        status.action_automatic()
+        status.action_keep_on()
+        self.assertTrue(self.dc_north.oms_routing_enabled)
+
+    def _always_open_store(self):
         calendar = self.env["resource.calendar"].create(
             {
                 "name": "Always open",
@@ -219,24 +235,38 @@ class TestHealthFailover(OmsTowerCase):
             }
         )
         self.dc_north.write({"oms_opening_calendar_id": calendar.id, "oms_pos_silence_limit": 30})
+        return calendar
+
+    def _till_heard(self, at):
         self.Signal._record(
-            "pos_seen",
-            source="test",
-            warehouse=self.dc_north,
-            key="till 1",
-            observed_at=self.clock - timedelta(minutes=90),
+            "pos_seen", source="test", warehouse=self.dc_north, key="till 1", observed_at=at
         )
+
+    def test_a_till_silent_on_a_closing_day_is_not_silent(self):
+        calendar = self._always_open_store()
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Public holiday",
+                "calendar_id": calendar.id,
+                "date_from": self.clock - timedelta(hours=12),
+                "date_to": self.clock + timedelta(hours=12),
+            }
+        )
+        self._till_heard(self.clock - timedelta(minutes=90))
+        self._check()
+        status = self._status(self.dc_north)
+        self.assertEqual(status.state, "ok", "the store is closed today: its tills are quiet")
+        silences = self.env["oms.health.monitor"]._pos_silences(self.dc_north, self.clock)
+        self.assertEqual(silences, {self.dc_north.id: 0.0})
+
+    def test_a_silent_till_in_opening_hours(self):
+        self._always_open_store()
+        self._till_heard(self.clock - timedelta(minutes=90))
         self._check()
         status = self._status(self.dc_north)
         self.assertEqual(status.state, "warning")
         self.assertIn("no till has been heard from", status.event_ids.explanation)
         # The till comes back: the silence is over.
-        self.Signal._record(
-            "pos_seen",
-            source="test",
-            warehouse=self.dc_north,
-            key="till 1",
-            observed_at=self.clock,
-        )
+        self._till_heard(self.clock)
         self._check()
         self.assertEqual(status.state, "ok")

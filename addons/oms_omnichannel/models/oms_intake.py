@@ -35,16 +35,18 @@ RETRIED_BY_ODOO = (
 
 
 class IntakeError(Exception):
-    """An order or event that cannot be applied, with the contract's error code."""
+    """An order or event that cannot be applied, with the contract's error code; ``extra``
+    are more keys of the error the door's contract names (e.g. a refusal's ``reason``)."""
 
-    def __init__(self, code, message, field=None):
+    def __init__(self, code, message, field=None, **extra):
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
+        self.extra = extra
 
     def as_dict(self):
-        return {"code": self.code, "message": self.message, "field": self.field}
+        return {"code": self.code, "message": self.message, "field": self.field, **self.extra}
 
 
 @dataclass
@@ -218,6 +220,35 @@ class OmsIntake(models.AbstractModel):
             return result
         result.update(status=status, order_id=order.id, order_name=order.name)
         return result
+
+    def _apply_each(self, door, payloads, echo, fields, apply_one):
+        """The skeleton every batch door of events shares (refunds, returns, labels,
+        payments): one result per payload, in order, each payload in its own savepoint, so
+        one bad payload never loses the others.
+
+        ``echo``: the payload's keys each result repeats (as text), so the caller matches
+        results to what it sent; the first one names the payload in the log. ``fields``: the
+        result's other keys (records' ids and names), ``None`` until applied. ``apply_one``
+        takes a payload and returns ``status`` and those fields. A serialization failure or a
+        deadlock goes up: Odoo retries the whole call. Any other error becomes the result's
+        ``error`` (``_error_of``).
+        """
+        if not isinstance(payloads, list):
+            raise UserError(self.env._("%(door)s takes a list.", door=door))
+        results = []
+        for payload in payloads:
+            keys = payload if isinstance(payload, dict) else {}
+            result = {key: _text(keys.get(key)) for key in echo}
+            result.update(dict.fromkeys(fields), status="error", error=None)
+            try:
+                with self.env.cr.savepoint():
+                    result.update(apply_one(payload))
+            except RETRIED_BY_ODOO:
+                raise
+            except Exception as error:
+                result["error"] = self._error_of(error, result[echo[0]]).as_dict()
+            results.append(result)
+        return results
 
     def _error_of(self, error, external_id):
         if isinstance(error, IntakeError):

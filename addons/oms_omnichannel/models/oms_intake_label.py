@@ -12,10 +12,9 @@ import binascii
 
 from markupsafe import Markup
 from odoo import api, models
-from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
-from .oms_intake import RETRIED_BY_ODOO, IntakeError, _decimal, _text
+from .oms_intake import IntakeError, _decimal, _text
 
 MAX_LABEL_BYTES = 5 * 1024 * 1024
 
@@ -29,31 +28,14 @@ class OmsIntake(models.AbstractModel):
         return self._as_sync_service("apply_labels")._apply_labels(labels)
 
     def _apply_labels(self, labels):
-        if not isinstance(labels, list):
-            raise UserError(self.env._("apply_labels takes a list of labels."))
-        return [self._apply_label_one(payload) for payload in labels]
+        return self._apply_each(
+            "apply_labels", labels, ("key",), ("picking_id", "picking_name"), self._apply_label_one
+        )
 
     def _apply_label_one(self, payload):
-        keys = payload if isinstance(payload, dict) else {}
-        result = {
-            "key": _text(keys.get("key")),
-            "status": "error",
-            "picking_id": None,
-            "picking_name": None,
-            "error": None,
-        }
-        try:
-            with self.env.cr.savepoint():
-                status, request = self._apply_label(payload)
-        except RETRIED_BY_ODOO:
-            raise
-        except Exception as error:
-            result["error"] = self._error_of(error, result["key"]).as_dict()
-            return result
-        result.update(
-            status=status, picking_id=request.picking_id.id, picking_name=request.picking_id.name
-        )
-        return result
+        status, request = self._apply_label(payload)
+        picking = request.picking_id
+        return {"status": status, "picking_id": picking.id, "picking_name": picking.name}
 
     def _apply_label(self, payload):
         if not isinstance(payload, dict):

@@ -11,10 +11,9 @@ import logging
 
 from markupsafe import Markup, escape
 from odoo import api, models
-from odoo.exceptions import UserError
 from odoo.tools import float_is_zero, format_amount
 
-from .oms_intake import RETRIED_BY_ODOO, IntakeError, _datetime, _decimal, _text
+from .oms_intake import IntakeError, _datetime, _decimal, _text
 from .oms_order_refund import RESTOCK_TYPES
 from .oms_outbox_event import defer_stock_changes
 
@@ -32,34 +31,24 @@ class OmsIntake(models.AbstractModel):
         return self._as_sync_service("apply_refunds")._apply_refunds(refunds)
 
     def _apply_refunds(self, refunds):
-        if not isinstance(refunds, list):
-            raise UserError(self.env._("apply_refunds takes a list of refunds."))
         with defer_stock_changes(self.env):
-            return [self._apply_refund_one(payload) for payload in refunds]
+            return self._apply_each(
+                "apply_refunds",
+                refunds,
+                ("channel", "external_id", "refund_id"),
+                ("record_id", "order_id", "order_name"),
+                self._apply_refund_one,
+            )
 
     def _apply_refund_one(self, payload):
-        keys = payload if isinstance(payload, dict) else {}
-        result = {
-            "channel": keys.get("channel"),
-            "external_id": _text(keys.get("external_id")),
-            "refund_id": _text(keys.get("refund_id")),
-            "status": "error",
-            "record_id": None,
-            "order_id": None,
-            "order_name": None,
-            "error": None,
-        }
-        try:
-            with self.env.cr.savepoint():
-                status, refund = self._apply_refund(payload)
-        except RETRIED_BY_ODOO:
-            raise
-        except Exception as error:
-            result["error"] = self._error_of(error, result["external_id"]).as_dict()
-            return result
+        status, refund = self._apply_refund(payload)
         order = refund.sale_order_id
-        result.update(status=status, record_id=refund.id, order_id=order.id, order_name=order.name)
-        return result
+        return {
+            "status": status,
+            "record_id": refund.id,
+            "order_id": order.id,
+            "order_name": order.name,
+        }
 
     def _apply_refund(self, payload):
         data = self._parse_refund(payload)

@@ -5,8 +5,7 @@ is paid" heard on its own (Shopify ``orders/paid``, a PSP webhook), batched and 
 from decimal import Decimal, InvalidOperation
 
 from odoo import api, fields, models
-from odoo.addons.oms_omnichannel.models.oms_intake import RETRIED_BY_ODOO
-from odoo.exceptions import UserError
+from odoo.addons.oms_omnichannel.models.oms_intake import IntakeError
 
 
 class OmsIntake(models.AbstractModel):
@@ -26,36 +25,23 @@ class OmsIntake(models.AbstractModel):
         return self._as_sync_service("apply_payments")._apply_payments(payments)
 
     def _apply_payments(self, payments):
-        if not isinstance(payments, list):
-            raise UserError(self.env._("apply_payments takes a list of payments."))
-        results = []
-        for payment in payments:
-            keys = payment if isinstance(payment, dict) else {}
-            result = {
-                "channel": keys.get("channel"),
-                "external_id": keys.get("external_id"),
-                "reference": keys.get("reference"),
-                "status": "error",
-                "order_id": None,
-                "error": None,
-            }
-            try:
-                with self.env.cr.savepoint():
-                    result.update(self._apply_payment(keys))
-            except RETRIED_BY_ODOO:
-                raise
-            except PaymentError as error:
-                result["error"] = {"code": error.code, "message": error.message}
-            results.append(result)
-        return results
+        return self._apply_each(
+            "apply_payments",
+            payments,
+            ("channel", "external_id", "reference"),
+            ("order_id",),
+            self._apply_payment,
+        )
 
     def _apply_payment(self, data):
+        if not isinstance(data, dict):
+            raise IntakeError("invalid_payload", "A payment must be an object.")
         channel = self.env["oms.channel"].search(
             [("code", "=", data.get("channel")), ("company_id", "in", self.env.companies.ids)],
             limit=1,
         )
         if not channel:
-            raise PaymentError("unknown_channel", f"Unknown channel {data.get('channel')!r}.")
+            raise IntakeError("unknown_channel", f"Unknown channel {data.get('channel')!r}.")
         order = self.env["sale.order"].search(
             [
                 ("oms_channel_id", "=", channel.id),
@@ -64,23 +50,23 @@ class OmsIntake(models.AbstractModel):
             limit=1,
         )
         if not order:
-            raise PaymentError(
+            raise IntakeError(
                 "unknown_order", f"No order {data.get('external_id')!r} in {channel.code}."
             )
         reference = str(data.get("reference") or "").strip()
         if not reference:
-            raise PaymentError("invalid_payload", "A payment needs its reference.")
+            raise IntakeError("invalid_payload", "A payment needs its reference.")
         try:
             amount = Decimal(str(data.get("amount")))
         except (InvalidOperation, ValueError):
-            raise PaymentError(
+            raise IntakeError(
                 "invalid_payload", f"Invalid amount {data.get('amount')!r}."
             ) from None
         if amount <= 0:
-            raise PaymentError("invalid_payload", "The amount must be positive.")
+            raise IntakeError("invalid_payload", "The amount must be positive.")
         currency = order.currency_id
         if data.get("currency") and data["currency"] != currency.name:
-            raise PaymentError(
+            raise IntakeError(
                 "invalid_payload",
                 f"The payment is in {data['currency']}, the order in {currency.name}.",
             )
@@ -91,16 +77,9 @@ class OmsIntake(models.AbstractModel):
                     str(data["occurred_at"]).replace("T", " ").replace("Z", "")[:19]
                 )
             except ValueError:
-                raise PaymentError("invalid_payload", "Invalid occurred_at.") from None
+                raise IntakeError("invalid_payload", "Invalid occurred_at.") from None
         payment, new = order._oms_register_payment("shop", reference, float(amount), currency, date)
         status = (
             "unchanged" if not new else "refund_due" if payment.state == "refund_due" else "applied"
         )
         return {"status": status, "order_id": order.id}
-
-
-class PaymentError(Exception):
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
-        self.message = message

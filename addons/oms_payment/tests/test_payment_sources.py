@@ -57,14 +57,38 @@ class TestPaymentSources(OmsPaymentCase):
                 self._event(order, amount="-1"),
                 self._event(order, reference=""),
                 self._event(order, currency="JPY"),
+                "not a payment",
                 self._event(order, reference="good"),
             ]
         )
         self.assertEqual(
             [r["error"] and r["error"]["code"] for r in results],
-            ["unknown_channel", "unknown_order"] + ["invalid_payload"] * 4 + [None],
+            ["unknown_channel", "unknown_order"] + ["invalid_payload"] * 5 + [None],
         )
         self.assertEqual(results[-1]["status"], "applied")
+        self.assertEqual(order.oms_payment_ids.mapped("reference"), ["good"])
+
+    def test_a_payment_that_breaks_loses_no_other(self):
+        order = self._ingest(self._payload())
+        register = type(order)._oms_register_payment
+
+        def breaks_once(record, source, reference, *args):
+            if reference == "boom":
+                raise ValueError("the bank's file is broken")
+            return register(record, source, reference, *args)
+
+        with (
+            patch.object(type(order), "_oms_register_payment", breaks_once),
+            self.assertLogs("odoo.addons.oms_omnichannel.models.oms_intake", "ERROR"),
+        ):
+            results = self.intake.apply_payments(
+                [self._event(order, reference="boom"), self._event(order, reference="good")]
+            )
+        self.assertEqual(
+            [(r["status"], r["error"] and r["error"]["code"]) for r in results],
+            [("error", "internal_error"), ("applied", None)],
+        )
+        self.assertEqual(results[0]["reference"], "boom")
         self.assertEqual(order.oms_payment_ids.mapped("reference"), ["good"])
 
     def test_a_payment_after_the_cancellation_is_kept_for_a_refund(self):

@@ -10,12 +10,10 @@ the sync service does not retry (``refused``, the refusal's own code in ``reason
 
 from odoo import api, models
 from odoo.addons.oms_omnichannel.models.oms_intake import (
-    RETRIED_BY_ODOO,
     IntakeError,
     _decimal,
     _text,
 )
-from odoo.exceptions import UserError
 
 from .oms_return import ReturnRefused
 from .oms_return_line import GRADES, REASONS
@@ -33,49 +31,30 @@ class OmsIntake(models.AbstractModel):
         return self._as_sync_service("apply_returns")._apply_returns(returns)
 
     def _apply_returns(self, returns):
-        if not isinstance(returns, list):
-            raise UserError(self.env._("apply_returns takes a list of returns."))
-        return [self._apply_return_one(payload) for payload in returns]
+        return self._apply_each(
+            "apply_returns",
+            returns,
+            ("channel", "external_id", "return_id"),
+            ("record_id", "return_name", "order_id", "order_name"),
+            self._apply_return_one,
+        )
 
     def _apply_return_one(self, payload):
-        keys = payload if isinstance(payload, dict) else {}
-        result = {
-            "channel": keys.get("channel"),
-            "external_id": _text(keys.get("external_id")),
-            "return_id": _text(keys.get("return_id")),
-            "status": "error",
-            "record_id": None,
-            "return_name": None,
-            "order_id": None,
-            "order_name": None,
-            "error": None,
-        }
-        try:
-            with self.env.cr.savepoint():
-                status, ret = self._apply_return(payload)
-        except RETRIED_BY_ODOO:
-            raise
-        except ReturnRefused as refusal:
-            # Asking again cannot change the answer: "refused" is not retried.
-            result["error"] = {
-                "code": "refused",
-                "reason": refusal.code,
-                "message": refusal.args[0],
-                "field": None,
-            }
-            return result
-        except Exception as error:
-            result["error"] = self._error_of(error, result["external_id"]).as_dict()
-            return result
+        status, ret = self._apply_return(payload)
         order = ret.sale_order_id
-        result.update(
-            status=status,
-            record_id=ret.id,
-            return_name=ret.name,
-            order_id=order.id,
-            order_name=order.name,
-        )
-        return result
+        return {
+            "status": status,
+            "record_id": ret.id,
+            "return_name": ret.name,
+            "order_id": order.id,
+            "order_name": order.name,
+        }
+
+    def _error_of(self, error, external_id):
+        if isinstance(error, ReturnRefused):
+            # Asking again cannot change the answer: "refused" is not retried.
+            return IntakeError("refused", error.args[0], reason=error.code)
+        return super()._error_of(error, external_id)
 
     def _apply_return(self, payload):
         data = self._parse_return(payload)
