@@ -4,25 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync_service.errors import SyncError
+from sync_service.customer_service.exceptions import CustomerServiceError
 
 # What the supplier is told to wait before sending again when Odoo cannot take the feed.
 RETRY_AFTER_S = 30
 
 
-class SupplierError(SyncError):
-    """Base; ``extensions`` become extra members of the problem body."""
+class SupplierError(CustomerServiceError):
+    """Base; the same problem shape as the customer-service API's (``extensions`` become
+    extra members of the body), answered by the same ``problem_response``."""
 
     status_code = 400
     code = "supplier_error"
-
-    def __init__(
-        self, message: str, *, field: str | None = None, code: str | None = None, **extensions: Any
-    ) -> None:
-        super().__init__(message, field=field)
-        if code:
-            self.code = code
-        self.extensions = extensions
 
 
 class MissingApiKey(SupplierError):

@@ -53,7 +53,7 @@ class ProblemRoute(APIRoute):
         async def problem_handler(request: Request) -> Response:
             try:
                 return await handler(request)
-            except (exc.SupplierError, CustomerServiceError) as error:
+            except CustomerServiceError as error:  # ours, and the shared idempotency check's
                 answer = problem_response(error)
                 if error.status_code == 401:
                     answer.headers["WWW-Authenticate"] = "Bearer"
@@ -134,9 +134,7 @@ async def supply_stock(
 
 
 async def _read_feed(request: Request) -> tuple[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_BYTES:
-        raise exc.FeedTooLarge(f"the feed is larger than {MAX_BYTES // 2**20} MB; split it")
+    raw = await _body(request)
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in ("text/csv", "application/csv"):
         # Bytes as they came: Odoo's reader says which line is not UTF-8.
@@ -154,3 +152,18 @@ async def _read_feed(request: Request) -> tuple[str, Any]:
         raise exc.InvalidFeed('the body must be {"lines": [{"sku": ..., "quantity": ...}]}',
                               field="body.lines")  # fmt: skip
     return "json", body["lines"]
+
+
+async def _body(request: Request) -> bytes:
+    """The body, refused as soon as it passes ``MAX_BYTES`` (never read whole first)."""
+    too_large = exc.FeedTooLarge(f"the feed is larger than {MAX_BYTES // 2**20} MB; split it")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BYTES:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)

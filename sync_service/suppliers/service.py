@@ -18,6 +18,9 @@ from sync_service.suppliers.odoo import SupplierOdoo
 from sync_service.suppliers.store import FailedKeys
 
 log = logging.getLogger("sync_service.suppliers")
+# Keys Odoo issues (oms.dropship.api.key): "dsk_" and 43 URL-safe characters. Anything else
+# is refused here, without asking Odoo.
+KEY_START, KEY_LENGTH = "dsk_", 47
 
 
 class SupplierStockService:
@@ -34,6 +37,9 @@ class SupplierStockService:
                 "too many calls with a wrong API key this hour; try again next hour",
                 retry_after=3600,
             )
+        if not api_key.startswith(KEY_START) or len(api_key) != KEY_LENGTH:
+            await self.failed.count(caller)
+            raise exc.BadApiKey("this is not a supplier API key")
         answer = await self.odoo.supply_stock(api_key, idempotency_key, feed_format, payload)
         status = answer.get("status")
         message = str(answer.get("message") or status)
