@@ -91,3 +91,17 @@ class TestApiKeyDoors(OmsDropshipCase, HttpCase):
             self.call(manager, KEY, "read", [key.id], ["key_hash"])
         self.call(manager, KEY, "action_revoke", [key.id])
         self.assertFalse(key.active)
+
+    def test_another_companys_manager_sees_no_key(self):
+        key, _clear = self.env[KEY].with_user(self.user_a)._issue(self.supplier_a, "A's ERP")
+        other = self.env["res.company"].create({"name": "Other Retailer"})
+        manager = new_test_user(
+            self.env,
+            login="partners20_other_manager",
+            groups="oms_omnichannel.group_oms_manager",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        self.assertEqual(self.call(manager, KEY, "search", [("id", "=", key.id)]), [])
+        self.assertRefused(manager, KEY, "action_revoke", [key.id])
+        self.assertTrue(key.active)
