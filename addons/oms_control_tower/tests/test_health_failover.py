@@ -105,7 +105,7 @@ class TestHealthFailover(OmsTowerCase):
 
         def refuse_the_first(order, **kwargs):
             if order == first:
-                raise UserError("Someone is changing this order right now.")
+                raise UserError(order.env._("Someone is changing this order right now."))
             return reroute(order, **kwargs)
 
         self.patch(SaleOrder, "_oms_reroute", refuse_the_first)

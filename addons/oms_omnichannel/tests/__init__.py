@@ -54,3 +54,4 @@ from . import test_change_concurrency
 from . import test_customer_service_doors
 from . import test_tour_order_change
 from . import test_order_change_wizard
+from . import test_upgrade_access
