@@ -761,14 +761,29 @@ def _greedy_cover(
         if not gains:
             break
         chosen.append(min(gains)[2])
+    chosen, plan_units, left = drop_redundant(chosen, plan_units, left, rows, carried, targets,
+                                              floor)  # fmt: skip
+    return cover_plan(problem, chosen, plan_units, left, built, build, w, policy)
+
+
+def drop_redundant(chosen, plan_units, left, rows, carried, targets, floor):
+    """A greedy cover (``chosen`` nodes, what each ships, what is ``left``) without the nodes
+    picked early that those picked after them cover for (dearest first), the units handed out
+    again, cheapest node first."""
     if len(chosen) > 2:
-        # A node picked early may be covered for by those picked after it: drop such nodes
-        # (dearest first) and hand the units out again, cheapest node first.
         kept = _without_redundant(chosen, rows, carried, targets, floor)
         if len(kept) < len(chosen):
             chosen = sorted(kept, key=lambda ni: (floor[ni], ni))
             left = list(targets)
             plan_units = [_take(rows[ni], carried[ni], left) for ni in chosen]
+    return chosen, plan_units, left
+
+
+def cover_plan(problem, chosen, plan_units, left, built, build, w, policy):
+    """The score of the plan shipping ``plan_units`` (units per line) from each node of
+    ``chosen``, each with its best option carrying all of them, ``left`` units out; with the
+    plan's candidates (one per shipment). Infinite with none when a node has no option
+    carrying its units or the plan breaks ``max_packages``. ``built`` caches ``build``."""
     weights = problem.weights
     total = w.unfulfilled * sum(left)
     late = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from oms_engine import large
 from oms_engine.bounds import (
     bound_nodes,
     undominated_for_order,
@@ -59,10 +60,16 @@ class OrderProblem:
     #: the bounds' greedy cover (one candidate per shipment) when it beat every single: the
     #: search's first incumbent (:meth:`oms_engine.search.Search.run`); None otherwise
     greedy: list[Candidate] | None = None
+    #: a large order's stock records when it took the bounded path (:mod:`oms_engine.large`):
+    #: its nodes were chosen greedily, the plan may not be the optimum; 0 otherwise
+    bounded: int = 0
 
 
 #: Lines held at no more nodes than this are scanned first for the nodes holding the whole order.
 _FEW_HOLDERS = 12
+#: When every line is held at more nodes than this (and there are several), the nodes
+#: holding every SKU are found by intersecting the lines' stock keys, and walked alone.
+_MANY_HOLDERS = 64
 
 
 def aggregate_lines(order: Order) -> list[tuple[str, int]]:
@@ -126,9 +133,24 @@ def prepare(
     n_lines = len(skus)
 
     eligible = table.eligible_for(order.excluded_nodes, skip_nodes)
+    entries = 0  # the stock records of the order's lines: the scan's size, read in O(lines)
+    for sku in skus:
+        per_node = stock.get(sku)
+        if per_node:
+            entries += len(per_node)
     # the whole-order walk reads the table's cached order, which counts lateness from the
     # table's own target: only orders with that target take it
-    if not explain and skus and order.promised_date is None and target_day == table.earliest:
+    walkable = skus and order.promised_date is None and target_day == table.earliest
+    settled = False  # a large order the walk settles exactly takes the exact path
+    if walkable and explain and large.may_be_large(entries, n_lines):
+        # the same question as below, on a copy: the exact path then explains the plan
+        scratch = OrderProblem(list(skus), list(products), list(quantities), [], [], target_day)
+        scratch.weights = list(weights)
+        settled = (
+            _whole_order_first(network, scratch, stock, table, distances, eligible, special)
+            is not None
+        )
+    if walkable and not explain:
         kept = _whole_order_first(network, problem, stock, table, distances, eligible, special)
         if kept is not None:
             if len(kept) == 1:  # the usual answer: one node
@@ -182,9 +204,15 @@ def prepare(
     targets = [min(q, c) for q, c in zip(quantities, capacity, strict=True)]
     problem.targets = targets
     build = _builder(network, problem, rows, table, distances, special, order_weight(problem))
-    kept = bound_nodes(
-        network, problem, rows, carried, cover, table, distances, build, order.allow_split
-    )
+    if not settled and large.is_large(entries, len(rows), n_lines):
+        problem.bounded = entries
+        kept = large.greedy_nodes(
+            network, problem, rows, carried, cover, table, distances, build, order.allow_split
+        )
+    else:
+        kept = bound_nodes(
+            network, problem, rows, carried, cover, table, distances, build, order.allow_split
+        )
     for ni in sorted(kept):
         problem.candidates.extend(kept[ni])
     if explain:
@@ -310,10 +338,22 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
     # everything: they are found from it in a few dictionary reads, and walked alone.
     rarest = min(per_line, key=len)
     stocked: dict[int, list[int]] = {}  # eligible nodes whose stock was read: node -> row
+    holding = None  # node ids that may hold everything, when found from the stock's keys
     if len(rarest) <= _FEW_HOLDERS:
+        holding = rarest
+    elif len(rarest) > _MANY_HOLDERS and len(per_line) > 1:
+        # Every line widely held (a store network's popular lines): the table's order would
+        # be walked over hundreds of stores; the nodes holding every SKU at all come from
+        # intersecting the lines' key sets instead (often none: the order splits).
+        holding = rarest.keys() & per_line[0].keys()
+        for per_node in per_line[1:]:
+            if not holding:
+                break
+            holding &= per_node.keys()
+    if holding is not None:
         full = []
         position = table.static_position()
-        for node_id in rarest:
+        for node_id in holding:
             ni = eligible.get(node_id)
             if ni is not None and ni in position:
                 row = []
@@ -327,7 +367,7 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
                     stocked[ni] = row
         if not full:
             return None
-        full.sort()
+        full.sort()  # the table's order, whatever order the holders came in
         order = [order[i] for i in full]
 
     def holds_all(ni: int) -> bool:

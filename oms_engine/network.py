@@ -213,6 +213,7 @@ class Network:
         "node_calendars",
         "node_cos_lat",
         "node_cutoff_minutes",
+        "node_date_class",
         "node_index",
         "node_lat_rad",
         "node_lon_rad",
@@ -280,6 +281,18 @@ class Network:
         )
         calendars = [n.calendar or Calendar(country=n.country) for n in self.nodes]
         self.node_calendars = tuple(WorkCalendar(c, c.country) for c in calendars)
+        # Nodes alike in everything their dates depend on (calendar, handling days, country,
+        # cutoff, time zone) share a class: their ship and delivery days are the same for the
+        # same service and moment, computed once per class (1,000 stores: a few classes).
+        classes: dict[tuple, int] = {}
+        date_class = []
+        for i, (cal, n) in enumerate(zip(calendars, self.nodes, strict=True)):
+            key = (cal, n.handling_days, n.country, n.cutoff, n.timezone)
+            try:
+                date_class.append(classes.setdefault(key, len(classes)))
+            except TypeError:  # a calendar built with a list or set: the node's own class
+                date_class.append(classes.setdefault(("node", i), len(classes)))
+        self.node_date_class = tuple(date_class)
         self.services_by_level: dict[str, tuple[int, ...]] = {
             level: tuple(i for i, s in enumerate(self.services) if s.service_level == level)
             for level in SERVICE_LEVELS
@@ -502,7 +515,7 @@ class Network:
         """
         after_node = minute > self.node_cutoff_minutes[node_idx]
         after_carrier = minute > self.service_cutoff_minutes[service_idx]
-        key = (node_idx, service_idx, day, after_node, after_carrier)
+        key = (self.node_date_class[node_idx], service_idx, day, after_node, after_carrier)
         ship = self._date_cache.get(key)
         if ship is None:
             node_cal = self.node_calendars[node_idx]

@@ -87,6 +87,7 @@ class OptionTable:
 
     __slots__ = (
         "_carrying",
+        "_dates",
         "_earliest_for",
         "_eligible_for",
         "_first_nodes",
@@ -135,6 +136,7 @@ class OptionTable:
         self.moments = {}
         self._options: dict[int, tuple[ShippingOption, ...]] = {}
         self._pairs: dict[int, tuple[tuple[int, int, int, float], ...]] = {}
+        self._dates: dict[tuple, tuple[tuple[int, int], ...]] = {}  # see pairs()
         self._floors: dict[int, tuple[float, int]] = {}
         self._static_order: list[tuple[float, int]] | None = None
         self._static_position: dict[int, int] = {}
@@ -165,9 +167,16 @@ class OptionTable:
                 w = network.policy.weights
                 node = network.nodes[ni]
                 rank = w.priority * node.priority
-                day, minute = self.moments[network.tz_group_of_node[ni]]
-                for si, transit in self._services[ni]:
-                    ship, delivery = network.ship_and_delivery(ni, si, day, minute, transit)
+                services = self._services[ni]
+                key = (network.node_date_class[ni], services)
+                dates = self._dates.get(key)
+                if dates is None:  # the same for every node of the class (network.py)
+                    day, minute = self.moments[network.tz_group_of_node[ni]]
+                    dates = self._dates[key] = tuple(
+                        network.ship_and_delivery(ni, si, day, minute, transit)
+                        for si, transit in services
+                    )
+                for (si, _), (ship, delivery) in zip(services, dates, strict=True):
                     cost_fixed = node.handling_cost + network.services[si].cost_per_package
                     pairs.append((si, ship, delivery, w.packages + w.cost * cost_fixed + rank))
             found = self._pairs[ni] = tuple(pairs)
@@ -308,7 +317,12 @@ def _earliest(network: Network, order: Order, table: OptionTable) -> int | None:
         local = order.order_time.astimezone(zone)
         table.moments[group] = (local.toordinal(), local.hour * 60 + local.minute)
     first: dict[tuple[int, int, str], int] = {}
+    seen = set()  # nodes of one date class with the same services make the same dates
     for ni in table.eligible.values():
+        alike = (network.node_date_class[ni], table._services[ni])
+        if alike in seen:
+            continue
+        seen.add(alike)
         day, minute = table.moments[network.tz_group_of_node[ni]]
         country = network.nodes[ni].country
         for si, transit in table._services[ni]:

@@ -772,6 +772,45 @@ class Search:
             method = "greedy-fallback"
         return SearchResult(self.best, method, min(self.steps, self.max_steps), runners)
 
+    def run_bounded(self, explain: bool = False, tries: int = _GREEDY_TRIES) -> SearchResult:
+        """The large-order path's search (:mod:`oms_engine.large`), no branch-and-bound: the
+        bounds' greedy cover (else a greedy cover of its own) as the plan, each shipment's
+        service swapped for another of its node while that lowers the score, then the option
+        lowering the score most added while one does, among the ``tries`` options of least
+        fixed part. Every set evaluated counts as a step; the method is always
+        ``greedy-fallback``."""
+        self.explain = explain
+        self._prepare_branching()
+        try:
+            start = self._bounds_cover()
+            if start is None:
+                self._cover_greedily([])
+            else:
+                self._consider(start)
+            self._swap_services()
+            self._improve_greedily(tries)
+        except _OutOfBudget:
+            pass
+        runners = [t for t in self.top if t.key != self.best.key]
+        return SearchResult(self.best, "greedy-fallback", min(self.steps, self.max_steps), runners)
+
+    def _swap_services(self) -> None:
+        """Each shipment of the best plan, in turn, sent with another option of its node
+        (another service) when that lowers the score: the cover picks a node's service from
+        the kg it ships, before the packing counts whole units."""
+        by_node: dict[int, list[int]] = {}
+        for j, node in enumerate(self.node):
+            by_node.setdefault(node, []).append(j)
+        for j in self.best.key:
+            if j not in self.best.key:
+                continue
+            for other in by_node[self.node[j]]:
+                if other != j and other not in self.best.key:
+                    key = self.best.key
+                    self._consider(tuple(sorted(other if i == j else i for i in key)))
+                    if self.best.key != key:
+                        break
+
     def _remember_single(self, j: int) -> None:
         found = self.evaluate((j,))
         if found is not None:
@@ -1092,7 +1131,7 @@ class Search:
             self._nets = found
         return found
 
-    def _improve_greedily(self) -> None:
+    def _improve_greedily(self, tries: int = _GREEDY_TRIES) -> None:
         """Add the option that lowers the score most until none does (after the budget),
         trying the :data:`_GREEDY_TRIES` options of least fixed part each round: the
         fallback's own cost stays bounded whatever the number of candidates."""
@@ -1100,7 +1139,7 @@ class Search:
         by_fixed = self._by_fixed()
         while len(key) < self.max_shipments:
             step_best = None
-            for j in [j for j in by_fixed if j not in key][:_GREEDY_TRIES]:
+            for j in [j for j in by_fixed if j not in key][:tries]:
                 found = self.evaluate(tuple(sorted((*key, j))))
                 if found is not None and (step_best is None or found.rank() < step_best.rank()):
                     step_best = found

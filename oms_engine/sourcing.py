@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable, MutableMapping
 from datetime import datetime
 
+from oms_engine import large
 from oms_engine.candidates import (
     OrderProblem,
     aggregate_lines,
@@ -92,7 +93,15 @@ def route_shipping(
         else:
             result = best_single(problem, network.policy)
     if result is None:
-        result = Search(problem, network.policy, order.allow_split).run(explain)
+        if problem.bounded and len(problem.skus) <= large.SMALL_LINES:
+            policy = large.bounded_policy(network.policy, large.SMALL_STEPS)
+            result = Search(problem, policy, order.allow_split).run(explain)
+        elif problem.bounded:
+            policy = large.bounded_policy(network.policy, large.SEARCH_STEPS)
+            search = Search(problem, policy, order.allow_split)
+            result = search.run_bounded(explain, large.BOUNDED_TRIES)
+        else:
+            result = Search(problem, network.policy, order.allow_split).run(explain)
     best = result.best
     shipments, score = _shipments_and_score(network, problem, best, kind, to_node)
     unfulfilled: tuple[Unfulfilled, ...] = ()
@@ -102,10 +111,16 @@ def route_shipping(
     runners: tuple[RunnerUp, ...] = ()
     if explain:
         runners = _runners_up(network, problem, best, result.runners_up, score)
-        if result.method != "exact":
+        if result.method != "exact" and not problem.bounded:  # its own note below
             notes.append(
                 f"search budget of {network.policy.budget.max_steps} steps exceeded: "
                 "plan completed greedily and may not be optimal"
+            )
+        if problem.bounded:
+            notes.append(
+                f"a large order ({problem.bounded:,} stock records for its lines): its nodes"
+                " were chosen greedily, those covering most of it first, and the plan may not"
+                " be optimal"
             )
         if problem.truncated:
             notes.append(
@@ -128,7 +143,7 @@ def route_shipping(
         unfulfilled,
         score,
         explanation,
-        "greedy-fallback" if problem.truncated else result.method,
+        "greedy-fallback" if problem.truncated or problem.bounded else result.method,
         result.steps,
         promised,
     )
