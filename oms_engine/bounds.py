@@ -252,6 +252,7 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
     late_weight = w.lateness
     lines = range(len(targets))
     heaviest = max(weights, default=0.0)
+    whole_least: dict[int, float] = {}  # class of alike nodes -> _least_shipping_all
     start, end = 0, len(walk)
     while start < end:
         static = walk[start][0]
@@ -282,6 +283,22 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
         for bound, ni in group:
             if bound > best + _EPS:
                 break
+            if best < math.inf:
+                # the bound above leaves out what the units cost by the kg: with it (the
+                # least over the class's options, shared by alike stores), the stores around
+                # the nearest one of a 1,000-store network prove they cannot win unbuilt
+                cls = table.node_class(ni)
+                least = whole_least.get(cls)
+                if least is None:
+                    least = whole_least[cls] = _least_shipping_all(
+                        table.options(ni), order_kg, heaviest, w_unfulfilled, w_lateness,
+                        target_day,
+                    )  # fmt: skip
+                if distances is not None:
+                    km = known[ni] if known is not None else None
+                    least += w_distance * (km if km is not None else distances[ni])
+                if least - 1e-9 * (1.0 + abs(least)) > best + _EPS:
+                    continue
             if not holds_all(ni):
                 continue
             single.append((bound, ni))
@@ -342,6 +359,24 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
         # aligned with the candidates as prepare() lists them: by node, then as built
         problem.scores = [score for ni in sorted(keep) for score in scored[ni]]
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+
+
+def _least_shipping_all(options, order_kg, heaviest, w_unfulfilled, w_lateness, target_day):
+    """A lower bound, distance aside, of a single shipment of every target unit (``order_kg``)
+    by one of ``options``: its fixed part, its lateness, and its score per kg times the kg
+    when no unit costs more to ship than to leave out (else a unit may stay out: the units
+    then count nothing)."""
+    least = math.inf
+    for option in options:
+        delivery = option.delivery
+        late = 0 if target_day is None or delivery <= target_day else delivery - target_day
+        part = option.fixed_static + w_lateness * late
+        per_kg = option.unit_score_per_kg
+        if per_kg * heaviest <= w_unfulfilled:
+            part += per_kg * order_kg
+        if part < least:
+            least = part
+    return least
 
 
 def _splits_lose(network, problem, table, best) -> bool:

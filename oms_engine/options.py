@@ -18,7 +18,9 @@ _TABLE_LIMIT = 50_000
 
 
 class ShippingOption:
-    """One node shipping with one carrier service, with its dates and its score parts."""
+    """A node shipping with one carrier service, with its dates and its score parts. One object
+    serves every node of a class of alike nodes (same dates, services, handling cost and
+    priority, :meth:`OptionTable.pairs`): it keeps no node; a candidate does."""
 
     __slots__ = (
         "accepts_bulky",
@@ -31,7 +33,6 @@ class ShippingOption:
         "extra_package_score",
         "fixed_static",
         "max_weight",
-        "node",
         "service",
         "ship",
         "ship_date",
@@ -42,7 +43,6 @@ class ShippingOption:
         w = network.policy.weights
         n = network.nodes[node]
         s = network.services[service]
-        self.node = node
         self.service = service
         self.ship = ship
         self.delivery = delivery
@@ -87,6 +87,7 @@ class OptionTable:
 
     __slots__ = (
         "_carrying",
+        "_class_of",
         "_dates",
         "_earliest_for",
         "_eligible_for",
@@ -113,18 +114,33 @@ class OptionTable:
         usable = [(si, transits[si]) for si in level_services if transits[si] is not None]
         self._services: list[tuple[tuple[int, int], ...]] = []
         rules: list[str | None] = []
+        by_country: dict[str, tuple[tuple[int, int], ...]] = {}  # a node's services: its country's
+        # Nodes alike in their dates (network.node_date_class: calendar, handling days, country,
+        # cutoff, time zone), handling cost and priority have the same pairs, options and floor
+        # (a store chain's stores: a few classes of a thousand nodes); -1: a node ruled out.
+        classes: dict[tuple, int] = {}
+        class_of: list[int] = []
+        date_class = network.node_date_class
         for ni, node in enumerate(network.nodes):
-            mine = tuple(
-                (si, t)
-                for si, t in usable
-                if not network.services[si].origin_countries
-                or node.country in network.services[si].origin_countries
-            )
+            mine = by_country.get(node.country)
+            if mine is None:
+                mine = by_country[node.country] = tuple(
+                    (si, t)
+                    for si, t in usable
+                    if not network.services[si].origin_countries
+                    or node.country in network.services[si].origin_countries
+                )
             rule = network.static_rule[ni]
             if rule is None and not mine:
                 rule = "no_carrier_service"
             self._services.append(mine)
             rules.append(rule)
+            if rule is None:
+                alike = (date_class[ni], node.handling_cost, node.priority)
+                class_of.append(classes.setdefault(alike, len(classes)))
+            else:
+                class_of.append(-1)
+        self._class_of = class_of
         self.rules: tuple[str | None, ...] = tuple(rules)
         self.eligible: dict[str, int] = {
             network.nodes[i].id: i for i, rule in enumerate(rules) if rule is None
@@ -134,52 +150,61 @@ class OptionTable:
         self._first_nodes: frozenset[int] | None = None
         self._carrying: dict[tuple, tuple[float, int, float]] = {}
         self.moments = {}
-        self._options: dict[int, tuple[ShippingOption, ...]] = {}
-        self._pairs: dict[int, tuple[tuple[int, int, int, float], ...]] = {}
+        # per class (see _class_of): options, pairs, floor
+        self._options: dict[int, tuple[ShippingOption, ...]] = {-1: ()}
+        self._pairs: dict[int, tuple[tuple[int, int, int, float], ...]] = {-1: ()}
+        self._floors: dict[int, tuple[float, int]] = {-1: (math.inf, 0)}
         self._dates: dict[tuple, tuple[tuple[int, int], ...]] = {}  # see pairs()
-        self._floors: dict[int, tuple[float, int]] = {}
         self._static_order: list[tuple[float, int]] | None = None
         self._static_position: dict[int, int] = {}
         self.earliest: int | None = _earliest(network, order, self)
 
+    def node_class(self, ni: int) -> int:
+        """The node's class of alike nodes in this table (same pairs, options and floor);
+        -1 for a node ruled out."""
+        return self._class_of[ni]
+
     def options(self, ni: int) -> tuple[ShippingOption, ...]:
-        """The node's undominated shipping options (empty when it cannot ship)."""
-        found = self._options.get(ni)
+        """The node's undominated shipping options (empty when it cannot ship); the same
+        objects for every node of its class (an option keeps no node)."""
+        cls = self._class_of[ni]
+        found = self._options.get(cls)
         if found is None:
             network = self._network
             built = [
                 ShippingOption(network, ni, si, ship, delivery)
                 for si, ship, delivery, _ in self.pairs(ni)
             ]
-            found = self._options[ni] = tuple(_undominated(built))
+            found = self._options[cls] = tuple(_undominated(built))
         return found
 
     def pairs(self, ni: int) -> tuple[tuple[int, int, int, float], ...]:
         """(service, ship day, delivery day, fixed score) of every (node, service) pair passing
         the rules, dominated or not: what the node's floor and the carrying bounds need, without
         building its options (the table's order reads the floor of every eligible node, an
-        order builds the options of a few). The fixed score is ShippingOption's, same float."""
-        found = self._pairs.get(ni)
+        order builds the options of a few). The fixed score is ShippingOption's, same float.
+        Computed once per class of alike nodes."""
+        cls = self._class_of[ni]
+        found = self._pairs.get(cls)
         if found is None:
             network = self._network
+            w = network.policy.weights
+            node = network.nodes[ni]
+            rank = w.priority * node.priority
+            services = self._services[ni]
+            key = (network.node_date_class[ni], services)
+            dates = self._dates.get(key)
+            if dates is None:  # the same for every node of the date class (network.py)
+                day, minute = self.moments[network.tz_group_of_node[ni]]
+                dates = self._dates[key] = tuple(
+                    network.ship_and_delivery(ni, si, day, minute, transit)
+                    for si, transit in services
+                )
             pairs = []
-            if self.rules[ni] is None:
-                w = network.policy.weights
-                node = network.nodes[ni]
-                rank = w.priority * node.priority
-                services = self._services[ni]
-                key = (network.node_date_class[ni], services)
-                dates = self._dates.get(key)
-                if dates is None:  # the same for every node of the class (network.py)
-                    day, minute = self.moments[network.tz_group_of_node[ni]]
-                    dates = self._dates[key] = tuple(
-                        network.ship_and_delivery(ni, si, day, minute, transit)
-                        for si, transit in services
-                    )
-                for (si, _), (ship, delivery) in zip(services, dates, strict=True):
-                    cost_fixed = node.handling_cost + network.services[si].cost_per_package
-                    pairs.append((si, ship, delivery, w.packages + w.cost * cost_fixed + rank))
-            found = self._pairs[ni] = tuple(pairs)
+            for (si, _), (ship, delivery) in zip(services, dates, strict=True):
+                cost_fixed = node.handling_cost + network.services[si].cost_per_package
+                pairs.append((si, ship, delivery, w.packages + w.cost * cost_fixed + rank))
+            found = self._pairs[cls] = tuple(pairs)
         return found
 
     def eligible_for(self, excluded: frozenset[str], skip: frozenset[int]) -> dict[str, int]:
@@ -291,10 +316,12 @@ class OptionTable:
         return found
 
     def floor(self, ni: int) -> tuple[float, int]:
-        """(lowest fixed score, earliest delivery day) of the node's options, cached."""
-        found = self._floors.get(ni)
+        """(lowest fixed score, earliest delivery day) of the node's options, cached per
+        class of alike nodes."""
+        cls = self._class_of[ni]
+        found = self._floors.get(cls)
         if found is None:
-            found = self._floors[ni] = (self.cheapest(ni), self.first_delivery(ni))
+            found = self._floors[cls] = (self.cheapest(ni), self.first_delivery(ni))
         return found
 
     def cheapest(self, ni: int) -> float:

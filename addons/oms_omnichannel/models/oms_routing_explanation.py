@@ -32,6 +32,8 @@ class OmsRoutingExplanation(models.AbstractModel):
     @api.model
     def _render(self, statements, company):
         """The sentences of ``statements`` (see the module docstring), one per paragraph."""
+        if "oms_format_lang" not in self.env.context:
+            self = self.with_context(oms_format_lang=self._format_lang())
         names = self._names_of(statements)
         out = []
         for statement in statements or ():
@@ -43,6 +45,39 @@ class OmsRoutingExplanation(models.AbstractModel):
             if text:
                 out.append(text)
         return out
+
+    @api.model
+    def _format_lang(self):
+        """The language Odoo's ``get_lang`` picks for dates and amounts - the context's, else
+        that of the user's company, else English - read once per rendering and in one
+        query: ``get_lang`` reads it through the records of the user, the company and its
+        address, every column of the three, for each date (a third of a routing's chatter
+        note when the context names no language, as for the sync service or a cron)."""
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        context_lang = self.env.context.get("lang")
+        if context_lang in langs:
+            return context_lang
+        self.env["res.users"].flush_model(["company_id"])
+        self.env["res.company"].flush_model(["partner_id"])
+        self.env["res.partner"].flush_model(["lang"])
+        self.env.cr.execute(
+            """
+            SELECT partner.lang
+              FROM res_users usr
+              JOIN res_company company ON company.id = usr.company_id
+              JOIN res_partner partner ON partner.id = company.partner_id
+             WHERE usr.id = %s
+            """,
+            [self.env.uid],
+        )
+        row = self.env.cr.fetchone()
+        if row and row[0] in langs:
+            return row[0]
+        return "en_US" if "en_US" in langs else langs[0]
+
+    def _lang_code(self):
+        # None (get_lang decides) when called outside _render.
+        return self.env.context.get("oms_format_lang")
 
     @api.model
     def _names_of(self, statements):
@@ -302,9 +337,13 @@ class OmsRoutingExplanation(models.AbstractModel):
             elif key == "items":
                 args[key] = self._items(value, products)
             elif key in ("date", "ship"):
-                args[key] = format_date(self.env, value) if value else ""
+                args[key] = (
+                    format_date(self.env, value, lang_code=self._lang_code()) if value else ""
+                )
             elif key == "cost":
-                args[key] = format_amount(self.env, value or 0.0, company.currency_id)
+                args[key] = format_amount(
+                    self.env, value or 0.0, company.currency_id, lang_code=self._lang_code()
+                )
             elif key == "packages":
                 args[key] = self._packages(value)
             elif key in ("why", "reason"):
@@ -353,7 +392,7 @@ class OmsRoutingExplanation(models.AbstractModel):
         """How much worse (or, ``better``, better) a rejected plan was, part by part."""
 
         def money(amount):
-            return format_amount(self.env, amount, company.currency_id)
+            return format_amount(self.env, amount, company.currency_id, lang_code=self._lang_code())
 
         if better:
             texts = {

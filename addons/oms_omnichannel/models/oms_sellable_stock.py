@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.tools import SQL
 
+from .oms_outbox_event import LOCKED_KEY
+
 LOCK_TABLE = "oms_stock_lock"
 
 
@@ -58,6 +60,9 @@ class OmsSellableStock(models.AbstractModel):
             # The serialization failure is expected under contention; Odoo retries.
             log_exceptions=False,
         )
+        # Held until the transaction ends: the outbox, about to lock the same products for
+        # the stock the routing reserves, need not take them again (a query per order).
+        self.env.cr.precommit.data.setdefault(LOCKED_KEY, set()).update(products.ids)
 
     @api.model
     def _get_on_hand_free(self, products, warehouses):
@@ -120,7 +125,9 @@ class OmsSellableStock(models.AbstractModel):
                        AND product_qty > COALESCE(quantity, 0)
                 ),
                 -- The nodes whose stock location is one of these locations or above them:
-                -- the location ids on their path.
+                -- the location ids on their path. The locations are looked up by id (an
+                -- array, not IN): with IN, PostgreSQL scans every location of the
+                -- database to find them.
                 place AS MATERIALIZED (
                     SELECT loc.id AS location_id, loc.usage, node.warehouse_id
                       FROM stock_location loc
@@ -128,11 +135,11 @@ class OmsSellableStock(models.AbstractModel):
                             string_to_array(rtrim(loc.parent_path, '/'), '/')::integer[]
                            ) AS step(id)
                       JOIN node ON node.stock_location = step.id
-                     WHERE loc.id IN (
+                     WHERE loc.id = ANY(ARRAY(
                             SELECT location_id FROM quant
                             UNION SELECT location_id FROM move
                             UNION SELECT location_dest_id FROM move
-                           )
+                           ))
                 ),
                 free AS (
                     SELECT place.warehouse_id, quant.product_id, quant.qty

@@ -9,17 +9,18 @@ deliveries of a first confirmation in one batch, which saves more than that.
 from freezegun import freeze_time
 from odoo.tests import tagged
 
+from ..models.oms_outbox_event import LOCKED_KEY
 from .common import TUESDAY_MORNING, OmsRoutingCase
 
 # SQL queries routing adds to Odoo's own confirmation of the same two deliveries. Routing's
-# own are 10 (product lock, default policy, sellable stock, the destination's country,
+# own are 9 (product lock, default policy, sellable stock, the destination's country,
 # decision, decision lines, the deliveries' carrier, and the routing note in the order's
-# chatter: its INSERT and the user's language read by Odoo's format_date - company and
-# partner - when the context carries none); making the deliveries in one batch saves 24 (no
-# picking search, one picking INSERT, one follower subscription and one note batch for
-# both): 132 against 146 when written. Negative: a routed order must stay at least
-# 10 queries cheaper than Odoo alone, so losing the batch (or a query per delivery or per
-# line more) breaks the bound.
+# chatter: its INSERT and, when the context carries no language, the user's company's
+# language in one query); making the deliveries in one batch saves 24 (no picking search,
+# one picking INSERT, one follower subscription and one note batch for both): 133 against
+# 148 when written. Negative: a routed order must stay at least 10 queries cheaper than
+# Odoo alone, so losing the batch (or a query per delivery or per line more) breaks the
+# bound.
 MAX_EXTRA_QUERIES = -10
 
 
@@ -203,6 +204,21 @@ class TestConfirmationCost(OmsRoutingCase):
         self.assertEqual(decision.name, f"{order.name} / confirm")
         self.assertEqual(decision.company_id, self.company)
         self.assertEqual(decision.line_ids.company_id, self.company)
+
+    def test_the_products_are_locked_once_per_confirmation(self):
+        """Routing locks the order's products before it reads their stock, until the
+        transaction ends; the outbox, about to publish the stock the confirmation reserved,
+        finds them locked already and does not lock them again."""
+        order = self._order()
+        # As in a transaction of its own: nothing locked yet (setting up the stock did).
+        self.env.flush_all()
+        self.env.cr.precommit.data.pop(LOCKED_KEY, None)
+        with self.assertLogs("odoo.sql_db", level="DEBUG") as logs:
+            order.action_confirm()
+            self.env.flush_all()
+        locks = [line for line in logs.output if 'INSERT INTO "oms_stock_lock"' in line]
+        self.assertEqual(len(locks), 1, locks)
+        self.assertTrue(order.picking_ids.move_ids.filtered(lambda m: m.quantity))
 
     def test_make_to_order_check_matches_odoo(self):
         """Lines on the MTO route are left to Odoo: the router sees the route before the

@@ -104,3 +104,21 @@ class TestExplanations(OmsRoutingCase):
         self.assertEqual(carrier.oms_default_transit_days, 2)
         carrier.oms_serves_unzoned = False
         self.assertEqual(carrier.oms_default_transit_days, -1)
+
+    def test_without_a_context_language_dates_follow_the_users_company(self):
+        """The sync service and the crons route with no language in the context: dates and
+        amounts are then in the language of the user's company, as Odoo's ``get_lang`` picks
+        it, and that language is read once, in one query (``get_lang`` loads the user, the
+        company and its address, every column of each, for it)."""
+        decision = self._decision()
+        self.env.user.company_id.partner_id.lang = "de_DE"
+        plain = decision.with_context(lang=None)
+        self.env.invalidate_all()
+        with self.assertQueryCount(3):  # the language, the names of the node and carrier
+            paragraphs = plain._explanation_paragraphs(parts=("now",))
+        self.assertIn("03.12.2026", paragraphs[0])
+        # The words stay those of the context (none: English); only the formats change.
+        self.assertIn("Ships in", paragraphs[0])
+        self.env.user.company_id.partner_id.lang = "en_US"
+        self.env.invalidate_all()
+        self.assertIn("12/03/2026", plain._explanation_paragraphs(parts=("now",))[0])
