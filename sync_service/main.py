@@ -24,6 +24,7 @@ from sync_service.inbox.router import document_bodies
 from sync_service.inbox.router import router as inbox_router
 from sync_service.metrics import process_metrics, shared_metrics
 from sync_service.redis import RedisDep, make_async_redis
+from sync_service.suppliers.router import router as suppliers_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(checkout_router)
     CheckoutFastPath.install(app)
     app.include_router(customer_service_router)
+    app.include_router(suppliers_router)
 
     default_openapi = app.openapi
 

@@ -15,11 +15,13 @@
         "security/ir.model.access.csv",
         "security/oms_dropship_security.xml",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "views/oms_dropship_delivery_views.xml",
         "views/stock_picking_views.xml",
         "views/stock_warehouse_views.xml",
         "views/portal_templates.xml",
         "views/portal_stock_templates.xml",
+        "views/portal_api_key_templates.xml",
     ],
     "demo": [
         "demo/oms_dropship_demo.xml",

@@ -1,7 +1,11 @@
 from . import (
+    oms_dropship_api_key,
     oms_dropship_delivery,
     oms_dropship_delivery_label,
+    oms_dropship_delivery_mail,
     oms_dropship_stock_feed,
+    oms_dropship_stock_upload,
+    oms_dropship_supplier_api,
     oms_router,
     oms_routing_decision,
     oms_routing_explanation,

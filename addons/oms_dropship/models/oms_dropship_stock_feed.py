@@ -39,6 +39,21 @@ class OmsDropshipStockFeed(models.AbstractModel):
         """Make ``data`` (the file's bytes) the stock of ``warehouse``; return
         ``{"lines": n, "changed": n}``, or raise ``FeedRefused`` and change nothing."""
         rows = self._parse(warehouse, data)
+        return self._apply_rows(
+            warehouse,
+            rows,
+            lambda result: self.env._(
+                "%(user)s uploaded the supplier's stock: %(lines)s lines, %(changed)s changed.",
+                user=self.env.user.name,
+                **result,
+            ),
+        )
+
+    @api.model
+    def _apply_rows(self, warehouse, rows, note):
+        """Set the checked ``rows`` (``[(product, quantity)]``) as the stock of ``warehouse``
+        and note it in its chatter (``note(result)``, in plain words); return
+        ``{"lines": n, "changed": n}``."""
         location = warehouse.lot_stock_id
         # The supplier is a portal user: Odoo's inventory mode (kept for stock users) is
         # not theirs, so the counted quantities are set in sudo and applied the same way.
@@ -62,16 +77,9 @@ class OmsDropshipStockFeed(models.AbstractModel):
             to_apply.with_context(
                 inventory_name=self.env._("Supplier stock feed")
             )._apply_inventory()
-        warehouse.sudo().message_post(
-            body=Markup("<p>%s</p>")
-            % self.env._(
-                "%(user)s uploaded the supplier's stock: %(lines)s lines, %(changed)s changed.",
-                user=self.env.user.name,
-                lines=len(rows),
-                changed=len(to_apply),
-            )
-        )
-        return {"lines": len(rows), "changed": len(to_apply)}
+        result = {"lines": len(rows), "changed": len(to_apply)}
+        warehouse.sudo().message_post(body=Markup("<p>%s</p>") % note(result))
+        return result
 
     @api.model
     def _parse(self, warehouse, data):
@@ -141,6 +149,37 @@ class OmsDropshipStockFeed(models.AbstractModel):
                 )
                 continue
             parsed.append((number, cells[sku_at].strip(), cells[qty_at].strip()))
+        return self._check(warehouse, parsed, errors, header_number)
+
+    @api.model
+    def _parse_items(self, warehouse, items):
+        """``[(product, quantity)]`` of a JSON feed - a list of ``{"sku": ..., "quantity":
+        ...}``, item *n* counted as line *n* - checked as the CSV file's lines are, or
+        ``FeedRefused`` with every bad item."""
+        if not isinstance(items, list) or not items:
+            raise FeedRefused([(1, self.env._("The feed has no stock lines."))])
+        if len(items) > MAX_LINES:
+            raise FeedRefused([(1, self.env._("More than %s lines: split the feed.", MAX_LINES))])
+        errors, parsed = [], []
+        for number, item in enumerate(items, start=1):
+            if not isinstance(item, dict) or set(item) != {"sku", "quantity"}:
+                errors.append(
+                    (number, self.env._('Expected an object with "sku" and "quantity" only.'))
+                )
+                continue
+            sku, quantity = item["sku"], item["quantity"]
+            if not isinstance(sku, str):
+                errors.append((number, self.env._("The SKU must be text.")))
+                continue
+            if isinstance(quantity, bool) or not isinstance(quantity, (int, float, str)):
+                quantity = ""
+            parsed.append((number, sku.strip(), str(quantity).strip()))
+        return self._check(warehouse, parsed, errors, 1)
+
+    @api.model
+    def _check(self, warehouse, parsed, errors, header_number):
+        """``[(product, quantity)]`` of ``parsed`` (``[(line, sku, quantity text)]``), or
+        ``FeedRefused`` with ``errors`` and every line that cannot be applied."""
         products = self._products(warehouse, {sku for _n, sku, _q in parsed if sku})
         first_seen = {}
         rows = []

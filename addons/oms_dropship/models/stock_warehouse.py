@@ -29,6 +29,14 @@ class StockWarehouse(models.Model):
         "(calendar hours). 0: no limit.",
     )
 
+    oms_dropship_api_key_ids = fields.One2many(
+        "oms.dropship.api.key",
+        "warehouse_id",
+        string="Stock Feed API Keys",
+        help="The keys the supplier's system sends its stock with (sync service's stock "
+        "endpoint). The supplier issues them in the portal; revoking one is immediate.",
+    )
+
     @api.constrains("oms_dropship_accept_hours", "oms_dropship_ship_hours")
     def _check_oms_dropship_hours(self):
         for warehouse in self:

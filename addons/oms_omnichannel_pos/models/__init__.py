@@ -12,6 +12,7 @@ from . import oms_store_reservation
 from . import oms_store_stock_correction
 from . import oms_endless_aisle
 from . import oms_store_pos
+from . import oms_store_label
 from . import oms_router
 from . import oms_network
 from . import oms_routing_decision

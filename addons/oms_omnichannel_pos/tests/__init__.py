@@ -8,3 +8,6 @@ from . import test_stores_compete
 from . import test_access_pos_doors
 from . import test_races
 from . import test_tour_store_pos
+from . import test_store_label
+from . import test_access_store_label
+from . import test_tour_store_label
