@@ -48,7 +48,7 @@ class OmsDropshipApiKey(models.Model):
     key_hash = fields.Char(required=True, readonly=True, groups="base.group_system")
     active = fields.Boolean(default=True, readonly=True)
     revoked_date = fields.Datetime(string="Revoked On", readonly=True)
-    revoked_by_id = fields.Many2one("res.users", string="Revoked By", readonly=True)
+    revoked_by_id = fields.Many2one("res.users", readonly=True)
     last_used_date = fields.Datetime(string="Last Used", readonly=True)
 
     @api.model
