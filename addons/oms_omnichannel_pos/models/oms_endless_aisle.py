@@ -34,11 +34,7 @@ class OmsEndlessAisle(models.AbstractModel):
         company = config.company_id
         nodes = self.env["oms.network"].sudo()._get_nodes(company)
         allowed = (channel.warehouse_ids & nodes) if channel.warehouse_ids else nodes
-        sellable = (
-            self.env["oms.sellable.stock"]
-            .sudo()
-            ._get_sellable(product, allowed, channel.safety_stock)
-        )
+        sellable = self._sellable(channel, product, allowed)
         kinds = dict(
             self.env["stock.warehouse"]._fields["oms_node_kind"]._description_selection(self.env)
         )
@@ -81,6 +77,27 @@ class OmsEndlessAisle(models.AbstractModel):
         return result
 
     @api.model
+    def _sellable(self, channel, product, warehouses):
+        """What the till's channel may sell of ``product``, per node: ``{warehouse: {product:
+        units}}``. The channel's own figure, the one its shops are sent
+        (``oms.channel._oms_sellable_rows``): without its safety stock, and without what other
+        channels own there where ``oms_channel_stock`` is installed, so the cashier is never
+        offered another channel's fenced units that routing would then not give."""
+        if not channel:
+            return self.env["oms.sellable.stock"].sudo()._get_sellable(product, warehouses)
+        rows = (
+            self.env["oms.channel"]
+            .sudo()
+            ._oms_sellable_rows(product, warehouses, channels=channel.sudo())
+        )
+        node_of = {warehouse.code: warehouse for warehouse in warehouses}
+        return {
+            node_of[row["warehouse"]]: {product: row["sellable"]}
+            for row in rows
+            if row["sellable"] > 0 and row["warehouse"] in node_of
+        }
+
+    @api.model
     def _promise(self, config, product, quantity, address, channel, pickup=None):
         """The engine's plan for the units, without routing anything: possible or not, and
         the date promised, in the reader's format."""
@@ -98,11 +115,7 @@ class OmsEndlessAisle(models.AbstractModel):
         network_model._ensure_products(network, product)
         nodes = network_model._get_nodes(company)
         allowed = (channel.warehouse_ids & nodes) if channel.warehouse_ids else nodes
-        stock = (
-            self.env["oms.sellable.stock"]
-            .sudo()
-            ._get_sellable(product, allowed, channel.safety_stock)
-        )
+        stock = self._sellable(channel, product, allowed)
         engine_stock = {}
         for warehouse, per_product in stock.items():
             qty = int(per_product.get(product, 0.0))

@@ -150,6 +150,31 @@ class TestTill(OmsStoreTillCase):
         self.assertTrue(availability["ship_to_customer"])
         self.assertEqual([p["name"] for p in availability["pickup"]], ["STB"])
 
+    def test_the_aisle_offers_what_the_till_s_channel_may_sell(self):
+        # Another channel owns 15 of DCX's shirts (as oms_channel_stock's fences do, through
+        # the channel's sellable rows): the till offers the rest only, and promises from it.
+        self._web_order([(self.mug, 1)])  # the customer is one of store A's
+        self._stock(self.shirt, self.store_a, -5)
+        Channel = type(self.env["oms.channel"])
+        rows = Channel._oms_sellable_rows
+
+        def fenced(channel_model, products, warehouses, pairs=None, channels=None):
+            result = rows(channel_model, products, warehouses, pairs=pairs, channels=channels)
+            for row in result:
+                if row["warehouse"] == "DCX":
+                    row["sellable"] = max(0.0, row["sellable"] - 15)
+            return result
+
+        self.patch(Channel, "_oms_sellable_rows", fenced)
+        availability = self._pos().availability(self.till.id, self.shirt.id, 2, self.customer.id)
+        self.assertEqual(
+            [(n["name"], n["sellable"]) for n in availability["nodes"]],
+            [("DCX", 5.0), ("STB", 5.0)],
+        )
+        self.assertEqual(availability["network"], 10.0)
+        fenced_out = self._pos().availability(self.till.id, self.shirt.id, 11, self.customer.id)
+        self.assertFalse(fenced_out["ship"]["possible"], "11 would need the fenced units")
+
     def test_sold_for_home_delivery_it_becomes_a_routed_order(self):
         self._stock(self.shirt, self.store_a, -5)
         customer = self._walk_in(
