@@ -42,6 +42,13 @@ def problem_response(error: CustomerServiceError) -> JSONResponse:
 
 
 class ProblemRoute(APIRoute):
+    """Routes whose errors answer problem+json: the API's own errors, invalid requests, and
+    Redis away (503). ``area`` names the API in the log; ``challenge`` is the
+    ``WWW-Authenticate`` scheme a 401 answers with, where the API has a standard one."""
+
+    area = "customer service"
+    challenge: str | None = None
+
     def get_route_handler(self) -> Callable:
         handler = super().get_route_handler()
 
@@ -49,11 +56,14 @@ class ProblemRoute(APIRoute):
             try:
                 return await handler(request)
             except CustomerServiceError as error:
-                return problem_response(error)
+                answer = problem_response(error)
+                if error.status_code == 401 and self.challenge:
+                    answer.headers["WWW-Authenticate"] = self.challenge
+                return answer
             except RequestValidationError as error:
                 return validation_problem(error)
             except OSError as error:  # Redis away
-                log.warning("customer service: store unavailable: %s", error)
+                log.warning("%s: store unavailable: %s", self.area, error)
                 return problem_response(
                     OdooUnavailable("store unavailable; retry shortly", code="store_unavailable")
                 )

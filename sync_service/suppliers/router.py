@@ -9,20 +9,14 @@ the portal's CSV file (``Content-Type: text/csv``). Every error is problem+json.
 from __future__ import annotations
 
 import base64
-import logging
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Header, Request, Response, Security
-from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from sync_service.checkout.router import validation_problem
-from sync_service.customer_service.exceptions import CustomerServiceError
 from sync_service.customer_service.idempotency import check_key
-from sync_service.customer_service.router import problem_response
+from sync_service.customer_service.router import ProblemRoute as CustomerServiceRoute
 from sync_service.errors import problem_responses
 from sync_service.redis import get_redis
 from sync_service.suppliers import exceptions as exc
@@ -31,7 +25,6 @@ from sync_service.suppliers.service import SupplierStockService
 from sync_service.suppliers.store import FailedKeys
 
 MAX_BYTES = 5 * 1024 * 1024  # the portal's limit for the same file
-log = logging.getLogger("sync_service.suppliers")
 
 BEARER = HTTPBearer(
     auto_error=False,
@@ -46,29 +39,11 @@ API_KEY = APIKeyHeader(
 )
 
 
-class ProblemRoute(APIRoute):
-    def get_route_handler(self) -> Callable:
-        handler = super().get_route_handler()
+class ProblemRoute(CustomerServiceRoute):
+    """The customer-service API's problem+json errors; a 401 challenges for the bearer key."""
 
-        async def problem_handler(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except CustomerServiceError as error:  # ours, and the shared idempotency check's
-                answer = problem_response(error)
-                if error.status_code == 401:
-                    answer.headers["WWW-Authenticate"] = "Bearer"
-                return answer
-            except RequestValidationError as error:
-                return validation_problem(error)
-            except OSError as error:  # Redis away
-                log.warning("supplier stock feed: store unavailable: %s", error)
-                return problem_response(
-                    exc.OdooUnavailable(
-                        "store unavailable; retry shortly", code="store_unavailable"
-                    )
-                )
-
-        return problem_handler
+    area = "supplier stock feed"
+    challenge = "Bearer"
 
 
 router = APIRouter(
