@@ -15,11 +15,15 @@ class OmsChannelStock(models.AbstractModel):
     _description = "Channel Stock Fences Now"
 
     @api.model
-    def _consumed(self, rule, products):
-        """{product id: units} the channel's orders took out of the node since counting
-        started: moves of its orders leaving the node's stock, not cancelled (open and
-        shipped alike). Derived from the moves, so it is the same however often it is read."""
-        rule.ensure_one()
+    def _consumed(self, rules, products):
+        """``{rule id: {product id: units}}`` each rule's channel's orders took out of its
+        node since counting started: moves of its orders leaving the node's stock, not
+        cancelled (open and shipped alike). Derived from the moves, so it is the same however
+        often it is read; one query for all the rules (a category fence at many nodes is many
+        rules, and routing reads them all)."""
+        consumed = {rule.id: {} for rule in rules}
+        if not rules or not products:
+            return consumed
         self.env["stock.move"].flush_model(
             [
                 "product_id",
@@ -32,32 +36,38 @@ class OmsChannelStock(models.AbstractModel):
         )
         self.env["sale.order.line"].flush_model(["order_id"])
         self.env["sale.order"].flush_model(["oms_channel_id"])
-        stock_path = rule.warehouse_id.lot_stock_id.parent_path
         self.env.cr.execute(
             SQL(
                 """
-                SELECT sm.product_id, SUM(sm.product_qty)
-                  FROM stock_move sm
-                  JOIN sale_order_line sol ON sol.id = sm.sale_line_id
-                  JOIN sale_order so ON so.id = sol.order_id
+                WITH rule AS (
+                    SELECT * FROM unnest(%s::integer[], %s::integer[], %s::text[],
+                                         %s::timestamp[]) AS r(id, channel_id, below, since)
+                )
+                SELECT rule.id, sm.product_id, SUM(sm.product_qty)
+                  FROM rule
+                  JOIN sale_order so ON so.oms_channel_id = rule.channel_id
+                  JOIN sale_order_line sol ON sol.order_id = so.id
+                  JOIN stock_move sm ON sm.sale_line_id = sol.id
                   JOIN stock_location src ON src.id = sm.location_id
                   JOIN stock_location dst ON dst.id = sm.location_dest_id
-                 WHERE so.oms_channel_id = %s
-                   AND sm.product_id = ANY(%s)
+                 WHERE sm.product_id = ANY(%s)
                    AND sm.state != 'cancel'
-                   AND sm.create_date >= %s
-                   AND src.parent_path LIKE %s
-                   AND dst.parent_path NOT LIKE %s
-                 GROUP BY sm.product_id
+                   AND sm.create_date >= rule.since
+                   AND src.parent_path LIKE rule.below
+                   AND dst.parent_path NOT LIKE rule.below
+                 GROUP BY rule.id, sm.product_id
                 """,
-                rule.channel_id.id,
+                rules.ids,
+                [rule.channel_id.id for rule in rules],
+                # The node's stock location and everything below it.
+                [rule.warehouse_id.lot_stock_id.parent_path + "%" for rule in rules],
+                [rule.date_start or rule.create_date for rule in rules],
                 products.ids,
-                rule.date_start or rule.create_date,
-                stock_path + "%",
-                stock_path + "%",
             )
         )
-        return dict(self.env.cr.fetchall())
+        for rule_id, product_id, qty in self.env.cr.fetchall():
+            consumed[rule_id][product_id] = qty
+        return consumed
 
     @api.model
     def _get_fences(self, products, warehouses):
@@ -92,7 +102,7 @@ class OmsChannelStock(models.AbstractModel):
         for rule in rules:
             target = ("p", rule.product_id.id) if rule.product_id else ("c", rule.categ_id.id)
             by_key[(rule.warehouse_id.id, rule.channel_id.id, target)] = rule
-        consumed = {}
+        consumed = self._consumed(rules.filtered(lambda r: r.fence_type == "quantity"), products)
         fences = defaultdict(list)
         channels = rules.channel_id
         for wh_id in set(rules.warehouse_id.ids):
@@ -107,9 +117,7 @@ class OmsChannelStock(models.AbstractModel):
                         continue
                     used = 0.0
                     if rule.fence_type == "quantity":
-                        if rule not in consumed:
-                            consumed[rule] = self._consumed(rule, products)
-                        used = consumed[rule].get(product.id, 0.0)
+                        used = consumed[rule.id].get(product.id, 0.0)
                     fences[(product.id, wh_id)].append(
                         Fence(
                             channel_id=channel.id,

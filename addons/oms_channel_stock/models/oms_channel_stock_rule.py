@@ -125,7 +125,7 @@ class OmsChannelStockRule(models.Model):
         for rule in self:
             if rule.product_id and rule.fence_type == "quantity" and rule.id:
                 used = self.env["oms.channel.stock"]._consumed(rule.sudo(), rule.product_id)
-                rule.consumed_qty = used.get(rule.product_id.id, 0.0)
+                rule.consumed_qty = used[rule.id].get(rule.product_id.id, 0.0)
             else:
                 rule.consumed_qty = 0.0
 
