@@ -27,10 +27,10 @@ class OmsStoreLabel(models.AbstractModel):
         """Ask the carrier for the parcel's label (asking again returns the same request)."""
         store_order = self._checked(store_order_id, config_id)
         try:
-            self._request(store_order)
+            request = self._request(store_order)
         except StoreRefusal as refusal:
             return self._answer(store_order, ok=False, message=refusal.args[0])
-        return self._answer(store_order)
+        return self._answer(store_order, request)
 
     @api.model
     def label_status(self, store_order_id, config_id=None):
@@ -42,8 +42,9 @@ class OmsStoreLabel(models.AbstractModel):
     def label_pdf(self, store_order_id, config_id=None):
         """The label's PDF (base64) once the carrier sold it."""
         store_order = self._checked(store_order_id, config_id)
-        answer = self._answer(store_order)
-        attachment = self._request_of(store_order).label_attachment_id
+        request = self._request_of(store_order)
+        answer = self._answer(store_order, request)
+        attachment = request.label_attachment_id
         if answer["state"] != "bought" or not attachment:
             return {**answer, "ok": False}
         return {
@@ -107,8 +108,9 @@ class OmsStoreLabel(models.AbstractModel):
         )
 
     @api.model
-    def _answer(self, store_order, ok=True, message=None):
-        request = self._request_of(store_order)
+    def _answer(self, store_order, request=None, ok=True, message=None):
+        if request is None:
+            request = self._request_of(store_order)
         state = request.state or "none"
         name = store_order.name
         if message is None:
