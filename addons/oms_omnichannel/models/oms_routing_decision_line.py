@@ -63,6 +63,21 @@ class OmsRoutingDecisionLine(models.Model):
         help="The delivery (or transfer to the store) that carries this line.",
     )
 
+    def _add_precomputed_values(self, vals_list):
+        # As the decision's: the company is the decision's, in the cache (the decision was
+        # just created with its lines), without a draft record per line.
+        company = self._fields["company_id"]
+        shortcut = []
+        for vals in vals_list:
+            if vals.get("decision_id") and "company_id" not in vals:
+                decision = self.env["oms.routing.decision"].sudo().browse(vals["decision_id"])
+                vals["company_id"] = decision.company_id.id
+                shortcut.append(vals)
+        result = super()._add_precomputed_values(vals_list)
+        for vals in shortcut:
+            vals["__precomputed__"] = set(vals.get("__precomputed__", ())) | {company}
+        return result
+
     @api.depends("reason")
     @api.depends_context("lang")
     def _compute_reason_text(self):

@@ -6,6 +6,8 @@ sellable stock) and the decision record, nothing per delivery or per line; and i
 deliveries of a first confirmation in one batch, which saves more than that.
 """
 
+from unittest.mock import patch
+
 from freezegun import freeze_time
 from odoo.tests import tagged
 
@@ -252,3 +254,38 @@ class TestConfirmationCost(OmsRoutingCase):
         self.assertFalse(line._oms_is_mto())
         self.shirt.categ_id.route_ids = [(4, mto.id)]
         self.assertTrue(line._oms_is_mto())
+
+    def test_decision_is_built_without_draft_records(self):
+        """The decision's name, company and channel, and its lines' company, come from the
+        order being routed: no draft record (with a draft of every line) is built to compute
+        them, and they are what the fields' own computations say."""
+        channel = self.env["oms.channel"].create(
+            {"name": "Web", "code": "cost-web", "company_id": self.company.id}
+        )
+        order = self._order()
+        order.oms_channel_id = channel
+        drafts = []
+        classes = [
+            type(self.env[name]) for name in ("oms.routing.decision", "oms.routing.decision.line")
+        ]
+
+        def new(records, *args, **kwargs):
+            drafts.append(records._name)
+            return original(records, *args, **kwargs)
+
+        original = classes[0].new
+        with patch.object(classes[0], "new", new), patch.object(classes[1], "new", new):
+            order.action_confirm()
+        self.assertEqual(drafts, [])
+        decision = order.oms_decision_id
+        self.assertEqual(
+            (decision.name, decision.company_id, decision.channel_id),
+            (f"{order.name} / confirm", self.company, channel),
+        )
+        self.assertEqual(decision.line_ids.company_id, self.company)
+        # The same as the ORM computes them.
+        decision.invalidate_recordset(["name", "company_id", "channel_id"])
+        decision._compute_name()
+        self.assertEqual(decision.name, f"{order.name} / confirm")
+        self.assertEqual(decision.sale_order_id.company_id, decision.company_id)
+        self.assertEqual(decision.sale_order_id.oms_channel_id, decision.channel_id)
