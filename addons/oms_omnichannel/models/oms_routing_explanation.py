@@ -112,11 +112,27 @@ class OmsRoutingExplanation(models.AbstractModel):
         names = {}
         for model, record_ids in ids.items():
             records = self.env[model].sudo().with_context(active_test=False).browse(record_ids)
+            self._fetch_for_display_name(records)
             try:
                 names[model] = {record.id: record.display_name for record in records}
             except MissingError:  # a record deleted since: said as "a removed ..."
                 names[model] = {record.id: record.display_name for record in records.exists()}
         return names
+
+    @api.model
+    def _fetch_for_display_name(self, records):
+        """Read only the columns the records' display name is made of, when they are all
+        columns of the record itself (a node's or carrier's name): the first access would
+        read every column of the table (about a third of a routing note)."""
+        if not records:
+            return
+        field = records._fields["display_name"]
+        depends = records.pool.field_depends[field]
+        fields = records._fields
+        if depends and all(
+            name in fields and fields[name].store and fields[name].column_type for name in depends
+        ):
+            records.fetch(list(depends))  # a deleted record is left out, not raised
 
     @api.model
     def _render_statement(self, statement, names, company):

@@ -122,3 +122,16 @@ class TestExplanations(OmsRoutingCase):
         self.env.user.company_id.partner_id.lang = "en_US"
         self.env.invalidate_all()
         self.assertIn("12/03/2026", plain._explanation_paragraphs(parts=("now",))[0])
+
+    def test_names_are_read_without_every_column(self):
+        """A node's or carrier's display name is its name: rendering reads that column, not
+        every column of the warehouse (the first access to a display name would)."""
+        decision = self._decision()
+        warehouse = decision.line_ids.warehouse_id[:1]
+        self.env.invalidate_all()
+        paragraphs = decision._explanation_paragraphs(parts=("now",))
+        self.assertIn(warehouse.with_context(prefetch_fields=False).name, paragraphs[0])
+        cache = self.env.cache
+        self.assertTrue(cache.contains(warehouse, warehouse._fields["name"]))
+        for name in ("code", "lot_stock_id", "partner_id"):
+            self.assertFalse(cache.contains(warehouse, warehouse._fields[name]), name)
