@@ -199,11 +199,17 @@ class StockPicking(models.Model):
         subscribed with the default subtypes, which do not include notes)."""
         if not self:
             return self.env["mail.message"]
+        return self._message_log_batch(bodies=self._oms_origin_note_bodies(origin))
+
+    def _oms_origin_note_bodies(self, origin):
+        """``{delivery id: body}`` of the "created from ``origin``" note, rendered once."""
+        if not self:
+            return {}
         first = self[:1]
         body = self.env["mail.render.mixin"]._render_template_qweb_view(
             ORIGIN_NOTE, self._name, first.ids, add_context={"self": first, "origin": origin}
         )[first.id]
-        return self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
+        return dict.fromkeys(self.ids, body)
 
     # ------------------------------------------------------------------ outbox
 
