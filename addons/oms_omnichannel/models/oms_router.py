@@ -57,6 +57,19 @@ class RoutingRun:
         self.subscriptions = []
 
 
+class RoutingNotes:
+    """The notes a routing leaves in the chatter (in the context as ``oms_routing_notes``):
+    the new deliveries' "created from" notes wait for the decisions' notes, and all are
+    logged in one batch at the end of ``_route_lines``. Once ``open`` is False (logged), a
+    record still carrying this context logs at once."""
+
+    __slots__ = ("entries", "open")
+
+    def __init__(self):
+        self.entries = []
+        self.open = True
+
+
 class OmsRouter(models.AbstractModel):
     """Routes sale order lines: Odoo records -> engine snapshot -> plan -> procurements.
 
@@ -80,9 +93,11 @@ class OmsRouter(models.AbstractModel):
         """
         decisions = self.env["oms.routing.decision"]
         changes = changes or {}
+        notes = RoutingNotes()
+        router = self.with_context(oms_routing_notes=notes)
         for order in lines.order_id.sorted("id"):
             order_lines = lines.filtered(lambda line, order=order: line.order_id == order)
-            decision = self.with_company(order.company_id)._route_order(
+            decision = router.with_company(order.company_id)._route_order(
                 order,
                 order_lines,
                 trigger,
@@ -90,7 +105,8 @@ class OmsRouter(models.AbstractModel):
                 changes.get(order.id, []),
             )
             decisions |= decision
-        decisions._log_on_orders()
+        notes.open = False
+        decisions._log_on_orders(notes.entries)
         return decisions
 
     @api.model
@@ -621,8 +637,13 @@ class OmsRouter(models.AbstractModel):
         by_origin = defaultdict(list)
         for picking, origin in run.origin_notes:
             by_origin[origin].append(picking.id)
+        notes = self.env.context.get("oms_routing_notes")
         for origin, picking_ids in by_origin.items():
-            self.env["stock.picking"].browse(picking_ids)._oms_log_origin_note(origin)
+            pickings = self.env["stock.picking"].browse(picking_ids)
+            if notes is not None and notes.open:  # logged with the decisions' notes
+                notes.entries.append((pickings, pickings._oms_origin_note_bodies(origin)))
+            else:
+                pickings._oms_log_origin_note(origin)
 
     @api.model
     def _take(self, remaining, product, quantity):
