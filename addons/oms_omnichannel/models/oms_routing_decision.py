@@ -239,7 +239,8 @@ class OmsRoutingDecision(models.Model):
         """Log ``notes`` (``[(records, {id: body}), ...]``, records of any mail.thread
         models) as Odoo's ``_message_log_batch`` logs each: notes by the current user, no
         notification - but in one ``mail.message`` create for all of them, which costs
-        about what one note costs (test_chatter compares the fields with Odoo's log)."""
+        about what one note costs (test_confirmation_cost compares the fields with Odoo's
+        log)."""
         notes = [(records, bodies) for records, bodies in notes if records]
         if len(notes) == 1:
             records, bodies = notes[0]
