@@ -123,7 +123,7 @@ class OmsRoutingExplanation(models.AbstractModel):
     def _fetch_for_display_name(self, records):
         """Read only the columns the records' display name is made of, when they are all
         columns of the record itself (a node's or carrier's name): the first access would
-        read every column of the table (about a third of a routing note)."""
+        read every column of the table, a fifth of the routing note's CPU in a profile."""
         if not records:
             return
         field = records._fields["display_name"]
