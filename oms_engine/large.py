@@ -153,9 +153,10 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
     chosen, plan_units, left = drop_redundant(chosen, plan_units, left, rows, carried, targets,
                                               floor)  # fmt: skip
     built: dict = {}
-    # every holder by floor and lateness, cheapest first (then index): the refit's candidates
-    # and each line's cheapest holders, sorted once
-    ranked = sorted([(r, ni) for ni, r in rank.items()])
+    # every holder by floor and lateness, cheapest first (then index): the refit's candidates,
+    # the next nodes and each line's cheapest holders, sorted once: node indexes by index,
+    # then (stable) by rank - the order of (rank, node) tuples, without a tuple per holder
+    ranked = sorted(sorted(rank), key=rank.__getitem__)
     if chosen:
         score, picks = cover_plan(problem, chosen, plan_units, left, built, build, w, policy)
         score, picks = _refit(
@@ -164,11 +165,12 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
         if picks:
             problem.greedy = picks
     # the next nodes by what they could cover of the whole order, cheapest first
-    others = [(-cover[ni], rank[ni], ni) for ni in floor if ni not in built]
-    # sorted()[:n], not heapq.nsmallest (the same list, documented so): nsmallest compares in
-    # Python, ~0.7 ms over a 1,000-store network's holders, the sort in C a tenth of that
-    others.sort()
-    for _, _, ni in others[:EXTRA_NODES]:
+    # (by cover, then rank and index: a stable sort of the ranked nodes by cover, most first)
+    # sorted()[:n], not heapq.nsmallest (the same nodes): nsmallest compares in Python,
+    # ~0.7 ms over a 1,000-store network's holders, the sort in C a tenth of that
+    others = [ni for ni in ranked if ni not in built]
+    others.sort(key=cover.__getitem__, reverse=True)
+    for ni in others[:EXTRA_NODES]:
         built[ni] = build(ni)
     if len(targets) <= SMALL_LINES:
         # and per line, its cheapest holders (floor and lateness): the exact search over
@@ -178,7 +180,7 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
         # of a 1,000-store network's popular lines)
         wanted = [LINE_HOLDERS] * len(targets)
         open_lines = held
-        for _, ni in ranked:
+        for ni in ranked:
             bits = carried[ni] & open_lines
             if not bits:
                 continue
@@ -198,7 +200,7 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
 
 def _refit(problem, chosen, rows, carried, rank, ranked, built, build, w, policy, found):
     """The cover with each node swapped, in turn, for the cheapest node (floor and lateness,
-    ``rank``; ``ranked``: (rank, node) cheapest first) holding all it ships once the others
+    ``rank``; ``ranked``: the nodes by rank, cheapest first) holding all it ships once the others
     have shipped theirs, when the plan then scores less (:func:`cover_plan`). The cover's
     first picks take all they can; a later pick may leave an early one only a few lines,
     which a nearer or cheaper store holds."""
@@ -220,8 +222,8 @@ def _refit(problem, chosen, rows, carried, rank, ranked, built, build, w, policy
         if not serves:
             continue
         mine = rank[ni]
-        for r, nj in ranked:
-            if r >= mine:
+        for nj in ranked:
+            if rank[nj] >= mine:
                 break
             if carried[nj] & lines != lines or nj in chosen:
                 continue
