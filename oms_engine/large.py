@@ -38,8 +38,11 @@ MAX_HOLDERS = 400
 #: 20-line orders keep the full search unless their stock records or holders say otherwise:
 #: bounded, they were 22x faster but scored 0.13% more on the benchmark, docs/benchmarks.md).
 MAX_LINES = 30
-#: Nodes beside the greedy cover's whose options the bounded search may use.
-EXTRA_NODES = 4
+#: Nodes beside the greedy cover's whose options the bounded search may use. One, not four:
+#: the other three rarely changed a plan and cost a 50-line order a few percent (the
+#: benchmark's 50-line orders: 999 of 1,000 plans the same, one better; its 1,000-node orders:
+#: better on 23 of 3,000, worse on 8, docs/benchmarks.md).
+EXTRA_NODES = 1
 #: The bounded search's budget: steps and packing steps (see :class:`Budget`).
 SEARCH_STEPS = 30
 #: Orders of this many lines or fewer get, per line, its cheapest holders among the nodes
