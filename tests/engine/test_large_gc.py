@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 from datetime import time
 
-from engine_builders import network, order, stock, store
+from engine_builders import network, order, store
 
 from oms_engine.options import option_table
 
