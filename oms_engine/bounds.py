@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 _EPS = 1e-9
 #: Lines held at this many nodes or fewer count as rare for :func:`_apart_bound`.
 _RARE = 12
+#: Floors closer than this may round to the same plan score (6 decimals): kept together.
+_TIE = 2e-6
 
 
 def bound_nodes(network, problem, rows, carried, cover, table, distances, build, allow_split):
@@ -206,6 +208,12 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
             promise[ni] = max(least, floor[ni] + lateness[ni] + multi)
     max_nodes = policy.budget.max_nodes
     if len(keep) > max_nodes:
+        # Alike stores holding the same units of the order: only the cheapest few can be
+        # in a plan that wins; the nodes every plan needs and the greedy cover's stay.
+        picked = {cand.node for cand in problem.greedy or ()}
+        cheapest = set(_cheapest_alike(keep, rows, carried, targets, table, floor, lateness, best))
+        keep = [ni for ni in keep if ni in cheapest or ni in picked or ni in forced]
+    if len(keep) > max_nodes:
         # Past the budget, the nodes every plan needs and those of the greedy cover (the
         # search's first plan) stay, then those whose plans could score least.
         problem.truncated = True
@@ -218,6 +226,45 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     problem.left_out = [ni for _, ni in single if ni not in kept][:6]
     problem.build = build
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+
+
+def _cheapest_alike(keep, rows, carried, targets, table, floor, lateness, best) -> list[int]:
+    """``keep`` without the nodes no plan at most ``best`` needs because alike nodes serve it
+    for less. Nodes with the same services and dates (:meth:`OptionTable.pairs`), the same
+    lines carried and the same units of each line up to its target differ only by a constant
+    per shipment: handling cost, priority and distance, all in the node's ``floor``. A plan
+    using k of them can use the k of least floor instead, the same shipments and units, and
+    scores no more. It uses no more of them than the units of the lines they hold (each ships
+    one at least), and only as many as their floors, added up from the least with their
+    lateness once, stay within ``best``. Floors within :data:`_TIE` of the last kept stay too,
+    so a plan tied on its rounded score keeps its node ids. Order of ``keep`` kept."""
+    groups: dict[tuple, list[tuple[float, int]]] = {}
+    dates_of: dict[int, tuple] = {}  # class of alike nodes -> its (service, ship, delivery)
+    node_class, pairs = table.node_class, table.pairs
+    for ni in keep:
+        cls = node_class(ni)
+        dates = dates_of.get(cls)
+        if dates is None:
+            dates = dates_of[cls] = tuple([(si, ship, dv) for si, ship, dv, _ in pairs(ni)])
+        row = rows[ni]
+        units = tuple([t if t < have else have for t, have in zip(targets, row, strict=True)])
+        groups.setdefault((dates, carried[ni], units), []).append((floor[ni], ni))
+    kept = set()
+    for (_, mask, units), members in groups.items():
+        if len(members) == 1:
+            kept.add(members[0][1])
+            continue
+        members.sort()
+        most = sum(u and t for li, (u, t) in enumerate(zip(units, targets)) if mask >> li & 1)
+        total = lateness[members[0][1]]
+        last = members[0][0]
+        for i, (f, ni) in enumerate(members):
+            total += f
+            if i and f > last + _TIE and (i >= most or total > best + _EPS):
+                break
+            kept.add(ni)
+            last = f
+    return [ni for ni in keep if ni in kept]
 
 
 def whole_order_nodes(network, problem, table, distances, build, walk, holds_all, order_kg):
