@@ -238,7 +238,8 @@ def _cheapest_alike(keep, rows, carried, targets, table, floor, lateness, best) 
     one at least), and only as many as their floors, added up from the least with their
     lateness once, stay within ``best``. Floors within :data:`_TIE` of the last kept stay too,
     so a plan tied on its rounded score keeps its node ids. Order of ``keep`` kept."""
-    groups: dict[tuple, list[tuple[float, int]]] = {}
+    # grouped by their rows first (a copy in C), then by the rows capped at the targets
+    by_row: dict[tuple, list[tuple[float, int]]] = {}
     dates_of: dict[int, tuple] = {}  # class of alike nodes -> its (service, ship, delivery)
     node_class, pairs = table.node_class, table.pairs
     for ni in keep:
@@ -246,9 +247,16 @@ def _cheapest_alike(keep, rows, carried, targets, table, floor, lateness, best) 
         dates = dates_of.get(cls)
         if dates is None:
             dates = dates_of[cls] = tuple([(si, ship, dv) for si, ship, dv, _ in pairs(ni)])
-        row = rows[ni]
+        key = (dates, carried[ni], tuple(rows[ni]))
+        found = by_row.get(key)
+        if found is None:
+            by_row[key] = [(floor[ni], ni)]
+        else:
+            found.append((floor[ni], ni))
+    groups: dict[tuple, list[tuple[float, int]]] = {}
+    for (dates, mask, row), members in by_row.items():
         units = tuple([t if t < have else have for t, have in zip(targets, row, strict=True)])
-        groups.setdefault((dates, carried[ni], units), []).append((floor[ni], ni))
+        groups.setdefault((dates, mask, units), []).extend(members)
     kept = set()
     for (_, mask, units), members in groups.items():
         if len(members) == 1:
