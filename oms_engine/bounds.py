@@ -221,6 +221,8 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         must = [ni for ni in keep if ni in forced or ni in picked]
         rest = sorted((promise[ni], ni) for ni in keep if ni not in forced and ni not in picked)
         keep = must + [ni for _, ni in rest[: max(0, max_nodes - len(must))]]
+    if len(keep) > 2:
+        problem.cheaper_alike = _cheaper_alike(keep, rows, carried, targets, table, floor)
     kept = set(keep)
     # Left out by the bounds, not by a rule: shown as runners-up when explaining.
     problem.left_out = [ni for _, ni in single if ni not in kept][:6]
@@ -228,21 +230,19 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
 
 
-def _cheapest_alike(keep, rows, carried, targets, table, floor, lateness, best) -> list[int]:
-    """``keep`` without the nodes no plan at most ``best`` needs because alike nodes serve it
-    for less. Nodes with the same services and dates (:meth:`OptionTable.pairs`), the same
-    lines carried and the same units of each line up to its target differ only by a constant
-    per shipment: handling cost, priority and distance, all in the node's ``floor``. A plan
-    using k of them can use the k of least floor instead, the same shipments and units, and
-    scores no more. It uses no more of them than the units of the lines they hold (each ships
-    one at least), and only as many as their floors, added up from the least with their
-    lateness once, stay within ``best``. Floors within :data:`_TIE` of the last kept stay too,
-    so a plan tied on its rounded score keeps its node ids. Order of ``keep`` kept."""
+def alike_groups(nodes, rows, carried, targets, table, floor) -> list[list[tuple[float, int]]]:
+    """``nodes`` in groups of alike nodes, each sorted by (floor, node): the same services
+    and dates (:meth:`OptionTable.pairs`), the same lines carried and the same units of each
+    line up to its target. Such nodes differ only by a constant per shipment (handling cost,
+    priority and distance, all in the node's ``floor``): a plan using one of them with some
+    service scores that constant less with a node of lower floor, the same service (or its
+    option dominating that one for the order) and the same units, when it uses no option of
+    that node yet."""
     # grouped by their rows first (a copy in C), then by the rows capped at the targets
     by_row: dict[tuple, list[tuple[float, int]]] = {}
     dates_of: dict[int, tuple] = {}  # class of alike nodes -> its (service, ship, delivery)
     node_class, pairs = table.node_class, table.pairs
-    for ni in keep:
+    for ni in nodes:
         cls = node_class(ni)
         dates = dates_of.get(cls)
         if dates is None:
@@ -257,13 +257,27 @@ def _cheapest_alike(keep, rows, carried, targets, table, floor, lateness, best) 
     for (dates, mask, row), members in by_row.items():
         units = tuple([t if t < have else have for t, have in zip(targets, row, strict=True)])
         groups.setdefault((dates, mask, units), []).extend(members)
-    kept = set()
+    out = []
     for (_, mask, units), members in groups.items():
+        members.sort()
+        out.append(members)
+    return out
+
+
+def _cheapest_alike(keep, rows, carried, targets, table, floor, lateness, best) -> list[int]:
+    """``keep`` without the alike nodes (:func:`alike_groups`) no plan at most ``best``
+    needs: a plan using k nodes of a group does as well with the k of least floor. It uses
+    no more of them than the units of the lines they hold (each ships one at least), and only
+    as many as their floors, added up from the least with their lateness once, stay within
+    ``best``. Floors within :data:`_TIE` of the last kept stay too, so a plan tied on its
+    rounded score keeps its node ids. Order of ``keep`` kept."""
+    kept = set()
+    for members in alike_groups(keep, rows, carried, targets, table, floor):
         if len(members) == 1:
             kept.add(members[0][1])
             continue
-        members.sort()
-        most = sum(u and t for li, (u, t) in enumerate(zip(units, targets)) if mask >> li & 1)
+        row, mask = rows[members[0][1]], carried[members[0][1]]
+        most = sum(t for li, t in enumerate(targets) if row[li] and mask >> li & 1)
         total = lateness[members[0][1]]
         last = members[0][0]
         for i, (f, ni) in enumerate(members):
@@ -273,6 +287,20 @@ def _cheapest_alike(keep, rows, carried, targets, table, floor, lateness, best) 
             kept.add(ni)
             last = f
     return [ni for ni in keep if ni in kept]
+
+
+def _cheaper_alike(keep, rows, carried, targets, table, floor) -> dict[int, tuple[int, ...]]:
+    """Per node of ``keep`` with alike nodes of lower floor (by more than :data:`_TIE`), those
+    nodes: the search's symmetry (:meth:`oms_engine.search.Search._dfs`)."""
+    out: dict[int, tuple[int, ...]] = {}
+    for members in alike_groups(keep, rows, carried, targets, table, floor):
+        if len(members) < 2:
+            continue
+        for i, (f, ni) in enumerate(members):
+            below = tuple([m for fm, m in members[:i] if fm + _TIE < f])
+            if below:
+                out[ni] = below
+    return out
 
 
 def whole_order_nodes(network, problem, table, distances, build, walk, holds_all, order_kg):

@@ -13,13 +13,25 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from engine_builders import dc, network, order, stock, store
+import pytest
+from engine_builders import dc, network, order, parcel, stock, store
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_invariants import brute_force_best
 
-from oms_engine import Budget, route
+from oms_engine import Budget, Zone, bounds, route
 from oms_engine.candidates import prepare
+
+
+def _freight():
+    """Slow and dear, the only service taking bulky goods."""
+    return parcel(
+        "freight",
+        zones=(Zone("DE", "", 2),),
+        cost_per_package=30.0,
+        max_weight_kg=1000.0,
+        accepts_bulky=True,
+    )
 
 
 def _stores(prefix, count, rng, **kw):
@@ -108,3 +120,49 @@ def test_exact_plans_under_a_small_node_budget_are_the_unlimited_optimum(
         assert best.method == "exact"
         assert abs(plan.score.total - best.score.total) < 1e-6
         assert plan == replace(best, steps=plan.steps)
+
+
+def _without_symmetry(monkeypatch):
+    monkeypatch.setattr(bounds, "_cheaper_alike", lambda *args: {})
+
+
+def test_the_search_adds_alike_stores_cheapest_first(monkeypatch):
+    # 2 shirts and 2 boots, one of each per store: plans of four stores out of the eight
+    # stores the budget keeps; the alike ones are tried cheapest first, same plan
+    net, rows = _split_world(per_line=6, max_nodes=64)
+    routed = order([("SHIRT", 2), ("BOOTS", 2)])
+    plan = route(net, routed, rows, explain=False)
+    problem = prepare(net, routed, rows, explain=False)
+    assert problem.cheaper_alike  # each line's stores but the cheapest have alike ones
+    _without_symmetry(monkeypatch)
+    every = route(net, routed, rows, explain=False)
+    assert plan.method == every.method == "exact"
+    assert plan == replace(every, steps=plan.steps)
+    assert plan.steps < every.steps
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, 10_000),
+    st.lists(st.tuples(st.sampled_from(("SHIRT", "BOOTS", "SCARF", "SOFA")), st.integers(1, 4)),
+             min_size=1, max_size=4),
+    st.integers(1, 3),
+    st.sampled_from((0.5, 1.0)),
+)  # fmt: skip
+def test_the_symmetry_keeps_the_plan(seed, lines, units, bulky_share):
+    """Whatever alike stores hold (bulky lines some stores may not ship among them), the
+    search with the alike stores' symmetry finds the plan it finds without."""
+    rng = random.Random(seed)
+    nodes = _stores("ST", 10, rng)
+    nodes = [replace(n, bulky_allowed=rng.random() < bulky_share) for n in nodes]
+    skus = ("SHIRT", "BOOTS", "SCARF", "SOFA")
+    rows = stock(
+        *[(n.id, sku, rng.randint(1, units)) for n in nodes for sku in skus if rng.random() < 0.6]
+    )
+    net = network(nodes, services=[parcel(), _freight()], budget=Budget(max_nodes=1000))
+    routed = order(lines)
+    plan = route(net, routed, rows, explain=False)
+    with pytest.MonkeyPatch.context() as patch:
+        _without_symmetry(patch)
+        every = route(net, routed, rows, explain=False)
+    assert plan == replace(every, steps=plan.steps)
