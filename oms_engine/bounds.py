@@ -230,7 +230,7 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
 
 
-def alike_groups(nodes, rows, carried, targets, table, floor) -> list[list[tuple[float, int]]]:
+def _alike_groups(nodes, rows, carried, targets, table, floor) -> list[list[tuple[float, int]]]:
     """``nodes`` in groups of alike nodes, each sorted by (floor, node): the same services
     and dates (:meth:`OptionTable.pairs`), the same lines carried and the same units of each
     line up to its target. Such nodes differ only by a constant per shipment (handling cost,
@@ -257,22 +257,20 @@ def alike_groups(nodes, rows, carried, targets, table, floor) -> list[list[tuple
     for (dates, mask, row), members in by_row.items():
         units = tuple([t if t < have else have for t, have in zip(targets, row, strict=True)])
         groups.setdefault((dates, mask, units), []).extend(members)
-    out = []
-    for (_, mask, units), members in groups.items():
+    for members in groups.values():
         members.sort()
-        out.append(members)
-    return out
+    return list(groups.values())
 
 
 def _cheapest_alike(keep, rows, carried, targets, table, floor, lateness, best) -> list[int]:
-    """``keep`` without the alike nodes (:func:`alike_groups`) no plan at most ``best``
+    """``keep`` without the alike nodes (:func:`_alike_groups`) no plan at most ``best``
     needs: a plan using k nodes of a group does as well with the k of least floor. It uses
     no more of them than the units of the lines they hold (each ships one at least), and only
     as many as their floors, added up from the least with their lateness once, stay within
     ``best``. Floors within :data:`_TIE` of the last kept stay too, so a plan tied on its
     rounded score keeps its node ids. Order of ``keep`` kept."""
     kept = set()
-    for members in alike_groups(keep, rows, carried, targets, table, floor):
+    for members in _alike_groups(keep, rows, carried, targets, table, floor):
         if len(members) == 1:
             kept.add(members[0][1])
             continue
@@ -293,7 +291,7 @@ def _cheaper_alike(keep, rows, carried, targets, table, floor) -> dict[int, tupl
     """Per node of ``keep`` with alike nodes of lower floor (by more than :data:`_TIE`), those
     nodes: the search's symmetry (:meth:`oms_engine.search.Search._dfs`)."""
     out: dict[int, tuple[int, ...]] = {}
-    for members in alike_groups(keep, rows, carried, targets, table, floor):
+    for members in _alike_groups(keep, rows, carried, targets, table, floor):
         if len(members) < 2:
             continue
         for i, (f, ni) in enumerate(members):

@@ -1013,11 +1013,14 @@ class Search:
             lateness = self.w_late * (late if late > late_of[j] else late_of[j])
             if base + fixed[j] + lateness >= self.best.score - _EPS:
                 continue
-            if mates_of is not None and mates_of[j]:
-                # an alike node of lower floor not in the set yet, carrying the line with
-                # every option: the plans through j are reached with it first
-                if any(m not in carried and common.get(m, 0) >> pick & 1 for m in mates_of[j]):
-                    continue
+            # an alike node of lower floor not in the set yet, carrying the line with every
+            # option: the plans through j are reached with it first
+            if (
+                mates_of is not None
+                and mates_of[j]
+                and any(m not in carried and common.get(m, 0) >> pick & 1 for m in mates_of[j])
+            ):
+                continue
             self._child(key, keymask, cap, carried, fixed_sum, late, given_up, banned, j)
         mask = 0
         for j in self.carriers_of_line[pick]:

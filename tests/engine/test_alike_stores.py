@@ -151,7 +151,8 @@ def test_the_search_adds_alike_stores_cheapest_first(monkeypatch):
 )  # fmt: skip
 def test_the_symmetry_keeps_the_plan(seed, lines, units, bulky_share):
     """Whatever alike stores hold (bulky lines some stores may not ship among them), the
-    search with the alike stores' symmetry finds the plan it finds without."""
+    search with the alike stores' symmetry finds the plan it finds without (or, where that
+    one ran out of steps, one no worse)."""
     rng = random.Random(seed)
     nodes = _stores("ST", 10, rng)
     nodes = [replace(n, bulky_allowed=rng.random() < bulky_share) for n in nodes]
@@ -165,4 +166,7 @@ def test_the_symmetry_keeps_the_plan(seed, lines, units, bulky_share):
     with pytest.MonkeyPatch.context() as patch:
         _without_symmetry(patch)
         every = route(net, routed, rows, explain=False)
-    assert plan == replace(every, steps=plan.steps)
+    if every.method == "exact":
+        assert plan == replace(every, steps=plan.steps)
+    else:
+        assert plan.score.total <= every.score.total + 1e-6
