@@ -18,20 +18,10 @@ from engine_builders import dc, network, order, parcel, stock, store
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_invariants import brute_force_best
+from test_split_node_bound import _freight
 
-from oms_engine import Budget, Zone, bounds, route
+from oms_engine import Budget, bounds, route
 from oms_engine.candidates import prepare
-
-
-def _freight():
-    """Slow and dear, the only service taking bulky goods."""
-    return parcel(
-        "freight",
-        zones=(Zone("DE", "", 2),),
-        cost_per_package=30.0,
-        max_weight_kg=1000.0,
-        accepts_bulky=True,
-    )
 
 
 def _stores(prefix, count, rng, **kw):
