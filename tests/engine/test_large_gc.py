@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from engine_builders import network, order, stock, store
+from engine_builders import network, order, store
 
 from oms_engine.options import option_table
 
