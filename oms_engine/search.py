@@ -331,6 +331,7 @@ class Search:
         self.node = [c.node for c in cands]
         self.pack = PackBudget(policy.budget.max_packing_steps)
         self._nets: list[tuple[float, int]] | None = None  # see _ranked_nets
+        self.mates: list[tuple[int, ...]] | None = None  # see _prepare_symmetry
         self.lines_of = [self._lines_of(c) for c in cands]
         self.best = Evaluation((), self.w_unfilled * self.total_target, {}, {}, 0, 0)
         #: per option, what :meth:`_repack` reads of it alone: (kg it could carry, whether

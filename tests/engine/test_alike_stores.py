@@ -1,11 +1,13 @@
-"""Alike stores past ``Budget.max_nodes`` (``bounds._cheapest_alike``).
+"""Alike stores: past ``Budget.max_nodes`` (``bounds._cheapest_alike``) and in the search
+(``Search._prepare_symmetry``).
 
 Stores with the same services and dates that hold the same units of an order's lines differ
 only by a constant per shipment (handling cost, priority, distance): a plan using k of them
 does as well with the k cheapest. When the bounds keep more nodes than ``max_nodes``, those
-others go first, and the order is searched exactly instead of being cut. These tests pin
-both sides: the cut order is now exact and at the brute-force optimum, and the stores an
-order needs several of (more units than one holds) all stay.
+others go first, and the order is searched exactly instead of being cut; the search adds
+alike stores cheapest first. These tests pin both sides: the cut order is now exact and at
+the brute-force optimum, the stores an order needs several of (more units than one holds)
+all stay, and the search finds the same plan with and without its symmetry.
 """
 
 from __future__ import annotations
@@ -117,8 +119,8 @@ def _without_symmetry(monkeypatch):
 
 
 def test_the_search_adds_alike_stores_cheapest_first(monkeypatch):
-    # 2 shirts and 2 boots, one of each per store: plans of four stores out of the eight
-    # stores the budget keeps; the alike ones are tried cheapest first, same plan
+    # 2 shirts and 2 boots, one per store: a plan of four of the twelve stores; the alike
+    # ones are tried cheapest first, for the same plan
     net, rows = _split_world(per_line=6, max_nodes=64)
     routed = order([("SHIRT", 2), ("BOOTS", 2)])
     plan = route(net, routed, rows, explain=False)
