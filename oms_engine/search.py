@@ -331,6 +331,7 @@ class Search:
         self.node = [c.node for c in cands]
         self.pack = PackBudget(policy.budget.max_packing_steps)
         self._nets: list[tuple[float, int]] | None = None  # see _ranked_nets
+        self.mates: list[tuple[int, ...]] | None = None  # see _prepare_symmetry
         self.lines_of = [self._lines_of(c) for c in cands]
         self.best = Evaluation((), self.w_unfilled * self.total_target, {}, {}, 0, 0)
         #: per option, what :meth:`_repack` reads of it alone: (kg it could carry, whether
@@ -363,6 +364,7 @@ class Search:
             for li in lines_of[j]:
                 carriers[li].append(j)
         self.carriers_of_line = carriers
+        self._prepare_symmetry()
         # Branch first on the line with the fewest options: the narrowest part of the tree.
         self.line_order = sorted(range(n_lines), key=lambda li: (len(carriers[li]), li))
         self.unit_min = [
@@ -390,6 +392,26 @@ class Search:
         self.capped: dict[int, float] = {}  # lines given up -> see _weight_bound
         if ways:
             self._weight_ways()
+
+    def _prepare_symmetry(self) -> None:
+        """Per option, the alike nodes of lower floor (``problem.cheaper_alike``) that may
+        take its place; per node, the lines every one of its options carries. A best plan
+        using a node uses each alike node of lower floor too (else the swap scores less), so
+        covering a line the branch-and-bound skips an option while one of those, whose
+        options all carry the line, has none in the set: adding that one first reaches the
+        same plans (:meth:`_dfs`). ``None`` when no node has one."""
+        self.mates = None
+        cheaper = self.problem.cheaper_alike
+        if not cheaper:
+            return
+        common: dict[int, int] = {}
+        for j, node in enumerate(self.node):
+            mask = 0
+            for li in self.lines_of[j]:
+                mask |= 1 << li
+            common[node] = common.get(node, mask) & mask
+        self.common_lines = common
+        self.mates = [cheaper.get(node, ()) for node in self.node]
 
     def _weight_ways(self) -> None:
         """The ways a plan can take the order's weight, for :meth:`_weight_bound`: per option
@@ -1017,6 +1039,8 @@ class Search:
             return
         base = bound - self.w_late * late
         late_of = self.late
+        mates_of = self.mates
+        common = self.common_lines if mates_of is not None else None
         for j in self.carriers_of_line[pick]:
             if blocked >> j & 1:
                 continue
@@ -1024,6 +1048,14 @@ class Search:
                 break  # options are sorted by fixed part: the rest cost more
             lateness = self.w_late * (late if late > late_of[j] else late_of[j])
             if base + fixed[j] + lateness >= self.best.score - _EPS:
+                continue
+            # an alike node of lower floor not in the set yet, carrying the line with every
+            # option: the plans through j are reached with it first
+            if (
+                mates_of is not None
+                and mates_of[j]
+                and any(m not in carried and common.get(m, 0) >> pick & 1 for m in mates_of[j])
+            ):
                 continue
             self._child(key, keymask, cap, carried, fixed_sum, late, given_up, banned, j)
         mask = 0
