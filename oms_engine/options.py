@@ -15,6 +15,8 @@ from oms_engine.model import Order, Product
 from oms_engine.network import Network
 
 _TABLE_LIMIT = 50_000
+#: Shipping options kept in Network.option_pool before it starts again (the tables keep theirs).
+_POOL_LIMIT = 100_000
 
 
 class ShippingOption:
@@ -155,7 +157,7 @@ class OptionTable:
         self._pairs: dict[int, tuple[tuple[int, int, int, float], ...]] = {-1: ()}
         self._floors: dict[int, tuple[float, int]] = {-1: (math.inf, 0)}
         self._dates: dict[tuple, tuple[tuple[int, int], ...]] = {}  # see pairs()
-        self._static_order: list[tuple[float, int]] | None = None
+        self._static_order: tuple[tuple[float, int], ...] | None = None
         self._static_position: dict[int, int] = {}
         self.earliest: int | None = _earliest(network, order, self)
 
@@ -166,7 +168,8 @@ class OptionTable:
 
     def options(self, ni: int) -> tuple[ShippingOption, ...]:
         """The node's undominated shipping options (empty when it cannot ship); the same
-        objects for every node of its class (an option keeps no node)."""
+        objects for every node of its class (an option keeps no node), and for every table
+        and class whose option has the same service, dates, handling cost and priority."""
         cls = self._class_of[ni]
         found = self._options.get(cls)
         if found is None:
@@ -175,7 +178,21 @@ class OptionTable:
                 ShippingOption(network, ni, si, ship, delivery)
                 for si, ship, delivery, _ in self.pairs(ni)
             ]
-            found = self._options[cls] = tuple(_undominated(built))
+            # One object per distinct option across the tables: a 3,000-order replay of a
+            # 1,000-store network cached 56,383 options, 6,874 of them distinct, and the
+            # garbage collector's full collections spent most of their time walking them
+            # (15-30 ms each, in the orders they fell on: docs/benchmarks.md, the second mix)
+            pool = network.option_pool
+            if len(pool) > _POOL_LIMIT:
+                pool.clear()
+            node = network.nodes[ni]
+            alike = (node.handling_cost, node.priority)
+            found = self._options[cls] = tuple(
+                [
+                    pool.setdefault((o.service, o.ship, o.delivery, alike), o)
+                    for o in _undominated(built)
+                ]
+            )
         return found
 
     def pairs(self, ni: int) -> tuple[tuple[int, int, int, float], ...]:
@@ -258,7 +275,7 @@ class OptionTable:
                 self._earliest_for[key] = found
         return found
 
-    def static_order(self) -> list[tuple[float, int]]:
+    def static_order(self) -> tuple[tuple[float, int], ...]:
         """Eligible nodes by (lowest fixed score + lateness against ``earliest``, node index):
         the one-shipment bound without distance and cover, the same for every order of the
         table, computed once."""
@@ -266,13 +283,16 @@ class OptionTable:
         if found is None:
             w_lateness = self._network.policy.weights.lateness
             target = self.earliest
-            found = []
+            built = []
             for ni in self.eligible.values():
                 cheapest, first = self.floor(ni)
                 late = 0 if target is None or first <= target else first - target
-                found.append((cheapest + w_lateness * late, ni))
-            found.sort()
-            self._static_order = found
+                built.append((cheapest + w_lateness * late, ni))
+            built.sort()
+            # a tuple, not a list: once its pairs are, it is untracked by the garbage
+            # collector, whose full collections walked a list per cached table (1,000 pairs
+            # each at 1,000 nodes: most of what they took once the option objects were shared)
+            found = self._static_order = tuple(built)
             self._static_position = {ni: i for i, (_, ni) in enumerate(found)}
         return found
 
