@@ -105,24 +105,27 @@ class OmsSellableStock(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                WITH free AS (
+                WITH node AS MATERIALIZED (
+                    SELECT map.location_id, map.warehouse_id, map.internal
+                      FROM unnest(%(warehouses)s::integer[]) AS given(id)
+                      JOIN %(map)s map ON map.warehouse_id = given.id
+                ),
+                free AS (
                     SELECT node.warehouse_id, quant.product_id,
                            quant.quantity - quant.reserved_quantity AS qty
                       FROM stock_quant quant
-                      JOIN %(map)s node ON node.location_id = quant.location_id
+                      JOIN node ON node.location_id = quant.location_id
                      WHERE quant.product_id = ANY(%(products)s)
-                       AND node.warehouse_id = ANY(%(warehouses)s)
                        AND node.internal
                     UNION ALL
                     -- Moves leaving the node: from one of its locations to none of them.
                     SELECT src.warehouse_id, move.product_id,
                            -(move.product_qty - COALESCE(move.quantity, 0))
                       FROM stock_move move
-                      JOIN %(map)s src ON src.location_id = move.location_id
+                      JOIN node src ON src.location_id = move.location_id
                      WHERE move.product_id = ANY(%(products)s)
                        AND move.state IN ('confirmed', 'partially_available')
                        AND move.product_qty > COALESCE(move.quantity, 0)
-                       AND src.warehouse_id = ANY(%(warehouses)s)
                        AND NOT EXISTS (
                             SELECT 1 FROM %(map)s dest
                              WHERE dest.location_id = move.location_dest_id
@@ -137,7 +140,10 @@ class OmsSellableStock(models.AbstractModel):
                  GROUP BY product_id
                 """,
                 map=SQL.identifier(NODE_MAP_TABLE),
-                warehouses=warehouses.ids,
+                # One array literal ('{1,2,...}'): psycopg2 sends a list as ARRAY[1, 2,
+                # ...], which PostgreSQL parses element by element, ~0.8 ms for 1,000
+                # nodes (and ``= ANY`` of it makes the planner weigh every element).
+                warehouses="{" + ",".join(map(str, warehouses.ids)) + "}",
                 products=products.ids,
             )
         )
