@@ -75,9 +75,8 @@ class OmsSellableStock(models.AbstractModel):
         input, output and packing zones of multi-step warehouses do not.
 
         Which node a location counts in is stored (``oms.location.node``), so the query joins
-        the products' quants and open moves to their locations' nodes by location id: a hash
-        join whose cost follows those rows, and, for a few nodes (the outbox publishing one
-        warehouse's figure), an index lookup of those nodes' locations, not of every node's.
+        the products' quants and open moves to the given nodes' locations by location id: a
+        hash join whose cost follows those rows, with no location path read.
         """
         return {
             (wh_id, product_id): qty
@@ -110,23 +109,34 @@ class OmsSellableStock(models.AbstractModel):
                       FROM unnest(%(warehouses)s::integer[]) AS given(id)
                       JOIN %(map)s map ON map.warehouse_id = given.id
                 ),
+                -- The products' quants and open moves, then a hash join with the nodes'
+                -- locations. Left to itself, PostgreSQL may instead look each node's
+                -- locations up in the quants (a bitmap of every product there, per
+                -- location): 14 ms at 200 stores of 800 products, against 2 this way.
+                quant AS MATERIALIZED (
+                    SELECT product_id, location_id, quantity - reserved_quantity AS qty
+                      FROM stock_quant
+                     WHERE product_id = ANY(%(products)s)
+                ),
+                move AS MATERIALIZED (
+                    SELECT product_id, location_id, location_dest_id,
+                           -(product_qty - COALESCE(quantity, 0)) AS qty
+                      FROM stock_move
+                     WHERE product_id = ANY(%(products)s)
+                       AND state IN ('confirmed', 'partially_available')
+                       AND product_qty > COALESCE(quantity, 0)
+                ),
                 free AS (
-                    SELECT node.warehouse_id, quant.product_id,
-                           quant.quantity - quant.reserved_quantity AS qty
-                      FROM stock_quant quant
+                    SELECT node.warehouse_id, quant.product_id, quant.qty
+                      FROM quant
                       JOIN node ON node.location_id = quant.location_id
-                     WHERE quant.product_id = ANY(%(products)s)
-                       AND node.internal
+                     WHERE node.internal
                     UNION ALL
                     -- Moves leaving the node: from one of its locations to none of them.
-                    SELECT src.warehouse_id, move.product_id,
-                           -(move.product_qty - COALESCE(move.quantity, 0))
-                      FROM stock_move move
+                    SELECT src.warehouse_id, move.product_id, move.qty
+                      FROM move
                       JOIN node src ON src.location_id = move.location_id
-                     WHERE move.product_id = ANY(%(products)s)
-                       AND move.state IN ('confirmed', 'partially_available')
-                       AND move.product_qty > COALESCE(move.quantity, 0)
-                       AND NOT EXISTS (
+                     WHERE NOT EXISTS (
                             SELECT 1 FROM %(map)s dest
                              WHERE dest.location_id = move.location_dest_id
                                AND dest.warehouse_id = src.warehouse_id
