@@ -69,12 +69,23 @@ class Process:
         self._log_file.close()
 
     def stop(self) -> None:
+        """Shut down as a service manager does: SIGTERM to the main process only.
+
+        Celery's warm shutdown then lets the pool child finish its task; signalling the whole
+        group killed the child mid-task (WorkerLostError in the log) whenever beat had just
+        fired one. Whatever the main process leaves behind is killed with the group.
+        """
         if self.popen.poll() is None:
-            os.killpg(self.popen.pid, signal.SIGTERM)
+            self.popen.send_signal(signal.SIGTERM)
             try:
                 self.popen.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                self.kill()
+                pass
+        try:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # the group is gone: nothing left behind
+        self.popen.wait(timeout=20)
         self._log_file.close()
 
 
