@@ -3,12 +3,11 @@ from odoo.tests import tagged
 from odoo.tools import SQL
 
 from ..models.oms_location_node import NODE_MAP_TABLE
-from .common import OmsRoutingCase
-from .test_sellable_stock_query import PATH_MATCHING_QUERY
+from .sellable_common import OmsSellableCase
 
 
 @tagged("post_install", "-at_install")
-class TestLocationNodeMap(OmsRoutingCase):
+class TestLocationNodeMap(OmsSellableCase):
     """The stored location-to-node map follows the locations and warehouses as they change,
     so the sellable stock stays what the path-matching query counts: after a location is
     created, moved with its subtree, moved out of every node, archived or given another
@@ -31,37 +30,8 @@ class TestLocationNodeMap(OmsRoutingCase):
             (cls.south.lot_stock_id, 7),
         ):
             cls.env["stock.quant"]._update_available_quantity(cls.apple, location, qty)
-        cls._move(cls.bin, cls.customers, 2)
-        cls._move(cls.bin, cls.south.lot_stock_id, 1)
-
-    @classmethod
-    def _location(cls, name, parent, usage="internal"):
-        return cls.env["stock.location"].create(
-            {"name": name, "location_id": parent.id, "usage": usage}
-        )
-
-    @classmethod
-    def _move(cls, source, destination, qty, product=None):
-        product = product or cls.apple
-        return cls.env["stock.move"].create(
-            {
-                "name": product.name,
-                "product_id": product.id,
-                "product_uom": product.uom_id.id,
-                "product_uom_qty": qty,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "company_id": source.company_id.id or cls.company.id,
-                "state": "confirmed",
-            }
-        )
-
-    def _path_matching(self, products, warehouses):
-        self.env.flush_all()
-        self.env.cr.execute(
-            PATH_MATCHING_QUERY, {"warehouses": warehouses.ids, "products": products.ids}
-        )
-        return {(wh_id, product_id): qty for wh_id, product_id, qty in self.env.cr.fetchall()}
+        cls._move(cls.apple, cls.bin, cls.customers, 2)
+        cls._move(cls.apple, cls.bin, cls.south.lot_stock_id, 1)
 
     def _free(self, products=None, warehouses=None):
         return self.env["oms.sellable.stock"]._get_on_hand_free(
@@ -101,7 +71,7 @@ class TestLocationNodeMap(OmsRoutingCase):
     def test_new_sub_location(self):
         box = self._location("Box", self.bin)
         self.env["stock.quant"]._update_available_quantity(self.apple, box, 4)
-        self._move(box, self.customers, 1)
+        self._move(self.apple, box, self.customers, 1)
         self._assert_as_path_matching(
             {(self.north.id, self.apple.id): 18, (self.south.id, self.apple.id): 7}
         )
@@ -149,7 +119,7 @@ class TestLocationNodeMap(OmsRoutingCase):
         empty = self._location("Empty", self.north.lot_stock_id)
         self.env["stock.quant"]._update_available_quantity(self.apple, empty, 2)
         self.env["stock.quant"]._update_available_quantity(self.apple, empty, -2)
-        self._move(empty, self.customers, 1)
+        self._move(self.apple, empty, self.customers, 1)
         empty.active = False
         self._assert_as_path_matching(
             {(self.north.id, self.apple.id): 14, (self.south.id, self.apple.id): 7}
@@ -159,7 +129,7 @@ class TestLocationNodeMap(OmsRoutingCase):
         # Odoo changes the type of empty locations only.
         dock = self._location("Dock", self.north.lot_stock_id)
         staging = self._location("Staging", self.north.lot_stock_id, usage="transit")
-        self._move(dock, self.customers, 1)
+        self._move(self.apple, dock, self.customers, 1)
         dock.usage = "transit"
         staging.usage = "internal"
         for location, qty in ((dock, 4), (staging, 2)):
@@ -195,7 +165,7 @@ class TestLocationNodeMap(OmsRoutingCase):
         )
         for location, qty in ((depot.lot_stock_id, 6), (corner, 2)):
             env["stock.quant"]._update_available_quantity(pear, location, qty)
-        self._move(corner, self.customers, 1, product=pear)
+        self._move(pear, corner, self.customers, 1)
         nodes = self.north | self.south | depot
         self._assert_as_path_matching(
             {
