@@ -96,6 +96,12 @@ def main(argv=None) -> int:
     parser.add_argument("--max-nodes", type=int, default=None)
     parser.add_argument("--max-steps", type=int, default=None)
     parser.add_argument("--max-packing-steps", type=int, default=None)
+    parser.add_argument(
+        "--no-gc",
+        action="store_true",
+        help="collector off during the replay: its full collections walk both engines' heap"
+        " and land on whichever order runs (tens of ms each at 1,000 nodes)",
+    )
     args = parser.parse_args(argv)
     from zoneinfo import ZoneInfo
 
@@ -137,6 +143,8 @@ def main(argv=None) -> int:
     clock = time.thread_time_ns
     gc.collect()
     gc.freeze()
+    if args.no_gc:
+        gc.disable()
     for i in range(len(orders_after)):
         plans = []
         for side in (0, 1) if i % 2 == 0 else (1, 0):
@@ -163,11 +171,13 @@ def main(argv=None) -> int:
         if not args.steps:
             a, b = a[:7], b[:7]
         same += repr(a) == repr(b)
+    gc.enable()
     gc.unfreeze()
     n = len(orders_after)
     print(
         f"{args.mix} mix, {args.nodes if args.mix == 'hard' else 50} nodes, {n} orders, "
         f"lines {args.lines or 'mixed'}, load {os.getloadavg()[0]:.1f}"
+        + (", collector off" if args.no_gc else "")
     )
     for side, name in ((0, f"before {args.base}"), (1, "after")):
         ns = sorted(cpu[side])

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 _EPS = 1e-9
 #: Lines held at this many nodes or fewer count as rare for :func:`_apart_bound`.
 _RARE = 12
+#: Floors closer than this may round to the same plan score (6 decimals): kept together.
+_TIE = 2e-6
 
 
 def bound_nodes(network, problem, rows, carried, cover, table, distances, build, allow_split):
@@ -206,6 +208,12 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
             promise[ni] = max(least, floor[ni] + lateness[ni] + multi)
     max_nodes = policy.budget.max_nodes
     if len(keep) > max_nodes:
+        # Alike stores holding the same units of the order: only the cheapest few can be
+        # in a plan that wins; the nodes every plan needs and the greedy cover's stay.
+        picked = {cand.node for cand in problem.greedy or ()}
+        cheapest = set(_cheapest_alike(keep, rows, carried, targets, table, floor, lateness, best))
+        keep = [ni for ni in keep if ni in cheapest or ni in picked or ni in forced]
+    if len(keep) > max_nodes:
         # Past the budget, the nodes every plan needs and those of the greedy cover (the
         # search's first plan) stay, then those whose plans could score least.
         problem.truncated = True
@@ -213,11 +221,84 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         must = [ni for ni in keep if ni in forced or ni in picked]
         rest = sorted((promise[ni], ni) for ni in keep if ni not in forced and ni not in picked)
         keep = must + [ni for _, ni in rest[: max(0, max_nodes - len(must))]]
+    if len(keep) > 2:
+        problem.cheaper_alike = _cheaper_alike(keep, rows, carried, targets, table, floor)
     kept = set(keep)
     # Left out by the bounds, not by a rule: shown as runners-up when explaining.
     problem.left_out = [ni for _, ni in single if ni not in kept][:6]
     problem.build = build
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+
+
+def _alike_groups(nodes, rows, carried, targets, table, floor) -> list[list[tuple[float, int]]]:
+    """``nodes`` in groups of alike nodes, each sorted by (floor, node): the same services
+    and dates (:meth:`OptionTable.pairs`), the same lines carried and the same units of each
+    line up to its target. Such nodes differ only by a constant per shipment (handling cost,
+    priority and distance, all in the node's ``floor``): a plan using one of them with some
+    service scores that constant less with a node of lower floor, the same service (or its
+    option dominating that one for the order) and the same units, when it uses no option of
+    that node yet."""
+    # grouped by their rows first (a copy in C), then by the rows capped at the targets
+    by_row: dict[tuple, list[tuple[float, int]]] = {}
+    dates_of: dict[int, tuple] = {}  # class of alike nodes -> its (service, ship, delivery)
+    node_class, pairs = table.node_class, table.pairs
+    for ni in nodes:
+        cls = node_class(ni)
+        dates = dates_of.get(cls)
+        if dates is None:
+            dates = dates_of[cls] = tuple([(si, ship, dv) for si, ship, dv, _ in pairs(ni)])
+        key = (dates, carried[ni], tuple(rows[ni]))
+        found = by_row.get(key)
+        if found is None:
+            by_row[key] = [(floor[ni], ni)]
+        else:
+            found.append((floor[ni], ni))
+    groups: dict[tuple, list[tuple[float, int]]] = {}
+    for (dates, mask, row), members in by_row.items():
+        units = tuple([t if t < have else have for t, have in zip(targets, row, strict=True)])
+        groups.setdefault((dates, mask, units), []).extend(members)
+    for members in groups.values():
+        members.sort()
+    return list(groups.values())
+
+
+def _cheapest_alike(keep, rows, carried, targets, table, floor, lateness, best) -> list[int]:
+    """``keep`` without the alike nodes (:func:`_alike_groups`) no plan at most ``best``
+    needs: a plan using k nodes of a group does as well with the k of least floor. It uses
+    no more of them than the units of the lines they hold (each ships one at least), and only
+    as many as their floors, added up from the least with their lateness once, stay within
+    ``best``. Floors within :data:`_TIE` of the last kept stay too, so a plan tied on its
+    rounded score keeps its node ids. Order of ``keep`` kept."""
+    kept = set()
+    for members in _alike_groups(keep, rows, carried, targets, table, floor):
+        if len(members) == 1:
+            kept.add(members[0][1])
+            continue
+        row, mask = rows[members[0][1]], carried[members[0][1]]
+        most = sum(t for li, t in enumerate(targets) if row[li] and mask >> li & 1)
+        total = lateness[members[0][1]]
+        last = members[0][0]
+        for i, (f, ni) in enumerate(members):
+            total += f
+            if i and f > last + _TIE and (i >= most or total > best + _EPS):
+                break
+            kept.add(ni)
+            last = f
+    return [ni for ni in keep if ni in kept]
+
+
+def _cheaper_alike(keep, rows, carried, targets, table, floor) -> dict[int, tuple[int, ...]]:
+    """Per node of ``keep`` with alike nodes of lower floor (by more than :data:`_TIE`), those
+    nodes: the search's symmetry (:meth:`oms_engine.search.Search._dfs`)."""
+    out: dict[int, tuple[int, ...]] = {}
+    for members in _alike_groups(keep, rows, carried, targets, table, floor):
+        if len(members) < 2:
+            continue
+        for i, (f, ni) in enumerate(members):
+            below = tuple([m for fm, m in members[:i] if fm + _TIE < f])
+            if below:
+                out[ni] = below
+    return out
 
 
 def whole_order_nodes(network, problem, table, distances, build, walk, holds_all, order_kg):

@@ -63,6 +63,10 @@ class OrderProblem:
     #: a large order's stock records when it took the bounded path (:mod:`oms_engine.large`):
     #: its nodes were chosen greedily, the plan may not be the optimum; 0 otherwise
     bounded: int = 0
+    #: node -> the alike nodes of lower floor among the candidates' nodes (see
+    #: :func:`oms_engine.bounds._alike_groups`): the branch-and-bound adds an option of the
+    #: node only once each of those it could have used instead is in the set
+    cheaper_alike: dict[int, tuple[int, ...]] | None = None
 
 
 #: Lines held at no more nodes than this are scanned first for the nodes holding the whole order.

@@ -38,8 +38,11 @@ MAX_HOLDERS = 400
 #: 20-line orders keep the full search unless their stock records or holders say otherwise:
 #: bounded, they were 22x faster but scored 0.13% more on the benchmark, docs/benchmarks.md).
 MAX_LINES = 30
-#: Nodes beside the greedy cover's whose options the bounded search may use.
-EXTRA_NODES = 4
+#: Nodes beside the greedy cover's whose options the bounded search may use. One, not four:
+#: the other three rarely changed a plan and cost a 50-line order a few percent (the
+#: benchmark's 50-line orders: 999 of 1,000 plans the same, one better; its 1,000-node orders:
+#: better on 23 of 3,000, worse on 8, docs/benchmarks.md).
+EXTRA_NODES = 1
 #: The bounded search's budget: steps and packing steps (see :class:`Budget`).
 SEARCH_STEPS = 30
 #: Orders of this many lines or fewer get, per line, its cheapest holders among the nodes
@@ -91,19 +94,29 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
     w_distance, w_lateness = w.distance, w.lateness
     # a node's distance read from the computed ones first (the same float distances[ni] gives)
     known = distances.known if distances is not None else None
-    table_floor = table.floor
+    table_floor, node_class = table.floor, table.node_class
+    # (cheapest fixed score, its lateness part) per class of alike nodes: a thousand stores
+    # are a few classes, the floor and lateness worked out once each
+    by_class: dict[int, tuple[float, float]] = {}
+    held = 0  # lines some node carries
     for ni, mask in carried.items():
         if not mask:
             continue
-        cheapest, first = table_floor(ni)
-        late = 0 if target_day is None or first <= target_day else first - target_day
+        held |= mask
+        cls = node_class(ni)
+        parts = by_class.get(cls)
+        if parts is None:
+            cheapest, first = table_floor(ni)
+            late = 0 if target_day is None or first <= target_day else first - target_day
+            parts = by_class[cls] = (cheapest, w_lateness * late)
+        cheapest, lateness = parts
         if known is None:
             f = cheapest + 0.0
         else:
             km = known[ni]
             f = cheapest + w_distance * (km if km is not None else distances[ni])
         floor[ni] = f
-        r = rank[ni] = f + w_lateness * late
+        r = rank[ni] = f + lateness
         # cover counts against quantities (targets may be lower): an upper bound of the gain
         heap.append((-cover[ni], r, ni))
     heapq.heapify(heap)
@@ -143,46 +156,59 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
     chosen, plan_units, left = drop_redundant(chosen, plan_units, left, rows, carried, targets,
                                               floor)  # fmt: skip
     built: dict = {}
+    # every holder by floor and lateness, cheapest first (then index): the refit's candidates,
+    # the next nodes and each line's cheapest holders, sorted once: node indexes by index,
+    # then (stable) by rank - the order of (rank, node) tuples, without a tuple per holder
+    ranked = sorted(sorted(rank), key=rank.__getitem__)
     if chosen:
         score, picks = cover_plan(problem, chosen, plan_units, left, built, build, w, policy)
         score, picks = _refit(
-            problem, chosen, rows, carried, rank, built, build, w, policy, (score, picks)
+            problem, chosen, rows, carried, rank, ranked, built, build, w, policy, (score, picks)
         )
         if picks:
             problem.greedy = picks
     # the next nodes by what they could cover of the whole order, cheapest first
-    others = [(-cover[ni], rank[ni], ni) for ni in floor if ni not in built]
-    # sorted()[:n], not heapq.nsmallest (the same list, documented so): nsmallest compares in
-    # Python, ~0.7 ms over a 1,000-store network's holders, the sort in C a tenth of that
-    others.sort()
-    for _, _, ni in others[:EXTRA_NODES]:
+    # (by cover, then rank and index: a stable sort of the ranked nodes by cover, most first)
+    # sorted()[:n], not heapq.nsmallest (the same nodes): nsmallest compares in Python,
+    # ~0.7 ms over a 1,000-store network's holders, the sort in C a tenth of that
+    others = [ni for ni in ranked if ni not in built]
+    others.sort(key=cover.__getitem__, reverse=True)
+    for ni in others[:EXTRA_NODES]:
         built[ni] = build(ni)
     if len(targets) <= SMALL_LINES:
         # and per line, its cheapest holders (floor and lateness): the exact search over
-        # these nodes then chooses among the nearer or cheaper ones
-        by_line: list[list[tuple[float, int]]] = [[] for _ in targets]
-        for ni, r in rank.items():
-            bits = carried[ni]
+        # these nodes then chooses among the nearer or cheaper ones. One walk of the ranked
+        # holders until every line has its LINE_HOLDERS (the same nodes as a sorted list of
+        # holders per line, without building those lists: ~3,000 tuples for a 10-line order
+        # of a 1,000-store network's popular lines)
+        wanted = [LINE_HOLDERS] * len(targets)
+        open_lines = held
+        for ni in ranked:
+            bits = carried[ni] & open_lines
+            if not bits:
+                continue
+            if ni not in built:
+                built[ni] = build(ni)
             while bits:
                 low = bits & -bits
-                by_line[low.bit_length() - 1].append((r, ni))
+                li = low.bit_length() - 1
                 bits ^= low
-        for holders in by_line:
-            holders.sort()
-            for _, ni in holders[:LINE_HOLDERS]:
-                if ni not in built:
-                    built[ni] = build(ni)
+                wanted[li] -= 1
+                if not wanted[li]:
+                    open_lines ^= low
+            if not open_lines:
+                break
     return built
 
 
-def _refit(problem, chosen, rows, carried, rank, built, build, w, policy, found):
+def _refit(problem, chosen, rows, carried, rank, ranked, built, build, w, policy, found):
     """The cover with each node swapped, in turn, for the cheapest node (floor and lateness,
-    ``rank``) holding all it ships once the others have shipped theirs, when the plan then
-    scores less (:func:`cover_plan`). The cover's first picks take all they can; a later
-    pick may leave an early one only a few lines, which a nearer or cheaper store holds."""
+    ``rank``; ``ranked``: the nodes by rank, cheapest first) holding all it ships once the others
+    have shipped theirs, when the plan then scores less (:func:`cover_plan`). The cover's
+    first picks take all they can; a later pick may leave an early one only a few lines,
+    which a nearer or cheaper store holds."""
     score, picks = found
     targets = problem.targets
-    ranked = None
     for pos in range(len(chosen)):
         ni = chosen[pos]
         left = list(targets)
@@ -191,21 +217,21 @@ def _refit(problem, chosen, rows, carried, rank, built, build, w, policy, found)
                 _take(rows[nk], carried[nk], left)
         row, mask = rows[ni], carried[ni]
         serves = []
+        lines = 0  # the lines of serves: a node without one of them is passed at a glance
         for li, short in enumerate(left):
             if short and mask >> li & 1 and row[li]:
                 serves.append((li, short if short < row[li] else row[li]))
+                lines |= 1 << li
         if not serves:
             continue
-        if ranked is None:
-            ranked = sorted((r, nj) for nj, r in rank.items())
         mine = rank[ni]
-        for r, nj in ranked:
-            if r >= mine:
+        for nj in ranked:
+            if rank[nj] >= mine:
                 break
-            if nj in chosen:
+            if carried[nj] & lines != lines or nj in chosen:
                 continue
-            row_j, mask_j = rows[nj], carried[nj]
-            if all(mask_j >> li & 1 and row_j[li] >= q for li, q in serves):
+            row_j = rows[nj]
+            if all(row_j[li] >= q for li, q in serves):
                 trial = list(chosen)
                 trial[pos] = nj
                 left = list(targets)

@@ -218,6 +218,7 @@ class Network:
         "node_lat_rad",
         "node_lon_rad",
         "nodes",
+        "option_pool",
         "policy",
         "products",
         "score_counts",
@@ -367,6 +368,9 @@ class Network:
         self.tables: dict[tuple, object] = {}
         #: (destination transits, service level) -> the transits of that level's services
         self.table_keys: dict[tuple, tuple] = {}
+        #: The shipping options of every table, one object per (service, ship day, delivery
+        #: day, handling cost, priority): see oms_engine.options.OptionTable.options
+        self.option_pool: dict[tuple, object] = {}
         self._zone_cache: dict[tuple[str, str], tuple[int | None, ...]] = {}
         # one entry per zone prefix actually used: bounded by the zone tables
         self._prefix_cache: dict[tuple[str, str], tuple[int | None, ...]] = {}

@@ -15,6 +15,8 @@ from oms_engine.model import Order, Product
 from oms_engine.network import Network
 
 _TABLE_LIMIT = 50_000
+#: Shipping options kept in Network.option_pool before it starts again (the tables keep theirs).
+_POOL_LIMIT = 100_000
 
 
 class ShippingOption:
@@ -166,7 +168,8 @@ class OptionTable:
 
     def options(self, ni: int) -> tuple[ShippingOption, ...]:
         """The node's undominated shipping options (empty when it cannot ship); the same
-        objects for every node of its class (an option keeps no node)."""
+        objects for every node of its class (an option keeps no node), and for every table
+        and class whose option has the same service, dates, handling cost and priority."""
         cls = self._class_of[ni]
         found = self._options.get(cls)
         if found is None:
@@ -175,7 +178,21 @@ class OptionTable:
                 ShippingOption(network, ni, si, ship, delivery)
                 for si, ship, delivery, _ in self.pairs(ni)
             ]
-            found = self._options[cls] = tuple(_undominated(built))
+            # One object per distinct option across the tables: a 3,000-order replay of a
+            # 1,000-store network cached 56,383 options, 6,874 of them distinct, and the
+            # garbage collector's full collections spent most of their time walking them
+            # (15-30 ms each, in the orders they fell on: docs/benchmarks.md, the second mix)
+            pool = network.option_pool
+            if len(pool) > _POOL_LIMIT:
+                pool.clear()
+            node = network.nodes[ni]
+            alike = (node.handling_cost, node.priority)
+            found = self._options[cls] = tuple(
+                [
+                    pool.setdefault((o.service, o.ship, o.delivery, alike), o)
+                    for o in _undominated(built)
+                ]
+            )
         return found
 
     def pairs(self, ni: int) -> tuple[tuple[int, int, int, float], ...]:

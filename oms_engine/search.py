@@ -331,8 +331,12 @@ class Search:
         self.node = [c.node for c in cands]
         self.pack = PackBudget(policy.budget.max_packing_steps)
         self._nets: list[tuple[float, int]] | None = None  # see _ranked_nets
+        self.mates: list[tuple[int, ...]] | None = None  # see _prepare_symmetry
         self.lines_of = [self._lines_of(c) for c in cands]
         self.best = Evaluation((), self.w_unfilled * self.total_target, {}, {}, 0, 0)
+        #: per option, what :meth:`_repack` reads of it alone: (kg it could carry, whether
+        #: leaving its units out never pays), worked out once a search
+        self._pack_facts: dict[int, tuple[float, bool]] = {}
 
     def _lines_of(self, cand) -> tuple[int, ...]:
         """The lines a candidate may carry and that are worth shipping with it: a unit whose
@@ -360,6 +364,7 @@ class Search:
             for li in lines_of[j]:
                 carriers[li].append(j)
         self.carriers_of_line = carriers
+        self._prepare_symmetry()
         # Branch first on the line with the fewest options: the narrowest part of the tree.
         self.line_order = sorted(range(n_lines), key=lambda li: (len(carriers[li]), li))
         self.unit_min = [
@@ -387,6 +392,26 @@ class Search:
         self.capped: dict[int, float] = {}  # lines given up -> see _weight_bound
         if ways:
             self._weight_ways()
+
+    def _prepare_symmetry(self) -> None:
+        """Per option, the alike nodes of lower floor (``problem.cheaper_alike``) that may
+        take its place; per node, the lines every one of its options carries. A best plan
+        using a node uses each alike node of lower floor too (else the swap scores less), so
+        covering a line the branch-and-bound skips an option while one of those, whose
+        options all carry the line, has none in the set: adding that one first reaches the
+        same plans (:meth:`_dfs`). ``None`` when no node has one."""
+        self.mates = None
+        cheaper = self.problem.cheaper_alike
+        if not cheaper:
+            return
+        common: dict[int, int] = {}
+        for j, node in enumerate(self.node):
+            mask = 0
+            for li in self.lines_of[j]:
+                mask |= 1 << li
+            common[node] = common.get(node, mask) & mask
+        self.common_lines = common
+        self.mates = [cheaper.get(node, ()) for node in self.node]
 
     def _weight_ways(self) -> None:
         """The ways a plan can take the order's weight, for :meth:`_weight_bound`: per option
@@ -606,48 +631,68 @@ class Search:
         cands, targets = self.cands, self.targets
         w_unfilled = self.w_unfilled
         weights_kg = self.weights_kg
+        n_lines = self.n_lines
+        lines_of = self.lines_of
+        facts = self._pack_facts
         opts = []
         reach_of = []  # per option: (max weight, extra package score, kg it could carry)
-        carriers: dict[int, list] = {}
         must = True
         reach = 0  # packages the set needs at most, shipping all it can
-        for pos, j in enumerate(key):
+        # per line: units the set's nodes hold (each node once: a node's options share its
+        # stock), the dearest per-unit score of an option carrying it, whether one does
+        held = [0] * n_lines
+        dearest = [-math.inf] * n_lines
+        carried = [False] * n_lines
+        seen_nodes: dict[int, int] = {}  # node -> lines counted for it (bits)
+        for j in key:
             cand = cands[j]
             option = cand.option
-            opts.append((cand.node, option.max_weight, option.extra_package_score))
-            lines = self.lines_of[j]
-            kg = 0.0
-            for li in lines:
-                have = cand.avail[li]
-                carriers.setdefault(li, []).append((pos, cand.unit[li], cand.node, have))
-                kg += (targets[li] if targets[li] < have else have) * weights_kg[li]
+            node = cand.node
+            opts.append((node, option.max_weight, option.extra_package_score))
+            lines = lines_of[j]
+            fact = facts.get(j)
+            if fact is None:
+                kg = 0.0
+                for li in lines:
+                    have = cand.avail[li]
+                    kg += (targets[li] if targets[li] < have else have) * weights_kg[li]
+                fact = facts[j] = (
+                    kg,
+                    never_left_out(
+                        cand.unit, lines, weights_kg, w_unfilled, option.extra_package_score,
+                        option.max_weight,
+                    ),
+                )  # fmt: skip
+            kg, never = fact
             reach += package_count(kg, option.max_weight)
             reach_of.append((option.max_weight, option.extra_package_score, kg))
-            if must and not never_left_out(
-                cand.unit, lines, weights_kg, w_unfilled, option.extra_package_score,
-                option.max_weight,
-            ):  # fmt: skip
+            if must and not never:
                 must = False
+            counted = seen_nodes.get(node, 0)
+            unit, avail = cand.unit, cand.avail
+            for li in lines:
+                carried[li] = True
+                if unit[li] > dearest[li]:
+                    dearest[li] = unit[li]
+                if not counted >> li & 1:
+                    held[li] += avail[li]
+                    counted |= 1 << li
+            seen_nodes[node] = counted
         if self.max_packages is not None and reach > self.max_packages:
             must = False  # the cap may bind: leaving units out may be the only way
-        spec = []
         outside = 0.0
         shippable = 0.0  # kg of every unit the set could ship
         drops = []  # what leaving a line's units out costs per kg, at least, and their kg
-        for li in range(self.n_lines):
+        for li in range(n_lines):
             if not targets[li]:
                 continue
-            if li not in carriers:
+            if not carried[li]:
                 outside += w_unfilled * targets[li]
                 continue
-            here = tuple(carriers[li])
-            spec.append((li, targets[li], weights_kg[li], here))
-            held = {node: have for _, _, node, have in here}
-            most = min(targets[li], sum(held.values())) * weights_kg[li]
+            most = min(targets[li], held[li]) * weights_kg[li]
             shippable += most
             if not must and weights_kg[li] > 0:
-                dearest = max(unit for _, unit, _, _ in here)
-                drops.append(((w_unfilled - dearest) / weights_kg[li], most))
+                drops.append(((w_unfilled - dearest[li]) / weights_kg[li], most))
         widest = max(m for m, _, _ in reach_of)
         room = math.inf
         if self.max_packages is not None:
@@ -656,9 +701,9 @@ class Search:
         if self.max_packages is not None and shippable > self.max_packages * widest + _EPS:
             # whole units left out beyond what the cap lets the set's packages carry
             items = []
-            for li, _, wk, here in spec:
-                dearest = max(unit for _, unit, _, _ in here)
-                items.append((targets[li], wk, w_unfilled - dearest))
+            for li in range(n_lines):
+                if targets[li] and carried[li]:
+                    items.append((targets[li], weights_kg[li], w_unfilled - dearest[li]))
             out = cheapest_out(items, shippable - self.max_packages * widest)
             floor = floor if floor > out else out
         if floor < math.inf:
@@ -668,6 +713,18 @@ class Search:
             floor = floor if floor > whole else whole
         if relaxed + floor >= ceiling - _EPS:
             return greedy or empty  # what its packages cost at least takes it past the best
+        # the packing's lines, only for a set that may still win: per line its carriers
+        carriers: dict[int, list] = {}
+        for pos, j in enumerate(key):
+            cand = cands[j]
+            unit, avail, node = cand.unit, cand.avail, cand.node
+            for li in lines_of[j]:
+                carriers.setdefault(li, []).append((pos, unit[li], node, avail[li]))
+        spec = [
+            (li, targets[li], weights_kg[li], tuple(carriers[li]))
+            for li in range(n_lines)
+            if targets[li] and li in carriers
+        ]
         found = best_packing(
             opts, spec, w_unfilled, self.max_packages, must, ceiling - fixed - outside, self.pack
         )
@@ -982,6 +1039,8 @@ class Search:
             return
         base = bound - self.w_late * late
         late_of = self.late
+        mates_of = self.mates
+        common = self.common_lines if mates_of is not None else None
         for j in self.carriers_of_line[pick]:
             if blocked >> j & 1:
                 continue
@@ -989,6 +1048,14 @@ class Search:
                 break  # options are sorted by fixed part: the rest cost more
             lateness = self.w_late * (late if late > late_of[j] else late_of[j])
             if base + fixed[j] + lateness >= self.best.score - _EPS:
+                continue
+            # an alike node of lower floor not in the set yet, carrying the line with every
+            # option: the plans through j are reached with it first
+            if (
+                mates_of is not None
+                and mates_of[j]
+                and any(m not in carried and common.get(m, 0) >> pick & 1 for m in mates_of[j])
+            ):
                 continue
             self._child(key, keymask, cap, carried, fixed_sum, late, given_up, banned, j)
         mask = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -77,14 +78,10 @@ class Process:
         """
         if self.popen.poll() is None:
             self.popen.send_signal(signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
+        with contextlib.suppress(ProcessLookupError):  # the group is gone: nothing left
             os.killpg(self.popen.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass  # the group is gone: nothing left behind
         self.popen.wait(timeout=20)
         self._log_file.close()
 
