@@ -157,7 +157,7 @@ class OptionTable:
         self._pairs: dict[int, tuple[tuple[int, int, int, float], ...]] = {-1: ()}
         self._floors: dict[int, tuple[float, int]] = {-1: (math.inf, 0)}
         self._dates: dict[tuple, tuple[tuple[int, int], ...]] = {}  # see pairs()
-        self._static_order: list[tuple[float, int]] | None = None
+        self._static_order: tuple[tuple[float, int], ...] | None = None
         self._static_position: dict[int, int] = {}
         self.earliest: int | None = _earliest(network, order, self)
 
@@ -275,7 +275,7 @@ class OptionTable:
                 self._earliest_for[key] = found
         return found
 
-    def static_order(self) -> list[tuple[float, int]]:
+    def static_order(self) -> tuple[tuple[float, int], ...]:
         """Eligible nodes by (lowest fixed score + lateness against ``earliest``, node index):
         the one-shipment bound without distance and cover, the same for every order of the
         table, computed once."""
@@ -283,13 +283,16 @@ class OptionTable:
         if found is None:
             w_lateness = self._network.policy.weights.lateness
             target = self.earliest
-            found = []
+            built = []
             for ni in self.eligible.values():
                 cheapest, first = self.floor(ni)
                 late = 0 if target is None or first <= target else first - target
-                found.append((cheapest + w_lateness * late, ni))
-            found.sort()
-            self._static_order = found
+                built.append((cheapest + w_lateness * late, ni))
+            built.sort()
+            # a tuple, not a list: once its pairs are, it is untracked by the garbage
+            # collector, whose full collections walked a list per cached table (1,000 pairs
+            # each at 1,000 nodes: most of what they took once the option objects were shared)
+            found = self._static_order = tuple(built)
             self._static_position = {ni: i for i, (_, ni) in enumerate(found)}
         return found
 
