@@ -301,7 +301,9 @@ def _cheaper_alike(keep, rows, carried, targets, table, floor) -> dict[int, tupl
     return out
 
 
-def whole_order_nodes(network, problem, table, distances, build, walk, holds_all, order_kg):
+def whole_order_nodes(
+    network, problem, table, distances, build, walk, holds_all, order_kg, give_up=None
+):
     """The first step of :func:`bound_nodes` alone, for an order whose lines are all held by
     some node: ``walk`` is the table's order (:meth:`OptionTable.static_order`), or the part
     of it that may hold everything, and ``holds_all(ni)`` tells whether ni holds every line
@@ -310,7 +312,10 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
     with the same arithmetic. ``order_kg``: the kg of the order's units
     (:func:`oms_engine.candidates.order_weight`, the float the builder uses too). ``None`` when
     the proof fails or no node holds everything: the caller then scans the stock and runs
-    :func:`bound_nodes`."""
+    :func:`bound_nodes`. ``give_up``: the nodes built before the walk gives up (``None``
+    too) unless the best of them already beats every split - the cap of an order that
+    may take the bounded path (:data:`oms_engine.large.WALK_BUILDS`): a walk that fails
+    after building hundreds of stores costs such an order 5-10 ms."""
     w = network.policy.weights
     targets = problem.targets
     total = sum(targets)
@@ -382,6 +387,8 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
                     continue
             if not holds_all(ni):
                 continue
+            if len(built) == give_up and not _splits_lose(network, problem, table, best):
+                return None
             single.append((bound, ni))
             built[ni] = cands = build(ni)
             scored[ni] = scores = []
