@@ -361,7 +361,7 @@ def whole_order_nodes(
                 f = cheapest + 0.0
             else:
                 km = known[ni]
-                f = cheapest + w_distance * (km if km is not None else distances[ni])
+                f = cheapest + w_distance * (km if km >= 0.0 else distances[ni])
             # covers everything (if it holds everything): as bound_of
             group.append((f + w_lateness * late + w_unfulfilled * 0, ni))
         start = stop
@@ -381,8 +381,8 @@ def whole_order_nodes(
                         target_day,
                     )  # fmt: skip
                 if distances is not None:
-                    km = known[ni] if known is not None else None
-                    least += w_distance * (km if km is not None else distances[ni])
+                    km = known[ni]
+                    least += w_distance * (km if km >= 0.0 else distances[ni])
                 if least - 1e-9 * (1.0 + abs(least)) > best + _EPS:
                     continue
             if not holds_all(ni):

@@ -119,7 +119,7 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
             f = cheapest + 0.0
         else:
             km = known[ni]
-            f = cheapest + w_distance * (km if km is not None else distances[ni])
+            f = cheapest + w_distance * (km if km >= 0.0 else distances[ni])
         floor[ni] = f
         r = rank[ni] = f + lateness
         # cover counts against quantities (targets may be lower): an upper bound of the gain
