@@ -551,14 +551,25 @@ class Search:
         if self.max_packages is not None and len(key) > self.max_packages:
             return None
         alloc = {j: [0] * n_lines for j in key}
-        by_line: dict[int, list[tuple[float, int]]] = {}
+        # per line its options (unit score, option), the lines in the order first met (the
+        # order the units' floats are added up in); a list per line, not dict.setdefault,
+        # which built an empty list per (option, line) pair: 10-option sets of 50 lines
+        by_line: list[list[tuple[float, int]] | None] = [None] * n_lines
+        met: list[int] = []
+        lines_of = self.lines_of
         for j in key:
             unit = cands[j].unit
-            for li in self.lines_of[j]:
-                by_line.setdefault(li, []).append((unit[li], j))
+            for li in lines_of[j]:
+                options = by_line[li]
+                if options is None:
+                    by_line[li] = [(unit[li], j)]
+                    met.append(li)
+                else:
+                    options.append((unit[li], j))
         remaining: dict[int, list[int]] = {}
         node_of = self.node
-        for li, options in by_line.items():
+        for li in met:
+            options = by_line[li]
             need = targets[li]
             if len(options) > 1:
                 options.sort()
