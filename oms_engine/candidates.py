@@ -358,11 +358,12 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
         # Every line widely held (a store network's popular lines): the table's order would
         # be walked over hundreds of stores; the nodes holding every SKU at all come from
         # intersecting the lines' key sets instead (often none: the order splits).
-        holding = rarest.keys() & per_line[0].keys()
+        holding = rarest.keys() & per_line[0].keys()  # iterates the smaller of the two
         for per_node in per_line[1:]:
             if not holding:
                 break
-            holding &= per_node.keys()
+            # the few left, each looked up (a set's &= walks every key of the line's stock)
+            holding = {node_id for node_id in holding if node_id in per_node}
     if holding is not None:
         full = []
         position = table.static_position()
