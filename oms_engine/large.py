@@ -98,7 +98,10 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
     heap = []
     w_distance, w_lateness = w.distance, w.lateness
     # a node's distance read from the computed ones first (the same float distances[ni] gives)
-    known = distances.known if distances is not None else None
+    known = None
+    if distances is not None:
+        distances.fill(carried)  # then read from known
+        known = distances.known
     table_floor, node_class = table.floor, table.node_class
     # (cheapest fixed score, its lateness part) per class of alike nodes: a thousand stores
     # are a few classes, the floor and lateness worked out once each

@@ -195,6 +195,26 @@ class NodeDistances:
             self.known[ni] = km
         return km
 
+    def fill(self, nis: Iterable[int]) -> None:
+        """Work out the distances of the nodes ``nis`` not known yet, the same floats as
+        indexing gives, in one loop: a large order's bounded path reads those of every
+        holder of its lines (~850 stores of a 1,000-store network), where a call per node
+        cost a third more."""
+        known, trig = self.known, self._network._trig
+        sin_lat, cos_lat, lon = self._sin_lat, self._cos_lat, self._lon
+        cos, acos = math.cos, math.acos
+        for ni in nis:
+            if known[ni] < 0.0:
+                sin_n, cos_n, lon_n = trig[ni]
+                cosine = sin_lat * sin_n + cos_lat * cos_n * cos(lon - lon_n)
+                cosine = cosine if cosine < 1.0 else 1.0
+                cosine = cosine if cosine > -1.0 else -1.0
+                km = EARTH_RADIUS_KM * acos(cosine)
+                if km < 5.0:
+                    self[ni]  # haversine's
+                else:
+                    known[ni] = km
+
 
 class Network:
     """Nodes, carrier services, products and policy, validated and indexed once.

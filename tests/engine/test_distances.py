@@ -47,3 +47,19 @@ def test_few_destinations_are_kept_and_the_last_ones_are_read_again():
         assert len(net._distance_cache) <= limit  # few objects for the collector to walk
     again = net.node_distances(first)
     assert again is not kept and again[0] == km  # computed anew, the same float
+
+
+def test_filling_distances_in_one_loop_gives_the_floats_indexing_gives():
+    """``NodeDistances.fill`` (the bounded path's holders, the whole-order walk's last
+    group) works out the same floats as indexing, the haversine's below 5 km, the clamped
+    cosines at the node and at its antipode, and leaves the other nodes unknown."""
+    places = [(LAT, LON), (-LAT, LON + 180.0), (LAT + 0.01, LON), (52.52, 13.405), (48.1, 11.6)]
+    nodes = [dc(f"DC{k}", lat=lat, lon=lon) for k, (lat, lon) in enumerate(places)]
+    net = network(nodes)
+    for dest in (Destination("DE", "10115", LAT, LON), Destination("DE", "10115", 53.55, 9.99)):
+        indexed = [network_module.NodeDistances(net, dest.lat, dest.lon)[k] for k in range(5)]
+        filled = network_module.NodeDistances(net, dest.lat, dest.lon)
+        filled.fill([0, 1, 2, 3])
+        assert list(filled.known)[:4] == indexed[:4]
+        assert filled.known[4] < 0.0  # not asked for: still unknown
+        assert [filled[k] for k in range(5)] == indexed
