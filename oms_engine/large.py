@@ -7,7 +7,8 @@ networks of a thousand stores each holding the popular lines, that is tens of mi
 Such an order - its lines' stock records more than :data:`MAX_STOCK_ENTRIES`, more than
 :data:`MAX_HOLDERS` eligible nodes holding one of its lines, or more than :data:`MAX_LINES`
 lines - takes this path instead, unless one node provably ships it whole best (the
-whole-order walk settles it exactly first):
+whole-order walk settles it exactly first; having built :data:`WALK_BUILDS` nodes without
+one that beats every split, it gives up):
 
 1. the stock scan, as on the exact path (linear in the lines' stock records);
 2. a greedy cover: the node covering most of the order first, then each time the node
