@@ -33,6 +33,8 @@ _CACHE_LIMIT = 200_000  # entries per cache; cleared wholesale past it (memory s
 _DISTANCE_CACHE_LIMIT = 256
 #: A distance not computed yet (:class:`NodeDistances`).
 _UNKNOWN = (-1.0,)
+#: Networks of this many nodes or more keep their distances in arrays (:class:`NodeDistances`).
+_ARRAY_NODES = 200
 
 
 #: public holidays per (country, subdivision, year), shared by every calendar and network
@@ -161,9 +163,11 @@ class NodeDistances:
     """Great-circle km from each node to one destination, by node index, computed lazily.
 
     ``known`` holds the distances computed so far (-1.0 for the others): a hot loop may read
-    it and fall back to indexing below 0. An array of doubles, not a list: the garbage
-    collector never walks it (the network keeps a few hundred of them, a slot per node each,
-    and its full collections walked them all: a third of what they walked at 1,000 nodes)."""
+    it and fall back to indexing below 0. From :data:`_ARRAY_NODES` nodes on, an array of
+    doubles, not a list: the garbage collector never walks its items (the network keeps a
+    few hundred of these, a slot per node each, and its full collections walked them all: a
+    third of what they walked at 1,000 nodes); below, a list, whose reads make no float
+    object (an array's cost the 50-node first mix 1.3%)."""
 
     __slots__ = ("_cos_lat", "_lat", "_lon", "_network", "_sin_lat", "known")
 
@@ -173,7 +177,8 @@ class NodeDistances:
         self._lon = math.radians(lon)
         self._sin_lat = math.sin(self._lat)
         self._cos_lat = math.cos(self._lat)
-        self.known = array("d", _UNKNOWN) * len(network.nodes)
+        n = len(network.nodes)
+        self.known = array("d", _UNKNOWN) * n if n >= _ARRAY_NODES else [-1.0] * n
 
     def __getitem__(self, ni: int) -> float:
         km = self.known[ni]
