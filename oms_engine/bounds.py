@@ -312,10 +312,10 @@ def whole_order_nodes(
     with the same arithmetic. ``order_kg``: the kg of the order's units
     (:func:`oms_engine.candidates.order_weight`, the float the builder uses too). ``None`` when
     the proof fails or no node holds everything: the caller then scans the stock and runs
-    :func:`bound_nodes`. ``give_up``: the nodes built before the walk gives up (``None``
-    too) unless the best of them already beats every split - the cap of an order that
-    may take the bounded path (:data:`oms_engine.large.WALK_BUILDS`): a walk that fails
-    after building hundreds of stores costs such an order 5-10 ms."""
+    :func:`bound_nodes`. ``give_up``: how many nodes the walk builds before it gives up
+    (returns ``None``) unless the best of them already beats every split; ``None``: no cap.
+    The cap of an order that may take the bounded path (:data:`oms_engine.large.WALK_BUILDS`):
+    a walk that fails after building hundreds of stores costs such an order 2-10 ms."""
     w = network.policy.weights
     targets = problem.targets
     total = sum(targets)
