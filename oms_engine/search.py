@@ -654,7 +654,10 @@ class Search:
         held = [0] * n_lines
         dearest = [-math.inf] * n_lines
         carried = [False] * n_lines
-        seen_nodes: dict[int, int] = {}  # node -> lines counted for it (bits)
+        # node -> the lines counted for it: the lines of its first option in the set (most
+        # nodes have one), as bits once a second option of the node comes
+        first_lines: dict[int, tuple[int, ...]] = {}
+        seen_nodes: dict[int, int] = {}
         for j in key:
             cand = cands[j]
             option = cand.option
@@ -679,8 +682,20 @@ class Search:
             reach_of.append((option.max_weight, option.extra_package_score, kg))
             if must and not never:
                 must = False
-            counted = seen_nodes.get(node, 0)
             unit, avail = cand.unit, cand.avail
+            if node not in first_lines:  # its node's first option: every line counts its stock
+                first_lines[node] = lines
+                for li in lines:
+                    carried[li] = True
+                    if unit[li] > dearest[li]:
+                        dearest[li] = unit[li]
+                    held[li] += avail[li]
+                continue
+            counted = seen_nodes.get(node)
+            if counted is None:
+                counted = 0
+                for li in first_lines[node]:
+                    counted |= 1 << li
             for li in lines:
                 carried[li] = True
                 if unit[li] > dearest[li]:
