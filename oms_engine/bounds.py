@@ -352,8 +352,9 @@ def whole_order_nodes(
         # of the group is asked first (a holder after the stop cannot win either).
         group = []
         stop = start
-        if known is not None and walk[-1][0] == static:
-            distances.fill([ni for _, ni in walk[start:]])  # the last group: often most nodes
+        if known is not None and walk[-1][0] == static and known[walk[start][1]] < 0.0:
+            # the last group (often most nodes), for a destination not met before
+            distances.fill([ni for _, ni in walk[start:]])
         while stop < end and walk[stop][0] == static:
             ni = walk[stop][1]
             stop += 1
