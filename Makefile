@@ -41,6 +41,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pylint --rcfile=.pylintrc-mandatory addons/*/
+	$(PY) tools/check_test_modules.py addons
 	@# manifestoo reads the manifests of Odoo's own addons to judge dependencies and licences.
 	@if [ -n "$(ODOO_HOME)" ]; then for check in check-dev-status check-licenses; do \
 		$(VENV)/bin/manifestoo --select-addons-dir addons --no-addons-path-from-import-odoo \

@@ -61,6 +61,7 @@ PARTS_HEADER = _header(
     "nodes",
     "sellable stock",
     "engine stock snapshot",
+    "stock publishing, one node",
     "engine",
     "routing before the plan (wall)",
     "network cold build",
@@ -72,6 +73,7 @@ COMPARISON_HEADER = _header(
     "overhead wall ms",
     "sellable stock ms",
     "engine stock snapshot ms",
+    "stock publishing ms",
     "routing before the plan (wall) ms",
     "network cold build ms",
     "first after a node edit / warm",
@@ -387,6 +389,13 @@ def _measure_size(env, size, args):
     result["sellable_ms"], result["sellable_cpu_ms"] = _median_ms(
         lambda: sellable._get_on_hand_free(products, warehouses), 30, clock
     )
+    # What every confirmation's outbox does, routed or not: the order's products' figures at
+    # the node that reserved them, to publish.
+    outbox = env["oms.outbox.event"]
+    pairs = {(product_id, home.id) for product_id in products.ids}
+    result["publishing_ms"], result["publishing_cpu_ms"] = _median_ms(
+        lambda: outbox._stock_changed_vals(pairs), 30, clock
+    )
     router = env["oms.router"]
     result["snapshot_ms"], result["snapshot_cpu_ms"] = _median_ms(
         lambda: router._get_engine_stock(order, products, env["oms.network"]._get_nodes(company)),
@@ -505,6 +514,7 @@ def _report(args, quants, results, loads):
     parts = "\n".join(
         f"| {r['nodes']:,} | {r['sellable_cpu_ms']:.2f} ({r['sellable_ms']:.2f}) | "
         f"{r['snapshot_cpu_ms']:.2f} ({r['snapshot_ms']:.2f}) | "
+        f"{r['publishing_cpu_ms']:.2f} ({r['publishing_ms']:.2f}) | "
         f"{r['engine_cpu_ms']:.2f} ({r['engine_ms']:.2f}) | {r['routing_ms']:.2f} | "
         f"{r['network_cold_cpu_ms']:.1f} ({r['network_cold_ms']:.1f}) | "
         f"**{r['edit_cpu_ratio']:.2f}x** ({r['edit_ratio']:.2f}x) |"
@@ -542,10 +552,12 @@ the wall clock also counts the waits for a core.
 
 The parts, measured on their own in the same process, CPU ms (wall ms): the sellable-stock
 query, the engine's stock snapshot (the query and naming the nodes, from a cold record cache),
-the engine's decision, routing before the plan is applied (product lock, stock, network,
-engine: the decisions' own wall-clock timing), the network's cold build (no network kept, no
-record read) and the first routed confirmation after a node was edited (its own commit
-before, as another user's edit) against the warm one after it ({args.edits} pairs).
+the outbox's stock publishing (the three products' figures at the node that reserved them,
+what every confirmation publishes, routed or not), the engine's decision, routing before the
+plan is applied (product lock, stock, network, engine: the decisions' own wall-clock timing),
+the network's cold build (no network kept, no record read) and the first routed confirmation
+after a node was edited (its own commit before, as another user's edit) against the warm one
+after it ({args.edits} pairs).
 
 {PARTS_HEADER}
 {parts}
@@ -572,7 +584,9 @@ def _comparison(before, results):
     old = {r["nodes"]: r for r in before["results"]}
 
     def cell(r, key, fmt):
-        return f"{format(old[r['nodes']][key], fmt)} -> {format(r[key], fmt)}"
+        before = old[r["nodes"]].get(key)  # older runs did not measure every part
+        before = "-" if before is None else format(before, fmt)
+        return f"{before} -> {format(r[key], fmt)}"
 
     rows = "\n".join(
         "| "
@@ -583,6 +597,7 @@ def _comparison(before, results):
                 cell(r, "overhead_ms", "+.1f"),
                 cell(r, "sellable_cpu_ms", ".2f"),
                 cell(r, "snapshot_cpu_ms", ".2f"),
+                cell(r, "publishing_cpu_ms", ".2f"),
                 cell(r, "routing_ms", ".2f"),
                 cell(r, "network_cold_cpu_ms", ".1f"),
                 cell(r, "edit_cpu_ratio", ".2f"),

@@ -9,6 +9,7 @@ from . import oms_routing_explanation
 from . import oms_routing_summary
 from . import oms_network_version
 from . import oms_network
+from . import oms_location_node
 from . import oms_sellable_stock
 from . import oms_router
 from . import oms_router_fallback

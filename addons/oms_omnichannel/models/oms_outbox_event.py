@@ -31,6 +31,7 @@ _logger = logging.getLogger(__name__)
 OUTBOX_LOCK_KEY = 7_106_100_001
 PENDING_KEY = "oms_omnichannel.outbox_pending"
 PENDING_STOCK_KEY = "oms_omnichannel.outbox_pending_stock"
+PENDING_STOCK_LOCATION_KEY = "oms_omnichannel.outbox_pending_stock_locations"
 HOOK_KEY = "oms_omnichannel.outbox_hook"
 LOCKED_KEY = "oms_omnichannel.outbox_locked_products"
 RETENTION_PARAM = "oms_omnichannel.outbox_retention_days"
@@ -53,12 +54,12 @@ def defer_stock_changes(env):
     if cr in _DEFERRED_STOCK:
         yield
         return
-    held = _DEFERRED_STOCK[cr] = set()
+    held = _DEFERRED_STOCK[cr] = (set(), set())
     try:
         yield
     finally:
         del _DEFERRED_STOCK[cr]
-    env["oms.outbox.event"]._enqueue_stock_change(held)
+    env["oms.outbox.event"]._enqueue_stock_change(*held)
 
 
 class OmsOutboxEvent(models.Model):
@@ -93,18 +94,25 @@ class OmsOutboxEvent(models.Model):
             pending[key] = dict(extra)
 
     @api.model
-    def _enqueue_stock_change(self, product_warehouse_pairs):
-        """Remember (product id, warehouse id) pairs whose sellable stock may have changed."""
-        if not product_warehouse_pairs:
+    def _enqueue_stock_change(self, product_warehouse_pairs, product_location_pairs=()):
+        """Remember (product id, warehouse id) pairs whose sellable stock may have changed,
+        and (product id, location id) pairs of changed quants: the nodes whose stock the
+        locations count in are looked up when the outbox is written, all in one query."""
+        if not product_warehouse_pairs and not product_location_pairs:
             return
-        self._lock_stock_of({product_id for product_id, _wh in product_warehouse_pairs})
+        self._lock_stock_of(
+            {product_id for product_id, _wh in product_warehouse_pairs}
+            | {product_id for product_id, _loc in product_location_pairs}
+        )
         held = _DEFERRED_STOCK.get(self.env.cr)
         if held is not None:
-            held.update(product_warehouse_pairs)
+            held[0].update(product_warehouse_pairs)
+            held[1].update(product_location_pairs)
             return
         self._register_hook()
         data = self.env.cr.precommit.data
         data.setdefault(PENDING_STOCK_KEY, set()).update(product_warehouse_pairs)
+        data.setdefault(PENDING_STOCK_LOCATION_KEY, set()).update(product_location_pairs)
 
     @api.model
     def _lock_stock_of(self, product_ids):
@@ -142,13 +150,14 @@ class OmsOutboxEvent(models.Model):
             # Data was cleared if the transaction (or a savepoint) rolled back.
             pending = cr.precommit.data.pop(PENDING_KEY, {})
             pending_stock = cr.precommit.data.pop(PENDING_STOCK_KEY, set())
+            pending_locations = cr.precommit.data.pop(PENDING_STOCK_LOCATION_KEY, set())
             cr.precommit.data.pop(HOOK_KEY, None)
-            env["oms.outbox.event"]._write_pending(pending, pending_stock)
+            env["oms.outbox.event"]._write_pending(pending, pending_stock, pending_locations)
 
         cr.precommit.add(flush_outbox)
 
     @api.model
-    def _write_pending(self, pending, pending_stock):
+    def _write_pending(self, pending, pending_stock, pending_locations=()):
         vals_list = []
         for (topic, res_model, res_id), extra in pending.items():
             record = self.env[res_model].browse(res_id).exists()
@@ -158,6 +167,15 @@ class OmsOutboxEvent(models.Model):
             vals = builder(**extra)
             if vals:
                 vals_list.append(vals)
+        if pending_locations:
+            nodes = self.env["oms.location.node"]._get_nodes_of_locations(
+                {location_id for _product, location_id in pending_locations}
+            )
+            pending_stock = set(pending_stock) | {
+                (product_id, warehouse_id)
+                for product_id, location_id in pending_locations
+                for warehouse_id in nodes.get(location_id, ())
+            }
         if pending_stock:
             vals_list += self._stock_changed_vals(pending_stock)
         self._insert_events(vals_list)

@@ -55,3 +55,8 @@ from . import test_customer_service_doors
 from . import test_tour_order_change
 from . import test_order_change_wizard
 from . import test_upgrade_access
+from . import test_location_node_map
+from . import test_network_versions
+from . import test_outbox_stock_nodes
+from . import test_routing_same_plans
+from . import test_sellable_stock_query
