@@ -301,7 +301,9 @@ def _cheaper_alike(keep, rows, carried, targets, table, floor) -> dict[int, tupl
     return out
 
 
-def whole_order_nodes(network, problem, table, distances, build, walk, holds_all, order_kg):
+def whole_order_nodes(
+    network, problem, table, distances, build, walk, holds_all, order_kg, give_up=None
+):
     """The first step of :func:`bound_nodes` alone, for an order whose lines are all held by
     some node: ``walk`` is the table's order (:meth:`OptionTable.static_order`), or the part
     of it that may hold everything, and ``holds_all(ni)`` tells whether ni holds every line
@@ -310,7 +312,10 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
     with the same arithmetic. ``order_kg``: the kg of the order's units
     (:func:`oms_engine.candidates.order_weight`, the float the builder uses too). ``None`` when
     the proof fails or no node holds everything: the caller then scans the stock and runs
-    :func:`bound_nodes`."""
+    :func:`bound_nodes`. ``give_up``: how many nodes the walk builds before it gives up
+    (returns ``None``) unless the best of them already beats every split; ``None``: no cap.
+    The cap of an order that may take the bounded path (:data:`oms_engine.large.WALK_BUILDS`):
+    a walk that fails after building hundreds of stores costs such an order 2-10 ms."""
     w = network.policy.weights
     targets = problem.targets
     total = sum(targets)
@@ -347,6 +352,9 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
         # of the group is asked first (a holder after the stop cannot win either).
         group = []
         stop = start
+        if known is not None and walk[-1][0] == static and known[walk[start][1]] < 0.0:
+            # the last group (often most nodes), for a destination not met before
+            distances.fill([ni for _, ni in walk[start:]])
         while stop < end and walk[stop][0] == static:
             ni = walk[stop][1]
             stop += 1
@@ -356,7 +364,7 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
                 f = cheapest + 0.0
             else:
                 km = known[ni]
-                f = cheapest + w_distance * (km if km is not None else distances[ni])
+                f = cheapest + w_distance * (km if km >= 0.0 else distances[ni])
             # covers everything (if it holds everything): as bound_of
             group.append((f + w_lateness * late + w_unfulfilled * 0, ni))
         start = stop
@@ -376,12 +384,14 @@ def whole_order_nodes(network, problem, table, distances, build, walk, holds_all
                         target_day,
                     )  # fmt: skip
                 if distances is not None:
-                    km = known[ni] if known is not None else None
-                    least += w_distance * (km if km is not None else distances[ni])
+                    km = known[ni]
+                    least += w_distance * (km if km >= 0.0 else distances[ni])
                 if least - 1e-9 * (1.0 + abs(least)) > best + _EPS:
                     continue
             if not holds_all(ni):
                 continue
+            if len(built) == give_up and not _splits_lose(network, problem, table, best):
+                return None
             single.append((bound, ni))
             built[ni] = cands = build(ni)
             scored[ni] = scores = []

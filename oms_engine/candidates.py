@@ -146,16 +146,21 @@ def prepare(
     # table's own target: only orders with that target take it
     walkable = skus and order.promised_date is None and target_day == table.earliest
     settled = False  # a large order the walk settles exactly takes the exact path
-    if walkable and explain and large.may_be_large(entries, n_lines):
+    give_up = large.WALK_BUILDS if large.may_be_large(entries, n_lines) else None
+    if walkable and explain and give_up is not None:
         # the same question as below, on a copy: the exact path then explains the plan
         scratch = OrderProblem(list(skus), list(products), list(quantities), [], [], target_day)
         scratch.weights = list(weights)
         settled = (
-            _whole_order_first(network, scratch, stock, table, distances, eligible, special)
+            _whole_order_first(
+                network, scratch, stock, table, distances, eligible, special, give_up
+            )
             is not None
         )
     if walkable and not explain:
-        kept = _whole_order_first(network, problem, stock, table, distances, eligible, special)
+        kept = _whole_order_first(
+            network, problem, stock, table, distances, eligible, special, give_up
+        )
         if kept is not None:
             if len(kept) == 1:  # the usual answer: one node
                 problem.candidates.extend(*kept.values())
@@ -328,12 +333,13 @@ def _builder(network, problem, rows, table, distances, special, order_kg, whole=
     return build
 
 
-def _whole_order_first(network, problem, stock, table, distances, eligible, special):
+def _whole_order_first(network, problem, stock, table, distances, eligible, special, give_up=None):
     """Orders against the table's own lateness target: the nodes able to ship the whole order
     (stock, and for dangerous or bulky lines the same rules as the stock scan) are walked in
     the table's cached order, reading only their stock; when the best of them provably beats
     every split (:func:`whole_order_nodes`), that is the answer and the rest of the stock is
-    never scanned. ``None`` otherwise."""
+    never scanned. ``None`` otherwise, or once ``give_up`` nodes are built without a proof in
+    sight (see :func:`whole_order_nodes`)."""
     quantities = problem.quantities
     products = problem.products
     per_line = [stock.get(sku) or {} for sku in problem.skus]
@@ -352,11 +358,12 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
         # Every line widely held (a store network's popular lines): the table's order would
         # be walked over hundreds of stores; the nodes holding every SKU at all come from
         # intersecting the lines' key sets instead (often none: the order splits).
-        holding = rarest.keys() & per_line[0].keys()
+        holding = rarest.keys() & per_line[0].keys()  # iterates the smaller of the two
         for per_node in per_line[1:]:
             if not holding:
                 break
-            holding &= per_node.keys()
+            # the few left, each looked up (a set's &= walks every key of the line's stock)
+            holding = {node_id for node_id in holding if node_id in per_node}
     if holding is not None:
         full = []
         position = table.static_position()
@@ -403,7 +410,9 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
     problem.targets = list(quantities)
     order_kg = order_weight(problem)  # one weighing for the builder and the walk
     build = _builder(network, problem, rows, table, distances, special, order_kg, whole=True)
-    kept = whole_order_nodes(network, problem, table, distances, build, order, holds_all, order_kg)
+    kept = whole_order_nodes(
+        network, problem, table, distances, build, order, holds_all, order_kg, give_up
+    )
     if kept is None:
         problem.targets = saved
     else:

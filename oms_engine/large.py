@@ -7,7 +7,8 @@ networks of a thousand stores each holding the popular lines, that is tens of mi
 Such an order - its lines' stock records more than :data:`MAX_STOCK_ENTRIES`, more than
 :data:`MAX_HOLDERS` eligible nodes holding one of its lines, or more than :data:`MAX_LINES`
 lines - takes this path instead, unless one node provably ships it whole best (the
-whole-order walk settles it exactly first):
+whole-order walk settles it exactly first; having built :data:`WALK_BUILDS` nodes without
+one that beats every split, it gives up):
 
 1. the stock scan, as on the exact path (linear in the lines' stock records);
 2. a greedy cover: the node covering most of the order first, then each time the node
@@ -43,6 +44,11 @@ MAX_LINES = 30
 #: benchmark's 50-line orders: 999 of 1,000 plans the same, one better; its 1,000-node orders:
 #: better on 23 of 3,000, worse on 8, docs/benchmarks.md).
 EXTRA_NODES = 1
+#: Nodes the whole-order walk of an order that may take this path builds before it gives up,
+#: unless the best of them already beats every split (then the walk goes on and settles the
+#: order exactly). On a 1,000-store network a walk that fails built 100-700 stores holding a
+#: few popular lines, 2-10 ms, before the order took this path all the same.
+WALK_BUILDS = 16
 #: The bounded search's budget: steps and packing steps (see :class:`Budget`).
 SEARCH_STEPS = 30
 #: Orders of this many lines or fewer get, per line, its cheapest holders among the nodes
@@ -93,7 +99,10 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
     heap = []
     w_distance, w_lateness = w.distance, w.lateness
     # a node's distance read from the computed ones first (the same float distances[ni] gives)
-    known = distances.known if distances is not None else None
+    known = None
+    if distances is not None:
+        distances.fill(carried)  # then read from known
+        known = distances.known
     table_floor, node_class = table.floor, table.node_class
     # (cheapest fixed score, its lateness part) per class of alike nodes: a thousand stores
     # are a few classes, the floor and lateness worked out once each
@@ -114,7 +123,7 @@ def greedy_nodes(network, problem, rows, carried, cover, table, distances, build
             f = cheapest + 0.0
         else:
             km = known[ni]
-            f = cheapest + w_distance * (km if km is not None else distances[ni])
+            f = cheapest + w_distance * (km if km >= 0.0 else distances[ni])
         floor[ni] = f
         r = rank[ni] = f + lateness
         # cover counts against quantities (targets may be lower): an upper bound of the gain

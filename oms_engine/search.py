@@ -551,14 +551,25 @@ class Search:
         if self.max_packages is not None and len(key) > self.max_packages:
             return None
         alloc = {j: [0] * n_lines for j in key}
-        by_line: dict[int, list[tuple[float, int]]] = {}
+        # per line its options (unit score, option), the lines in the order first met (the
+        # order the units' floats are added up in); a list per line, not dict.setdefault,
+        # which built an empty list per (option, line) pair: 10-option sets of 50 lines
+        by_line: list[list[tuple[float, int]] | None] = [None] * n_lines
+        met: list[int] = []
+        lines_of = self.lines_of
         for j in key:
             unit = cands[j].unit
-            for li in self.lines_of[j]:
-                by_line.setdefault(li, []).append((unit[li], j))
+            for li in lines_of[j]:
+                options = by_line[li]
+                if options is None:
+                    by_line[li] = [(unit[li], j)]
+                    met.append(li)
+                else:
+                    options.append((unit[li], j))
         remaining: dict[int, list[int]] = {}
         node_of = self.node
-        for li, options in by_line.items():
+        for li in met:
+            options = by_line[li]
             need = targets[li]
             if len(options) > 1:
                 options.sort()
@@ -643,7 +654,10 @@ class Search:
         held = [0] * n_lines
         dearest = [-math.inf] * n_lines
         carried = [False] * n_lines
-        seen_nodes: dict[int, int] = {}  # node -> lines counted for it (bits)
+        # node -> the lines counted for it: the lines of its first option in the set (most
+        # nodes have one), as bits once a second option of the node comes
+        first_lines: dict[int, tuple[int, ...]] = {}
+        seen_nodes: dict[int, int] = {}
         for j in key:
             cand = cands[j]
             option = cand.option
@@ -668,8 +682,20 @@ class Search:
             reach_of.append((option.max_weight, option.extra_package_score, kg))
             if must and not never:
                 must = False
-            counted = seen_nodes.get(node, 0)
             unit, avail = cand.unit, cand.avail
+            if node not in first_lines:  # its node's first option: every line counts its stock
+                first_lines[node] = lines
+                for li in lines:
+                    carried[li] = True
+                    if unit[li] > dearest[li]:
+                        dearest[li] = unit[li]
+                    held[li] += avail[li]
+                continue
+            counted = seen_nodes.get(node)
+            if counted is None:
+                counted = 0
+                for li in first_lines[node]:
+                    counted |= 1 << li
             for li in lines:
                 carried[li] = True
                 if unit[li] > dearest[li]:

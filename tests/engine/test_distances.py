@@ -9,6 +9,7 @@ leave the domain in double precision (checked in the test), one on each side.
 from __future__ import annotations
 
 import math
+from unittest.mock import patch
 
 from engine_builders import dc, network
 
@@ -47,3 +48,22 @@ def test_few_destinations_are_kept_and_the_last_ones_are_read_again():
         assert len(net._distance_cache) <= limit  # few objects for the collector to walk
     again = net.node_distances(first)
     assert again is not kept and again[0] == km  # computed anew, the same float
+
+
+def test_filling_distances_in_one_loop_gives_the_floats_indexing_gives():
+    """``NodeDistances.fill`` (the bounded path's holders, the whole-order walk's last
+    group) works out the same floats as indexing, the haversine's below 5 km, the clamped
+    cosines at the node and at its antipode, and leaves the other nodes unknown; in a list
+    (a small network's) and in an array (a large one's)."""
+    places = [(LAT, LON), (-LAT, LON + 180.0), (LAT + 0.01, LON), (52.52, 13.405), (48.1, 11.6)]
+    nodes = [dc(f"DC{k}", lat=lat, lon=lon) for k, (lat, lon) in enumerate(places)]
+    net = network(nodes)
+    for array_from in (network_module._ARRAY_NODES, 5):
+        with patch.object(network_module, "_ARRAY_NODES", array_from):
+            for lat, lon in ((LAT, LON), (53.55, 9.99)):
+                indexed = [network_module.NodeDistances(net, lat, lon)[k] for k in range(5)]
+                filled = network_module.NodeDistances(net, lat, lon)
+                filled.fill([0, 1, 2, 3])
+                assert list(filled.known)[:4] == indexed[:4]
+                assert filled.known[4] < 0.0  # not asked for: still unknown
+                assert [filled[k] for k in range(5)] == indexed
