@@ -2,6 +2,7 @@
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.addons.oms_omnichannel.models.oms_location_node import NODE_MAP_TABLE
 from odoo.tools import SQL
 
 from ..fences import Fence, held_units, visible_quantity
@@ -36,33 +37,42 @@ class OmsChannelStock(models.AbstractModel):
         )
         self.env["sale.order.line"].flush_model(["order_id"])
         self.env["sale.order"].flush_model(["oms_channel_id"])
+        # The core's location-to-node map follows the locations' paths and the warehouses'
+        # stock locations (kept by triggers): the same "below the node's stock location" the
+        # sellable stock counts, read by location id instead of matching paths.
+        self.env["stock.location"].flush_model(["location_id", "usage"])
+        self.env["stock.warehouse"].flush_model(["lot_stock_id"])
         self.env.cr.execute(
             SQL(
                 """
                 WITH rule AS (
-                    SELECT * FROM unnest(%s::integer[], %s::integer[], %s::text[],
-                                         %s::timestamp[]) AS r(id, channel_id, below, since)
+                    SELECT * FROM unnest(%s::integer[], %s::integer[], %s::integer[],
+                                         %s::timestamp[]) AS r(id, channel_id, node, since)
                 )
                 SELECT rule.id, sm.product_id, SUM(sm.product_qty)
                   FROM rule
                   JOIN sale_order so ON so.oms_channel_id = rule.channel_id
                   JOIN sale_order_line sol ON sol.order_id = so.id
                   JOIN stock_move sm ON sm.sale_line_id = sol.id
-                  JOIN stock_location src ON src.id = sm.location_id
-                  JOIN stock_location dst ON dst.id = sm.location_dest_id
+                  JOIN %s src ON src.location_id = sm.location_id
+                             AND src.warehouse_id = rule.node
                  WHERE sm.product_id = ANY(%s)
                    AND sm.state != 'cancel'
                    AND sm.create_date >= rule.since
-                   AND src.parent_path LIKE rule.below
-                   AND dst.parent_path NOT LIKE rule.below
+                   AND NOT EXISTS (
+                        SELECT 1 FROM %s dst
+                         WHERE dst.location_id = sm.location_dest_id
+                           AND dst.warehouse_id = rule.node
+                   )
                  GROUP BY rule.id, sm.product_id
                 """,
                 rules.ids,
                 [rule.channel_id.id for rule in rules],
-                # The node's stock location and everything below it.
-                [rule.warehouse_id.lot_stock_id.parent_path + "%" for rule in rules],
+                [rule.warehouse_id.id for rule in rules],
                 [rule.date_start or rule.create_date for rule in rules],
+                SQL.identifier(NODE_MAP_TABLE),
                 products.ids,
+                SQL.identifier(NODE_MAP_TABLE),
             )
         )
         for rule_id, product_id, qty in self.env.cr.fetchall():
