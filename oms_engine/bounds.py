@@ -20,6 +20,9 @@ _EPS = 1e-9
 _RARE = 12
 #: Floors closer than this may round to the same plan score (6 decimals): kept together.
 _TIE = 2e-6
+#: Nodes the bounds leave out that an explanation names, best bound first (its runners-up
+#: come from these, the kept nodes and the singles the search skipped).
+LEFT_OUT = 6
 
 
 def bound_nodes(network, problem, rows, carried, cover, table, distances, build, allow_split):
@@ -109,7 +112,7 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         problem.singles_suffice = True
         single.sort()
         keep = [ni for bound, ni in single if bound <= best + _EPS]
-        problem.left_out = [ni for _, ni in single if ni not in keep][:6]
+        problem.left_out = [ni for _, ni in single if ni not in keep][:LEFT_OUT]
         problem.build = build
         return {ni: built[ni] if ni in built else build(ni) for ni in keep}
     seen = {ni for _, ni in single}
@@ -225,7 +228,7 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         problem.cheaper_alike = _cheaper_alike(keep, rows, carried, targets, table, floor)
     kept = set(keep)
     # Left out by the bounds, not by a rule: shown as runners-up when explaining.
-    problem.left_out = [ni for _, ni in single if ni not in kept][:6]
+    problem.left_out = [ni for _, ni in single if ni not in kept][:LEFT_OUT]
     problem.build = build
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
 
@@ -301,9 +304,29 @@ def _cheaper_alike(keep, rows, carried, targets, table, floor) -> dict[int, tupl
     return out
 
 
+class WalkTrace:
+    """What the whole-order walk (:func:`whole_order_nodes`) saw, for an explained order it
+    settles: every group of equal bound without distance it entered, as (that bound, the
+    group's (bound, node) pairs sorted), the best single score it found and the candidates
+    it built (node -> candidates); with the walk's ``holds_all`` and ``build`` (see
+    :func:`whole_order_nodes`). :func:`oms_engine.candidates.settled_as_bound_nodes` reads
+    them to give the candidates and explanation :func:`bound_nodes` would, without the stock
+    scan."""
+
+    __slots__ = ("best", "build", "built", "groups", "holds_all")
+
+    def __init__(self) -> None:
+        self.groups: list[tuple[float, list[tuple[float, int]]]] = []
+        self.best = math.inf
+        self.built: dict[int, list[Candidate]] = {}
+        self.holds_all = None
+        self.build = None
+
+
 def whole_order_nodes(
-    network, problem, table, distances, build, walk, holds_all, order_kg, give_up=None
-):
+    network, problem, table, distances, build, walk, holds_all, order_kg, give_up=None,
+    trace=None,
+):  # fmt: skip
     """The first step of :func:`bound_nodes` alone, for an order whose lines are all held by
     some node: ``walk`` is the table's order (:meth:`OptionTable.static_order`), or the part
     of it that may hold everything, and ``holds_all(ni)`` tells whether ni holds every line
@@ -315,7 +338,8 @@ def whole_order_nodes(
     :func:`bound_nodes`. ``give_up``: how many nodes the walk builds before it gives up
     (returns ``None``) unless the best of them already beats every split; ``None``: no cap.
     The cap of an order that may take the bounded path (:data:`oms_engine.large.WALK_BUILDS`):
-    a walk that fails after building hundreds of stores costs such an order 2-10 ms."""
+    a walk that fails after building hundreds of stores costs such an order 2-10 ms.
+    ``trace``: a :class:`WalkTrace` to fill, or ``None``."""
     w = network.policy.weights
     targets = problem.targets
     total = sum(targets)
@@ -369,6 +393,8 @@ def whole_order_nodes(
             group.append((f + w_lateness * late + w_unfulfilled * 0, ni))
         start = stop
         group.sort()
+        if trace is not None:
+            trace.groups.append((static, group))
         for bound, ni in group:
             if bound > best + _EPS:
                 break
@@ -440,6 +466,9 @@ def whole_order_nodes(
     ):
         return None
     problem.singles_suffice = True
+    if trace is not None:
+        trace.best = best
+        trace.built = built
     single.sort()
     keep = [ni for bound, ni in single if bound <= best + _EPS]
     if len(keep) == 1 and keep[0] in scored:  # the usual answer: one node

@@ -8,10 +8,14 @@ reasons for shortages are worked out here too, off the hot path.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 from oms_engine import large
 from oms_engine.bounds import (
+    _EPS,
+    LEFT_OUT,
+    WalkTrace,
     bound_nodes,
     undominated_for_order,
     undominated_parts,
@@ -147,26 +151,27 @@ def prepare(
     walkable = skus and order.promised_date is None and target_day == table.earliest
     settled = False  # a large order the walk settles exactly takes the exact path
     give_up = large.WALK_BUILDS if large.may_be_large(entries, n_lines) else None
-    if walkable and explain and give_up is not None:
-        # the same question as below, on a copy: the exact path then explains the plan
-        scratch = OrderProblem(list(skus), list(products), list(quantities), [], [], target_day)
-        scratch.weights = list(weights)
-        settled = (
-            _whole_order_first(
-                network, scratch, stock, table, distances, eligible, special, give_up
-            )
-            is not None
-        )
-    if walkable and not explain:
+    if walkable:
+        trace = WalkTrace() if explain else None
         kept = _whole_order_first(
-            network, problem, stock, table, distances, eligible, special, give_up
+            network, problem, stock, table, distances, eligible, special, give_up, trace
         )
+        if kept is not None and explain:
+            # what the scan and bound_nodes would keep and leave out, from the walk's work
+            settled = True
+            kept = settled_as_bound_nodes(problem, trace)
+            if kept is None:  # the scan's way after all: the walk's answer undone
+                problem.whole, problem.scores, problem.singles_suffice = False, None, False
         if kept is not None:
             if len(kept) == 1:  # the usual answer: one node
                 problem.candidates.extend(*kept.values())
             else:
                 for ni in sorted(kept):
                     problem.candidates.extend(kept[ni])
+            if explain:
+                problem.excluded.extend(
+                    explain_exclusions(network, order, stock, problem, table, skip_nodes)
+                )
             return problem
 
     # Stock scan: node index -> sellable units per line, for nodes passing node-level rules,
@@ -333,13 +338,16 @@ def _builder(network, problem, rows, table, distances, special, order_kg, whole=
     return build
 
 
-def _whole_order_first(network, problem, stock, table, distances, eligible, special, give_up=None):
+def _whole_order_first(
+    network, problem, stock, table, distances, eligible, special, give_up=None, trace=None
+):
     """Orders against the table's own lateness target: the nodes able to ship the whole order
     (stock, and for dangerous or bulky lines the same rules as the stock scan) are walked in
     the table's cached order, reading only their stock; when the best of them provably beats
     every split (:func:`whole_order_nodes`), that is the answer and the rest of the stock is
     never scanned. ``None`` otherwise, or once ``give_up`` nodes are built without a proof in
-    sight (see :func:`whole_order_nodes`)."""
+    sight (see :func:`whole_order_nodes`). ``trace``: a :class:`WalkTrace` to fill, or
+    ``None``."""
     quantities = problem.quantities
     products = problem.products
     per_line = [stock.get(sku) or {} for sku in problem.skus]
@@ -410,14 +418,55 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
     problem.targets = list(quantities)
     order_kg = order_weight(problem)  # one weighing for the builder and the walk
     build = _builder(network, problem, rows, table, distances, special, order_kg, whole=True)
+    if trace is not None:
+        trace.holds_all, trace.build = holds_all, build
     kept = whole_order_nodes(
-        network, problem, table, distances, build, order, holds_all, order_kg, give_up
+        network, problem, table, distances, build, order, holds_all, order_kg, give_up, trace
     )
     if kept is None:
         problem.targets = saved
     else:
         problem.whole = True
     return kept
+
+
+def settled_as_bound_nodes(problem, trace) -> dict[int, list[Candidate]] | None:
+    """For an explained order the whole-order walk settled on single shipments: the nodes
+    :func:`bound_nodes` would keep, with their candidates, and ``problem.left_out`` and
+    ``problem.build`` as it sets them, from the walk's groups (``trace``,
+    :class:`oms_engine.bounds.WalkTrace`) instead of a scan of every stock record.
+
+    :func:`bound_nodes` walks the table's order as the walk does, and with the same best
+    score (the least single score of a node holding everything, both exact) it lists the
+    nodes holding everything whose bound without distance is within that best, by (bound,
+    node): it keeps those whose bound is, and names the next :data:`LEFT_OUT`. Those are
+    the holders of every group the walk entered: it enters a group while its bound without
+    distance is within the best so far, which is the final best from the best node's group
+    on (that node is never passed over: its bounds are below its score), and the groups
+    before that one are below it. The groups' pairs, sorted within each, are merged by
+    (bound, node), and only the nodes up to the last one named are read. ``None`` when the
+    walk left no trace (the caller then scans)."""
+    if not trace.groups:
+        return None
+    limit = trace.best + _EPS
+    lists = [group for _, group in trace.groups]
+    holds_all, build, built = trace.holds_all, trace.build, trace.built
+    keep: list[int] = []
+    left_out: list[int] = []
+    pairs = lists[0] if len(lists) == 1 else heapq.merge(*lists)
+    for bound, ni in pairs:
+        if not holds_all(ni):
+            continue
+        if bound <= limit:
+            keep.append(ni)
+        else:
+            left_out.append(ni)
+            if len(left_out) == LEFT_OUT:
+                break
+    problem.whole, problem.scores = False, None
+    problem.left_out = left_out
+    problem.build = build
+    return {ni: built[ni] if ni in built else build(ni) for ni in keep}
 
 
 _UNREAD = object()
