@@ -78,6 +78,12 @@ _FEW_HOLDERS = 12
 #: When every line is held at more nodes than this (and there are several), the nodes
 #: holding every SKU are found by intersecting the lines' stock keys, and walked alone.
 _MANY_HOLDERS = 64
+#: An explained order with this many stock records or fewer is scanned: the scan and the
+#: bounds read little then, and cost less than the walk and its explanation (5 nodes: ~1 µs).
+_EXPLAIN_SCAN = 40
+#: When more than a ``1/_WALK_ALL`` share of the eligible nodes hold every SKU, the walk goes
+#: over the table's whole order rather than the holders' part of it.
+_WALK_ALL = 4
 
 
 def aggregate_lines(order: Order) -> list[tuple[str, int]]:
@@ -151,7 +157,9 @@ def prepare(
     walkable = skus and order.promised_date is None and target_day == table.earliest
     settled = False  # a large order the walk settles exactly takes the exact path
     give_up = large.WALK_BUILDS if large.may_be_large(entries, n_lines) else None
-    if walkable:
+    # An explained order with few stock records is scanned (cheaper then); one that may be
+    # large is walked all the same: settled by the walk, it takes the exact path.
+    if walkable and (not explain or entries > _EXPLAIN_SCAN or give_up is not None):
         trace = WalkTrace() if explain else None
         kept = _whole_order_first(
             network, problem, stock, table, distances, eligible, special, give_up, trace
@@ -370,8 +378,17 @@ def _whole_order_first(
         for per_node in per_line[1:]:
             if not holding:
                 break
-            # the few left, each looked up (a set's &= walks every key of the line's stock)
-            holding = {node_id for node_id in holding if node_id in per_node}
+            if len(holding) * 4 < len(per_node):
+                # the few left, each looked up (a set's &= walks every key of the line's stock)
+                holding = {node_id for node_id in holding if node_id in per_node}
+            else:
+                holding.intersection_update(per_node.keys())
+        if len(holding) * _WALK_ALL > len(order):
+            # Most nodes hold every SKU (the popular lines of a store network, the customer
+            # at one of the stores): the table's whole order is walked, its runs' order by
+            # bound kept for the destination's next orders (bounds.kept_run), and a node's
+            # stock read when the walk reaches it - not every holder's, to sort them again.
+            holding = None
     if holding is not None:
         full = []
         position = table.static_position()
@@ -449,7 +466,7 @@ def settled_as_bound_nodes(problem, trace) -> dict[int, list[Candidate]] | None:
     if not trace.groups:
         return None
     limit = trace.best + _EPS
-    lists = [group for _, group in trace.groups]
+    lists = [zip(*seen, strict=True) if type(seen) is tuple else seen for seen in trace.groups]
     holds_all, build, built = trace.holds_all, trace.build, trace.built
     keep: list[int] = []
     left_out: list[int] = []
@@ -479,13 +496,13 @@ def explain_exclusions(network, order, stock, problem, table, skip_nodes) -> lis
     line), a node ruled out for one product once per such line. For a product that is
     neither dangerous nor bulky only the node-level rules can apply (a node passing them
     has at least one carrier service, and every service carries such a product), so only
-    the stocked nodes outside ``table.eligible`` or excluded by the order are looked at:
+    the stocked nodes a rule rules out (``table.ruled_out``) or the order excludes are looked at:
     set operations instead of a rule check per stocked node, and no node's options built.
     """
     out: list[Exclusion] = []
     distances = _UNREAD  # read once, when a dangerous or bulky product needs it
     seen: set[int] = set()
-    eligible = table.eligible.keys()
+    ruled_out = table.ruled_out
     excluded = order.excluded_nodes
     node_index = network.node_index
     for sku, product in zip(problem.skus, problem.products, strict=True):
@@ -493,9 +510,14 @@ def explain_exclusions(network, order, stock, problem, table, skip_nodes) -> lis
         if not per_node:
             continue
         if product.dangerous_class is None and not product.bulky:
-            ruled = per_node.keys() - eligible
+            # the network's ruled-out nodes holding it (ids the network does not know are
+            # passed below anyway): read from the smaller side, a few nodes of a thousand
+            if len(ruled_out) < len(per_node):
+                ruled = {node_id for node_id in ruled_out if node_id in per_node}
+            else:
+                ruled = per_node.keys() & ruled_out
             if excluded:
-                ruled |= per_node.keys() & excluded
+                ruled |= {node_id for node_id in excluded if node_id in per_node}
             if not ruled:
                 continue
             rows = sorted((node_id, per_node[node_id]) for node_id in ruled)

@@ -8,6 +8,7 @@ lazily per node.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from datetime import date
 
 from oms_engine.errors import InvalidInput
@@ -99,11 +100,13 @@ class OptionTable:
         "_options",
         "_pairs",
         "_services",
+        "_static_groups",
         "_static_order",
         "_static_position",
         "earliest",
         "eligible",
         "moments",
+        "ruled_out",
         "rules",
     )
 
@@ -151,6 +154,10 @@ class OptionTable:
         self.eligible: dict[str, int] = {
             network.nodes[i].id: i for i, rule in enumerate(rules) if rule is None
         }
+        #: the ids of the nodes a rule rules out (the network's nodes not in ``eligible``)
+        self.ruled_out: frozenset[str] = frozenset(
+            [network.nodes[i].id for i, rule in enumerate(rules) if rule is not None]
+        )
         self._eligible_for: dict[tuple, dict[str, int]] = {}
         self._earliest_for: dict[tuple, int | None] = {}
         self._first_nodes: frozenset[int] | None = None
@@ -163,6 +170,7 @@ class OptionTable:
         self._dates: dict[tuple, tuple[tuple[int, int], ...]] = {}  # see pairs()
         self._static_order: tuple[tuple[float, int], ...] | None = None
         self._static_position: dict[int, int] = {}
+        self._static_groups: tuple | None = None
         self.earliest: int | None = _earliest(network, order, self)
 
     def node_class(self, ni: int) -> int:
@@ -298,6 +306,32 @@ class OptionTable:
             # each at 1,000 nodes: most of what they took once the option objects were shared)
             found = self._static_order = tuple(built)
             self._static_position = {ni: i for i, (_, ni) in enumerate(found)}
+        return found
+
+    def static_groups(self) -> tuple[tuple[float, int, int, tuple[int, ...], tuple], ...]:
+        """:meth:`static_order` in runs of equal bound without distance: per run (that
+        bound, its first position, the position after it, its nodes by index, and the
+        (cheapest fixed score, lateness score against ``earliest``) of its nodes when they
+        are all of one class of alike nodes, else ``()``). Computed once."""
+        found = self._static_groups
+        if found is None:
+            order = self.static_order()
+            w_lateness = self._network.policy.weights.lateness
+            target = self.earliest
+            groups = []
+            start, end = 0, len(order)
+            while start < end:
+                static = order[start][0]
+                stop = bisect_right(order, (static, math.inf), start)
+                nodes = tuple([ni for _, ni in order[start:stop]])
+                parts = ()
+                if len({self._class_of[ni] for ni in nodes}) == 1:
+                    cheapest, first = self.floor(nodes[0])
+                    late = 0 if target is None or first <= target else first - target
+                    parts = (cheapest, w_lateness * late)
+                groups.append((static, start, stop, nodes, parts))
+                start = stop
+            found = self._static_groups = tuple(groups)
         return found
 
     def static_position(self) -> dict[int, int]:

@@ -75,8 +75,9 @@ def _same(net, ordr, stk) -> bool:
     return walked
 
 
-def _stores(n, seed, *, home_at=None, kinds=("store",), **node_kw):
-    """``n`` nodes spread over Germany (seeded), the first at ``home_at`` if given."""
+def _stores(n, seed, *, home_at=None, kinds=("store",), cutoffs=None, **node_kw):
+    """``n`` nodes spread over Germany (seeded), the first at ``home_at`` if given;
+    ``cutoffs``: kind -> the nodes' cutoff (16:00 else)."""
     rng = random.Random(seed)
     nodes = []
     for i in range(n):
@@ -95,7 +96,7 @@ def _stores(n, seed, *, home_at=None, kinds=("store",), **node_kw):
                 timezone="Europe/Berlin",
                 ship_from_store=True,
                 handling_cost=1.0 if kind == "dc" else 2.0,
-                cutoff=time(16, 0),
+                cutoff=(cutoffs or {}).get(kind, time(16, 0)),
                 **node_kw,
             )
         )
@@ -269,3 +270,32 @@ def test_orders_some_node_ships_whole_take_the_walks_way(seed):
         stk = _everywhere(nodes, ("A", "B"), qty=3)
         ordr = order([("A", 1), ("B", rng.choice((1, 2)))], destination=BERLIN)
         assert _same(net, ordr, stk)
+
+
+def test_orders_in_turn_read_what_earlier_ones_kept_and_plan_as_on_a_fresh_network():
+    """The walk keeps, per destination and option table, its groups' order by bound: orders
+    to places met before (and in another time bucket, or to a new place) read or redo it,
+    and plan and explain as on a network that never saw an order."""
+    rng = random.Random(7)
+    # DCs (cheaper to hand over) take orders until 12:00, stores until 16:00: the groups,
+    # their order and bounds differ from one time bucket (option table) to the next
+    nodes = _stores(260, 8, home_at=(52.52, 13.405), kinds=("dc", "store", "store", "store"),
+                    cutoffs={"dc": time(12, 0)})  # fmt: skip
+    net = Network(nodes, [parcel(), parcel("late", cost_per_package=3.0)], PRODUCTS, Policy())
+    stk = _everywhere(nodes, ("A", "B", "C"), qty=3)
+    places = [BERLIN, HAMBURG_CUSTOMER] + [
+        Destination("DE", "10115", rng.uniform(47.5, 54.5), rng.uniform(6.5, 14.5))
+        for _ in range(4)
+    ]
+    walked = 0
+    for k in range(40):
+        dest = rng.choice(places)
+        when = rng.choice(("2026-11-26 10:00", "2026-11-26 13:00", "2026-11-26 17:00"))
+        lines = [("A", rng.choice((1, 2))), ("B", 1), ("C", rng.choice((1, 3)))]
+        ordr = order(lines, destination=dest, when=when, id=f"O{k}")
+        fresh = Network(nodes, net.services, PRODUCTS, Policy())
+        for explain in (True, False):
+            plan = route(net, ordr, stk, explain=explain)
+            assert plan == route(fresh, ordr, stk, explain=explain)
+        walked += _same(net, ordr, stk)
+    assert walked >= 30
