@@ -310,7 +310,7 @@ def _cheaper_alike(keep, rows, carried, targets, table, floor) -> dict[int, tupl
 class WalkTrace:
     """What the whole-order walk (:func:`whole_order_nodes`) saw, for an explained order it
     settles: every group of equal bound without distance it entered, as its (bound, node)
-    pairs sorted (:func:`run_pairs`) or their bounds and nodes (:func:`kept_run`); the best
+    pairs sorted, or their bounds and nodes (:func:`kept_run`); the best
     single score it found and the candidates it built (node -> candidates); with the walk's
     ``holds_all`` and ``build`` (see :func:`whole_order_nodes`).
     :func:`oms_engine.candidates.settled_as_bound_nodes` reads them to give the candidates
@@ -366,19 +366,12 @@ def whole_order_nodes(
     lines = range(len(targets))
     heaviest = max(weights, default=0.0)
     whole_least: dict[int, float] = {}  # class of alike nodes -> _least_shipping_all
-    # The table's whole order is walked by its runs (kept on the table), each run's order
-    # by bound kept for the destination (kept_run); a part of it (the holders of a rare
-    # line) by runs of its own, bounded here.
-    full = type(walk) is tuple  # the table's own order (a part of it is a list)
-    heads = table.static_groups() if full else None
-    start, end = 0, len(heads) if full else len(walk)
+    # Runs of the table's own order to a located destination whose nodes are all alike
+    # have their order by bound kept for the destination's next orders (kept_run).
+    runs = table.alike_runs() if type(walk) is tuple and distances is not None else None
+    start, end = 0, len(walk)
     while start < end:
-        if full:
-            head = heads[start]
-            static = head[0]
-            start += 1
-        else:
-            static = walk[start][0]
+        static = walk[start][0]
         if static > best + _EPS:
             break  # the rest cost more even before their distance
         # Nodes of equal bound without distance (e.g. the DCs, then the stores, of a network
@@ -387,15 +380,32 @@ def whole_order_nodes(
         # Whether a node holds everything is asked in that order too, and only until a node
         # cannot win: the nodes built, and the holders kept, are the same as when every node
         # of the group is asked first (a holder after the stop cannot win either).
-        if not full:
-            start, pairs = run_pairs(walk, start, table, distances, w, target_day)
-            seen = pairs
-        elif distances is not None:
+        head = runs.get(start) if runs else None
+        if head is not None and head[2] - start >= _KEPT_RUN:
             seen = kept_run(head, table, distances, w)
             pairs = zip(*seen, strict=True)
+            start = head[2]
         else:
-            _, pairs = run_pairs(walk, head[1], table, distances, w, target_day)
-            seen = pairs
+            group = []
+            stop = start
+            if known is not None and walk[-1][0] == static and known[walk[start][1]] < 0.0:
+                # the last group (often most nodes), for a destination not met before
+                distances.fill([ni for _, ni in walk[start:]])
+            while stop < end and walk[stop][0] == static:
+                ni = walk[stop][1]
+                stop += 1
+                cheapest, first = table.floor(ni)
+                late = 0 if target_day is None or first <= target_day else first - target_day
+                if known is None:
+                    f = cheapest + 0.0
+                else:
+                    km = known[ni]
+                    f = cheapest + w_distance * (km if km >= 0.0 else distances[ni])
+                # covers everything (if it holds everything): as bound_of
+                group.append((f + w_lateness * late + w_unfulfilled * 0, ni))
+            start = stop
+            group.sort()
+            seen = pairs = group
         if trace is not None:
             trace.groups.append(seen)
         for bound, ni in pairs:
@@ -484,49 +494,24 @@ def whole_order_nodes(
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
 
 
+#: Runs of this many nodes or more have their order by bound kept per destination
+#: (:func:`kept_run`); a shorter one costs less to bound again than to keep and look up.
+_KEPT_RUN = 64
 #: Option tables per destination whose runs' orders by bound are kept (:func:`kept_run`):
 #: a destination's orders mostly fall in one time bucket, so one table.
 _WALK_TABLES = 2
 
 
-def run_pairs(walk, start, table, distances, w, target_day) -> tuple[int, list]:
-    """The run of equal bound without distance of ``walk`` (the table's order, or a part of
-    it) from ``start``: the position after it, and its (bound, node) pairs sorted - a node's
-    bound without distance plus its distance's score, what :func:`bound_nodes` computes for
-    a node holding everything, float for float. ``target_day``: the table's ``earliest``."""
-    w_distance, w_lateness = w.distance, w.lateness
-    zero = w.unfulfilled * 0  # covers everything (if it holds everything): as bound_of
-    static = walk[start][0]
-    end = len(walk)
-    known = distances.known if distances is not None else None
-    if known is not None and walk[-1][0] == static and known[walk[start][1]] < 0.0:
-        # the last group (often most nodes), for a destination not met before
-        distances.fill([ni for _, ni in walk[start:]])
-    group = []
-    stop = start
-    while stop < end and walk[stop][0] == static:
-        ni = walk[stop][1]
-        stop += 1
-        cheapest, first = table.floor(ni)
-        late = 0 if target_day is None or first <= target_day else first - target_day
-        if known is None:
-            f = cheapest + 0.0
-        else:
-            km = known[ni]
-            f = cheapest + w_distance * (km if km >= 0.0 else distances[ni])
-        group.append((f + w_lateness * late + zero, ni))
-    group.sort()
-    return stop, group
-
-
 def kept_run(head, table, distances, w) -> tuple[Sequence[float], Sequence[int]]:
-    """:func:`run_pairs` of a run of the table's own order (``head``: one of
-    :meth:`OptionTable.static_groups`) to a located destination, as the pairs' bounds and
-    nodes (two arrays, a few bytes a node), kept on the destination's distances: they
-    depend on the table and the destination alone, and the next order to the same place
-    reads them instead of bounding every node of the run again. The destinations kept are
-    bounded by the network, :data:`_WALK_TABLES` tables each."""
-    _, start, _, nodes, parts = head
+    """The (bound, node) pairs of a run of alike nodes of the table's own order (``head``:
+    one of :meth:`OptionTable.alike_runs`) to a located destination, as the walk of
+    :func:`whole_order_nodes` bounds them (the same floats), sorted, as their bounds and
+    nodes. They depend on the table and the destination alone: from the second order of a
+    destination and table on (most destinations are met once), they are kept on the
+    destination's distances (two arrays, a few bytes a node), and the next order to the
+    same place reads them instead of bounding every node of the run again. The destinations
+    kept are bounded by the network, :data:`_WALK_TABLES` tables each."""
+    start, _, nodes, parts = head[1:]
     walks = distances.walks
     if walks is None:
         walks = distances.walks = {}
@@ -534,30 +519,29 @@ def kept_run(head, table, distances, w) -> tuple[Sequence[float], Sequence[int]]
     if kept is None:
         if len(walks) >= _WALK_TABLES:
             walks.clear()
-        kept = walks[table] = {}
-    found = kept.get(start)
-    if found is not None:
+        walks[table] = kept = {}
+    found = kept.get(start)  # None: never met; False: met once
+    if found:
         return found
-    if parts:  # one class of alike nodes: one floor and lateness, the same floats per node
-        w_distance = w.distance
-        zero = w.unfulfilled * 0
-        known = distances.known
-        if known[nodes[0]] < 0.0 or known[nodes[-1]] < 0.0:
-            distances.fill(nodes)  # a destination not met before: in one loop
-        cheapest, lateness = parts
-        keys = [
-            cheapest + w_distance * (km if (km := known[ni]) >= 0.0 else distances[ni])
-            + lateness + zero
-            for ni in nodes
-        ]  # fmt: skip
-        # nodes come by index: a stable sort by bound is the order of (bound, node)
-        order = sorted(range(len(nodes)), key=keys.__getitem__)
-        bounds = [keys[i] for i in order]
-        nodes = [nodes[i] for i in order]
-    else:
-        _, pairs = run_pairs(table.static_order(), start, table, distances, w, table.earliest)
-        bounds = [bound for bound, _ in pairs]
-        nodes = [ni for _, ni in pairs]
+    w_distance = w.distance
+    zero = w.unfulfilled * 0  # covers everything (if it holds everything): as bound_of
+    known = distances.known
+    if known[nodes[0]] < 0.0 or known[nodes[-1]] < 0.0:
+        distances.fill(nodes)  # a destination not met before: in one loop
+    # one class of alike nodes: one floor and lateness (as the walk works them out per node)
+    cheapest, lateness = parts
+    keys = [
+        cheapest + w_distance * (km if (km := known[ni]) >= 0.0 else distances[ni])
+        + lateness + zero
+        for ni in nodes
+    ]  # fmt: skip
+    # nodes come by index: a stable sort by bound is the order of (bound, node)
+    order = sorted(range(len(nodes)), key=keys.__getitem__)
+    bounds = [keys[i] for i in order]
+    nodes = [nodes[i] for i in order]
+    if found is None:
+        kept[start] = False  # kept from the next order to the same place on
+        return bounds, nodes
     found = kept[start] = (array("d", bounds), array("i", nodes))
     return found
 

@@ -82,8 +82,9 @@ _MANY_HOLDERS = 64
 #: bounds read little then, and cost less than the walk and its explanation (5 nodes: ~1 µs).
 _EXPLAIN_SCAN = 40
 #: When more than a ``1/_WALK_ALL`` share of the eligible nodes hold every SKU, the walk goes
-#: over the table's whole order rather than the holders' part of it.
-_WALK_ALL = 4
+#: over the table's whole order rather than the holders' part of it: bounding a node costs
+#: about half of reading a holder's stock and bounding it.
+_WALK_ALL = 2
 
 
 def aggregate_lines(order: Order) -> list[tuple[str, int]]:
@@ -383,10 +384,12 @@ def _whole_order_first(
                 holding = {node_id for node_id in holding if node_id in per_node}
             else:
                 holding.intersection_update(per_node.keys())
-        if len(holding) * _WALK_ALL > len(order):
-            # Most nodes hold every SKU (the popular lines of a store network, the customer
-            # at one of the stores): the table's whole order is walked, its runs' order by
-            # bound kept for the destination's next orders (bounds.kept_run), and a node's
+        if len(holding) * _WALK_ALL > len(order) or (
+            distances is not None and distances.walks and table in distances.walks
+        ):
+            # Most nodes hold every SKU (the popular lines of a store network), or the
+            # destination was met before: the table's whole order is walked, its runs' order
+            # by bound kept for the destination's next orders (bounds.kept_run), and a node's
             # stock read when the walk reaches it - not every holder's, to sort them again.
             holding = None
     if holding is not None:

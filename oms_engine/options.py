@@ -89,6 +89,7 @@ class OptionTable:
     """
 
     __slots__ = (
+        "_alike_runs",
         "_carrying",
         "_class_of",
         "_dates",
@@ -100,7 +101,6 @@ class OptionTable:
         "_options",
         "_pairs",
         "_services",
-        "_static_groups",
         "_static_order",
         "_static_position",
         "earliest",
@@ -170,7 +170,7 @@ class OptionTable:
         self._dates: dict[tuple, tuple[tuple[int, int], ...]] = {}  # see pairs()
         self._static_order: tuple[tuple[float, int], ...] | None = None
         self._static_position: dict[int, int] = {}
-        self._static_groups: tuple | None = None
+        self._alike_runs: dict | None = None
         self.earliest: int | None = _earliest(network, order, self)
 
     def node_class(self, ni: int) -> int:
@@ -308,30 +308,29 @@ class OptionTable:
             self._static_position = {ni: i for i, (_, ni) in enumerate(found)}
         return found
 
-    def static_groups(self) -> tuple[tuple[float, int, int, tuple[int, ...], tuple], ...]:
-        """:meth:`static_order` in runs of equal bound without distance: per run (that
-        bound, its first position, the position after it, its nodes by index, and the
-        (cheapest fixed score, lateness score against ``earliest``) of its nodes when they
-        are all of one class of alike nodes, else ``()``). Computed once."""
-        found = self._static_groups
+    def alike_runs(self) -> dict[int, tuple[float, int, int, tuple[int, ...], tuple]]:
+        """The runs of equal bound without distance of :meth:`static_order` whose nodes are
+        all of one class of alike nodes (a network's stores, its DCs), by their first
+        position: (that bound, the first position, the position after the run, its nodes by
+        index, and their (cheapest fixed score, lateness score against ``earliest``), the
+        same floats :meth:`floor` gives each). Computed once."""
+        found = self._alike_runs
         if found is None:
             order = self.static_order()
             w_lateness = self._network.policy.weights.lateness
             target = self.earliest
-            groups = []
+            found = {}
             start, end = 0, len(order)
             while start < end:
                 static = order[start][0]
                 stop = bisect_right(order, (static, math.inf), start)
                 nodes = tuple([ni for _, ni in order[start:stop]])
-                parts = ()
                 if len({self._class_of[ni] for ni in nodes}) == 1:
                     cheapest, first = self.floor(nodes[0])
                     late = 0 if target is None or first <= target else first - target
-                    parts = (cheapest, w_lateness * late)
-                groups.append((static, start, stop, nodes, parts))
+                    found[start] = (static, start, stop, nodes, (cheapest, w_lateness * late))
                 start = stop
-            found = self._static_groups = tuple(groups)
+            self._alike_runs = found
         return found
 
     def static_position(self) -> dict[int, int]:
