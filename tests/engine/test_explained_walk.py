@@ -13,7 +13,7 @@ from datetime import date, time
 from unittest.mock import patch
 
 import pytest
-from engine_builders import HAMBURG_CUSTOMER, order, parcel
+from engine_builders import HAMBURG_CUSTOMER, PRODUCTS, order, parcel
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,19 +24,10 @@ from oms_engine import (
     Network,
     Node,
     Policy,
-    Product,
     Weights,
     Zone,
     candidates,
     route,
-)
-
-PRODUCTS = (
-    Product("A", 1.0),
-    Product("B", 0.5),
-    Product("C", 2.0),
-    Product("OIL", 1.0, dangerous_class="3"),
-    Product("SOFA", 30.0, bulky=True),
 )
 
 
@@ -138,8 +129,8 @@ def test_a_store_network_holding_everything_with_the_customer_at_home():
     the runners-up are the three nearest other nodes."""
     nodes = _stores(300, 1, home_at=(52.52, 13.405))
     net = Network(nodes, [parcel()], PRODUCTS, Policy())
-    stk = _everywhere(nodes, ("A", "B", "C"))
-    ordr = order([("A", 2), ("B", 1), ("C", 1)], destination=BERLIN)
+    stk = _everywhere(nodes, ("SHIRT", "BOOTS", "SCARF"))
+    ordr = order([("SHIRT", 2), ("BOOTS", 1), ("SCARF", 1)], destination=BERLIN)
     assert _same(net, ordr, stk)
     plan = route(net, ordr, stk)
     assert [s.node for s in plan.shipments] == ["HOME"]
@@ -151,9 +142,9 @@ def test_dcs_and_stores_the_runners_up_from_both_groups():
     as left out come from both groups, merged by their bounds."""
     nodes = _stores(240, 2, kinds=("dc", "store", "store"))
     net = Network(nodes, [parcel()], PRODUCTS, Policy())
-    stk = _everywhere(nodes, ("A", "B"))
+    stk = _everywhere(nodes, ("SHIRT", "BOOTS"))
     for dest in (BERLIN, HAMBURG_CUSTOMER, Destination("DE", "80469", 48.13, 11.57)):
-        assert _same(net, order([("A", 1), ("B", 3)], destination=dest), stk)
+        assert _same(net, order([("SHIRT", 1), ("BOOTS", 3)], destination=dest), stk)
 
 
 def test_nodes_at_the_same_place_tie_and_are_all_kept():
@@ -165,8 +156,8 @@ def test_nodes_at_the_same_place_tie_and_are_all_kept():
         for k in range(3)
     ]  # fmt: skip
     net = Network(nodes + twins, [parcel()], PRODUCTS, Policy())
-    stk = _everywhere(nodes + twins, ("A",))
-    assert _same(net, order([("A", 1)], destination=BERLIN), stk)
+    stk = _everywhere(nodes + twins, ("SHIRT",))
+    assert _same(net, order([("SHIRT", 1)], destination=BERLIN), stk)
 
 
 def test_short_holders_ruled_out_nodes_and_special_lines():
@@ -181,9 +172,12 @@ def test_short_holders_ruled_out_nodes_and_special_lines():
         for n in nodes
     ]  # fmt: skip
     net = Network(nodes, [parcel()], PRODUCTS, Policy())
-    stk = {sku: {n.id: rng.choice((0, 1, 2, 5)) for n in nodes} for sku in ("A", "OIL", "SOFA")}
+    stk = {
+        sku: {n.id: rng.choice((0, 1, 2, 5)) for n in nodes}
+        for sku in ("SHIRT", "LAMP-OIL", "SOFA")
+    }
     excluded = frozenset(n.id for n in nodes[1:20])
-    for lines in ([("A", 2)], [("A", 1), ("OIL", 1)], [("SOFA", 1), ("A", 1)]):
+    for lines in ([("SHIRT", 2)], [("SHIRT", 1), ("LAMP-OIL", 1)], [("SOFA", 1), ("SHIRT", 1)]):
         _same(net, order(lines, destination=BERLIN), stk)
         _same(net, order(lines, destination=BERLIN, excluded_nodes=excluded), stk)
 
@@ -195,14 +189,14 @@ def test_split_and_partial_orders_explained_as_before():
     net = Network(nodes, [parcel()], PRODUCTS, Policy())
     half = len(nodes) // 2
     stk = {
-        "A": {n.id: 3 for n in nodes[:half]},
-        "B": {n.id: 3 for n in nodes[half:]},
-        "C": {nodes[7].id: 1},
+        "SHIRT": {n.id: 3 for n in nodes[:half]},
+        "BOOTS": {n.id: 3 for n in nodes[half:]},
+        "SCARF": {nodes[7].id: 1},
     }
-    assert not _same(net, order([("A", 2), ("B", 2)], destination=BERLIN), stk)
-    plan = route(net, order([("A", 2), ("C", 4)], destination=BERLIN), stk)
+    assert not _same(net, order([("SHIRT", 2), ("BOOTS", 2)], destination=BERLIN), stk)
+    plan = route(net, order([("SHIRT", 2), ("SCARF", 4)], destination=BERLIN), stk)
     assert plan.status == "partial"
-    assert not _same(net, order([("A", 2), ("C", 4)], destination=BERLIN), stk)
+    assert not _same(net, order([("SHIRT", 2), ("SCARF", 4)], destination=BERLIN), stk)
 
 
 def test_a_cheaper_node_with_a_dear_service_left_out_as_the_scan_leaves_it_out():
@@ -221,9 +215,9 @@ def test_a_cheaper_node_with_a_dear_service_left_out_as_the_scan_leaves_it_out()
         parcel("at", origin_countries=frozenset({"AT"}), cost_per_kg=3.0),
     ]
     net = Network(home + near, services, PRODUCTS, Policy())
-    stk = _everywhere(home + near, ("A", "C"))
-    assert _same(net, order([("A", 3), ("C", 2)], destination=BERLIN), stk)
-    assert _same(net, order([("A", 1)], destination=BERLIN), stk)
+    stk = _everywhere(home + near, ("SHIRT", "SCARF"))
+    assert _same(net, order([("SHIRT", 3), ("SCARF", 2)], destination=BERLIN), stk)
+    assert _same(net, order([("SHIRT", 1)], destination=BERLIN), stk)
 
 
 @st.composite
@@ -255,8 +249,8 @@ def store_networks(draw):
     ]  # fmt: skip
     policy = Policy(max_packages=draw(st.sampled_from((None, None, 1, 2))))
     net = Network(nodes, services, PRODUCTS, policy)
-    skus = draw(st.lists(st.sampled_from(("A", "B", "C", "OIL", "SOFA")), min_size=1,
-                         max_size=3, unique=True))  # fmt: skip
+    skus = draw(st.lists(st.sampled_from([p.sku for p in PRODUCTS]), min_size=1, max_size=3,
+                         unique=True))  # fmt: skip
     holding = draw(st.sampled_from((1.0, 0.9, 0.5)))
     stk = {
         sku: {x.id: rng.choice((1, 2, 4, 9)) for x in nodes if rng.random() < holding}
@@ -290,8 +284,8 @@ def test_orders_some_node_ships_whole_take_the_walks_way(seed):
         nodes = _stores(rng.choice((50, 150)), seed * 100 + k,
                         home_at=rng.choice((None, (52.52, 13.405))))  # fmt: skip
         net = Network(nodes, [parcel()], PRODUCTS, Policy())
-        stk = _everywhere(nodes, ("A", "B"), qty=3)
-        ordr = order([("A", 1), ("B", rng.choice((1, 2)))], destination=BERLIN)
+        stk = _everywhere(nodes, ("SHIRT", "BOOTS"), qty=3)
+        ordr = order([("SHIRT", 1), ("BOOTS", rng.choice((1, 2)))], destination=BERLIN)
         assert _same(net, ordr, stk)
 
 
@@ -307,7 +301,7 @@ def test_orders_in_turn_read_what_earlier_ones_kept_and_plan_as_on_a_fresh_netwo
                     cutoffs={"dc": time(12, 0)})  # fmt: skip
     policy = Policy(weights=Weights(lateness=0.2))
     net = Network(nodes, [parcel(), parcel("late", cost_per_package=3.0)], PRODUCTS, policy)
-    stk = _everywhere(nodes, ("A", "B", "C"), qty=3)
+    stk = _everywhere(nodes, ("SHIRT", "BOOTS", "SCARF"), qty=3)
     places = [BERLIN, HAMBURG_CUSTOMER] + [
         Destination("DE", "10115", rng.uniform(47.5, 54.5), rng.uniform(6.5, 14.5))
         for _ in range(4)
@@ -316,7 +310,7 @@ def test_orders_in_turn_read_what_earlier_ones_kept_and_plan_as_on_a_fresh_netwo
     for k in range(40):
         dest = rng.choice(places)
         when = rng.choice(("2026-11-26 10:00", "2026-11-26 13:00", "2026-11-26 17:00"))
-        lines = [("A", rng.choice((1, 2))), ("B", 1), ("C", rng.choice((1, 3)))]
+        lines = [("SHIRT", rng.choice((1, 2))), ("BOOTS", 1), ("SCARF", rng.choice((1, 3)))]
         ordr = order(lines, destination=dest, when=when, id=f"O{k}")
         fresh = Network(nodes, net.services, PRODUCTS, policy)
         for explain in (True, False):
