@@ -1,3 +1,4 @@
+import math
 from collections import defaultdict
 
 from odoo import api, models
@@ -7,6 +8,8 @@ from .oms_location_node import NODE_MAP_TABLE
 from .oms_outbox_event import LOCKED_KEY
 
 LOCK_TABLE = "oms_stock_lock"
+# Up to this many nodes, the stock query keeps only theirs; past it, Python does.
+FILTERED_NODES = 100
 
 
 class OmsSellableStock(models.AbstractModel):
@@ -75,8 +78,8 @@ class OmsSellableStock(models.AbstractModel):
         input, output and packing zones of multi-step warehouses do not.
 
         Which node a location counts in is stored (``oms.location.node``), so the query joins
-        the products' quants and open moves to the given nodes' locations by location id: a
-        hash join whose cost follows those rows, with no location path read.
+        the products' quants and open moves to it by location id: a hash join whose cost
+        follows those rows, with no location path read.
         """
         return {
             (wh_id, product_id): qty
@@ -101,67 +104,70 @@ class OmsSellableStock(models.AbstractModel):
         # The map follows the locations' paths and the warehouses' stock locations.
         self.env["stock.location"].flush_model(["location_id", "usage"])
         self.env["stock.warehouse"].flush_model(["lot_stock_id"])
+        # Each quant and open move of the products with the node of its location, listed as
+        # they are: adding up a node's rows (bins, lots, moves) is done below, in Python. In
+        # SQL, a numeric SUM per node and product, then sorting the sums per product, cost as
+        # much as the rest of the query at 1,000 nodes, for what is one row per node and
+        # product almost always.
+        given = SQL()
+        if len(warehouses) <= FILTERED_NODES:
+            # A few nodes (a store's own stock, the node a delivery left): only their rows.
+            given = SQL("AND node.warehouse_id = ANY(%s)", warehouses.ids)
+        # Many nodes (the network, a channel's share of it): every node's rows, and the
+        # wanted ones kept in Python. Filtering 1,000 given nodes in SQL is a hashed list of
+        # them the rows are checked against, a third of the query.
         self.env.cr.execute(
             SQL(
                 """
-                WITH node AS MATERIALIZED (
-                    SELECT map.location_id, map.warehouse_id, map.internal
-                      FROM unnest(%(warehouses)s::integer[]) AS given(id)
-                      JOIN %(map)s map ON map.warehouse_id = given.id
-                ),
-                -- The products' quants and open moves, then a hash join with the nodes'
-                -- locations. Left to itself, PostgreSQL may instead look each node's
-                -- locations up in the quants (a bitmap of every product there, per
-                -- location): 14 ms at 200 stores of 800 products, against 2 this way.
-                -- OFFSET 0 keeps the subquery whole, so no node's location reaches into
-                -- it, without storing its rows as MATERIALIZED would.
-                quant AS (
-                    SELECT product_id, location_id, quantity - reserved_quantity AS qty
-                      FROM stock_quant
-                     WHERE product_id = ANY(%(products)s)
-                    OFFSET 0
-                ),
-                move AS (
-                    SELECT product_id, location_id, location_dest_id,
-                           -(product_qty - COALESCE(quantity, 0)) AS qty
-                      FROM stock_move
-                     WHERE product_id = ANY(%(products)s)
-                       AND state IN ('confirmed', 'partially_available')
-                       AND product_qty > COALESCE(quantity, 0)
-                    OFFSET 0
-                ),
-                free AS (
-                    SELECT node.warehouse_id, quant.product_id, quant.qty
-                      FROM quant
-                      JOIN node ON node.location_id = quant.location_id
-                     WHERE node.internal
-                    UNION ALL
-                    -- Moves leaving the node: from one of its locations to none of them.
-                    SELECT src.warehouse_id, move.product_id, move.qty
-                      FROM move
-                      JOIN node src ON src.location_id = move.location_id
-                     WHERE NOT EXISTS (
-                            SELECT 1 FROM %(map)s dest
-                             WHERE dest.location_id = move.location_dest_id
-                               AND dest.warehouse_id = src.warehouse_id
-                           )
-                )
                 SELECT product_id, array_agg(warehouse_id), array_agg(qty)
                   FROM (
-                        SELECT warehouse_id, product_id, SUM(qty)::float8 AS qty FROM free
-                         GROUP BY warehouse_id, product_id
-                       ) AS per_node
+                        SELECT quant.product_id, node.warehouse_id,
+                               (quant.quantity - quant.reserved_quantity)::float8 AS qty
+                          FROM (
+                                -- The products' quants first, then the nodes of their
+                                -- locations. For a few nodes PostgreSQL may otherwise look
+                                -- their locations up in the quants: every product there.
+                                SELECT product_id, location_id, quantity, reserved_quantity
+                                  FROM stock_quant
+                                 WHERE product_id = ANY(%(products)s)
+                                %(fence)s
+                               ) AS quant
+                          JOIN %(map)s node
+                            ON node.location_id = quant.location_id AND node.internal
+                               %(given)s
+                        UNION ALL
+                        -- Moves leaving the node: from one of its locations to none of them.
+                        SELECT move.product_id, node.warehouse_id,
+                               (COALESCE(move.quantity, 0) - move.product_qty)::float8
+                          FROM stock_move move
+                          JOIN %(map)s node ON node.location_id = move.location_id %(given)s
+                         WHERE move.product_id = ANY(%(products)s)
+                           AND move.state IN ('confirmed', 'partially_available')
+                           AND move.product_qty > COALESCE(move.quantity, 0)
+                           AND NOT EXISTS (
+                                SELECT 1 FROM %(map)s dest
+                                 WHERE dest.location_id = move.location_dest_id
+                                   AND dest.warehouse_id = node.warehouse_id
+                               )
+                       ) AS free
                  GROUP BY product_id
                 """,
                 map=SQL.identifier(NODE_MAP_TABLE),
-                # One array literal ('{1,2,...}'): psycopg2 sends a list as ARRAY[1, 2,
-                # ...], which PostgreSQL parses element by element, ~0.8 ms for 1,000
-                # nodes (and ``= ANY`` of it makes the planner weigh every element).
-                warehouses="{" + ",".join(map(str, warehouses.ids)) + "}",
                 products=products.ids,
+                given=given,
+                # OFFSET 0 keeps the subquery whole; without a node filter PostgreSQL reads
+                # the products' quants first anyway, and the fence would cost it its plan.
+                fence=SQL("OFFSET 0") if given else SQL(),
             )
         )
-        return {product_id: (wh_ids, qtys) for product_id, wh_ids, qtys in self.env.cr.fetchall()}
+        wanted = set(warehouses.ids)
+        free = {}
+        for product_id, wh_ids, qtys in self.env.cr.fetchall():
+            if len(wh_ids) == len(set(wh_ids)) and wanted.issuperset(wh_ids):
+                free[product_id] = (wh_ids, qtys)  # a row per node, all of them given
+            else:
+                free[product_id] = _per_node(wh_ids, qtys, wanted)
+        return free
 
     @api.model
     def _get_sellable(self, products, warehouses, safety_stock=0.0):
@@ -202,3 +208,21 @@ class OmsSellableStock(models.AbstractModel):
             if units:
                 stock[network._sku(product)] = units
         return stock
+
+
+def _per_node(wh_ids, qtys, wanted):
+    """``(warehouse ids, quantities)`` of the nodes in ``wanted``, each node's rows added up.
+
+    The rows are the database's numeric quantities as floats. Their float sum is rounded to
+    nine decimals, where the database's own sum would be exact: so that, say, 0.1 + 0.2 + 0.7
+    counts one whole unit, as ``SUM()`` does, not 0.9999999999999999 (Odoo rounds quantities
+    to their unit's precision, far above the ninth decimal).
+    """
+    rows = defaultdict(list)
+    for wh_id, qty in zip(wh_ids, qtys, strict=True):
+        if wh_id in wanted:
+            rows[wh_id].append(qty)
+    return (
+        list(rows),
+        [parts[0] if len(parts) == 1 else round(math.fsum(parts), 9) for parts in rows.values()],
+    )

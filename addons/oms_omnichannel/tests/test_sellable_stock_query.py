@@ -1,5 +1,8 @@
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
+from ..models import oms_sellable_stock
 from .sellable_common import OmsSellableCase
 
 
@@ -90,6 +93,39 @@ class TestSellableStockQuery(OmsSellableCase):
                     self._path_matching(products, warehouses),
                     f"{products.mapped('name')} at {warehouses.mapped('code')}",
                 )
+
+    def test_same_when_python_keeps_the_given_nodes(self):
+        """Past a few nodes the query reads every node's rows and Python keeps the given
+        ones: the same figures, for any subset."""
+        sellable = self.env["oms.sellable.stock"]
+        with patch.object(oms_sellable_stock, "FILTERED_NODES", 0):
+            for products in (self.apple, self.pear, self.apple | self.pear | self.plum):
+                for warehouses in (
+                    self.big,
+                    self.small | self.empty,
+                    self.big | self.small | self.empty | self.home,
+                ):
+                    self.assertEqual(
+                        sellable._get_on_hand_free(products, warehouses),
+                        self._path_matching(products, warehouses),
+                        f"{products.mapped('name')} at {warehouses.mapped('code')}",
+                    )
+
+    def test_fractions_of_a_unit_add_up_as_the_database_adds_them(self):
+        """1.17 + 2.26 + 0.57 is four whole units, as SQL's SUM counts it; adding the three
+        floats gives 3.9999999999999996 in whichever order, three units."""
+        rope = self._create_product("Rope")
+        for location, qty in ((self.big.lot_stock_id, 1.17), (self.shelf, 2.26), (self.bin, 0.57)):
+            self.env["stock.quant"]._update_available_quantity(rope, location, qty)
+        router = self.env["oms.router"]
+        order = self._create_order([(rope, 4)])
+        nodes = self.big | self.small
+        for few in (True, False):
+            with patch.object(oms_sellable_stock, "FILTERED_NODES", 100 if few else 0):
+                free = self.env["oms.sellable.stock"]._get_on_hand_free(rope, nodes)
+                self.assertEqual(free, {(self.big.id, rope.id): 4.0})
+                stock = router._get_engine_stock(order, rope, nodes)
+                self.assertEqual(stock, {str(rope.id): {self.big.code: 4}})
 
     def test_what_counts_where(self):
         free = self.env["oms.sellable.stock"]._get_on_hand_free(
