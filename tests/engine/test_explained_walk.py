@@ -177,7 +177,12 @@ def test_short_holders_ruled_out_nodes_and_special_lines():
         for sku in ("SHIRT", "LAMP-OIL", "SOFA")
     }
     excluded = frozenset(n.id for n in nodes[1:20])
-    for lines in ([("SHIRT", 2)], [("SHIRT", 1), ("LAMP-OIL", 1)], [("SOFA", 1), ("SHIRT", 1)]):
+    for lines in (
+        [("SHIRT", 2)],
+        [("SHIRT", 1), ("LAMP-OIL", 1)],
+        [("SOFA", 1), ("SHIRT", 1)],
+        [("SHIRT", 1), ("NO-SUCH-SKU", 2)],  # unfulfilled, unknown_sku
+    ):
         _same(net, order(lines, destination=BERLIN), stk)
         _same(net, order(lines, destination=BERLIN, excluded_nodes=excluded), stk)
 
