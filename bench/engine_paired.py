@@ -3,12 +3,14 @@
 The before-engine is the ``oms_engine`` package of a git commit, loaded as a renamed copy
 (``oms_engine_base``); both engines replay the same orders, each against its own depleting
 copy of the stock, order by order alternately, so load on the shared machine falls on both
-alike. Per order: thread CPU time of ``route(..., explain=False)``, the plan's method, its
-score and whether the two plans are the same (``dataclasses.astuple``, ``steps`` aside
+alike. Per order: thread CPU time of ``route(..., explain=False)`` (``--explain``:
+``explain=True``, as the Odoo addon routes), the plan's method, its score and whether the
+two plans are the same (``dataclasses.astuple``, explanation included, ``steps`` aside
 unless ``--steps``). Used for the speed passes of docs/engine.md; not part of ``make bench``.
 
     python -m bench.engine_paired --base 3b1a569 --mix hard --nodes 200 --orders 3000
     python -m bench.engine_paired --base 3b1a569 --mix first --orders 100000
+    python -m bench.engine_paired --base abd5b33 --mix hard --nodes 1000 --explain
 """
 
 from __future__ import annotations
@@ -93,6 +95,7 @@ def main(argv=None) -> int:
     parser.add_argument("--lines", type=int, default=None)
     parser.add_argument("--skus", type=int, default=20_000)
     parser.add_argument("--steps", action="store_true", help="compare steps too")
+    parser.add_argument("--explain", action="store_true", help="route with explain=True")
     parser.add_argument("--max-nodes", type=int, default=None)
     parser.add_argument("--max-steps", type=int, default=None)
     parser.add_argument("--max-packing-steps", type=int, default=None)
@@ -155,7 +158,7 @@ def main(argv=None) -> int:
             if today:
                 order = replace(order, excluded_nodes=frozenset(today))
             started = clock()
-            plan = route(net, order, stocks[side], explain=False)
+            plan = route(net, order, stocks[side], explain=args.explain)
             cpu[side].append(clock() - started)
             deplete(stocks[side], plan)
             methods[side].append(plan.method)
@@ -177,6 +180,7 @@ def main(argv=None) -> int:
     print(
         f"{args.mix} mix, {args.nodes if args.mix == 'hard' else 50} nodes, {n} orders, "
         f"lines {args.lines or 'mixed'}, load {os.getloadavg()[0]:.1f}"
+        + (", explained" if args.explain else "")
         + (", collector off" if args.no_gc else "")
     )
     for side, name in ((0, f"before {args.base}"), (1, "after")):

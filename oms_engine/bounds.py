@@ -8,11 +8,14 @@ multi-shipment incumbent, and a node stays only if some plan using it could stil
 from __future__ import annotations
 
 import math
+from array import array
 from typing import TYPE_CHECKING
 
 from oms_engine.packing import never_left_out
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from oms_engine.candidates import Candidate
 
 _EPS = 1e-9
@@ -20,6 +23,9 @@ _EPS = 1e-9
 _RARE = 12
 #: Floors closer than this may round to the same plan score (6 decimals): kept together.
 _TIE = 2e-6
+#: Nodes the bounds leave out that an explanation names, best bound first (its runners-up
+#: come from these, the kept nodes and the singles the search skipped).
+LEFT_OUT = 6
 
 
 def bound_nodes(network, problem, rows, carried, cover, table, distances, build, allow_split):
@@ -109,7 +115,7 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         problem.singles_suffice = True
         single.sort()
         keep = [ni for bound, ni in single if bound <= best + _EPS]
-        problem.left_out = [ni for _, ni in single if ni not in keep][:6]
+        problem.left_out = [ni for _, ni in single if ni not in keep][:LEFT_OUT]
         problem.build = build
         return {ni: built[ni] if ni in built else build(ni) for ni in keep}
     seen = {ni for _, ni in single}
@@ -225,7 +231,7 @@ def bound_nodes(network, problem, rows, carried, cover, table, distances, build,
         problem.cheaper_alike = _cheaper_alike(keep, rows, carried, targets, table, floor)
     kept = set(keep)
     # Left out by the bounds, not by a rule: shown as runners-up when explaining.
-    problem.left_out = [ni for _, ni in single if ni not in kept][:6]
+    problem.left_out = [ni for _, ni in single if ni not in kept][:LEFT_OUT]
     problem.build = build
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
 
@@ -301,9 +307,29 @@ def _cheaper_alike(keep, rows, carried, targets, table, floor) -> dict[int, tupl
     return out
 
 
+class WalkTrace:
+    """What the whole-order walk (:func:`whole_order_nodes`) saw, for an explained order it
+    settles: every group of equal bound without distance it entered, as its (bound, node)
+    pairs sorted, or their bounds and nodes (:func:`kept_run`); the best
+    single score it found and the candidates it built (node -> candidates); with the walk's
+    ``holds_all`` and ``build`` (see :func:`whole_order_nodes`).
+    :func:`oms_engine.candidates.settled_as_bound_nodes` reads them to give the candidates
+    and explanation :func:`bound_nodes` would, without the stock scan."""
+
+    __slots__ = ("best", "build", "built", "groups", "holds_all")
+
+    def __init__(self) -> None:
+        self.groups: list[list[tuple[float, int]] | tuple[Sequence[float], Sequence[int]]] = []
+        self.best = math.inf
+        self.built: dict[int, list[Candidate]] = {}
+        self.holds_all = None
+        self.build = None
+
+
 def whole_order_nodes(
-    network, problem, table, distances, build, walk, holds_all, order_kg, give_up=None
-):
+    network, problem, table, distances, build, walk, holds_all, order_kg, give_up=None,
+    trace=None,
+):  # fmt: skip
     """The first step of :func:`bound_nodes` alone, for an order whose lines are all held by
     some node: ``walk`` is the table's order (:meth:`OptionTable.static_order`), or the part
     of it that may hold everything, and ``holds_all(ni)`` tells whether ni holds every line
@@ -315,7 +341,8 @@ def whole_order_nodes(
     :func:`bound_nodes`. ``give_up``: how many nodes the walk builds before it gives up
     (returns ``None``) unless the best of them already beats every split; ``None``: no cap.
     The cap of an order that may take the bounded path (:data:`oms_engine.large.WALK_BUILDS`):
-    a walk that fails after building hundreds of stores costs such an order 2-10 ms."""
+    a walk that fails after building hundreds of stores costs such an order 2-10 ms.
+    ``trace``: a :class:`WalkTrace` to fill, or ``None``."""
     w = network.policy.weights
     targets = problem.targets
     total = sum(targets)
@@ -339,6 +366,9 @@ def whole_order_nodes(
     lines = range(len(targets))
     heaviest = max(weights, default=0.0)
     whole_least: dict[int, float] = {}  # class of alike nodes -> _least_shipping_all
+    # Runs of the table's own order to a located destination whose nodes are all alike
+    # have their order by bound kept for the destination's next orders (kept_run).
+    runs = table.alike_runs() if type(walk) is tuple and distances is not None else None
     start, end = 0, len(walk)
     while start < end:
         static = walk[start][0]
@@ -350,26 +380,35 @@ def whole_order_nodes(
         # Whether a node holds everything is asked in that order too, and only until a node
         # cannot win: the nodes built, and the holders kept, are the same as when every node
         # of the group is asked first (a holder after the stop cannot win either).
-        group = []
-        stop = start
-        if known is not None and walk[-1][0] == static and known[walk[start][1]] < 0.0:
-            # the last group (often most nodes), for a destination not met before
-            distances.fill([ni for _, ni in walk[start:]])
-        while stop < end and walk[stop][0] == static:
-            ni = walk[stop][1]
-            stop += 1
-            cheapest, first = table.floor(ni)
-            late = 0 if target_day is None or first <= target_day else first - target_day
-            if known is None:
-                f = cheapest + 0.0
-            else:
-                km = known[ni]
-                f = cheapest + w_distance * (km if km >= 0.0 else distances[ni])
-            # covers everything (if it holds everything): as bound_of
-            group.append((f + w_lateness * late + w_unfulfilled * 0, ni))
-        start = stop
-        group.sort()
-        for bound, ni in group:
+        head = runs.get(start) if runs else None
+        if head is not None and head[2] - start >= _KEPT_RUN:
+            seen = kept_run(head, table, distances, w)
+            pairs = zip(*seen, strict=True)
+            start = head[2]
+        else:
+            group = []
+            stop = start
+            if known is not None and walk[-1][0] == static and known[walk[start][1]] < 0.0:
+                # the last group (often most nodes), for a destination not met before
+                distances.fill([ni for _, ni in walk[start:]])
+            while stop < end and walk[stop][0] == static:
+                ni = walk[stop][1]
+                stop += 1
+                cheapest, first = table.floor(ni)
+                late = 0 if target_day is None or first <= target_day else first - target_day
+                if known is None:
+                    f = cheapest + 0.0
+                else:
+                    km = known[ni]
+                    f = cheapest + w_distance * (km if km >= 0.0 else distances[ni])
+                # covers everything (if it holds everything): as bound_of
+                group.append((f + w_lateness * late + w_unfulfilled * 0, ni))
+            start = stop
+            group.sort()
+            seen = pairs = group
+        if trace is not None:
+            trace.groups.append(seen)
+        for bound, ni in pairs:
             if bound > best + _EPS:
                 break
             if best < math.inf:
@@ -440,6 +479,9 @@ def whole_order_nodes(
     ):
         return None
     problem.singles_suffice = True
+    if trace is not None:
+        trace.best = best
+        trace.built = built
     single.sort()
     keep = [ni for bound, ni in single if bound <= best + _EPS]
     if len(keep) == 1 and keep[0] in scored:  # the usual answer: one node
@@ -450,6 +492,58 @@ def whole_order_nodes(
         # aligned with the candidates as prepare() lists them: by node, then as built
         problem.scores = [score for ni in sorted(keep) for score in scored[ni]]
     return {ni: built[ni] if ni in built else build(ni) for ni in keep}
+
+
+#: Runs of this many nodes or more have their order by bound kept per destination
+#: (:func:`kept_run`); a shorter one costs less to bound again than to keep and look up.
+_KEPT_RUN = 64
+#: Option tables per destination whose runs' orders by bound are kept (:func:`kept_run`):
+#: a destination's orders mostly fall in one time bucket, so one table.
+_WALK_TABLES = 2
+
+
+def kept_run(head, table, distances, w) -> tuple[Sequence[float], Sequence[int]]:
+    """The (bound, node) pairs of a run of alike nodes of the table's own order (``head``:
+    one of :meth:`OptionTable.alike_runs`) to a located destination, as the walk of
+    :func:`whole_order_nodes` bounds them (the same floats), sorted, as their bounds and
+    nodes. They depend on the table and the destination alone: from the second order of a
+    destination and table on (most destinations are met once), they are kept on the
+    destination's distances (two arrays, a few bytes a node), and the next order to the
+    same place reads them instead of bounding every node of the run again. The destinations
+    kept are bounded by the network, :data:`_WALK_TABLES` tables each."""
+    start, _, nodes, parts = head[1:]
+    walks = distances.walks
+    if walks is None:
+        walks = distances.walks = {}
+    kept = walks.get(table)
+    if kept is None:
+        if len(walks) >= _WALK_TABLES:
+            walks.clear()
+        walks[table] = kept = {}
+    found = kept.get(start)  # None: never met; False: met once
+    if found:
+        return found
+    w_distance = w.distance
+    zero = w.unfulfilled * 0  # covers everything (if it holds everything): as bound_of
+    known = distances.known
+    if known[nodes[0]] < 0.0 or known[nodes[-1]] < 0.0:
+        distances.fill(nodes)  # a destination not met before: in one loop
+    # one class of alike nodes: one floor and lateness (as the walk works them out per node)
+    cheapest, lateness = parts
+    keys = [
+        cheapest + w_distance * (km if (km := known[ni]) >= 0.0 else distances[ni])
+        + lateness + zero
+        for ni in nodes
+    ]  # fmt: skip
+    # nodes come by index: a stable sort by bound is the order of (bound, node)
+    order = sorted(range(len(nodes)), key=keys.__getitem__)
+    bounds = [keys[i] for i in order]
+    nodes = [nodes[i] for i in order]
+    if found is None:
+        kept[start] = False  # kept from the next order to the same place on
+        return bounds, nodes
+    found = kept[start] = (array("d", bounds), array("i", nodes))
+    return found
 
 
 def _least_shipping_all(options, order_kg, heaviest, w_unfulfilled, w_lateness, target_day):

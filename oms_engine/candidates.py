@@ -8,10 +8,14 @@ reasons for shortages are worked out here too, off the hot path.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 from oms_engine import large
 from oms_engine.bounds import (
+    _EPS,
+    LEFT_OUT,
+    WalkTrace,
     bound_nodes,
     undominated_for_order,
     undominated_parts,
@@ -74,6 +78,13 @@ _FEW_HOLDERS = 12
 #: When every line is held at more nodes than this (and there are several), the nodes
 #: holding every SKU are found by intersecting the lines' stock keys, and walked alone.
 _MANY_HOLDERS = 64
+#: An explained order with this many stock records or fewer is scanned: the scan and the
+#: bounds read little then, and cost less than the walk and its explanation (5 nodes: ~1 µs).
+_EXPLAIN_SCAN = 40
+#: When more than a ``1/_WALK_ALL`` share of the eligible nodes hold every SKU, the walk goes
+#: over the table's whole order rather than the holders' part of it: bounding a node costs
+#: about half of reading a holder's stock and bounding it.
+_WALK_ALL = 2
 
 
 def aggregate_lines(order: Order) -> list[tuple[str, int]]:
@@ -147,26 +158,29 @@ def prepare(
     walkable = skus and order.promised_date is None and target_day == table.earliest
     settled = False  # a large order the walk settles exactly takes the exact path
     give_up = large.WALK_BUILDS if large.may_be_large(entries, n_lines) else None
-    if walkable and explain and give_up is not None:
-        # the same question as below, on a copy: the exact path then explains the plan
-        scratch = OrderProblem(list(skus), list(products), list(quantities), [], [], target_day)
-        scratch.weights = list(weights)
-        settled = (
-            _whole_order_first(
-                network, scratch, stock, table, distances, eligible, special, give_up
-            )
-            is not None
-        )
-    if walkable and not explain:
+    # An explained order with few stock records is scanned (cheaper then); one that may be
+    # large is walked all the same: settled by the walk, it takes the exact path.
+    if walkable and (not explain or entries > _EXPLAIN_SCAN or give_up is not None):
+        trace = WalkTrace() if explain else None
         kept = _whole_order_first(
-            network, problem, stock, table, distances, eligible, special, give_up
+            network, problem, stock, table, distances, eligible, special, give_up, trace
         )
+        if kept is not None and explain:
+            # what the scan and bound_nodes would keep and leave out, from the walk's work
+            settled = True
+            kept = settled_as_bound_nodes(problem, trace)
+            if kept is None:  # the scan's way after all: the walk's answer undone
+                problem.whole, problem.scores, problem.singles_suffice = False, None, False
         if kept is not None:
             if len(kept) == 1:  # the usual answer: one node
                 problem.candidates.extend(*kept.values())
             else:
                 for ni in sorted(kept):
                     problem.candidates.extend(kept[ni])
+            if explain:
+                problem.excluded.extend(
+                    explain_exclusions(network, order, stock, problem, table, skip_nodes)
+                )
             return problem
 
     # Stock scan: node index -> sellable units per line, for nodes passing node-level rules,
@@ -333,13 +347,16 @@ def _builder(network, problem, rows, table, distances, special, order_kg, whole=
     return build
 
 
-def _whole_order_first(network, problem, stock, table, distances, eligible, special, give_up=None):
+def _whole_order_first(
+    network, problem, stock, table, distances, eligible, special, give_up=None, trace=None
+):
     """Orders against the table's own lateness target: the nodes able to ship the whole order
     (stock, and for dangerous or bulky lines the same rules as the stock scan) are walked in
     the table's cached order, reading only their stock; when the best of them provably beats
     every split (:func:`whole_order_nodes`), that is the answer and the rest of the stock is
     never scanned. ``None`` otherwise, or once ``give_up`` nodes are built without a proof in
-    sight (see :func:`whole_order_nodes`)."""
+    sight (see :func:`whole_order_nodes`). ``trace``: a :class:`WalkTrace` to fill, or
+    ``None``."""
     quantities = problem.quantities
     products = problem.products
     per_line = [stock.get(sku) or {} for sku in problem.skus]
@@ -362,8 +379,19 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
         for per_node in per_line[1:]:
             if not holding:
                 break
-            # the few left, each looked up (a set's &= walks every key of the line's stock)
-            holding = {node_id for node_id in holding if node_id in per_node}
+            if len(holding) * 4 < len(per_node):
+                # the few left, each looked up (a set's &= walks every key of the line's stock)
+                holding = {node_id for node_id in holding if node_id in per_node}
+            else:
+                holding.intersection_update(per_node.keys())
+        if len(holding) * _WALK_ALL > len(order) or (
+            distances is not None and distances.walks and table in distances.walks
+        ):
+            # Most nodes hold every SKU (the popular lines of a store network), or the
+            # destination was met before: the table's whole order is walked, its runs' order
+            # by bound kept for the destination's next orders (bounds.kept_run), and a node's
+            # stock read when the walk reaches it - not every holder's, to sort them again.
+            holding = None
     if holding is not None:
         full = []
         position = table.static_position()
@@ -410,14 +438,55 @@ def _whole_order_first(network, problem, stock, table, distances, eligible, spec
     problem.targets = list(quantities)
     order_kg = order_weight(problem)  # one weighing for the builder and the walk
     build = _builder(network, problem, rows, table, distances, special, order_kg, whole=True)
+    if trace is not None:
+        trace.holds_all, trace.build = holds_all, build
     kept = whole_order_nodes(
-        network, problem, table, distances, build, order, holds_all, order_kg, give_up
+        network, problem, table, distances, build, order, holds_all, order_kg, give_up, trace
     )
     if kept is None:
         problem.targets = saved
     else:
         problem.whole = True
     return kept
+
+
+def settled_as_bound_nodes(problem, trace) -> dict[int, list[Candidate]] | None:
+    """For an explained order the whole-order walk settled on single shipments: the nodes
+    :func:`bound_nodes` would keep, with their candidates, and ``problem.left_out`` and
+    ``problem.build`` as it sets them, from the walk's groups (``trace``,
+    :class:`oms_engine.bounds.WalkTrace`) instead of a scan of every stock record.
+
+    :func:`bound_nodes` walks the table's order as the walk does, and with the same best
+    score (the least single score of a node holding everything, both exact) it lists the
+    nodes holding everything whose bound without distance is within that best, by (bound,
+    node): it keeps those whose bound is, and names the next :data:`LEFT_OUT`. Those are
+    the holders of every group the walk entered: it enters a group while its bound without
+    distance is within the best so far, which is the final best from the best node's group
+    on (that node is never passed over: its bounds are below its score), and the groups
+    before that one are below it. The groups' pairs, sorted within each, are merged by
+    (bound, node), and only the nodes up to the last one named are read. ``None`` when the
+    walk left no trace (the caller then scans)."""
+    if not trace.groups:
+        return None
+    limit = trace.best + _EPS
+    lists = [zip(*seen, strict=True) if type(seen) is tuple else seen for seen in trace.groups]
+    holds_all, build, built = trace.holds_all, trace.build, trace.built
+    keep: list[int] = []
+    left_out: list[int] = []
+    pairs = lists[0] if len(lists) == 1 else heapq.merge(*lists)
+    for bound, ni in pairs:
+        if not holds_all(ni):
+            continue
+        if bound <= limit:
+            keep.append(ni)
+        else:
+            left_out.append(ni)
+            if len(left_out) == LEFT_OUT:
+                break
+    problem.whole, problem.scores = False, None
+    problem.left_out = left_out
+    problem.build = build
+    return {ni: built[ni] if ni in built else build(ni) for ni in keep}
 
 
 _UNREAD = object()
@@ -430,13 +499,13 @@ def explain_exclusions(network, order, stock, problem, table, skip_nodes) -> lis
     line), a node ruled out for one product once per such line. For a product that is
     neither dangerous nor bulky only the node-level rules can apply (a node passing them
     has at least one carrier service, and every service carries such a product), so only
-    the stocked nodes outside ``table.eligible`` or excluded by the order are looked at:
+    the stocked nodes a rule rules out (``table.ruled_out``) or the order excludes are looked at:
     set operations instead of a rule check per stocked node, and no node's options built.
     """
     out: list[Exclusion] = []
     distances = _UNREAD  # read once, when a dangerous or bulky product needs it
     seen: set[int] = set()
-    eligible = table.eligible.keys()
+    ruled_out = table.ruled_out
     excluded = order.excluded_nodes
     node_index = network.node_index
     for sku, product in zip(problem.skus, problem.products, strict=True):
@@ -444,9 +513,14 @@ def explain_exclusions(network, order, stock, problem, table, skip_nodes) -> lis
         if not per_node:
             continue
         if product.dangerous_class is None and not product.bulky:
-            ruled = per_node.keys() - eligible
+            # the network's ruled-out nodes holding it (ids the network does not know are
+            # passed below anyway): read from the smaller side, a few nodes of a thousand
+            if len(ruled_out) < len(per_node):
+                ruled = {node_id for node_id in ruled_out if node_id in per_node}
+            else:
+                ruled = per_node.keys() & ruled_out
             if excluded:
-                ruled |= per_node.keys() & excluded
+                ruled |= {node_id for node_id in excluded if node_id in per_node}
             if not ruled:
                 continue
             rows = sorted((node_id, per_node[node_id]) for node_id in ruled)

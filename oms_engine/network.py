@@ -169,7 +169,7 @@ class NodeDistances:
     third of what they walked at 1,000 nodes); below, a list, whose reads make no float
     object (an array's cost the 50-node first mix 1.3%)."""
 
-    __slots__ = ("_cos_lat", "_lat", "_lon", "_network", "_sin_lat", "known")
+    __slots__ = ("_cos_lat", "_lat", "_lon", "_network", "_sin_lat", "known", "walks")
 
     def __init__(self, network: Network, lat: float, lon: float) -> None:
         self._network = network
@@ -179,6 +179,9 @@ class NodeDistances:
         self._cos_lat = math.cos(self._lat)
         n = len(network.nodes)
         self.known = array("d", _UNKNOWN) * n if n >= _ARRAY_NODES else [-1.0] * n
+        #: option table -> its groups' nodes by bound to here, for the whole-order walk
+        #: (:func:`oms_engine.bounds.kept_run`); ``None`` until one is kept
+        self.walks: dict | None = None
 
     def __getitem__(self, ni: int) -> float:
         km = self.known[ni]

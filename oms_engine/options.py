@@ -8,6 +8,7 @@ lazily per node.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from datetime import date
 
 from oms_engine.errors import InvalidInput
@@ -88,6 +89,7 @@ class OptionTable:
     """
 
     __slots__ = (
+        "_alike_runs",
         "_carrying",
         "_class_of",
         "_dates",
@@ -104,6 +106,7 @@ class OptionTable:
         "earliest",
         "eligible",
         "moments",
+        "ruled_out",
         "rules",
     )
 
@@ -151,6 +154,10 @@ class OptionTable:
         self.eligible: dict[str, int] = {
             network.nodes[i].id: i for i, rule in enumerate(rules) if rule is None
         }
+        #: the ids of the nodes a rule rules out (the network's nodes not in ``eligible``)
+        self.ruled_out: frozenset[str] = frozenset(
+            [network.nodes[i].id for i, rule in enumerate(rules) if rule is not None]
+        )
         self._eligible_for: dict[tuple, dict[str, int]] = {}
         self._earliest_for: dict[tuple, int | None] = {}
         self._first_nodes: frozenset[int] | None = None
@@ -163,6 +170,7 @@ class OptionTable:
         self._dates: dict[tuple, tuple[tuple[int, int], ...]] = {}  # see pairs()
         self._static_order: tuple[tuple[float, int], ...] | None = None
         self._static_position: dict[int, int] = {}
+        self._alike_runs: dict | None = None
         self.earliest: int | None = _earliest(network, order, self)
 
     def node_class(self, ni: int) -> int:
@@ -298,6 +306,31 @@ class OptionTable:
             # each at 1,000 nodes: most of what they took once the option objects were shared)
             found = self._static_order = tuple(built)
             self._static_position = {ni: i for i, (_, ni) in enumerate(found)}
+        return found
+
+    def alike_runs(self) -> dict[int, tuple[float, int, int, tuple[int, ...], tuple]]:
+        """The runs of equal bound without distance of :meth:`static_order` whose nodes are
+        all of one class of alike nodes (a network's stores, its DCs), by their first
+        position: (that bound, the first position, the position after the run, its nodes by
+        index, and their (cheapest fixed score, lateness score against ``earliest``), the
+        same floats :meth:`floor` gives each). Computed once."""
+        found = self._alike_runs
+        if found is None:
+            order = self.static_order()
+            w_lateness = self._network.policy.weights.lateness
+            target = self.earliest
+            found = {}
+            start, end = 0, len(order)
+            while start < end:
+                static = order[start][0]
+                stop = bisect_right(order, (static, math.inf), start)
+                nodes = tuple([ni for _, ni in order[start:stop]])
+                if len({self._class_of[ni] for ni in nodes}) == 1:
+                    cheapest, first = self.floor(nodes[0])
+                    late = 0 if target is None or first <= target else first - target
+                    found[start] = (static, start, stop, nodes, (cheapest, w_lateness * late))
+                start = stop
+            self._alike_runs = found
         return found
 
     def static_position(self) -> dict[int, int]:
