@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 from odoo import api, fields, models
-from odoo.tools import float_is_zero, lazy_property
+from odoo.tools import float_is_zero
 
 from .oms_network import engine
 
@@ -24,22 +24,6 @@ def _to_odoo_datetime(day, at, tz_name):
         tz = ZoneInfo("UTC")
     local = datetime.combine(day, at, tzinfo=tz)
     return local.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def _release_environments(env, notes):
-    """Let the environments of a finished routing go.
-
-    Every environment made during it carries ``notes`` in its context, so none is shared with
-    another routing. Each keeps its user and company once read (``env.user``, ``env.company``:
-    records of the environment itself, for the superuser), a cycle that only the garbage
-    collector frees. Until it does, making any environment in the transaction walks past
-    these first: ~1 ms per routed order when a transaction confirms orders one after the
-    other (a batch of the sync service, a cron). Forgetting the two, as Odoo's own
-    ``Environment.clear`` does, frees them as soon as nothing refers to them.
-    """
-    for other in list(env.transaction.envs):
-        if other.context.get("oms_routing_notes") is notes:
-            lazy_property.reset_all(other)
 
 
 class RoutingRun:
@@ -71,16 +55,6 @@ class RoutingRun:
         self.new_picking_ids = set()
         self.origin_notes = []
         self.subscriptions = []
-
-    def close(self):
-        """Forget the run's records once it is done. They live in environments whose context
-        holds the run: a cycle that only the garbage collector frees, and until it runs,
-        every environment made in the transaction walks past the dead ones first."""
-        self.confirming.clear()
-        self.pickings.clear()
-        self.new_picking_ids.clear()
-        self.origin_notes.clear()
-        self.subscriptions.clear()
 
 
 class RoutingNotes:
@@ -133,8 +107,6 @@ class OmsRouter(models.AbstractModel):
             decisions |= decision
         notes.open = False
         decisions._log_on_orders(notes.entries)
-        notes.entries.clear()  # their records' context holds the notes: see RoutingRun.close
-        _release_environments(self.env, notes)
         return decisions
 
     @api.model
@@ -566,14 +538,11 @@ class OmsRouter(models.AbstractModel):
                         )
                     )
             run = RoutingRun(order.procurement_group_id.ids if new_group else ())
-            try:
-                self.env["procurement.group"].with_context(
-                    oms_picking_values=tuple(picking_values), oms_routing_run=run
-                ).run(procurements)
-                self.env["stock.picking"]._oms_subscribe_kept(run.subscriptions)
-                self._log_origin_notes(run)
-            finally:
-                run.close()
+            self.env["procurement.group"].with_context(
+                oms_picking_values=tuple(picking_values), oms_routing_run=run
+            ).run(procurements)
+            self.env["stock.picking"]._oms_subscribe_kept(run.subscriptions)
+            self._log_origin_notes(run)
         transfers = self.env["stock.picking"]
         for shipment in prepared.transfers:
             transfers |= self._create_transfer(order, shipment, decision, by_node, plan)

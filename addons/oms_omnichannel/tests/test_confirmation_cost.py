@@ -6,7 +6,6 @@ sellable stock) and the decision record, nothing per delivery or per line; and i
 deliveries of a first confirmation in one batch, which saves more than that.
 """
 
-import gc
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -337,27 +336,3 @@ class TestConfirmationCost(OmsRoutingCase):
                 {name: message[name] for name in fields},
                 {name: reference[name] for name in fields},
             )
-
-    def test_a_finished_routing_lets_its_environments_go(self):
-        """The environments a routing makes carry its notes in their context, so no later
-        routing reuses them. Each caches its company and user, records of the environment
-        itself for the superuser: a reference cycle that only a full garbage collection
-        frees, long after (the environments outlive several young-generation collections).
-        Meanwhile every environment the transaction makes walks past them: a batch of orders
-        confirmed in one transaction slows down order after order. Once the routing is done,
-        none of its environments may keep them."""
-        self.company.oms_routing_active = True
-        orders = self._order() | self._order()
-        gc.collect()
-        gc.disable()  # nothing collected meanwhile: what is left is what refcounting leaves
-        try:
-            for order in orders:
-                order.action_confirm()
-            envs = self.env.transaction.envs
-            routing = [env for env in envs if "oms_routing_notes" in env.context]
-            kept = [env for env in routing if {"company", "user"} & set(vars(env))]
-        finally:
-            gc.enable()
-        self.assertEqual(len(orders.oms_decision_id), 2)  # both were routed
-        self.assertTrue(routing)  # the check looks at real environments
-        self.assertEqual(len(kept), 0)
