@@ -213,10 +213,11 @@ class OmsSellableStock(models.AbstractModel):
 def _per_node(wh_ids, qtys, wanted):
     """``(warehouse ids, quantities)`` of the nodes in ``wanted``, each node's rows added up.
 
-    The rows are the database's numeric quantities as floats. Their float sum is rounded to
-    nine decimals, where the database's own sum would be exact: so that, say, 0.1 + 0.2 + 0.7
-    counts one whole unit, as ``SUM()`` does, not 0.9999999999999999 (Odoo rounds quantities
-    to their unit's precision, far above the ninth decimal).
+    The rows are the database's numeric quantities as floats. Their exact float sum is
+    rounded to nine decimals, where the database's own sum would be exact: so that, say,
+    1.17 + 2.26 + 0.57 counts four whole units, as ``SUM()`` does, not the 3.9999999999999996
+    of adding the floats (Odoo rounds quantities to their unit's precision, far above the
+    ninth decimal).
     """
     rows = defaultdict(list)
     for wh_id, qty in zip(wh_ids, qtys, strict=True):
