@@ -148,8 +148,18 @@ conn = psycopg2.connect(dbname=db if action == "schema" else "postgres", **param
 conn.autocommit = True
 with conn.cursor() as cr:
     if action == "schema":
+        # Tables and columns, and the triggers and functions of plain SQL beside them: a
+        # trigger left on one of Odoo's tables would break its writes once the addon is gone.
         cr.execute("""SELECT table_name || '.' || column_name FROM information_schema.columns
-                      WHERE table_schema = 'public' ORDER BY 1""")
+                       WHERE table_schema = 'public'
+                      UNION ALL
+                      SELECT 'trigger ' || tgname || ' on ' || tgrelid::regclass::text
+                        FROM pg_trigger WHERE NOT tgisinternal
+                      UNION ALL
+                      SELECT 'function ' || p.proname || '()' FROM pg_proc p
+                        JOIN pg_namespace n ON n.oid = p.pronamespace
+                       WHERE n.nspname = 'public'
+                      ORDER BY 1""")
         print("\n".join(row[0] for row in cr.fetchall()))
     elif action == "create":
         query = sql.SQL("CREATE DATABASE {} ENCODING 'unicode'").format(sql.Identifier(db))
@@ -373,7 +383,7 @@ db_admin schema "$DB" > "$WORK/schema_after.txt"
 leftovers="$(comm -13 "$WORK/schema_before.txt" "$WORK/schema_after.txt")"
 [[ -z "$leftovers" ]] || problems+=("left behind: $(echo "$leftovers" | cut -d. -f1 | sort -u | tr '\n' ' ')")
 [[ ${#problems[@]} -eq 0 ]] || fail "uninstall: ${problems[*]}" "log: $WORK/uninstall.log"
-echo "Uninstall OK: no table or column left behind"
+echo "Uninstall OK: no table, column, trigger or function left behind"
 
 # --- 5. with demo data: install, tours, every test again --------------------------------------
 echo "== 5/$steps install with demo data on $DEMO_DB${ODOO_DB_TEMPLATE_DEMO:+ (from $ODOO_DB_TEMPLATE_DEMO)}, with the tours, then pytest-odoo there"
