@@ -4,6 +4,8 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.tools import SQL
 
+from .oms_node_quant import create_node_quant_table
+
 NODE_MAP_TABLE = "oms_location_node"
 # The triggers and their functions, dropped with the table when the addon goes.
 NODE_MAP_TRIGGERS = (
@@ -32,6 +34,9 @@ class OmsLocationNode(models.AbstractModel):
     subtree), or whose type changes; a warehouse created or given another stock location.
     Deleting a location or a warehouse deletes its rows (foreign keys). Every install and
     upgrade rebuilds the table from the paths.
+
+    Each quant's free quantity at its nodes is kept beside it (``oms_node_quant``, by
+    triggers on the quants and on this table's rows): that is what the sellable stock reads.
     """
 
     _name = "oms.location.node"
@@ -109,25 +114,40 @@ class OmsLocationNode(models.AbstractModel):
                 table=table,
             )
         )
+        # What the map derives, kept by triggers on its rows: filled by the rebuild below.
+        create_node_quant_table(cr, NODE_MAP_TABLE)
         self._rebuild()
 
     @api.model
     def _rebuild(self):
-        """Every row again, from the paths: what the triggers keep, derived in one go."""
+        """Every row again, from the paths: what the triggers keep, derived in one go. Only
+        the rows that differ are deleted and inserted, so that an upgrade which changes
+        nothing leaves the map, and the quants' rows derived from it, as they are."""
         self.env.flush_all()
+        derived = SQL(
+            """
+            SELECT loc.id AS location_id, wh.id AS warehouse_id,
+                   loc.usage = 'internal' AS internal
+              FROM stock_location loc
+             CROSS JOIN LATERAL unnest(
+                    string_to_array(rtrim(loc.parent_path, '/'), '/')::integer[]
+                   ) AS step(id)
+              JOIN stock_warehouse wh ON wh.lot_stock_id = step.id
+            """
+        )
         self.env.cr.execute(
             SQL(
                 """
-                DELETE FROM %(table)s;
+                DELETE FROM %(table)s
+                 WHERE (location_id, warehouse_id, internal) NOT IN (%(derived)s);
                 INSERT INTO %(table)s (location_id, warehouse_id, internal)
-                SELECT loc.id, wh.id, loc.usage = 'internal'
-                  FROM stock_location loc
-                 CROSS JOIN LATERAL unnest(
-                        string_to_array(rtrim(loc.parent_path, '/'), '/')::integer[]
-                       ) AS step(id)
-                  JOIN stock_warehouse wh ON wh.lot_stock_id = step.id;
+                SELECT location_id, warehouse_id, internal FROM (%(derived)s) AS derived
+                 WHERE (location_id, warehouse_id) NOT IN (
+                        SELECT location_id, warehouse_id FROM %(table)s
+                       );
                 """,
                 table=SQL.identifier(NODE_MAP_TABLE),
+                derived=derived,
             )
         )
 

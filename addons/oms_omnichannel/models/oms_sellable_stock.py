@@ -5,6 +5,7 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from .oms_location_node import NODE_MAP_TABLE
+from .oms_node_quant import NODE_QUANT_TABLE
 from .oms_outbox_event import LOCKED_KEY
 
 LOCK_TABLE = "oms_stock_lock"
@@ -77,9 +78,10 @@ class OmsSellableStock(models.AbstractModel):
         One query for all pairs; the warehouse's stock location and its children count, the
         input, output and packing zones of multi-step warehouses do not.
 
-        Which node a location counts in is stored (``oms.location.node``), so the query joins
-        the products' quants and open moves to it by location id: a hash join whose cost
-        follows those rows, with no location path read.
+        Which node a location counts in is stored (``oms.location.node``), and so is each
+        quant's free quantity at its nodes (``oms_node_quant``): the query reads the products'
+        rows there, and joins their open moves to the map by location id, with no location
+        path read.
         """
         return {
             (wh_id, product_id): qty
@@ -108,11 +110,12 @@ class OmsSellableStock(models.AbstractModel):
         # they are: adding up a node's rows (bins, lots, moves) is done below, in Python. In
         # SQL, a numeric SUM per node and product, then sorting the sums per product, cost as
         # much as the rest of the query at 1,000 nodes, for what is one row per node and
-        # product almost always.
+        # product almost always. The quants are read where their free quantity is kept per
+        # node (``oms_node_quant``): narrow rows, no join.
         given = SQL()
         if len(warehouses) <= FILTERED_NODES:
             # A few nodes (a store's own stock, the node a delivery left): only their rows.
-            given = SQL("AND node.warehouse_id = ANY(%s)", warehouses.ids)
+            given = SQL("AND warehouse_id = ANY(%s)", warehouses.ids)
         # Many nodes (the network, a channel's share of it): every node's rows, and the
         # wanted ones kept in Python. Filtering 1,000 given nodes in SQL is a hashed list of
         # them the rows are checked against, a third of the query.
@@ -121,26 +124,16 @@ class OmsSellableStock(models.AbstractModel):
                 """
                 SELECT product_id, array_agg(warehouse_id), array_agg(qty)
                   FROM (
-                        SELECT quant.product_id, node.warehouse_id,
-                               (quant.quantity - quant.reserved_quantity)::float8 AS qty
-                          FROM (
-                                -- The products' quants first, then the nodes of their
-                                -- locations. For a few nodes PostgreSQL may otherwise look
-                                -- their locations up in the quants: every product there.
-                                SELECT product_id, location_id, quantity, reserved_quantity
-                                  FROM stock_quant
-                                 WHERE product_id = ANY(%(products)s)
-                                %(fence)s
-                               ) AS quant
-                          JOIN %(map)s node
-                            ON node.location_id = quant.location_id AND node.internal
-                               %(given)s
+                        SELECT product_id, warehouse_id, free AS qty
+                          FROM %(quants)s
+                         WHERE product_id = ANY(%(products)s) %(given)s
                         UNION ALL
                         -- Moves leaving the node: from one of its locations to none of them.
                         SELECT move.product_id, node.warehouse_id,
                                (COALESCE(move.quantity, 0) - move.product_qty)::float8
                           FROM stock_move move
-                          JOIN %(map)s node ON node.location_id = move.location_id %(given)s
+                          JOIN %(map)s node ON node.location_id = move.location_id
+                               %(given_moves)s
                          WHERE move.product_id = ANY(%(products)s)
                            AND move.state IN ('confirmed', 'partially_available')
                            AND move.product_qty > COALESCE(move.quantity, 0)
@@ -152,12 +145,13 @@ class OmsSellableStock(models.AbstractModel):
                        ) AS free
                  GROUP BY product_id
                 """,
+                quants=SQL.identifier(NODE_QUANT_TABLE),
                 map=SQL.identifier(NODE_MAP_TABLE),
                 products=products.ids,
                 given=given,
-                # OFFSET 0 keeps the subquery whole; without a node filter PostgreSQL reads
-                # the products' quants first anyway, and the fence would cost it its plan.
-                fence=SQL("OFFSET 0") if given else SQL(),
+                given_moves=SQL("AND node.warehouse_id = ANY(%s)", warehouses.ids)
+                if given
+                else SQL(),
             )
         )
         wanted = set(warehouses.ids)

@@ -2,7 +2,9 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..hooks import uninstall_hook
 from ..models.oms_location_node import NODE_MAP_TABLE
+from ..models.oms_node_quant import NODE_QUANT_TABLE
 from .sellable_common import OmsSellableCase
 
 
@@ -56,11 +58,39 @@ class TestLocationNodeMap(OmsSellableCase):
         )
         return set(self.env.cr.fetchall())
 
+    def _node_quant_rows(self):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT quant_id, warehouse_id, product_id, location_id, free FROM %s",
+                SQL.identifier(NODE_QUANT_TABLE),
+            )
+        )
+        return sorted(self.env.cr.fetchall())
+
+    def _node_quant_derived(self):
+        """The quants' free quantities per node, derived from ``stock_quant`` and the map."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT quant.id, node.warehouse_id, quant.product_id, quant.location_id,
+                       (quant.quantity - quant.reserved_quantity)::float8
+                  FROM stock_quant quant
+                  JOIN %s node ON node.location_id = quant.location_id AND node.internal
+                """,
+                SQL.identifier(NODE_MAP_TABLE),
+            )
+        )
+        return sorted(self.env.cr.fetchall())
+
     def _assert_same_as_rebuilt(self):
-        """What the triggers kept is what a rebuild from the paths makes."""
+        """What the triggers kept is what a rebuild from the paths makes, and each quant's
+        free quantity per node is what the quants and the map say."""
         kept = self._map_rows()
+        self.assertEqual(self._node_quant_rows(), self._node_quant_derived())
         self.env["oms.location.node"]._rebuild()
         self.assertEqual(kept, self._map_rows())
+        self.assertEqual(self._node_quant_rows(), self._node_quant_derived())
 
     def test_the_fixture(self):
         # NORTH: 18 on hand, 2 to customers and 1 to SOUTH promised.
@@ -177,3 +207,112 @@ class TestLocationNodeMap(OmsSellableCase):
             warehouses=nodes,
         )
         self.assertEqual(self._free(pear, self.north | self.south), {})
+
+    def test_rebuild_mends_the_map(self):
+        """A row missing, one too many, one of the wrong type: the rebuild puts back what the
+        paths say, and the quants' rows with it; rows that are right stay as they are."""
+        self.env.flush_all()
+        table = SQL.identifier(NODE_MAP_TABLE)
+        right = self._map_rows()
+        cr = self.env.cr
+        cr.execute(SQL("SELECT ctid FROM %s WHERE location_id = %s", table, self.bin.id))
+        untouched = cr.fetchall()
+        cr.execute(SQL("DELETE FROM %s WHERE location_id = %s", table, self.north.lot_stock_id.id))
+        cr.execute(
+            SQL("UPDATE %s SET internal = false WHERE location_id = %s", table, self.shelf.id)
+        )
+        cr.execute(
+            SQL(
+                "INSERT INTO %s (location_id, warehouse_id, internal) VALUES (%s, %s, true)",
+                table,
+                self.customers.id,
+                self.north.id,
+            )
+        )
+        self.assertNotEqual(self._map_rows(), right)
+        self.env["oms.location.node"]._rebuild()
+        self.assertEqual(self._map_rows(), right)
+        cr.execute(SQL("SELECT ctid FROM %s WHERE location_id = %s", table, self.bin.id))
+        self.assertEqual(cr.fetchall(), untouched)
+        self._assert_as_path_matching(
+            {(self.north.id, self.apple.id): 15, (self.south.id, self.apple.id): 7}
+        )
+
+    def test_quants_written_in_sql(self):
+        """Imports and Odoo's own SQL write quants without the ORM: in bulk, a quantity, a
+        quant's location, a bulk delete."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            """
+            INSERT INTO stock_quant (product_id, location_id, company_id, quantity,
+                                     reserved_quantity, in_date)
+            VALUES (%(apple)s, %(shelf)s, %(company)s, 4, 1, now()),
+                   (%(apple)s, %(south)s, %(company)s, 2.5, 0, now()),
+                   (%(apple)s, %(customers)s, %(company)s, 9, 0, now())
+            RETURNING id
+            """,
+            {
+                "apple": self.apple.id,
+                "shelf": self.shelf.id,
+                "south": self.south.lot_stock_id.id,
+                "customers": self.customers.id,
+                "company": self.company.id,
+            },
+        )
+        on_shelf, at_south, at_customers = (row[0] for row in cr.fetchall())
+        self._assert_as_path_matching(
+            {(self.north.id, self.apple.id): 18, (self.south.id, self.apple.id): 9.5}
+        )
+        self.assertNotIn(at_customers, {row[0] for row in self._node_quant_rows()})
+        cr.execute("UPDATE stock_quant SET quantity = 6 WHERE id = %s", [on_shelf])
+        cr.execute(
+            "UPDATE stock_quant SET location_id = %s WHERE id = %s",
+            [self.north.lot_stock_id.id, at_south],
+        )
+        self._assert_as_path_matching(
+            {(self.north.id, self.apple.id): 22.5, (self.south.id, self.apple.id): 7}
+        )
+        cr.execute(
+            "DELETE FROM stock_quant WHERE id = ANY(%s)", [[on_shelf, at_south, at_customers]]
+        )
+        self._assert_as_path_matching(
+            {(self.north.id, self.apple.id): 15, (self.south.id, self.apple.id): 7}
+        )
+
+    def test_reservation(self):
+        self.env["stock.quant"]._update_reserved_quantity(
+            self.apple, self.south.lot_stock_id, 3, strict=True
+        )
+        self._assert_as_path_matching(
+            {(self.north.id, self.apple.id): 15, (self.south.id, self.apple.id): 4}
+        )
+
+    def test_uninstall_leaves_stock_writes_working(self):
+        """Once the addon's SQL is dropped (in this test's transaction only), a quant's write
+        in SQL calls nothing of it."""
+        self.env.flush_all()
+        uninstall_hook(self.env)
+        self.env.cr.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'stock_quant'::regclass"
+            " AND tgname LIKE 'oms%%'"
+        )
+        self.assertEqual(self.env.cr.fetchall(), [])
+        self.env.cr.execute(
+            "SELECT proname FROM pg_proc WHERE proname LIKE 'oms_node_quant%%'"
+            " OR proname LIKE 'oms_location_node%%'"
+        )
+        self.assertEqual(self.env.cr.fetchall(), [])
+        cr = self.env.cr
+        cr.execute(
+            """
+            INSERT INTO stock_quant (product_id, location_id, company_id, quantity,
+                                     reserved_quantity, in_date)
+            VALUES (%s, %s, %s, 1, 0, now()) RETURNING id
+            """,
+            [self.apple.id, self.bin.id, self.company.id],
+        )
+        quant_id = cr.fetchone()[0]
+        cr.execute("UPDATE stock_quant SET quantity = 2 WHERE id = %s", [quant_id])
+        cr.execute("DELETE FROM stock_quant WHERE id = %s", [quant_id])
+        self.assertEqual(cr.rowcount, 1)
