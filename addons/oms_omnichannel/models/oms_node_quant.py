@@ -36,8 +36,11 @@ NODE_QUANT_FUNCTIONS = (
 
 
 def create_node_quant_table(cr, map_table):
-    """The table, its functions and triggers (idempotent). Filled by the map's rows as they
-    are inserted, so rebuilding the map rebuilds it."""
+    """The table, its functions and triggers (idempotent). Kept from then on by the quants'
+    writes and the map's rows; filled from the quants and the map when it is created (a first
+    install, or an upgrade from a version without it)."""
+    cr.execute(SQL("SELECT to_regclass(%s)", NODE_QUANT_TABLE))
+    created = cr.fetchone()[0] is None
     cr.execute(
         SQL(
             """
@@ -162,3 +165,17 @@ def create_node_quant_table(cr, map_table):
             map=SQL.identifier(map_table),
         )
     )
+    if created:
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO %(table)s (quant_id, warehouse_id, product_id, location_id, free)
+                SELECT quant.id, node.warehouse_id, quant.product_id, quant.location_id,
+                       (COALESCE(quant.quantity, 0) - COALESCE(quant.reserved_quantity, 0))::float8
+                  FROM stock_quant quant
+                  JOIN %(map)s node ON node.location_id = quant.location_id AND node.internal
+                """,
+                table=SQL.identifier(NODE_QUANT_TABLE),
+                map=SQL.identifier(map_table),
+            )
+        )

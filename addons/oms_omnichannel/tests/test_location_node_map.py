@@ -238,6 +238,17 @@ class TestLocationNodeMap(OmsSellableCase):
             {(self.north.id, self.apple.id): 15, (self.south.id, self.apple.id): 7}
         )
 
+    def test_upgrade_from_before_the_quants_rows(self):
+        """An upgrade from a version without the quants' rows fills them: the map is already
+        right, so its rebuild inserts nothing for them to follow."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL("DROP TABLE %s", SQL.identifier(NODE_QUANT_TABLE)))
+        self.env["oms.location.node"].init()
+        self.assertTrue(self._node_quant_rows())
+        self._assert_as_path_matching(
+            {(self.north.id, self.apple.id): 15, (self.south.id, self.apple.id): 7}
+        )
+
     def test_quants_written_in_sql(self):
         """Imports and Odoo's own SQL write quants without the ORM: in bulk, a quantity, a
         quant's location, a bulk delete."""
