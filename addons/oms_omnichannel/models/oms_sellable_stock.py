@@ -113,51 +113,58 @@ class OmsSellableStock(models.AbstractModel):
         # product almost always. The quants are read where their free quantity is kept per
         # node (``oms_node_quant``): narrow rows, no join.
         given = SQL()
-        if len(warehouses) <= FILTERED_NODES:
+        filtered = len(warehouses) <= FILTERED_NODES
+        if filtered:
             # A few nodes (a store's own stock, the node a delivery left): only their rows.
             given = SQL("AND warehouse_id = ANY(%s)", warehouses.ids)
         # Many nodes (the network, a channel's share of it): every node's rows, and the
         # wanted ones kept in Python. Filtering 1,000 given nodes in SQL is a hashed list of
         # them the rows are checked against, a third of the query.
+        # The quants' rows and the moves' rows are aggregated apart: the quants' come in the
+        # index's order, so PostgreSQL adds them to their product's arrays as they come
+        # instead of hashing 3,000 rows (a fifth of the query at 1,000 nodes). A product with
+        # open moves then has two rows, put together below.
         self.env.cr.execute(
             SQL(
                 """
-                SELECT product_id, array_agg(warehouse_id), array_agg(qty)
-                  FROM (
-                        SELECT product_id, warehouse_id, free AS qty
-                          FROM %(quants)s
-                         WHERE product_id = ANY(%(products)s) %(given)s
-                        UNION ALL
-                        -- Moves leaving the node: from one of its locations to none of them.
-                        SELECT move.product_id, node.warehouse_id,
-                               (COALESCE(move.quantity, 0) - move.product_qty)::float8
-                          FROM stock_move move
-                          JOIN %(map)s node ON node.location_id = move.location_id
-                               %(given_moves)s
-                         WHERE move.product_id = ANY(%(products)s)
-                           AND move.state IN ('confirmed', 'partially_available')
-                           AND move.product_qty > COALESCE(move.quantity, 0)
-                           AND NOT EXISTS (
-                                SELECT 1 FROM %(map)s dest
-                                 WHERE dest.location_id = move.location_dest_id
-                                   AND dest.warehouse_id = node.warehouse_id
-                               )
-                       ) AS free
+                SELECT product_id, array_agg(warehouse_id), array_agg(free)
+                  FROM %(quants)s
+                 WHERE product_id = ANY(%(products)s) %(given)s
                  GROUP BY product_id
+                UNION ALL
+                -- Moves leaving the node: from one of its locations to none of them.
+                SELECT move.product_id, array_agg(node.warehouse_id),
+                       array_agg((COALESCE(move.quantity, 0) - move.product_qty)::float8)
+                  FROM stock_move move
+                  JOIN %(map)s node ON node.location_id = move.location_id %(given_moves)s
+                 WHERE move.product_id = ANY(%(products)s)
+                   AND move.state IN ('confirmed', 'partially_available')
+                   AND move.product_qty > COALESCE(move.quantity, 0)
+                   AND NOT EXISTS (
+                        SELECT 1 FROM %(map)s dest
+                         WHERE dest.location_id = move.location_dest_id
+                           AND dest.warehouse_id = node.warehouse_id
+                       )
+                 GROUP BY move.product_id
                 """,
                 quants=SQL.identifier(NODE_QUANT_TABLE),
                 map=SQL.identifier(NODE_MAP_TABLE),
                 products=products.ids,
                 given=given,
                 given_moves=SQL("AND node.warehouse_id = ANY(%s)", warehouses.ids)
-                if given
+                if filtered
                 else SQL(),
             )
         )
+        rows = {}
+        for product_id, wh_ids, qtys in self.env.cr.fetchall():
+            if product_id in rows:  # its quants' rows, then its moves'
+                wh_ids, qtys = rows[product_id][0] + wh_ids, rows[product_id][1] + qtys
+            rows[product_id] = (wh_ids, qtys)
         wanted = set(warehouses.ids)
         free = {}
-        for product_id, wh_ids, qtys in self.env.cr.fetchall():
-            if len(wh_ids) == len(set(wh_ids)) and wanted.issuperset(wh_ids):
+        for product_id, (wh_ids, qtys) in rows.items():
+            if len(wh_ids) == len(set(wh_ids)) and (filtered or wanted.issuperset(wh_ids)):
                 free[product_id] = (wh_ids, qtys)  # a row per node, all of them given
             else:
                 free[product_id] = _per_node(wh_ids, qtys, wanted)
@@ -194,11 +201,22 @@ class OmsSellableStock(models.AbstractModel):
         stock = defaultdict(dict)
         for product in products:
             wh_ids, qtys = free.get(product.id, ((), ()))
-            units = {
-                node_of[wh_id]: int(qty - safety_stock)
-                for wh_id, qty in zip(wh_ids, qtys, strict=True)
-                if qty - safety_stock >= 1
-            }
+            if min(qtys, default=0) - safety_stock >= 1:
+                # Every node sells at least a unit (a product stocked everywhere): the same
+                # dictionary built without a Python step per node.
+                units = dict(
+                    zip(
+                        map(node_of.__getitem__, wh_ids),
+                        map(int, (qty - safety_stock for qty in qtys) if safety_stock else qtys),
+                        strict=True,
+                    )
+                )
+            else:
+                units = {
+                    node_of[wh_id]: int(qty - safety_stock)
+                    for wh_id, qty in zip(wh_ids, qtys, strict=True)
+                    if qty - safety_stock >= 1
+                }
             if units:
                 stock[network._sku(product)] = units
         return stock
