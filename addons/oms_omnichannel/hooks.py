@@ -19,7 +19,7 @@ def uninstall_hook(env):
         )
     for function in NODE_MAP_FUNCTIONS:
         env.cr.execute(SQL("DROP FUNCTION IF EXISTS %s()", SQL.identifier(function)))
-    # The map's triggers go with its table, before their functions.
+    # The quants' rows' triggers on the map go with the map's table, before their functions.
     env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(NODE_MAP_TABLE)))
     for function in NODE_QUANT_FUNCTIONS:
         env.cr.execute(SQL("DROP FUNCTION IF EXISTS %s()", SQL.identifier(function)))

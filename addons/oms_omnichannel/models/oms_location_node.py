@@ -114,7 +114,8 @@ class OmsLocationNode(models.AbstractModel):
                 table=table,
             )
         )
-        # What the map derives, kept by triggers on its rows: filled by the rebuild below.
+        # Each quant's free quantity at its nodes, kept by triggers on the quants and on the
+        # map's rows (the rebuild below moves a quant's rows when its location's node changed).
         create_node_quant_table(cr, NODE_MAP_TABLE)
         self._rebuild()
 
