@@ -106,37 +106,34 @@ class OmsSellableStock(models.AbstractModel):
         # The map follows the locations' paths and the warehouses' stock locations.
         self.env["stock.location"].flush_model(["location_id", "usage"])
         self.env["stock.warehouse"].flush_model(["lot_stock_id"])
-        # Each quant and open move of the products with the node of its location, listed as
-        # they are: adding up a node's rows (bins, lots, moves) is done below, in Python. In
-        # SQL, a numeric SUM per node and product, then sorting the sums per product, cost as
-        # much as the rest of the query at 1,000 nodes, for what is one row per node and
-        # product almost always. The quants are read where their free quantity is kept per
-        # node (``oms_node_quant``): narrow rows, no join.
+        # Each quant and open move of the products with its node, listed as they are: the
+        # quants where their free quantity is kept per node (``oms_node_quant``: narrow rows,
+        # no join), the moves joined to the map. Adding up a node's rows (bins, lots, moves)
+        # is done below, in Python: a numeric SUM per node and product, then sorting the sums,
+        # cost as much as the rest of the query at 1,000 nodes, for what is one row per node
+        # and product almost always. The quants' rows and the moves' are aggregated apart: the
+        # quants' come in the index's order, so PostgreSQL adds them to their product's arrays
+        # as they come instead of hashing them; a product with open moves gets a second row.
         given = SQL()
         filtered = len(warehouses) <= FILTERED_NODES
         if filtered:
             # A few nodes (a store's own stock, the node a delivery left): only their rows.
-            given = SQL("AND warehouse_id = ANY(%s)", warehouses.ids)
-        # Many nodes (the network, a channel's share of it): every node's rows, and the
-        # wanted ones kept in Python. Filtering 1,000 given nodes in SQL is a hashed list of
-        # them the rows are checked against, a third of the query.
-        # The quants' rows and the moves' rows are aggregated apart: the quants' come in the
-        # index's order, so PostgreSQL adds them to their product's arrays as they come
-        # instead of hashing 3,000 rows (a fifth of the query at 1,000 nodes). A product with
-        # open moves then has two rows, put together below.
+            given = SQL("AND node.warehouse_id = ANY(%s)", warehouses.ids)
+        # Many nodes (the network, a channel's share of it): every node's rows, and Python
+        # keeps the asked ones (all of them, when the whole network is asked).
         self.env.cr.execute(
             SQL(
                 """
-                SELECT product_id, array_agg(warehouse_id), array_agg(free)
-                  FROM %(quants)s
-                 WHERE product_id = ANY(%(products)s) %(given)s
-                 GROUP BY product_id
+                SELECT node.product_id, array_agg(node.warehouse_id), array_agg(node.free)
+                  FROM %(quants)s node
+                 WHERE node.product_id = ANY(%(products)s) %(given)s
+                 GROUP BY node.product_id
                 UNION ALL
                 -- Moves leaving the node: from one of its locations to none of them.
                 SELECT move.product_id, array_agg(node.warehouse_id),
                        array_agg((COALESCE(move.quantity, 0) - move.product_qty)::float8)
                   FROM stock_move move
-                  JOIN %(map)s node ON node.location_id = move.location_id %(given_moves)s
+                  JOIN %(map)s node ON node.location_id = move.location_id %(given)s
                  WHERE move.product_id = ANY(%(products)s)
                    AND move.state IN ('confirmed', 'partially_available')
                    AND move.product_qty > COALESCE(move.quantity, 0)
@@ -151,9 +148,6 @@ class OmsSellableStock(models.AbstractModel):
                 map=SQL.identifier(NODE_MAP_TABLE),
                 products=products.ids,
                 given=given,
-                given_moves=SQL("AND node.warehouse_id = ANY(%s)", warehouses.ids)
-                if filtered
-                else SQL(),
             )
         )
         rows = {}
@@ -201,16 +195,10 @@ class OmsSellableStock(models.AbstractModel):
         stock = defaultdict(dict)
         for product in products:
             wh_ids, qtys = free.get(product.id, ((), ()))
-            if min(qtys, default=0) - safety_stock >= 1:
-                # Every node sells at least a unit (a product stocked everywhere): the same
-                # dictionary built without a Python step per node.
-                units = dict(
-                    zip(
-                        map(node_of.__getitem__, wh_ids),
-                        map(int, (qty - safety_stock for qty in qtys) if safety_stock else qtys),
-                        strict=True,
-                    )
-                )
+            if not safety_stock and min(qtys, default=0) >= 1:
+                # Every node sells at least a unit (a product stocked everywhere, no safety
+                # stock): the same dictionary built without a Python step per node.
+                units = dict(zip(map(node_of.__getitem__, wh_ids), map(int, qtys), strict=True))
             else:
                 units = {
                     node_of[wh_id]: int(qty - safety_stock)
